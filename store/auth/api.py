@@ -1,0 +1,72 @@
+"""API: who am I, and user management for admins."""
+
+from pydantic import BaseModel, Field
+
+from store.auth import services
+from store.auth.models import User
+from store.core.access import SIGNED_IN, Role
+from store.core.api import Schema, api_blueprint, endpoint
+from store.core.web import current_actor
+from store.extensions import db
+
+bp = api_blueprint("auth_api")
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    is_active: bool
+    has_badge: bool
+    has_pin: bool
+    locale: str | None
+
+    @classmethod
+    def of(cls, user: User) -> "UserOut":
+        return cls(
+            id=user.id,
+            username=user.username,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            role=user.role,
+            is_active=user.is_active_account,
+            has_badge=user.badge is not None,
+            has_pin=user.pin_hash is not None,
+            locale=user.locale,
+        )
+
+
+class UserList(BaseModel):
+    users: list[UserOut]
+
+
+class UserIn(Schema):
+    username: str = Field(max_length=64)
+    role: Role
+    first_name: str = Field(default="", max_length=80)
+    last_name: str = Field(default="", max_length=80)
+    password: str | None = None
+    badge: str | None = None
+    pin: str | None = None
+
+
+@endpoint(bp, "/me", roles=SIGNED_IN, summary="The user of this token", response=UserOut)
+def me():
+    from flask_login import current_user
+
+    return UserOut.of(current_user)
+
+
+@endpoint(bp, "/users", roles=[Role.ADMIN], summary="All users", response=UserList)
+def list_users():
+    return UserList(users=[UserOut.of(u) for u in services.list_users()])
+
+
+@endpoint(bp, "/users", methods=["POST"], roles=[Role.ADMIN], summary="Create a user",
+          body=UserIn, response=UserOut, status=201)
+def create_user(body: UserIn):
+    user = services.create_user(current_actor(), **body.model_dump())
+    db.session.commit()
+    return UserOut.of(user)

@@ -1,0 +1,149 @@
+"""Commands: flask --app store <command>. Each parses, calls a service, commits once."""
+
+import click
+from flask import Flask, current_app
+
+from store.core.audit import Actor
+from store.core.errors import ServiceError
+from store.extensions import db
+
+
+def _fail(error: ServiceError):
+    raise click.ClickException(error.message)
+
+
+@click.command("demo-data")
+def demo_data():
+    """Load the demo shop (safe to run twice: a second run changes nothing)."""
+    from store import demo
+
+    created = demo.load()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data is already there; nothing changed.")
+    demo.print_logins(click.echo)
+
+
+@click.group("user")
+def user_group():
+    """Manage users."""
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(
+    ["trainee", "supervisor", "coordinator", "admin"]))
+@click.option("--password", required=True)
+@click.option("--badge", default=None, help="Barcode on the staff card.")
+@click.option("--pin", default=None, help="4 to 8 digits for the till.")
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+def user_create(username, role, password, badge, pin, first_name, last_name):
+    """Create a user."""
+    from store.auth import services
+
+    try:
+        user = services.create_user(
+            Actor.system(), username=username, role=role, password=password, badge=badge,
+            pin=pin, first_name=first_name or username, last_name=last_name,
+        )
+    except ServiceError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.username} ({user.role.value}).")
+
+
+@user_group.command("list")
+def user_list():
+    """List users."""
+    from store.auth import services
+
+    for user in services.list_users():
+        state = "" if user.is_active_account else " (inactive)"
+        click.echo(f"{user.username:20} {user.role.value:12} {user.display_name}{state}")
+
+
+@click.group("api-token")
+def token_group():
+    """Manage API tokens."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for.")
+def token_create(username, name):
+    """Create a token for USERNAME and print it (only this once)."""
+    import sqlalchemy as sa
+
+    from store.auth import services
+    from store.auth.models import User
+
+    user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    try:
+        _token, plain = services.create_api_token(Actor.system(), user, name or "cli")
+    except ServiceError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(plain)
+
+
+@token_group.command("revoke")
+@click.argument("prefix")
+def token_revoke(prefix):
+    """Revoke the token that starts with PREFIX (as shown in the admin pages)."""
+    import sqlalchemy as sa
+
+    from store.auth import services
+    from store.auth.models import ApiToken
+
+    tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.prefix == prefix)).all()
+    if len(tokens) != 1:
+        raise click.ClickException(f"{len(tokens)} tokens start with {prefix}")
+    services.revoke_api_token(Actor.system(), tokens[0])
+    db.session.commit()
+    click.echo("Revoked.")
+
+
+@click.command("backup")
+@click.argument("path")
+def backup_cmd(path):
+    """Write a consistent backup of the database to PATH (safe while the store runs)."""
+    from store.core import backup
+
+    try:
+        done = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"Backup written to {done}.")
+
+
+@click.command("restore")
+@click.argument("path")
+@click.confirmation_option(prompt="This replaces all data in the database. Go on?")
+def restore_cmd(path):
+    """Replace the database with the backup at PATH. Stop the store first."""
+    from store.core import backup
+
+    db.engine.dispose()
+    try:
+        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except ServiceError as error:
+        _fail(error)
+    click.echo("Restored. Run 'flask --app store db upgrade' if the backup is older.")
+
+
+@click.command("print-worker")
+@click.option("--once", is_flag=True, help="Send what is due, then stop.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
+def print_worker(once, poll):
+    """Send queued print jobs to the printers, retrying failed ones."""
+    from store.printing.services import run_worker
+
+    click.echo("Print worker running. Ctrl-C stops it.")
+    run_worker(poll_seconds=poll, once=once)
+
+
+def init_app(app: Flask) -> None:
+    for command in (demo_data, user_group, token_group, backup_cmd, restore_cmd, print_worker):
+        app.cli.add_command(command)

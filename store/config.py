@@ -1,0 +1,83 @@
+"""Configuration: defaults here, then the instance file, then the environment, then the caller."""
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "STORE_TIMEZONE",
+    "BABEL_DEFAULT_LOCALE",
+    "STORE_NAME",
+    "STORE_ADDRESS",
+    "STORE_TAX_NUMBER",
+    "TILL_IDLE_SECONDS",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_LOCK_MINUTES",
+    "PRINT_RETRY_SECONDS",
+    "PRINT_MAX_ATTEMPTS",
+)
+INT_KEYS = {
+    "TILL_IDLE_SECONDS",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_LOCK_MINUTES",
+    "PRINT_RETRY_SECONDS",
+    "PRINT_MAX_ATTEMPTS",
+}
+
+
+class Defaults:
+    STORE_NAME = "Sozialkaufhaus"
+    STORE_ADDRESS = ""
+    STORE_TAX_NUMBER = ""
+    STORE_TIMEZONE = "Europe/Berlin"
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "UTC"  # we convert to STORE_TIMEZONE ourselves
+    LANGUAGES = ("de", "en")
+    DEMO = False
+    # Till screens sign the user out after this many seconds without input.
+    TILL_IDLE_SECONDS = 180
+    # Failed logins: this many failures within LOGIN_LOCK_MINUTES lock the account for that long.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    # Failures from one address within LOGIN_LOCK_MINUTES before that address is slowed down.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    PRINT_RETRY_SECONDS = 10
+    PRINT_MAX_ATTEMPTS = 0  # 0: retry for ever; the supervisor sees the failure and can re-send
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in one place, see store.core.access
+    WTF_CSRF_TIME_LIMIT = None  # a till page stays open all day
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+def from_environment() -> dict:
+    """The settings given as environment variables (only the keys we know)."""
+    found = {}
+    for key in ENV_KEYS:
+        if key in os.environ:
+            value = os.environ[key]
+            found[key] = int(value) if key in INT_KEYS else value
+    if os.environ.get("KAUFHAUS_DEMO") == "1":
+        found["DEMO"] = True
+    return found
+
+
+def instance_path() -> str:
+    """The folder with the SQLite file, the secret key file and the optional config.py."""
+    return os.environ.get("KAUFHAUS_INSTANCE") or str(Path.cwd() / "instance")
+
+
+def demo_secret_key(folder: str) -> str:
+    """A secret key kept in the instance folder, made on first use (demo only)."""
+    path = Path(folder) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,7 @@
+"""Shared plumbing: base types, money, time, audit log, errors, access control, the API."""
+
+
+def init_app(app):
+    from store.core import views
+
+    app.register_blueprint(views.bp)

@@ -1,0 +1,223 @@
+"""The JSON API under /api/v1: blueprints, request parsing, and the OpenAPI document.
+
+An endpoint is declared once with @endpoint(...): its rule, who may call it, and the pydantic models of
+its body, query and answer. The same declaration validates requests and writes the OpenAPI document, so
+the document lists exactly the endpoints that exist.
+"""
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
+
+from store.core.access import PUBLIC, SIGNED_IN, Role, public
+from store.core.errors import ValidationError
+
+PREFIX = "/api/v1"
+
+
+class Schema(BaseModel):
+    """Base of request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def api_blueprint(name: str) -> Blueprint:
+    return Blueprint(name, __name__, url_prefix=PREFIX)
+
+
+def endpoint(
+    bp: Blueprint,
+    rule: str,
+    *,
+    methods: Iterable[str] = ("GET",),
+    roles: Iterable[Role] | str,
+    summary: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    produces: str = "application/json",
+    tag: str | None = None,
+) -> Callable[[Callable], Callable]:
+    """Declare an API endpoint. The view gets `body=` and `query=` as parsed models."""
+    access = roles if isinstance(roles, str) else frozenset(roles)
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def view(**kwargs):
+            if body is not None:
+                kwargs["body"] = parse(body, request.get_json(silent=True))
+            if query is not None:
+                kwargs["query"] = parse(query, request.args.to_dict())
+            result = fn(**kwargs)
+            if isinstance(result, BaseModel | dict | list):
+                return jsonify(_dump(result)), status
+            if isinstance(result, tuple) and isinstance(result[0], BaseModel | dict | list):
+                return (jsonify(_dump(result[0])), *result[1:])
+            return result
+
+        view._access = access
+        view._openapi = {
+            "summary": summary,
+            "description": (fn.__doc__ or "").strip(),
+            "body": body,
+            "query": query,
+            "response": response,
+            "status": status,
+            "produces": produces,
+            "tag": tag or bp.name.removesuffix("_api"),
+        }
+        bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=list(methods))
+        return view
+
+    return decorate
+
+
+def _dump(result):
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    return result
+
+
+def parse(model: type[BaseModel], data) -> BaseModel:
+    """Validate input; a mistake becomes a 422 problem with one entry per field."""
+    if data is None:
+        raise ValidationError(_("The request body must be a JSON object."))
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as error:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"]}
+            for e in error.errors(include_url=False)
+        ]
+        first = errors[0]
+        detail = _("Invalid input in %(field)s: %(message)s", **first) if first["field"] else (
+            first["message"]
+        )
+        raise ValidationError(detail, errors=errors) from None
+
+
+# ---------------------------------------------------------------- OpenAPI
+
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+_PARAM_TYPES = {"int": {"type": "integer"}, "uuid": {"type": "string", "format": "uuid"}}
+
+
+def openapi_document(app: Flask) -> dict:
+    """The OpenAPI 3.1 document of every /api/v1 rule of the app."""
+    paths: dict = {}
+    components: dict = {}
+
+    def schema_of(model: type[BaseModel]) -> dict:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in schema.pop("$defs", {}).items():
+            components[name] = sub
+        components[model.__name__] = schema
+        return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith(PREFIX):
+            continue
+        view = app.view_functions[rule.endpoint]
+        meta = getattr(view, "_openapi", None) or {"summary": rule.endpoint, "status": 200}
+        path = _PARAM.sub(r"{\2}", rule.rule[len(PREFIX) :]) or "/"
+        item = paths.setdefault(path, {})
+        parameters = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": _PARAM_TYPES.get(conv or "", {"type": "string"}),
+            }
+            for conv, name in _PARAM.findall(rule.rule)
+        ]
+        if meta.get("query"):
+            for name, prop in meta["query"].model_json_schema().get("properties", {}).items():
+                required = name in meta["query"].model_json_schema().get("required", [])
+                parameters.append({"name": name, "in": "query", "required": required,
+                                   "schema": prop})
+        access = getattr(view, "_access", None)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            op: dict = {
+                "operationId": rule.endpoint.replace(".", "_") + "_" + method.lower(),
+                "summary": meta["summary"],
+                "tags": [meta.get("tag") or "api"],
+                "responses": {},
+            }
+            if meta.get("description"):
+                op["description"] = meta["description"]
+            if parameters:
+                op["parameters"] = parameters
+            if meta.get("body"):
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": schema_of(meta["body"])}},
+                }
+            ok: dict = {"description": "OK"}
+            if meta.get("response"):
+                ok["content"] = {"application/json": {"schema": schema_of(meta["response"])}}
+            elif meta.get("produces") and meta["produces"] != "application/json":
+                ok["content"] = {meta["produces"]: {}}
+            op["responses"][str(meta.get("status", 200))] = ok
+            problem = {"$ref": "#/components/responses/Problem"}
+            for code in ("400", "401", "403", "404", "409", "422"):
+                op["responses"].setdefault(code, problem)
+            if access == PUBLIC:
+                op["security"] = []
+            elif access not in (None, SIGNED_IN):
+                op["x-roles"] = sorted(str(r) for r in access)
+            item[method.lower()] = op
+    components["Problem"] = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object"}},
+        },
+        "required": ["title", "status", "detail"],
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kaufhaus API",
+            "version": "1",
+            "description": "Send `Authorization: Bearer <token>`. Errors are application/problem+json.",
+        },
+        "servers": [{"url": PREFIX}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {
+                "Problem": {
+                    "description": "An error",
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    },
+                }
+            },
+        },
+        "security": [{"bearer": []}],
+    }
+
+
+docs_bp = api_blueprint("docs_api")
+
+
+@docs_bp.get("/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document(current_app))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(docs_bp)

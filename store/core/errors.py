@@ -1,0 +1,104 @@
+"""Domain errors and the app-wide error pages / problem+json answers."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A rule was broken. The message is for the user, already translated."""
+
+    status = 400
+    title = "Bad Request"
+
+    def __init__(self, message: str, *, field: str | None = None, errors: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.errors = errors or []
+
+
+class ValidationError(ServiceError):
+    status = 422
+    title = "Unprocessable Content"
+
+
+class NotFoundError(ServiceError):
+    status = 404
+    title = "Not Found"
+
+
+class ConflictError(ServiceError):
+    status = 409
+    title = "Conflict"
+
+
+class PermissionDeniedError(ServiceError):
+    status = 403
+    title = "Forbidden"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str, **extra):
+    """A JSON error in RFC 9457 shape."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v})
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    from store.extensions import db
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        db.session.rollback()
+        if is_api_request():
+            return problem(
+                error.status, error.title, error.message, field=error.field, errors=error.errors
+            )
+        return render_template("errors/error.html", code=error.status, message=error.message), (
+            error.status
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if is_api_request():
+            return problem(error.code or 500, error.name, _http_detail(error))
+        code = error.code or 500
+        if code < 400:
+            return error
+        return render_template("errors/error.html", code=code, message=_http_detail(error)), code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        message = _("Something went wrong. Nothing was saved. Please try again.")
+        if is_api_request():
+            return problem(500, "Internal Server Error", message)
+        return render_template("errors/error.html", code=500, message=message), 500
+
+
+def _http_detail(error: HTTPException) -> str:
+    messages = {
+        400: _("The request was not understood. Please reload the page and try again."),
+        401: _("Please sign in."),
+        403: _("You are not allowed to do this."),
+        404: _("This page does not exist."),
+        405: _("This action is not possible here."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a moment."),
+    }
+    if error.code in messages:
+        return messages[error.code]
+    return error.description or error.name

@@ -1,0 +1,54 @@
+"""Helpers for views: who is acting, start-screen tiles, and safe redirects."""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import request, session
+from flask_login import current_user
+
+from store.core.access import Role
+from store.core.audit import Actor
+
+
+def current_actor() -> Actor:
+    """The signed-in user as the actor of a service call, with till and address."""
+    user = current_user if current_user.is_authenticated else None
+    return Actor(
+        user=user,
+        source="api" if request.path.startswith("/api/") else "web",
+        till_id=session.get("till_id"),
+        address=request.remote_addr,
+    )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only redirect to paths on this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A big button on the start screen."""
+
+    endpoint: str
+    label: object  # a lazy string
+    icon: str
+    roles: frozenset[Role]
+    order: int = 100
+
+
+TILES: list[Tile] = []
+
+
+def register_tile(tile: Tile) -> None:
+    if all(t.endpoint != tile.endpoint for t in TILES):
+        TILES.append(tile)
+
+
+def tiles_for(role: Role) -> list[Tile]:
+    return sorted((t for t in TILES if role in t.roles), key=lambda t: t.order)

@@ -1,0 +1,85 @@
+"""Demo data that looks like a real shop. Each part loads only if it is not there yet."""
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from store.auth import services as auth
+from store.auth.models import User
+from store.core.audit import Actor
+from store.extensions import db
+
+PASSWORD = "kaufhaus"
+
+STAFF = [
+    ("admin", "admin", "Andrea", "Admin", None, None),
+    ("koordination", "coordinator", "Katrin", "Vogel", None, None),
+    ("schulz", "supervisor", "Michael", "Schulz", "9000001", "9001"),
+    ("yilmaz", "supervisor", "Ayşe", "Yılmaz", "9000002", "9002"),
+    ("becker", "supervisor", "Thomas", "Becker", "9000003", "9003"),
+]
+TRAINEES = [
+    ("Olena", "Kovalenko"), ("Ahmad", "Haidari"), ("Marek", "Nowak"), ("Fatma", "Demir"),
+    ("Samir", "Al-Hassan"), ("Jessica", "Meyer"), ("Tigist", "Bekele"), ("Dariusz", "Wójcik"),
+    ("Leonie", "Krüger"), ("Yusuf", "Öztürk"), ("Amina", "Rahimi"), ("Kevin", "Hoffmann"),
+]
+
+
+def trainee_logins() -> list[tuple[str, str, str, str]]:
+    """(username, name, badge, pin) of the demo trainees."""
+    rows = []
+    for n, (first, last) in enumerate(TRAINEES, start=1):
+        rows.append((f"azubi{n:02d}", f"{first} {last}", f"10000{n:02d}", f"{1000 + n}"))
+    return rows
+
+
+def load_users(actor: Actor) -> bool:
+    if db.session.scalar(sa.select(User.id).where(User.username == "admin")):
+        return False
+    for username, role, first, last, badge, pin in STAFF:
+        auth.create_user(actor, username=username, role=role, first_name=first, last_name=last,
+                         password=PASSWORD, badge=badge, pin=pin)
+    for (username, _name, badge, pin), (first, last) in zip(trainee_logins(), TRAINEES,
+                                                            strict=True):
+        auth.create_user(actor, username=username, role="trainee", first_name=first,
+                         last_name=last, password=PASSWORD, badge=badge, pin=pin)
+    return True
+
+
+def load_printers(actor: Actor) -> bool:
+    from store.printing import services
+    from store.printing.models import Printer
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Printer)):
+        return False
+    for name in ("Bondrucker Kasse 1", "Bondrucker Kasse 2", "Bondrucker Kasse 3",
+                 "Etikettendrucker Annahme"):
+        services.save_printer(actor, None, name=name, backend="virtual", params={})
+    return True
+
+
+LOADERS: list[Callable[[Actor], bool]] = [load_users, load_printers]
+
+
+def load() -> bool:
+    """Load every part that is missing. True if anything was added."""
+    actor = Actor.system("cli")
+    added = False
+    for loader in LOADERS:
+        added = loader(actor) or added
+        db.session.flush()
+    return added
+
+
+def print_logins(echo: Callable[[str], None]) -> None:
+    echo("")
+    echo(f"Demo logins (password for all: {PASSWORD})")
+    echo("  admin          admin")
+    echo("  koordination   coordinator")
+    for username, _role, first, last, badge, pin in STAFF[2:]:
+        echo(f"  {username:14} supervisor   {first} {last}  badge {badge}  PIN {pin}")
+    for username, name, badge, pin in trainee_logins()[:3]:
+        echo(f"  {username:14} trainee      {name}  badge {badge}  PIN {pin}")
+    echo("  … azubi04 to azubi12 likewise (badge 1000004…, PIN 1004…)")
+    echo("At the till (http://127.0.0.1:5000/login/till) scan or type a badge number, or "
+         "pick a name and type the PIN.")

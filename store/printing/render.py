@@ -1,0 +1,28 @@
+"""Build ESC/POS documents with python-escpos, as bytes for the print queue."""
+
+from escpos.printer import Dummy
+
+from store.printing.models import Printer
+
+
+def document(printer: Printer | None = None) -> Dummy:
+    """A python-escpos Dummy set to the printer's code page (€ and umlauts print right)."""
+    doc = Dummy(profile="TM-T88V")
+    doc.charcode(printer.codepage if printer else "CP858")
+    return doc
+
+
+def test_page(printer: Printer, store_name: str, when: str) -> bytes:
+    doc = document(printer)
+    doc.set(align="center", bold=True, double_height=True, double_width=True)
+    doc.text(f"{store_name}\n")
+    doc.set(align="center", bold=False, normal_textsize=True)
+    doc.text("Testdruck / Test print\n")
+    doc.text(f"{printer.name} · {when}\n")
+    doc.set(align="left")
+    doc.text("ÄÖÜ äöü ß € 12,50 €\n")
+    doc.text("-" * printer.columns + "\n")
+    doc.barcode("2000000000015", "EAN13", function_type="A")
+    doc.ln(2)
+    doc.cut()
+    return doc.output

@@ -1,0 +1,123 @@
+"""Print jobs (see, download the exact bytes, re-send) and printer settings."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from hardware import escpos_preview
+from store.core.access import STAFF, Role, roles
+from store.core.errors import ServiceError
+from store.core.i18n import local_datetime
+from store.core.timeutil import utcnow
+from store.core.web import current_actor
+from store.extensions import db
+from store.printing import render, services
+from store.printing.forms import PrinterForm
+from store.printing.models import Printer
+
+bp = Blueprint("printing", __name__)
+
+SEE_JOBS = (Role.TRAINEE, *STAFF)
+
+
+@bp.get("/print-jobs")
+@roles(Role.SUPERVISOR, Role.ADMIN)
+def jobs():
+    from store.auth.forms import EmptyForm
+
+    return render_template("printing/jobs.html", jobs=services.list_jobs(200),
+                           form=EmptyForm())
+
+
+@bp.get("/print-jobs/<int:job_id>")
+@roles(*SEE_JOBS)
+def job(job_id: int):
+    job = services.get_job(job_id)
+    preview = escpos_preview.to_html(job.payload, columns=job.printer.columns)
+    return render_template("printing/job.html", job=job, preview=preview)
+
+
+@bp.get("/print-jobs/<int:job_id>.png")
+@roles(*SEE_JOBS)
+def job_png(job_id: int):
+    job = services.get_job(job_id)
+    return Response(escpos_preview.to_png(job.payload), mimetype="image/png")
+
+
+@bp.get("/print-jobs/<int:job_id>.bin")
+@roles(*SEE_JOBS)
+def job_bytes(job_id: int):
+    job = services.get_job(job_id)
+    return Response(job.payload, mimetype="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=print-job-{job.id}.bin"})
+
+
+@bp.post("/print-jobs/<int:job_id>/resend")
+@roles(Role.SUPERVISOR, Role.ADMIN)
+def job_resend(job_id: int):
+    copy = services.resend(current_actor(), services.get_job(job_id))
+    db.session.commit()
+    services.send_job(copy.id)
+    flash(_("The job was sent again."), "success")
+    return redirect(request.referrer or url_for("printing.jobs"))
+
+
+@bp.get("/admin/printers")
+@roles(Role.ADMIN)
+def printers():
+    from store.auth.forms import EmptyForm
+
+    return render_template("printing/printers.html", printers=services.list_printers(),
+                           form=EmptyForm())
+
+
+@bp.route("/admin/printers/new", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def printer_new():
+    return _printer_form(None)
+
+
+@bp.route("/admin/printers/<int:printer_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def printer_edit(printer_id: int):
+    printer = db.get_or_404(Printer, printer_id)
+    return _printer_form(printer)
+
+
+def _printer_form(printer: Printer | None):
+    form = PrinterForm(obj=printer)
+    if printer is not None and request.method == "GET":
+        for key, value in (printer.params or {}).items():
+            if hasattr(form, key):
+                getattr(form, key).data = value
+    if form.validate_on_submit():
+        try:
+            services.save_printer(
+                current_actor(), printer, name=form.name.data, backend=form.backend.data,
+                params=form.params(), codepage=form.codepage.data.strip(),
+                columns=form.columns.data, is_active=form.is_active.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The printer was saved."), "success")
+            return redirect(url_for("printing.printers"))
+    return render_template("printing/printer_form.html", form=form, printer=printer)
+
+
+@bp.post("/admin/printers/<int:printer_id>/test")
+@roles(Role.ADMIN)
+def printer_test(printer_id: int):
+    from flask import current_app
+
+    printer = db.get_or_404(Printer, printer_id)
+    payload = render.test_page(printer, current_app.config["STORE_NAME"],
+                               local_datetime(utcnow()))
+    job = services.enqueue(current_actor(), printer, "test", payload, title=_("Test print"))
+    db.session.commit()
+    if services.send_job(job.id):
+        flash(_("The test print was sent."), "success")
+    else:
+        flash(_("The printer did not answer: %(error)s", error=job.last_error), "error")
+    return redirect(url_for("printing.printers"))

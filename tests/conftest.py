@@ -1,0 +1,196 @@
+"""Test fixtures: a fresh, migrated database per test, on SQLite or PostgreSQL.
+
+The database comes from TEST_DATABASE_URL (a PostgreSQL server URL; tests make and drop their own
+databases there) or, without it, SQLite files under a temporary folder. DATABASE_URL is never read, so a
+test can never touch real data. Migrations run once per session into a template; each test gets a copy.
+"""
+
+import itertools
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+from store import create_app
+from store.auth import services as auth
+from store.core.audit import Actor
+from store.extensions import db
+
+PASSWORD = "secret-pass-1"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+_counter = itertools.count()
+
+
+def _pg_admin():
+    url = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT"), url
+
+
+class FreshContextClient(FlaskClient):
+    """Each request in its own app context, as in production: its own g and database session.
+
+    The test itself holds an app context for its own queries; without this, requests would share it.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def base_config(uri: str, tmp: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "PRINT_RETRY_SECONDS": 0,
+        "STORE_NAME": "Sozialkaufhaus Teststadt",
+    }
+
+
+class Databases:
+    """Makes empty or migrated databases for tests, on the configured server."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.made: list[str] = []
+        self.template: str | None = None
+        if PG_URL:
+            self.engine, self.url = _pg_admin()
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if PG_URL else "sqlite"
+
+    def empty(self) -> str:
+        name = f"kh_test_{os.getpid()}_{next(_counter)}"
+        if PG_URL:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            self.made.append(name)
+            return self.url.set(database=name).render_as_string(hide_password=False)
+        return f"sqlite:///{self.tmp / (name + '.db')}"
+
+    def migrated(self) -> str:
+        if self.template is None:
+            uri = self.empty()
+            app = create_app(base_config(uri, self.tmp))
+            with app.app_context():
+                from flask_migrate import upgrade
+
+                upgrade()
+                db.engine.dispose()
+            self.template = uri
+        name = f"kh_test_{os.getpid()}_{next(_counter)}"
+        if PG_URL:
+            template = make_url(self.template).database
+            with self.engine.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            self.made.append(name)
+            return self.url.set(database=name).render_as_string(hide_password=False)
+        target = self.tmp / (name + ".db")
+        shutil.copyfile(make_url(self.template).database, target)
+        return f"sqlite:///{target}"
+
+    def drop(self, uri: str) -> None:
+        if PG_URL:
+            name = make_url(uri).database
+            with self.engine.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        else:
+            Path(make_url(uri).database).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if PG_URL:
+            for name in self.made:
+                with self.engine.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = Databases(tmp_path_factory.mktemp("db"))
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change the app's config."""
+    return {}
+
+
+@pytest.fixture
+def app(databases, tmp_path, app_config, monkeypatch):
+    monkeypatch.setenv("KAUFHAUS_INSTANCE", str(tmp_path / "instance"))
+    for key in ("DATABASE_URL", "SECRET_KEY", "KAUFHAUS_DEMO"):
+        monkeypatch.delenv(key, raising=False)
+    uri = databases.migrated()
+    app = create_app({**base_config(uri, tmp_path), **app_config})
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    databases.drop(uri)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="trainee", **fields) → a committed User."""
+    made = itertools.count(1)
+
+    def make(role: str = "trainee", **fields):
+        n = next(made)
+        values = {
+            "username": f"{role}{n}-{uuid.uuid4().hex[:6]}",
+            "first_name": role.capitalize(),
+            "last_name": f"Nr{n}",
+            "password": PASSWORD,
+            **fields,
+        }
+        user = auth.create_user(Actor.system("cli"), role=role, **values)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in with the user's password."""
+
+    def do(user, password: str = PASSWORD):
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do
+
+
+@pytest.fixture
+def api_token(app):
+    """api_token(user) → a plain bearer token."""
+
+    def make(user):
+        _token, plain = auth.create_api_token(Actor.system("cli"), user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {plain}"}
+
+    return make
