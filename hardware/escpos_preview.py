@@ -162,7 +162,7 @@ class _Parser:
                 j = i
                 while j < len(d) and d[j] >= 0x20 and d[j] != 0x7F:
                     j += 1
-                self.add_text(d[i:j].decode(self.codec, "replace"))
+                self.add_text(_printable(d[i:j].decode(self.codec, "replace")))
                 i = j
         if self.line:
             self.newline()
@@ -299,6 +299,11 @@ class _Parser:
             self.emit(Barcode("QR", self.qr_data.decode("utf-8", "replace"), img, self.align))
 
 
+def _printable(text: str) -> str:
+    """Text with control and other unprintable characters shown as �."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
 def _bitmap(data: bytes, width_bytes: int) -> PILImage.Image | None:
     """Raster data (1 = black dot, MSB left) as a 1-bit image; truncated data gives fewer rows."""
     rows = len(data) // width_bytes if width_bytes else 0
@@ -343,7 +348,7 @@ def _barcode_image(
         return None
     try:
         code = barcode.get_barcode_class(cls)(data, **_BARCODE_OPTIONS.get(cls, {}))
-        modules, label = code.build()[0], code.get_fullcode()
+        modules, label = code.build()[0], _printable(code.get_fullcode())
     except Exception:  # invalid data: the printer would print nothing either
         return None
     quiet, text_h = 10 * module, CELL_A[1] + 4
@@ -450,7 +455,7 @@ def to_html(data: bytes, columns: int = 48) -> str:
 def _glyph(char: str, style: Style) -> PILImage.Image:
     """One character cell as an ink mask (255 = black), scaled as the printer scales it."""
     cw, ch = CELL_B if style.font_b else CELL_A
-    h = style.height
+    h, char = style.height, _printable(char)
     font, fake_bold = _font(round(ch * h * 5 / 6), style.bold)
     cell = PILImage.new("L", (cw * h, ch * h), 0)
     draw = ImageDraw.Draw(cell)
@@ -529,15 +534,16 @@ def to_png(data: bytes, width_px: int = 576) -> bytes:
     strips, height = [], 2 * PAD
     for block in parse(data):
         strip = _render(block, width_px)
-        if height + strip.height > MAX_HEIGHT:
-            break
+        strip = strip.crop((0, 0, width_px, min(strip.height, MAX_HEIGHT - height)))
         strips.append(strip)
         height += strip.height
+        if height >= MAX_HEIGHT:
+            break
     page = PILImage.new("L", (width_px, height), 255)
     y = PAD
     for strip in strips:
         page.paste(strip, (0, y))
         y += strip.height
     buf = io.BytesIO()
-    page.save(buf, "PNG", optimize=True)
+    page.save(buf, "PNG")
     return buf.getvalue()

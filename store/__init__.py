@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    from store import auth, core, printing
+    from store import auth, core, goods, printing
 
-    for area in (core, auth, printing):
+    for area in (core, auth, printing, goods):
         area.init_app(app)
     api.init_app(app)
 

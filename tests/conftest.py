@@ -49,6 +49,7 @@ def base_config(uri: str, tmp: Path) -> dict:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "PRINT_RETRY_SECONDS": 0,
+        "PRINT_IN_REQUEST": True,
         "STORE_NAME": "Sozialkaufhaus Teststadt",
     }
 

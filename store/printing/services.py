@@ -5,6 +5,7 @@ printer fails goes back to pending with a later next_attempt_at and the error ke
 """
 
 import logging
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -60,6 +61,32 @@ def resend(actor: Actor, job: PrintJob, printer: Printer | None = None) -> Print
                    ref=(job.ref_type, job.ref_id) if job.ref_type else None)
     audit(actor, "print_job.resend", job, {"new_printer": copy.printer.name})
     return copy
+
+
+def kick(job_ids: list[int]) -> None:
+    """Print committed jobs now, without making the request wait for the printer.
+
+    A thread sends them at once; what fails stays pending for the print worker to retry.
+    """
+    if not job_ids:
+        return
+    app = current_app._get_current_object()
+    if app.config.get("PRINT_IN_REQUEST"):
+        for job_id in job_ids:
+            send_job(job_id)
+        return
+
+    def run():
+        with app.app_context():
+            try:
+                for job_id in job_ids:
+                    send_job(job_id)
+            except Exception:  # noqa: BLE001 - the worker retries; a thread must not die loudly
+                log.exception("printing jobs %s failed", job_ids)
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, name="print-kick", daemon=True).start()
 
 
 def get_job(job_id: int) -> PrintJob:
@@ -191,3 +218,9 @@ def save_printer(actor: Actor, printer: Printer | None, *, name: str, backend: s
     printer.codepage, printer.columns, printer.is_active = codepage, columns, is_active
     audit(actor, "printer.save", printer, {"name": name, "backend": backend, "params": params})
     return printer
+
+
+def jobs_for(ref: tuple[str, str]) -> list[PrintJob]:
+    """The jobs printed for one thing (an item's labels, a sale's receipts)."""
+    query = sa.select(PrintJob).where(PrintJob.ref_type == ref[0], PrintJob.ref_id == ref[1])
+    return list(db.session.scalars(query.order_by(PrintJob.id)))

@@ -177,3 +177,19 @@ def test_png_scans_back(tmp_path) -> None:
     assert EAN in found
     assert "ABC-123" in found
     assert "https://example.org/beleg/42" in found
+
+
+def test_png_without_dejavu_uses_pillows_font(monkeypatch, tmp_path) -> None:
+    from hardware import escpos_preview
+
+    def clear() -> None:
+        escpos_preview._font.cache_clear()
+        escpos_preview._glyph.cache_clear()
+
+    clear()
+    monkeypatch.setattr(escpos_preview, "FONT_DIR", tmp_path)
+    try:
+        with PILImage.open(io.BytesIO(to_png(receipt()))) as img:
+            assert img.width == 576
+    finally:
+        clear()

@@ -1,0 +1,42 @@
+"""Store settings that admins change in the UI (not deployment config): kept in the database."""
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from store.core.audit import Actor, audit
+from store.extensions import db
+
+DEFAULTS: dict[str, Any] = {
+    "label_printer_id": None,  # where intake labels go when the till has none
+    "label_qr": False,  # print a QR code of the item code on labels
+    "label_sheet": "3x8",  # A4 sticker sheet layout for PDF labels: 3x8 or 3x7
+    "max_price_cents": 500_000,  # prices above this are taken as typing mistakes
+}
+
+
+class Setting(db.Model):
+    """One store setting, as JSON."""
+
+    __tablename__ = "setting"
+
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    value: so.Mapped[Any] = so.mapped_column(sa.JSON, nullable=True)
+
+
+def get_setting(key: str) -> Any:
+    row = db.session.get(Setting, key)
+    return row.value if row is not None else DEFAULTS.get(key)
+
+
+def set_setting(actor: Actor, key: str, value: Any) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = db.session.get(Setting, key)
+    old = row.value if row is not None else DEFAULTS[key]
+    if row is None:
+        db.session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    audit(actor, "setting.change", None, {"key": key, "old": old, "new": value})

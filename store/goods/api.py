@@ -1,0 +1,161 @@
+"""API: intake, item lookup, the price list, categories."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from store.core.access import STAFF, Role
+from store.core.api import Schema, api_blueprint, endpoint
+from store.core.timeutil import local_today
+from store.core.web import current_actor
+from store.extensions import db
+from store.goods import services
+from store.goods.models import Article, Category, Condition, Item, ItemStatus
+from store.printing import services as printing
+
+bp = api_blueprint("goods_api")
+
+FLOOR = [Role.TRAINEE, *STAFF]
+
+
+class IntakeLine(Schema):
+    category: int
+    description: str = Field(max_length=120)
+    price_cents: int
+    quantity: int = 1
+    condition: Condition = Condition.GOOD
+    size: str | None = None
+    colour: str | None = None
+    brand: str | None = None
+    location: str | None = None
+
+
+class IntakeIn(Schema):
+    items: list[IntakeLine] = Field(min_length=1, max_length=200)
+
+
+class SafetyTestOut(BaseModel):
+    tested_on: date
+    tester: str
+    passed: bool
+    values: str | None
+
+
+class ItemOut(BaseModel):
+    code: str
+    description: str
+    category: int
+    category_path: str
+    price_cents: int  # what the till charges today (markdown applied)
+    label_price_cents: int
+    markdown_percent: int
+    weeks_in_stock: int
+    status: ItemStatus
+    condition: Condition
+    location: str | None
+    vat_rate_bp: int
+    requires_safety_test: bool
+    safety_test: SafetyTestOut | None
+    sellable: bool
+
+    @classmethod
+    def of(cls, item: Item, today: date) -> "ItemOut":
+        quote = services.current_price(item, today)
+        test = item.last_safety_test
+        try:
+            services.check_sellable(item)
+            sellable = True
+        except services.ConflictError:
+            sellable = False
+        return cls(
+            code=item.code, description=item.description, category=item.category_id,
+            category_path=item.category.path, price_cents=quote.price_cents,
+            label_price_cents=quote.label_cents, markdown_percent=quote.percent,
+            weeks_in_stock=quote.weeks, status=item.status, condition=item.condition,
+            location=item.location, vat_rate_bp=item.category.vat_rate_bp,
+            requires_safety_test=item.category.requires_safety_test,
+            safety_test=SafetyTestOut(tested_on=test.tested_on, tester=test.tester,
+                                      passed=test.passed, values=test.values) if test else None,
+            sellable=sellable,
+        )
+
+
+class ItemList(BaseModel):
+    items: list[ItemOut]
+
+
+class ArticleOut(BaseModel):
+    id: int
+    name: str
+    category: int
+    price_cents: int
+    vat_rate_bp: int
+    stock: int | None
+
+    @classmethod
+    def of(cls, article: Article) -> "ArticleOut":
+        return cls(id=article.id, name=article.name, category=article.category_id,
+                   price_cents=article.price_cents, vat_rate_bp=article.category.vat_rate_bp,
+                   stock=services.article_stock(article))
+
+
+class ArticleList(BaseModel):
+    articles: list[ArticleOut]
+
+
+class CategoryOut(BaseModel):
+    id: int
+    name: str
+    path: str
+    parent: int | None
+    vat_rate_bp: int
+    price_min_cents: int | None
+    price_max_cents: int | None
+    markdown_steps: list[dict]
+    requires_safety_test: bool
+
+    @classmethod
+    def of(cls, c: Category) -> "CategoryOut":
+        return cls(id=c.id, name=c.name, path=c.path, parent=c.parent_id,
+                   vat_rate_bp=c.vat_rate_bp, price_min_cents=c.price_min_cents,
+                   price_max_cents=c.price_max_cents, markdown_steps=c.markdown_steps or [],
+                   requires_safety_test=c.requires_safety_test)
+
+
+class CategoryList(BaseModel):
+    categories: list[CategoryOut]
+
+
+@endpoint(bp, "/items", methods=["POST"], roles=FLOOR, body=IntakeIn, response=ItemList,
+          status=201, summary="Take in donated goods (one entry per label)")
+def create_items(body: IntakeIn):
+    """Books every line or none. Labels are queued on the label printer after the commit."""
+    actor = current_actor()
+    entries = [services.IntakeEntry(category_id=line.category, description=line.description,
+                                    price_cents=line.price_cents, quantity=line.quantity,
+                                    condition=line.condition.value, size=line.size,
+                                    colour=line.colour, brand=line.brand, location=line.location)
+               for line in body.items]
+    items = services.take_in_items(actor, entries)
+    jobs = services.queue_labels(actor, items)
+    db.session.commit()
+    printing.kick([j.id for j in jobs])
+    today = local_today()
+    return ItemList(items=[ItemOut.of(i, today) for i in items])
+
+
+@endpoint(bp, "/items/<code>", roles=FLOOR, response=ItemOut,
+          summary="An item by its code, with today's price and its status")
+def get_item(code: str):
+    return ItemOut.of(services.find_item(code), local_today())
+
+
+@endpoint(bp, "/articles", roles=FLOOR, response=ArticleList,
+          summary="Standard articles of the price list")
+def list_articles():
+    return ArticleList(articles=[ArticleOut.of(a) for a in services.list_articles()])
+
+
+@endpoint(bp, "/categories", roles=FLOOR, response=CategoryList, summary="The category tree")
+def list_categories():
+    return CategoryList(categories=[CategoryOut.of(c) for c in services.list_categories()])

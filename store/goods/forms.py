@@ -1,0 +1,88 @@
+"""Forms of the intake screen and the item pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from store.goods.models import Condition, WriteOffReason
+
+CONDITION_LABELS = {
+    Condition.NEW: _l("new"),
+    Condition.LIKE_NEW: _l("like new"),
+    Condition.GOOD: _l("good"),
+    Condition.USED: _l("used"),
+}
+
+REASON_LABELS = {
+    WriteOffReason.DAMAGED: _l("damaged"),
+    WriteOffReason.DISPOSED: _l("disposed of"),
+    WriteOffReason.CHARITY: _l("given to another charity"),
+    WriteOffReason.MISSING: _l("missing"),
+    WriteOffReason.SAFETY_TEST_FAILED: _l("failed safety test"),
+    WriteOffReason.OTHER: _l("other reason"),
+}
+
+STATUS_LABELS = {
+    "in_stock": _l("in stock"),
+    "sold": _l("sold"),
+    "written_off": _l("written off"),
+}
+
+
+class IntakeForm(FlaskForm):
+    category = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    description = StringField(_l("What is it?"), validators=[Length(max=120)])
+    price = StringField(_l("Price in €"))
+    quantity = IntegerField(_l("How many?"), default=1, validators=[Optional()])
+    condition = RadioField(_l("Condition"), default=Condition.GOOD.value,
+                           choices=[(c.value, label) for c, label in CONDITION_LABELS.items()])
+    size = StringField(_l("Size"), validators=[Length(max=20)])
+    colour = StringField(_l("Colour"), validators=[Length(max=30)])
+    brand = StringField(_l("Brand"), validators=[Length(max=40)])
+    location = StringField(_l("Shelf or area"), validators=[Length(max=40)])
+    donor_name = StringField(_l("Donor (only if they want to be named)"),
+                             validators=[Length(max=120)])
+    test_on = DateField(_l("Safety test on"), validators=[Optional()])
+    test_by = StringField(_l("Tested by"), validators=[Length(max=80)])
+    test_passed = RadioField(_l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))],
+                             validators=[Optional()])
+    test_values = StringField(_l("Measured values"), validators=[Length(max=500)])
+
+
+class WriteOffForm(FlaskForm):
+    reason = SelectField(_l("Why?"), choices=[(r.value, label) for r, label in
+                                              REASON_LABELS.items() if r != WriteOffReason.MISSING])
+    note = StringField(_l("Note"), validators=[Length(max=200)])
+
+
+class PriceForm(FlaskForm):
+    price = StringField(_l("New price in €"), validators=[DataRequired()])
+    note = StringField(_l("Why?"), validators=[Length(max=200)])
+
+
+class SafetyTestForm(FlaskForm):
+    tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
+    tester = StringField(_l("Tested by"), validators=[DataRequired(), Length(max=80)])
+    passed = RadioField(_l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))],
+                        validators=[DataRequired()])
+    values = TextAreaField(_l("Measured values"), validators=[Length(max=500)])
+
+
+class CorrectionForm(FlaskForm):
+    note = StringField(_l("Why is this booking wrong?"), validators=[DataRequired(),
+                                                                      Length(max=200)])
+
+
+class LabelSheetForm(FlaskForm):
+    skip = IntegerField(_l("Leave places empty at the start"), default=0,
+                        validators=[Optional(), NumberRange(0, 23)])
+    with_qr = BooleanField(_l("With QR code"))

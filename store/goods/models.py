@@ -1,0 +1,220 @@
+"""Categories, donated items, standard articles, and the stock ledger that says what happened to them."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from store.core.types import UTCDateTime
+from store.extensions import db
+
+
+def _enum(cls, length: int = 16):
+    return sa.Enum(cls, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class Category(db.Model):
+    """A node of the category tree; carries the VAT rate, the suggested prices and the markdown rule."""
+
+    __tablename__ = "category"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    parent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
+    # VAT in basis points: 1900 = 19 %, 700 = 7 %. Sale lines copy it; changes are audited.
+    vat_rate_bp: so.Mapped[int] = so.mapped_column(default=1900)
+    price_min_cents: so.Mapped[int | None]
+    price_max_cents: so.Mapped[int | None]
+    # Markdown by age: [{"weeks": 4, "percent": 30}, {"weeks": 8, "percent": 50}].
+    markdown_steps: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    # Used electrical appliances: only sold after a passed DIN VDE 0701-0702 test.
+    requires_safety_test: so.Mapped[bool] = so.mapped_column(default=False)
+    # Clothing shows size, colour and brand at intake.
+    has_clothing_fields: so.Mapped[bool] = so.mapped_column(default=False)
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    sort: so.Mapped[int] = so.mapped_column(default=0)
+
+    parent: so.Mapped["Category | None"] = so.relationship(remote_side=[id],
+                                                           back_populates="children")
+    children: so.Mapped[list["Category"]] = so.relationship(back_populates="parent",
+                                                            order_by="Category.sort, Category.name")
+
+    @property
+    def path(self) -> str:
+        """'Kleidung › Damen › Jacken'."""
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return " › ".join(reversed(names))
+
+    @property
+    def vat_percent(self) -> str:
+        return f"{self.vat_rate_bp / 100:g}"
+
+
+class ItemStatus(StrEnum):
+    IN_STOCK = "in_stock"
+    SOLD = "sold"
+    WRITTEN_OFF = "written_off"
+
+
+class Condition(StrEnum):
+    NEW = "new"
+    LIKE_NEW = "like_new"
+    GOOD = "good"
+    USED = "used"
+
+
+class Item(db.Model):
+    """One donated thing with its own label; sold once."""
+
+    __tablename__ = "item"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # In-store EAN-13 (prefix 2); set right after the insert from the id, never reused.
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(13), unique=True)
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
+    description: so.Mapped[str] = so.mapped_column(sa.String(120))
+    # The label price; the till applies the markdown. Changes are bookings (kind "price").
+    price_cents: so.Mapped[int]
+    condition: so.Mapped[Condition] = so.mapped_column(_enum(Condition), default=Condition.GOOD)
+    size: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    colour: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    brand: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    location: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
+    photo: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    # Donors are anonymous unless they want a name kept (e.g. for a pick-up); erased after a while.
+    donor_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    donor_erase_on: so.Mapped[date | None]
+    taken_in_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    taken_in_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # What the ledger says, kept here so a sale can claim the item with one conditional UPDATE.
+    status: so.Mapped[ItemStatus] = so.mapped_column(_enum(ItemStatus), index=True)
+
+    category: so.Mapped[Category] = so.relationship()
+    taken_in_by = so.relationship("User")
+    movements: so.Mapped[list["StockMovement"]] = so.relationship(
+        back_populates="item", order_by="StockMovement.id")
+    safety_tests: so.Mapped[list["SafetyTest"]] = so.relationship(
+        back_populates="item", order_by="SafetyTest.id")
+
+    @property
+    def last_safety_test(self) -> "SafetyTest | None":
+        return self.safety_tests[-1] if self.safety_tests else None
+
+
+class Article(db.Model):
+    """A standard article sold by quantity from the price list ("Buch 1 €"), without own labels."""
+
+    __tablename__ = "article"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
+    price_cents: so.Mapped[int]
+    # Counted stock is optional: most price-list goods are not counted.
+    track_stock: so.Mapped[bool] = so.mapped_column(default=False)
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    sort: so.Mapped[int] = so.mapped_column(default=0)
+
+    category: so.Mapped[Category] = so.relationship()
+
+
+class MovementKind(StrEnum):
+    INTAKE = "intake"
+    SALE = "sale"
+    RETURN = "return"
+    WRITE_OFF = "write_off"
+    CORRECTION = "correction"  # reverses an earlier booking
+    PRICE = "price"  # the label price changed
+    STOCK_IN = "stock_in"  # counted articles added to stock
+
+
+class WriteOffReason(StrEnum):
+    DAMAGED = "damaged"
+    DISPOSED = "disposed"
+    CHARITY = "charity"  # passed on to another charity
+    MISSING = "missing"  # not found at a stocktake
+    SAFETY_TEST_FAILED = "safety_failed"
+    OTHER = "other"
+
+
+class StockMovement(db.Model):
+    """One booking of the stock ledger. Never updated or deleted (database triggers refuse it)."""
+
+    __tablename__ = "stock_movement"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    kind: so.Mapped[MovementKind] = so.mapped_column(_enum(MovementKind))
+    item_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("item.id"), index=True)
+    article_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("article.id"), index=True)
+    quantity: so.Mapped[int]  # +1 in, -1 out; 0 for a price change
+    price_cents: so.Mapped[int | None]  # the price after a price change, or at intake
+    reason: so.Mapped[WriteOffReason | None] = so.mapped_column(_enum(WriteOffReason))
+    note: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    till_id: so.Mapped[int | None]
+    # The booking this one reverses (corrections), and what caused it (e.g. a sale).
+    reverses_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stock_movement.id"))
+    ref_type: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    ref_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+
+    item: so.Mapped[Item | None] = so.relationship(back_populates="movements")
+    article: so.Mapped[Article | None] = so.relationship()
+    user = so.relationship("User")
+    reverses: so.Mapped["StockMovement | None"] = so.relationship(remote_side=[id])
+
+    __table_args__ = (
+        sa.CheckConstraint("(item_id IS NULL) <> (article_id IS NULL)", name="item_or_article"),
+    )
+
+
+class SafetyTest(db.Model):
+    """A DIN VDE 0701-0702 test of a used appliance. Appended, never changed; the latest counts."""
+
+    __tablename__ = "safety_test"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id"), index=True)
+    tested_on: so.Mapped[date]
+    tester: so.Mapped[str] = so.mapped_column(sa.String(80))
+    passed: so.Mapped[bool]
+    # Measured values as the tester writes them (protective conductor, insulation, leakage).
+    values: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    item: so.Mapped[Item] = so.relationship(back_populates="safety_tests")
+
+
+class Stocktake(db.Model):
+    """Counting one shelf or area: scan what is there, then book what is missing."""
+
+    __tablename__ = "stocktake"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    location: so.Mapped[str] = so.mapped_column(sa.String(40))
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    started_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    scans: so.Mapped[list["StocktakeScan"]] = so.relationship(back_populates="stocktake",
+                                                              order_by="StocktakeScan.id")
+
+
+class StocktakeScan(db.Model):
+    __tablename__ = "stocktake_scan"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    stocktake_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stocktake.id"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id"))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+    stocktake: so.Mapped[Stocktake] = so.relationship(back_populates="scans")
+    item: so.Mapped[Item] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("stocktake_id", "item_id"),)

@@ -1,0 +1,300 @@
+"""Intake screen, item pages, label printing."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from store.core.access import Role, roles
+from store.core.errors import ServiceError
+from store.core.money import parse_cents
+from store.core.settings import get_setting
+from store.core.timeutil import local_today
+from store.core.web import current_actor
+from store.extensions import db
+from store.goods import labels, services
+from store.goods.forms import (
+    CONDITION_LABELS,
+    REASON_LABELS,
+    STATUS_LABELS,
+    CorrectionForm,
+    IntakeForm,
+    PriceForm,
+    SafetyTestForm,
+    WriteOffForm,
+)
+from store.goods.models import StockMovement
+from store.printing import services as printing
+
+bp = Blueprint("goods", __name__)
+
+FLOOR = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)  # who works with the goods
+MANAGE = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def _entry_from_form(form: IntakeForm) -> services.IntakeEntry:
+    test = None
+    if form.test_on.data or form.test_by.data or form.test_passed.data:
+        test = {"tested_on": form.test_on.data or "", "tester": form.test_by.data or "",
+                "passed": form.test_passed.data == "yes", "values": form.test_values.data}
+    price_text = (form.price.data or "").strip()
+    return services.IntakeEntry(
+        category_id=form.category.data or None,
+        description=form.description.data or "",
+        price_cents=parse_cents(price_text) if price_text else None,
+        quantity=form.quantity.data if form.quantity.data is not None else 1,
+        condition=form.condition.data or "good",
+        size=form.size.data, colour=form.colour.data, brand=form.brand.data,
+        location=form.location.data, donor_name=form.donor_name.data, safety_test=test,
+    )
+
+
+def _remember(entry: services.IntakeEntry, items) -> None:
+    session["last_intake"] = {
+        "codes": [i.code for i in items][:100],
+        "entry": {k: v for k, v in vars(entry).items() if k not in ("donor_name", "safety_test")},
+    }
+
+
+def _book(entry: services.IntakeEntry):
+    """Book an intake, queue its labels, commit, then print. Returns the items."""
+    actor = current_actor()
+    items = services.take_in_items(actor, [entry])
+    jobs = services.queue_labels(actor, items)
+    db.session.commit()
+    printing.kick([j.id for j in jobs])
+    return items, jobs
+
+
+@bp.route("/intake", methods=["GET", "POST"])
+@roles(*FLOOR)
+def intake():
+    form = IntakeForm()
+    categories = services.list_categories()
+    form.category.choices = [(0, _("– choose –"))] + [(c.id, c.path) for c in categories]
+    if form.validate_on_submit():
+        try:
+            entry = _entry_from_form(form)
+            items, jobs = _book(entry)
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            _remember(entry, items)
+            _flash_booked(items, jobs)
+            return redirect(url_for("goods.intake"))
+    elif form.is_submitted():
+        _show_error(form, ServiceError(_("Please check the marked fields.")))
+    last = session.get("last_intake")
+    recent = services.items_by_codes(last["codes"]) if last else []
+    return render_template(
+        "goods/intake.html", form=form, categories=categories, recent=recent, last=last,
+        condition_labels=CONDITION_LABELS, printer=services.label_printer(),
+        today=local_today(),
+    )
+
+
+@bp.post("/intake/repeat")
+@roles(*FLOOR)
+def intake_repeat():
+    """Book the last entry again (one key: F2)."""
+    last = session.get("last_intake")
+    if not last:
+        flash(_("There is no last entry to repeat."), "error")
+        return redirect(url_for("goods.intake"))
+    entry = services.IntakeEntry(**last["entry"])
+    try:
+        items, jobs = _book(entry)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        _remember(entry, items)
+        _flash_booked(items, jobs)
+    return redirect(url_for("goods.intake"))
+
+
+def _flash_booked(items, jobs) -> None:
+    if jobs:
+        flash(_("%(n)s item(s) booked. The labels are printing.", n=len(items)), "success")
+    else:
+        flash(_("%(n)s item(s) booked. No label printer is set up: print the labels as PDF.",
+                n=len(items)), "success")
+
+
+def _show_error(form, error: ServiceError) -> None:
+    fields = {"category": form.category, "description": form.description, "price": form.price,
+              "quantity": form.quantity, "condition": form.condition,
+              "tested_on": form.test_on, "tester": form.test_by}
+    target = fields.get(error.field or "")
+    if target is not None:
+        target.errors = [*(target.errors or []), error.message]
+    flash(error.message, "error")
+
+
+# ---------------------------------------------------------------- items
+
+
+@bp.get("/items")
+@roles(*FLOOR)
+def items():
+    search = services.ItemSearch(
+        text=request.args.get("q", ""),
+        category_id=request.args.get("category", type=int),
+        status=request.args.get("status", "in_stock") or None,
+        min_weeks=request.args.get("weeks", type=int),
+        location=request.args.get("location") or None,
+    )
+    page = services.search_items(search, page=request.args.get("page", 1, type=int))
+    today = local_today()
+    return render_template(
+        "goods/items.html", page=page, search=search, categories=services.list_categories(),
+        locations=services.locations(), status_labels=STATUS_LABELS,
+        quotes={i.id: services.current_price(i, today) for i in page.items},
+    )
+
+
+@bp.get("/items/scan")
+@roles(*FLOOR)
+def item_scan():
+    """A scanned code from the search field: straight to the item."""
+    code = request.args.get("code", "").strip()
+    try:
+        item = services.find_item(code)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(url_for("goods.items", q=code))
+    return redirect(url_for("goods.item", item_id=item.id))
+
+
+@bp.get("/items/<int:item_id>")
+@roles(*FLOOR)
+def item(item_id: int):
+    item = services.get_item(item_id)
+    quote = services.current_price(item)
+    try:
+        services.check_sellable(item)
+        blocked = None
+    except ServiceError as error:
+        blocked = error.message
+    corrected = {m.reverses_id for m in item.movements if m.reverses_id}
+    jobs = printing.jobs_for(("item", str(item.id)))
+    return render_template(
+        "goods/item.html", item=item, quote=quote, blocked=blocked, corrected=corrected,
+        jobs=jobs, status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS,
+        reason_labels=REASON_LABELS, write_off_form=WriteOffForm(prefix="wo"),
+        price_form=PriceForm(prefix="pr"), test_form=SafetyTestForm(prefix="st"),
+        correction_form=CorrectionForm(prefix="co"), can_manage=_can_manage(),
+    )
+
+
+def _can_manage() -> bool:
+    return current_user.role in MANAGE
+
+
+@bp.post("/items/<int:item_id>/label")
+@roles(*FLOOR)
+def item_label(item_id: int):
+    item = services.get_item(item_id)
+    jobs = services.queue_labels(current_actor(), [item])
+    if not jobs:
+        flash(_("No label printer is set up: print the label as PDF."), "error")
+        return redirect(url_for("goods.item", item_id=item.id))
+    db.session.commit()
+    printing.kick([j.id for j in jobs])
+    flash(_("The label is printing again."), "success")
+    return redirect(request.referrer or url_for("goods.item", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/write-off")
+@roles(*MANAGE)
+def item_write_off(item_id: int):
+    item = services.get_item(item_id)
+    form = WriteOffForm(prefix="wo")
+    if form.validate_on_submit():
+        return _run(lambda: services.write_off(current_actor(), item, form.reason.data,
+                                               form.note.data),
+                    _("The item was written off."), item)
+    return _invalid(item)
+
+
+@bp.post("/items/<int:item_id>/price")
+@roles(*MANAGE)
+def item_price(item_id: int):
+    item = services.get_item(item_id)
+    form = PriceForm(prefix="pr")
+    if form.validate_on_submit():
+        return _run(lambda: services.change_price(current_actor(), item,
+                                                  parse_cents(form.price.data), form.note.data),
+                    _("The new price is booked. Please print a new label."), item)
+    return _invalid(item)
+
+
+@bp.post("/items/<int:item_id>/safety-test")
+@roles(*FLOOR)
+def item_safety_test(item_id: int):
+    item = services.get_item(item_id)
+    form = SafetyTestForm(prefix="st")
+    if form.validate_on_submit():
+        return _run(lambda: services.record_safety_test(
+            current_actor(), item, tested_on=form.tested_on.data, tester=form.tester.data,
+            passed=form.passed.data == "yes", values=form.values.data),
+            _("The safety test was recorded."), item)
+    return _invalid(item)
+
+
+@bp.post("/movements/<int:movement_id>/correct")
+@roles(*MANAGE)
+def movement_correct(movement_id: int):
+    movement = db.get_or_404(StockMovement, movement_id)
+    form = CorrectionForm(prefix="co")
+    item = movement.item
+    if form.validate_on_submit():
+        return _run(lambda: services.correct_movement(current_actor(), movement, form.note.data),
+                    _("The booking was corrected with a counter-booking."), item)
+    return _invalid(item)
+
+
+def _run(action, message: str, item):
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("goods.item", item_id=item.id) if item else url_for("goods.items"))
+
+
+def _invalid(item):
+    flash(_("Please fill in the marked fields."), "error")
+    return redirect(url_for("goods.item", item_id=item.id) if item else url_for("goods.items"))
+
+
+# ---------------------------------------------------------------- PDF labels
+
+
+@bp.get("/labels.pdf")
+@roles(*FLOOR)
+def labels_pdf():
+    """Labels of the given codes on an A4 sticker sheet (?codes=…&skip=N&qr=1)."""
+    code_list = [c for c in request.args.get("codes", "").split(",") if c][:1000]
+    found = services.items_by_codes(code_list)
+    if not found:
+        abort(404)
+    layout = get_setting("label_sheet")
+    skip = min(max(request.args.get("skip", 0, type=int), 0), 40)
+    with_qr = request.args.get("qr", "1" if get_setting("label_qr") else "") == "1"
+    pdf = labels.pdf_sheet(found, layout, skip=skip, with_qr=with_qr)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": "inline; filename=etiketten.pdf"})
