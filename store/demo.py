@@ -6,8 +6,11 @@ import sqlalchemy as sa
 
 from store.auth import services as auth
 from store.auth.models import User
+from store.printing import services as printing
+from store.printing.models import Printer
 from store.core.audit import Actor
 from store.extensions import db
+from store.goods import demo as goods_demo
 
 PASSWORD = "kaufhaus"
 
@@ -47,18 +50,21 @@ def load_users(actor: Actor) -> bool:
 
 
 def load_printers(actor: Actor) -> bool:
-    from store.printing import services
-    from store.printing.models import Printer
-
     if db.session.scalar(sa.select(sa.func.count()).select_from(Printer)):
         return False
     for name in ("Bondrucker Kasse 1", "Bondrucker Kasse 2", "Bondrucker Kasse 3",
                  "Etikettendrucker Annahme"):
-        services.save_printer(actor, None, name=name, backend="virtual", params={})
+        printing.save_printer(actor, None, name=name, backend="virtual", params={})
     return True
 
 
-LOADERS: list[Callable[[Actor], bool]] = [load_users, load_printers]
+LOADERS: list[Callable[[Actor], bool]] = [
+    load_users,
+    load_printers,
+    goods_demo.load_categories,
+    goods_demo.load_items,
+    goods_demo.load_settings,
+]
 
 
 def load() -> bool:

@@ -195,3 +195,33 @@ def api_token(app):
         return {"Authorization": f"Bearer {plain}"}
 
     return make
+
+
+@pytest.fixture
+def make_category(app):
+    """make_category(name="Hausrat", **fields) → a committed Category."""
+    from store.goods import services as goods
+
+    def make(name: str = "Hausrat", **fields):
+        values = {"vat_rate_bp": 1900, "markdown_steps": [], "is_active": True, **fields}
+        category = goods.save_category(Actor.system("cli"), None, name=name, **values)
+        db.session.commit()
+        return category
+
+    return make
+
+
+@pytest.fixture
+def take_in(app):
+    """take_in(category, "Tasse", 150, quantity=1, now=None, **entry) → committed items."""
+    from store.goods import services as goods
+
+    def make(category, description: str = "Tasse", price_cents: int = 150, *,
+             quantity: int = 1, now=None, actor=None, **fields):
+        entry = goods.IntakeEntry(category_id=category.id, description=description,
+                                  price_cents=price_cents, quantity=quantity, **fields)
+        items = goods.take_in_items(actor or Actor.system("cli"), [entry], now=now)
+        db.session.commit()
+        return items
+
+    return make

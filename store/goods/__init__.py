@@ -10,9 +10,19 @@ FLOOR = frozenset({Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN})
 
 
 def init_app(app: Flask) -> None:
-    from store.goods import api, views
+    from store.goods import admin_views, api, inventory_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(inventory_views.bp)
     register_tile(Tile("goods.intake", _l("Take in goods"), "box", FLOOR, 20))
     register_tile(Tile("goods.items", _l("Find items"), "tag", FLOOR, 30))
+    register_tile(Tile("inventory.stocktakes", _l("Stocktake"), "list", FLOOR, 35))
+    register_tile(Tile("inventory.ageing", _l("Old stock"), "chart", FLOOR, 36))
+    register_tile(Tile("goods_admin.categories", _l("Categories"), "folder",
+                       frozenset({Role.ADMIN}), 60))
+    register_tile(Tile("goods_admin.articles", _l("Price list"), "tag",
+                       frozenset({Role.ADMIN, Role.SUPERVISOR}), 61))
+    register_tile(Tile("goods_admin.settings", _l("Settings"), "settings",
+                       frozenset({Role.ADMIN}), 95))

@@ -17,7 +17,12 @@ from store.core.money import format_cents
 from store.goods.models import Item
 from store.goods.pricing import intake_week, week_colour
 from store.printing.models import Printer
-from store.printing.render import document
+from store.printing.render import document, printable
+
+
+# Labels are read on the shop floor, in the store's language.
+COLOUR_NAMES = {"blue": "blau", "red": "rot", "green": "grün", "yellow": "gelb",
+                "purple": "lila", "orange": "orange", "black": "schwarz", "white": "weiß"}
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,14 @@ def escpos_label(item: Item, printer: Printer | None, *, with_qr: bool = False) 
     """One label as ESC/POS bytes (80 mm or 58 mm paper, cut after)."""
     label = Label.of(item)
     doc = document(printer)
+    colour = COLOUR_NAMES.get(label.colour, label.colour)
     doc.set(align="center", bold=True, double_height=True, double_width=True)
-    doc.text(f"{label.price}\n")
+    doc.text(printable(f"{label.price}\n"))
     doc.set(align="center", bold=True, normal_textsize=True)
-    doc.text(f"{label.description}\n")
+    doc.text(printable(f"{label.description}\n"))
     doc.set(align="center", bold=False, normal_textsize=True)
-    doc.text(f"{label.category}\n")
-    doc.text(f"{label.week} ({label.colour})\n")
+    doc.text(printable(f"{label.category}\n"))
+    doc.text(printable(f"{label.week} - {colour}\n"))
     doc.barcode(label.code, "EAN13", height=80, width=3, pos="BELOW", function_type="A")
     if with_qr:
         doc.qr(label.code, size=4, native=False)

@@ -595,3 +595,72 @@ def items_by_codes(code_list: list[str]) -> list[Item]:
     found = {i.code: i for i in db.session.scalars(sa.select(Item).where(
         Item.code.in_(code_list)))}
     return [found[c] for c in code_list if c in found]
+
+
+# ---------------------------------------------------------------- counted stock, stocktake lists
+
+STOCK_IN_MAX = 10_000
+
+
+def add_article_stock(actor: Actor, article: Article, quantity: int, note: str = "", *,
+                      now: datetime | None = None) -> StockMovement:
+    """Book counted articles into stock (a delivery, or more found at a count)."""
+    now = now or utcnow()
+    if not article.track_stock:
+        raise ValidationError(_("The stock of this article is not counted."), field="quantity")
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not (
+            1 <= quantity <= STOCK_IN_MAX):
+        raise ValidationError(_("The quantity must be between 1 and %(n)s.", n=STOCK_IN_MAX),
+                              field="quantity")
+    note = (note or "").strip()[:200]
+    movement = _book(actor, now, MovementKind.STOCK_IN, article=article, quantity=quantity,
+                     note=note)
+    audit(actor, "article.stock_in", article, {"quantity": quantity, "note": note}, now=now)
+    return movement
+
+
+def list_stocktakes(limit: int = 30) -> list[Stocktake]:
+    """The most recent stocktakes, open ones first."""
+    return list(db.session.scalars(
+        sa.select(Stocktake)
+        .order_by(Stocktake.finished_at.is_not(None), Stocktake.started_at.desc(),
+                  Stocktake.id.desc())
+        .limit(limit)))
+
+
+def open_stocktake(location: str) -> Stocktake | None:
+    """The count of this shelf that is still running, if any (to continue it, not start twice)."""
+    return db.session.scalar(
+        sa.select(Stocktake).where(Stocktake.location == (location or "").strip()[:40],
+                                   Stocktake.finished_at.is_(None))
+        .order_by(Stocktake.id.desc()).limit(1))
+
+
+@dataclass
+class StocktakeResult:
+    """What a finished stocktake found missing, and whether it was written off."""
+
+    finished_at: datetime | None
+    finished_by: object | None  # the User who finished it
+    missing: list[Item]
+    written_off: bool
+
+
+def stocktake_result(stocktake: Stocktake) -> StocktakeResult | None:
+    """The outcome of a finished stocktake, as its audit entry recorded it."""
+    from store.core.audit import AuditEntry
+
+    if stocktake.finished_at is None:
+        return None
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "stocktake.finish",
+                                    AuditEntry.object_type == Stocktake.__tablename__,
+                                    AuditEntry.object_id == str(stocktake.id))
+        .order_by(AuditEntry.id.desc()).limit(1))
+    data = (entry.data if entry is not None else None) or {}
+    return StocktakeResult(
+        finished_at=stocktake.finished_at,
+        finished_by=entry.user if entry is not None else None,
+        missing=items_by_codes([c for c in data.get("missing", []) if c]),
+        written_off=bool(data.get("written_off")),
+    )

@@ -96,8 +96,11 @@ def intake():
         _show_error(form, ServiceError(_("Please check the marked fields.")))
     last = session.get("last_intake")
     recent = services.items_by_codes(last["codes"]) if last else []
+    label_jobs = {item.id: (printing.jobs_for(("item", str(item.id))) or [None])[-1]
+                  for item in recent}
     return render_template(
         "goods/intake.html", form=form, categories=categories, recent=recent, last=last,
+        label_jobs=label_jobs,
         condition_labels=CONDITION_LABELS, printer=services.label_printer(),
         today=local_today(),
     )

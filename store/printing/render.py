@@ -5,6 +5,19 @@ from escpos.printer import Dummy
 from store.printing.models import Printer
 
 
+# Typographic characters that receipt code pages lack, and what to print instead.
+_PLAIN = str.maketrans({
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "›": ">", "‹": "<", "–": "-", "—": "-",
+    "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "…": "...", "•": "*",
+    "·": "-", "×": "x", "→": "->", "←": "<-", "✓": "v",
+})
+
+
+def printable(text: str) -> str:
+    """Text a receipt printer can print: € and umlauts stay, typographic marks become plain."""
+    return text.translate(_PLAIN)
+
+
 def document(printer: Printer | None = None) -> Dummy:
     """A python-escpos Dummy set to the printer's code page (€ and umlauts print right)."""
     doc = Dummy(profile="TM-T88V")
@@ -18,7 +31,7 @@ def test_page(printer: Printer, store_name: str, when: str) -> bytes:
     doc.text(f"{store_name}\n")
     doc.set(align="center", bold=False, normal_textsize=True)
     doc.text("Testdruck / Test print\n")
-    doc.text(f"{printer.name} · {when}\n")
+    doc.text(printable(f"{printer.name} · {when}\n"))
     doc.set(align="left")
     doc.text("ÄÖÜ äöü ß € 12,50 €\n")
     doc.text("-" * printer.columns + "\n")

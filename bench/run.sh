@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make bench: every benchmark on SQLite, then on a throwaway PostgreSQL server. Prints figures.
+set -euo pipefail
+cd "$(dirname "$0")"
+py=../.venv/bin/python
+pgdir=$(mktemp -d /tmp/kaufhaus-pg.XXXXXX)
+trap 'bash ../tests/tools/pg.sh stop "$pgdir"' EXIT
+pg_url=$(bash ../tests/tools/pg.sh start "$pgdir")
+for bench in goods.py; do
+  echo "== $bench =="
+  $py "$bench" "$@"
+  BENCH_DATABASE_URL="$pg_url" $py "$bench" "$@"
+done

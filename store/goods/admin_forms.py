@@ -1,0 +1,87 @@
+"""Forms of the admin pages (categories, price list, store settings) and the inventory pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+VAT_CHOICES = [(1900, "19 %"), (700, "7 %"), (0, "0 %")]
+SHEET_CHOICES = [("3x8", _l("3 × 8 labels (24 per sheet)")),
+                 ("3x7", _l("3 × 7 labels (21 per sheet)"))]
+MARKDOWN_ROWS = 3
+
+
+def int_or_none(value) -> int | None:
+    """A select's value as int; anything else becomes None (the service says why)."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class MarkdownStepForm(Form):
+    """One row 'after N weeks, minus P %'. Both empty: the row is ignored."""
+
+    weeks = IntegerField(_l("after … weeks"), validators=[Optional()])
+    percent = IntegerField(_l("minus … %"), validators=[Optional()])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=80)])
+    parent_id = SelectField(_l("Belongs to"), coerce=int_or_none, validate_choice=False)
+    vat_rate_bp = SelectField(_l("VAT rate"), coerce=int_or_none, choices=VAT_CHOICES,
+                              default=1900, validate_choice=False)
+    price_min = StringField(_l("Lowest suggested price in €"), validators=[Length(max=20)])
+    price_max = StringField(_l("Highest suggested price in €"), validators=[Length(max=20)])
+    markdown_steps = FieldList(FormField(MarkdownStepForm), min_entries=MARKDOWN_ROWS)
+    requires_safety_test = BooleanField(_l("Needs an electrical safety test before sale"))
+    has_clothing_fields = BooleanField(_l("Clothing: ask for size, colour and brand"))
+    is_active = BooleanField(_l("In use"), default=True)
+    sort = IntegerField(_l("Sort number"), default=0,
+                        validators=[Optional(), NumberRange(-9999, 9999)])
+
+
+class ArticleForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=80)])
+    category = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
+    price = StringField(_l("Price in €"), validators=[Length(max=20)])
+    track_stock = BooleanField(_l("Count the stock"))
+    is_active = BooleanField(_l("In use"), default=True)
+    sort = IntegerField(_l("Sort number"), default=0,
+                        validators=[Optional(), NumberRange(-9999, 9999)])
+
+
+class StockInForm(FlaskForm):
+    quantity = IntegerField(_l("How many were added?"), validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Length(max=200)])
+
+
+class SettingsForm(FlaskForm):
+    label_printer_id = SelectField(_l("Label printer"), coerce=int)
+    label_qr = BooleanField(_l("Print a QR code on labels"))
+    label_sheet = SelectField(_l("A4 label sheet"), choices=SHEET_CHOICES)
+    max_price = StringField(_l("Highest plausible price in €"),
+                            validators=[DataRequired(), Length(max=20)])
+
+
+class StocktakeStartForm(FlaskForm):
+    location = StringField(_l("Shelf or area"), validators=[DataRequired(), Length(max=40)])
+
+
+class ScanForm(FlaskForm):
+    code = StringField(_l("Scan the next item"), validators=[Length(max=40)])
+
+
+class FinishForm(FlaskForm):
+    write_off = BooleanField(_l("Write off the missing items"))
+    note = StringField(_l("Note"), validators=[Length(max=200)])

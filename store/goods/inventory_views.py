@@ -1,0 +1,151 @@
+"""Inventory pages: old stock by category, and stocktakes (count a shelf with the scanner)."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from store.core.access import Role, roles
+from store.core.errors import ServiceError
+from store.core.web import current_actor
+from store.extensions import db
+from store.goods import services
+from store.goods.admin_forms import FinishForm, ScanForm, StocktakeStartForm
+from store.goods.forms import STATUS_LABELS
+from store.goods.models import ItemStatus, Stocktake
+
+bp = Blueprint("inventory", __name__, url_prefix="/inventory")
+
+FLOOR = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)
+MANAGE = (Role.SUPERVISOR, Role.ADMIN)
+DEFAULT_WEEKS = 8
+WEEK_CHOICES = (4, 8, 12, 26, 52)
+
+
+# ---------------------------------------------------------------- old stock
+
+
+@bp.get("/ageing")
+@roles(*FLOOR)
+def ageing():
+    weeks = request.args.get("weeks", DEFAULT_WEEKS, type=int)
+    weeks = min(max(weeks, 1), 520)
+    rows = services.ageing(weeks)
+    return render_template(
+        "goods/inventory/ageing.html", weeks=weeks, rows=rows, choices=WEEK_CHOICES,
+        total_count=sum(n for _c, n, _v in rows), total_value=sum(v for _c, _n, v in rows),
+    )
+
+
+# ---------------------------------------------------------------- stocktakes
+
+
+@bp.route("/stocktakes", methods=["GET", "POST"])
+@roles(*FLOOR)
+def stocktakes():
+    form = StocktakeStartForm()
+    if form.validate_on_submit():
+        running = services.open_stocktake(form.location.data)
+        if running is not None:
+            flash(_("The count of %(place)s is already running. Continue here.",
+                    place=running.location), "info")
+            return redirect(url_for("inventory.stocktake", stocktake_id=running.id))
+        try:
+            stocktake = services.start_stocktake(current_actor(), form.location.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.location.errors = [*form.location.errors, error.message]
+        else:
+            db.session.commit()
+            return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
+    return render_template("goods/inventory/stocktakes.html", form=form,
+                           stocktakes=services.list_stocktakes(),
+                           locations=services.locations())
+
+
+@bp.get("/stocktakes/<int:stocktake_id>")
+@roles(*FLOOR)
+def stocktake(stocktake_id: int):
+    stocktake = db.get_or_404(Stocktake, stocktake_id)
+    scans = list(reversed(stocktake.scans))  # newest first
+    last = None
+    if scans:
+        wanted = request.args.get("last", type=int)
+        last = next((s.item for s in scans if s.item_id == wanted), scans[0].item)
+    if stocktake.finished_at is not None:
+        return render_template(
+            "goods/inventory/stocktake_done.html", stocktake=stocktake, scans=scans,
+            result=services.stocktake_result(stocktake), status_labels=STATUS_LABELS)
+    missing = services.missing_items(stocktake)
+    finish_form = FinishForm(formdata=None)
+    finish_form.write_off.label.text = _("Write off the %(n)s missing items", n=len(missing))
+    return render_template(
+        "goods/inventory/stocktake.html", stocktake=stocktake, scans=scans, last=last,
+        missing=missing, scan_form=ScanForm(formdata=None), finish_form=finish_form,
+        can_finish=current_user.role in MANAGE, status_labels=STATUS_LABELS,
+        in_stock=ItemStatus.IN_STOCK,
+    )
+
+
+@bp.post("/stocktakes/<int:stocktake_id>/scan")
+@roles(*FLOOR)
+def stocktake_scan(stocktake_id: int):
+    stocktake = db.get_or_404(Stocktake, stocktake_id)
+    back = url_for("inventory.stocktake", stocktake_id=stocktake.id)
+    form = ScanForm()
+    code = (form.code.data or "").strip() if form.validate_on_submit() else ""
+    if not code:
+        return redirect(back)  # Enter on an empty field: nothing to count
+    counted_before = {s.item_id for s in stocktake.scans}
+    try:
+        item = services.scan_for_stocktake(current_actor(), stocktake, code)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    _flash_scan(stocktake, item, again=item.id in counted_before)
+    return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id, last=item.id))
+
+
+def _flash_scan(stocktake: Stocktake, item, *, again: bool) -> None:
+    """One message per scan: counted, counted twice, or counted but something is odd."""
+    if item.status != ItemStatus.IN_STOCK:
+        flash(_("%(code)s %(text)s: the stock list says %(status)s. Please give it to a "
+                "supervisor.", code=item.code, text=item.description,
+                status=STATUS_LABELS.get(item.status.value, item.status.value)), "warning")
+    elif item.location is None:
+        flash(_("Counted: %(code)s %(text)s. It has no shelf in the stock list yet.",
+                code=item.code, text=item.description), "warning")
+    elif item.location != stocktake.location:
+        flash(_("%(code)s %(text)s belongs to shelf %(place)s. Please put it back there.",
+                code=item.code, text=item.description, place=item.location), "warning")
+    elif again:
+        flash(_("%(code)s was counted already.", code=item.code), "info")
+    else:
+        flash(_("Counted: %(code)s %(text)s", code=item.code, text=item.description), "success")
+
+
+@bp.post("/stocktakes/<int:stocktake_id>/finish")
+@roles(*MANAGE)
+def stocktake_finish(stocktake_id: int):
+    stocktake = db.get_or_404(Stocktake, stocktake_id)
+    form = FinishForm()
+    if not form.validate_on_submit():
+        flash(_("Please check the marked fields."), "error")
+        return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
+    try:
+        missing = services.finish_stocktake(current_actor(), stocktake,
+                                            write_off_missing=form.write_off.data,
+                                            note=form.note.data or "")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if form.write_off.data and missing:
+            flash(_("The stocktake is finished. %(n)s missing item(s) were written off.",
+                    n=len(missing)), "success")
+        else:
+            flash(_("The stocktake is finished. %(n)s item(s) are missing.", n=len(missing)),
+                  "success")
+    return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
