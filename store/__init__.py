@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    from store import auth, core, goods, printing
+    from store import auth, core, goods, printing, till
 
-    for area in (core, auth, printing, goods):
+    for area in (core, auth, printing, goods, till):
         area.init_app(app)
     api.init_app(app)
 

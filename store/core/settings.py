@@ -13,6 +13,10 @@ DEFAULTS: dict[str, Any] = {
     "label_qr": False,  # print a QR code of the item code on labels
     "label_sheet": "3x8",  # A4 sticker sheet layout for PDF labels: 3x8 or 3x7
     "max_price_cents": 500_000,  # prices above this are taken as typing mistakes
+    "eligibility_percent": 20,  # discount for holders of an entitlement card (Sozialpass)
+    "discount_confirm_percent": 20,  # a line discount above this needs a supervisor
+    "voucher_issuers": ["Gemeinde", "Jobcenter"],  # who issues vouchers the shop takes
+    "receipt_footer": "Danke für Ihren Einkauf! Ihr Einkauf hilft Menschen in Arbeit.",
 }
 
 

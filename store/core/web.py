@@ -3,20 +3,44 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import request, session
+from flask import current_app, request
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from store.core.access import Role
 from store.core.audit import Actor
 
 
+DEVICE_COOKIE = "till"
+
+
+def device_till_id() -> int | None:
+    """The till this browser stands at, from its signed cookie (kept across sign-outs)."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        return int(_device_signer().loads(raw))
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def device_cookie_value(till_id: int) -> str:
+    return _device_signer().dumps(str(till_id))
+
+
+def _device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="kaufhaus-till-device")
+
+
 def current_actor() -> Actor:
     """The signed-in user as the actor of a service call, with till and address."""
     user = current_user if current_user.is_authenticated else None
+    api = request.path.startswith("/api/")
     return Actor(
         user=user,
-        source="api" if request.path.startswith("/api/") else "web",
-        till_id=session.get("till_id"),
+        source="api" if api else "web",
+        till_id=None if api else device_till_id(),
         address=request.remote_addr,
     )
 

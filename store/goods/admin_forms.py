@@ -41,8 +41,8 @@ class CategoryForm(FlaskForm):
     parent_id = SelectField(_l("Belongs to"), coerce=int_or_none, validate_choice=False)
     vat_rate_bp = SelectField(_l("VAT rate"), coerce=int_or_none, choices=VAT_CHOICES,
                               default=1900, validate_choice=False)
-    price_min = StringField(_l("Lowest suggested price in €"), validators=[Length(max=20)])
-    price_max = StringField(_l("Highest suggested price in €"), validators=[Length(max=20)])
+    price_min = StringField(_l("Lowest price in €"), validators=[Length(max=20)])
+    price_max = StringField(_l("Highest price in €"), validators=[Length(max=20)])
     markdown_steps = FieldList(FormField(MarkdownStepForm), min_entries=MARKDOWN_ROWS)
     requires_safety_test = BooleanField(_l("Needs an electrical safety test before sale"))
     has_clothing_fields = BooleanField(_l("Clothing: ask for size, colour and brand"))

@@ -67,10 +67,9 @@ def stocktakes():
 def stocktake(stocktake_id: int):
     stocktake = db.get_or_404(Stocktake, stocktake_id)
     scans = list(reversed(stocktake.scans))  # newest first
-    last = None
-    if scans:
-        wanted = request.args.get("last", type=int)
-        last = next((s.item for s in scans if s.item_id == wanted), scans[0].item)
+    # The item just scanned (after an error there is none, so nobody mistakes it for a success).
+    wanted = request.args.get("last", type=int)
+    last = next((s.item for s in scans if s.item_id == wanted), None)
     if stocktake.finished_at is not None:
         return render_template(
             "goods/inventory/stocktake_done.html", stocktake=stocktake, scans=scans,

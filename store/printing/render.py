@@ -39,3 +39,19 @@ def test_page(printer: Printer, store_name: str, when: str) -> bytes:
     doc.ln(2)
     doc.cut()
     return doc.output
+
+
+def drawer_kick(printer: Printer) -> bytes:
+    """The pulse that opens a cash drawer hanging on the receipt printer."""
+    doc = document(printer)
+    doc.cashdraw(2)
+    return doc.output
+
+
+def columns(left: str, right: str, width: int) -> str:
+    """'Winterjacke ....... 12,50 €' in `width` characters (the left side is cut if needed)."""
+    left, right = printable(left), printable(right)
+    room = max(width - len(right) - 1, 1)
+    if len(left) > room:
+        left = left[: room - 1] + "."
+    return f"{left}{' ' * (width - len(left) - len(right))}{right}\n"

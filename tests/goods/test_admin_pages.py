@@ -126,6 +126,9 @@ def test_bad_category_input_is_explained_and_saves_nothing(app, client, make_use
         body = _body(page)
         assert _message(app, text) in body, text
         assert 'role="alert"' in body
+    page = client.post("/admin/categories/new", data=_form(**{
+        "markdown_steps-0-weeks": "vier", "markdown_steps-0-percent": "20"}))
+    assert page.status_code == 200 and 'role="alert"' in page.get_data(as_text=True)
     assert _count(Category) == before
     assert not db.session.scalar(sa.select(AuditEntry.id).where(
         AuditEntry.action == "category.create"))

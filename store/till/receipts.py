@@ -1,0 +1,178 @@
+"""Receipts and Z reports as ESC/POS bytes (80 mm), in the store's language."""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from store.core.money import format_cents
+from store.core.settings import get_setting
+from store.core.timeutil import to_local
+from store.printing.models import Printer
+from store.printing.render import columns, document, printable
+from store.till.models import Closing, PaymentMethod, Sale, SaleKind
+from store.till.pricing import vat_breakdown
+
+VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
+
+
+def _money(cents: int) -> str:
+    return format_cents(cents, "de").replace("\u00a0", " ")
+
+
+def _header(doc, width: int) -> None:
+    cfg = current_app.config
+    doc.set(align="center", bold=True, double_height=True, double_width=True)
+    doc.text(printable(cfg["STORE_NAME"]) + "\n")
+    doc.set(align="center", bold=False, normal_textsize=True)
+    for line in (cfg.get("STORE_ADDRESS") or "").split(","):
+        if line.strip():
+            doc.text(printable(line.strip()) + "\n")
+    if cfg.get("STORE_TAX_NUMBER"):
+        doc.text(printable(_("Tax number %(n)s", n=cfg["STORE_TAX_NUMBER"])) + "\n")
+    doc.set(align="left")
+    doc.text("-" * width + "\n")
+
+
+def payment_label(method: PaymentMethod) -> str:
+    return {PaymentMethod.CASH: _("Cash"), PaymentMethod.CARD: _("Card"),
+            PaymentMethod.VOUCHER: _("Voucher")}[method]
+
+
+def render_receipt(sale: Sale, printer: Printer | None, *, copy: bool = False) -> bytes:
+    """The customer's receipt."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _receipt(sale, printer, copy)
+
+
+def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
+    width = printer.columns if printer else 48
+    doc = document(printer)
+    _header(doc, width)
+    if copy:
+        doc.set(align="center", bold=True, double_height=True)
+        doc.text(_("COPY") + "\n")
+        doc.set(align="left", bold=False, normal_textsize=True)
+    if sale.kind != SaleKind.SALE:
+        doc.set(align="center", bold=True, double_height=True)
+        title = _("VOID") if sale.kind == SaleKind.VOID else _("RETURN")
+        doc.text(printable(title) + "\n")
+        doc.set(align="left", bold=False, normal_textsize=True)
+        doc.text(printable(_("for receipt no. %(n)s", n=sale.reverses.receipt_number)) + "\n")
+        doc.text(printable(_("Reason: %(r)s", r=sale.reason or "")) + "\n")
+    when = to_local(sale.created_at)
+    doc.text(columns(sale.till.name, _("Receipt no. %(n)s", n=sale.receipt_number), width))
+    doc.text(columns(when.strftime("%d.%m.%Y %H:%M"), _("Cashier: %(c)s", c=sale.cashier_label),
+                     width))
+    doc.text("-" * width + "\n")
+    for line in sale.lines:
+        letter = VAT_LETTERS.get(line.vat_rate_bp, "?")
+        gross = line.unit_price_cents * line.quantity
+        doc.text(columns(line.description, f"{_money(gross)} {letter}", width))
+        if line.quantity not in (1, -1) or line.item_id is None:
+            doc.text(printable(f"  {line.quantity} x {_money(line.unit_price_cents)}") + "\n")
+        if line.code:
+            detail = f"  {line.code}"
+            if line.markdown_percent:
+                detail += "  " + _("label %(p)s, -%(n)s %%", p=_money(line.label_price_cents),
+                                   n=line.markdown_percent)
+            doc.text(printable(detail) + "\n")
+        if line.discount_cents:
+            doc.text(columns(f"  {_('Discount')} {line.discount_percent} % "
+                             f"{line.discount_reason or ''}", _money(-line.discount_cents), width))
+        if line.eligibility_discount_cents:
+            doc.text(columns(f"  {_('Entitlement card')}",
+                             _money(-line.eligibility_discount_cents), width))
+    doc.text("=" * width + "\n")
+    doc.set(bold=True, double_height=True)
+    doc.text(columns(_("TOTAL"), _money(sale.total_cents), width))
+    doc.set(bold=False, normal_textsize=True)
+    for p in sale.payments:
+        shown = p.tendered_cents if p.tendered_cents is not None else p.amount_cents
+        label = payment_label(p.method)
+        if p.method == PaymentMethod.VOUCHER:
+            label += f" {p.voucher_issuer} {p.voucher_number}"
+        doc.text(columns(label, _money(shown), width))
+        if p.change_cents:
+            doc.text(columns(_("Change"), _money(p.change_cents), width))
+    doc.text("-" * width + "\n")
+    doc.text(printable(f"{_('VAT'):9}{_('net'):>13}{_('tax'):>13}{_('gross'):>13}") + "\n")
+    for row in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]):
+        name = f"{VAT_LETTERS.get(row.rate_bp, '?')} {row.rate_bp / 100:g} %"
+        doc.text(printable(f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
+                           f"{_money(row.gross_cents):>13}") + "\n")
+    doc.text("-" * width + "\n")
+    footer = get_setting("receipt_footer")
+    if footer:
+        doc.set(align="center")
+        doc.text(printable(footer) + "\n")
+    doc.ln(1)
+    doc.cut()
+    return doc.output
+
+
+def render_closing(closing: Closing, printer: Printer | None) -> bytes:
+    """The Z report as printed at the closing."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _report(closing.report, printer, title=_("Z report no. %(n)s",
+                                                        n=closing.number))
+
+
+def render_x_report(report: dict, printer: Printer | None) -> bytes:
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _report(report, printer, title=_("X report (interim, no closing)"))
+
+
+def _report(report: dict, printer: Printer | None, title: str) -> bytes:
+    width = printer.columns if printer else 48
+    doc = document(printer)
+    _header(doc, width)
+    doc.set(align="center", bold=True, double_height=True)
+    doc.text(printable(title) + "\n")
+    doc.set(align="left", bold=False, normal_textsize=True)
+    doc.text(columns(report["till"], report.get("closed_local", ""), width))
+    if report["receipts"]:
+        doc.text(columns(_("Receipts"), f"{report['first_receipt']} - {report['last_receipt']}",
+                         width))
+    doc.text("-" * width + "\n")
+    kinds = {"sale": _("Sales"), "void": _("Voids"), "return": _("Returns")}
+    for kind, entry in report["by_kind"].items():
+        doc.text(columns(f"{kinds[kind]} ({entry['count']})", _money(entry["total_cents"]),
+                         width))
+    doc.set(bold=True)
+    doc.text(columns(_("Total"), _money(report["total_cents"]), width))
+    doc.set(bold=False)
+    doc.text("-" * width + "\n")
+    for row in report["vat"]:
+        doc.text(columns(_("VAT %(r)s %%", r=f"{row['rate_bp'] / 100:g}"),
+                         _money(row["gross_cents"]), width))
+        doc.text(columns(f"  {_('net')} {_money(row['net_cents'])}",
+                         f"{_('tax')} {_money(row['vat_cents'])}", width))
+    doc.text("-" * width + "\n")
+    for method, amount in report["payments"].items():
+        doc.text(columns(payment_label(PaymentMethod(method)), _money(amount), width))
+    for issuer, amount in report.get("vouchers", {}).items():
+        doc.text(columns(f"  {issuer}", _money(amount), width))
+    doc.text("-" * width + "\n")
+    for category in report["categories"]:
+        doc.text(columns(f"{category['name']} ({category['count']})",
+                         _money(category["total_cents"]), width))
+    doc.text("-" * width + "\n")
+    d = report["discounts"]
+    doc.text(columns(_("Discounts (%(n)s)", n=d["line_count"]), _money(d["line_cents"]), width))
+    doc.text(columns(_("Entitlement card (%(n)s)", n=d["eligibility_receipts"]),
+                     _money(d["eligibility_cents"]), width))
+    doc.text("-" * width + "\n")
+    names = {"float": _("Float"), "deposit": _("Deposits"), "withdrawal": _("Withdrawals"),
+             "difference": _("Difference")}
+    for kind, amount in report["cash"].items():
+        if amount or kind == "float":
+            doc.text(columns(names[kind], _money(amount), width))
+    doc.text(columns(_("Expected cash"), _money(report["expected_cash_cents"]), width))
+    if "counted_cents" in report:
+        doc.text(columns(_("Counted cash"), _money(report["counted_cents"]), width))
+        doc.set(bold=True)
+        doc.text(columns(_("Difference"), _money(report["difference_cents"]), width))
+        doc.set(bold=False)
+    doc.ln(1)
+    doc.cut()
+    return doc.output
