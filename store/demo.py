@@ -11,6 +11,7 @@ from store.printing.models import Printer
 from store.core.audit import Actor
 from store.extensions import db
 from store.goods import demo as goods_demo
+from store.till import demo as till_demo
 
 PASSWORD = "kaufhaus"
 
@@ -64,6 +65,8 @@ LOADERS: list[Callable[[Actor], bool]] = [
     goods_demo.load_categories,
     goods_demo.load_items,
     goods_demo.load_settings,
+    till_demo.load_tills,
+    till_demo.load_history,
 ]
 
 

@@ -76,3 +76,19 @@ def register_tile(tile: Tile) -> None:
 
 def tiles_for(role: Role) -> list[Tile]:
     return sorted((t for t in TILES if role in t.roles), key=lambda t: t.order)
+
+
+# Notices on the start screen: areas register a function user → list of (level, text, endpoint).
+NOTICES: list = []
+
+
+def register_notice(provider) -> None:
+    if provider not in NOTICES:
+        NOTICES.append(provider)
+
+
+def notices_for(user) -> list[tuple[str, str, str | None]]:
+    found = []
+    for provider in NOTICES:
+        found.extend(provider(user))
+    return found

@@ -477,6 +477,9 @@ def start_stocktake(actor: Actor, location: str, *, now: datetime | None = None)
     location = (location or "").strip()
     if not location:
         raise ValidationError(_("Please choose the shelf or area to count."), field="location")
+    running = open_stocktake(location)
+    if running is not None:
+        return running  # one count per shelf at a time: go on with it
     stocktake = Stocktake(location=location[:40], started_at=now or utcnow(),
                           started_by_id=actor.user_id)
     db.session.add(stocktake)

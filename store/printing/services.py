@@ -89,6 +89,14 @@ def kick(job_ids: list[int]) -> None:
     threading.Thread(target=run, name="print-kick", daemon=True).start()
 
 
+def kick_due() -> None:
+    """Send every job that is due now (after a commit that queued some), as kick() does."""
+    due = db.session.scalars(sa.select(PrintJob.id).where(
+        PrintJob.status == JobStatus.PENDING, PrintJob.next_attempt_at <= utcnow())
+        .order_by(PrintJob.id).limit(50)).all()
+    kick(list(due))
+
+
 def get_job(job_id: int) -> PrintJob:
     job = db.session.get(PrintJob, job_id)
     if job is None:

@@ -7,6 +7,7 @@ from store.core.access import Role
 from store.core.web import Tile, register_tile
 
 SELLERS = frozenset({Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN})
+READERS = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
 
 
 def init_app(app: Flask) -> None:
@@ -14,4 +15,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    # register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
+    register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
+
+    from store.till import office_views
+
+    app.register_blueprint(office_views.bp)
+    register_tile(Tile("till_office.sales", _l("Receipts"), "list", SELLERS, 12))
+    register_tile(Tile("till_office.closings", _l("Daily closings"), "chart", READERS, 14))
+    register_tile(Tile("till_office.tills", _l("Tills"), "cash", frozenset({Role.ADMIN}), 62))

@@ -1,5 +1,255 @@
-"""API: sales, tills, sessions."""
+"""API: sales (idempotent by their id), voids, tills and their sessions."""
 
-from store.core.api import api_blueprint
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from flask_login import current_user
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy.exc import IntegrityError
+
+from store.core.access import STAFF, Role
+from store.core.api import Schema, api_blueprint, endpoint
+from store.core.errors import ConflictError
+from store.core.web import current_actor
+from store.extensions import db
+from store.printing import services as printing
+from store.till import services
+from store.till.models import Closing, Sale, Till
+from store.till.pricing import vat_breakdown
 
 bp = api_blueprint("till_api")
+
+SELLERS = [Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN]
+
+
+class LineIn(Schema):
+    code: str | None = None
+    article: int | None = None
+    quantity: int = 1
+
+    @model_validator(mode="after")
+    def one_of(self):
+        if bool(self.code) == bool(self.article):
+            raise ValueError("give either code or article")
+        return self
+
+
+class PaymentIn(Schema):
+    method: Literal["cash", "card", "voucher"]
+    amount_cents: int = Field(gt=0, description="cash: what the customer handed over")
+    voucher_number: str | None = None
+    voucher_issuer: str | None = None
+
+
+class SaleIn(Schema):
+    id: UUID
+    till: int | str
+    lines: list[LineIn] = Field(min_length=1, max_length=500)
+    payments: list[PaymentIn] = Field(min_length=1, max_length=10)
+    eligibility: bool = False
+
+
+class VatOut(BaseModel):
+    rate_bp: int
+    gross_cents: int
+    net_cents: int
+    vat_cents: int
+
+
+class LineOut(BaseModel):
+    position: int
+    code: str | None
+    article: int | None
+    description: str
+    quantity: int
+    unit_price_cents: int
+    label_price_cents: int
+    markdown_percent: int
+    discount_cents: int
+    eligibility_discount_cents: int
+    vat_rate_bp: int
+    total_cents: int
+
+
+class PaymentOut(BaseModel):
+    method: str
+    amount_cents: int
+    tendered_cents: int | None
+    change_cents: int
+    voucher_number: str | None
+    voucher_issuer: str | None
+
+
+class SaleOut(BaseModel):
+    id: str
+    kind: str
+    till: str
+    receipt_number: int
+    created_at: datetime
+    cashier: str
+    total_cents: int
+    change_cents: int
+    eligibility: bool
+    reverses: str | None
+    reason: str | None
+    vat: list[VatOut]
+    lines: list[LineOut]
+    payments: list[PaymentOut]
+
+    @classmethod
+    def of(cls, sale: Sale) -> "SaleOut":
+        return cls(
+            id=sale.uuid, kind=sale.kind.value, till=sale.till.name,
+            receipt_number=sale.receipt_number, created_at=sale.created_at,
+            cashier=sale.cashier_label, total_cents=sale.total_cents,
+            change_cents=sum(p.change_cents for p in sale.payments),
+            eligibility=sale.eligibility, reverses=sale.reverses.uuid if sale.reverses else None,
+            reason=sale.reason,
+            vat=[VatOut(**vars(r)) for r in vat_breakdown(
+                [(line.vat_rate_bp, line.total_cents) for line in sale.lines])],
+            lines=[LineOut(position=line.position, code=line.code, article=line.article_id,
+                           description=line.description, quantity=line.quantity,
+                           unit_price_cents=line.unit_price_cents,
+                           label_price_cents=line.label_price_cents,
+                           markdown_percent=line.markdown_percent,
+                           discount_cents=line.discount_cents,
+                           eligibility_discount_cents=line.eligibility_discount_cents,
+                           vat_rate_bp=line.vat_rate_bp, total_cents=line.total_cents)
+                   for line in sale.lines],
+            payments=[PaymentOut(method=p.method.value, amount_cents=p.amount_cents,
+                                 tendered_cents=p.tendered_cents, change_cents=p.change_cents,
+                                 voucher_number=p.voucher_number, voucher_issuer=p.voucher_issuer)
+                      for p in sale.payments],
+        )
+
+
+class VoidIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class TillOut(BaseModel):
+    id: int
+    name: str
+    location: str
+    serial: str
+    is_open: bool
+    receipt_printer: str | None
+    label_printer: str | None
+
+    @classmethod
+    def of(cls, till: Till) -> "TillOut":
+        return cls(id=till.id, name=till.name, location=till.location, serial=till.serial,
+                   is_open=till.current_session_id is not None,
+                   receipt_printer=till.receipt_printer.name if till.receipt_printer else None,
+                   label_printer=till.label_printer.name if till.label_printer else None)
+
+
+class TillList(BaseModel):
+    tills: list[TillOut]
+
+
+class OpenIn(Schema):
+    float_cents: int = Field(ge=0)
+
+
+class SessionOut(BaseModel):
+    id: int
+    till: str
+    opened_at: datetime
+    float_cents: int
+
+
+class CloseIn(Schema):
+    counted_cents: int = Field(ge=0)
+    reason: str = ""
+
+
+class ClosingOut(BaseModel):
+    number: int
+    till: str
+    closed_at: datetime
+    expected_cents: int
+    counted_cents: int
+    difference_cents: int
+    report: dict
+
+    @classmethod
+    def of(cls, closing: Closing) -> "ClosingOut":
+        return cls(number=closing.number, till=closing.till.name, closed_at=closing.closed_at,
+                   expected_cents=closing.expected_cents, counted_cents=closing.counted_cents,
+                   difference_cents=closing.difference_cents, report=closing.report)
+
+
+@endpoint(bp, "/sales", methods=["POST"], roles=SELLERS, body=SaleIn, response=SaleOut,
+          status=201, summary="Book a sale (idempotent: the same id books once)")
+def create_sale(body: SaleIn):
+    """Lines by item code or article id; payments with cash last. Sold-out item: 409."""
+    till = services.find_till(body.till)
+    sale_id = str(body.id)
+    try:
+        sale, created = services.sell(
+            current_actor(), till, sale_id,
+            [services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
+             for line in body.lines],
+            [services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
+             for p in body.payments], eligibility=body.eligibility)
+        db.session.commit()
+    except IntegrityError:
+        # The same id arrived twice at the same moment: the other request booked it.
+        db.session.rollback()
+        sale, created = services.find_sale(sale_id), False
+        if sale is None:
+            raise ConflictError("conflicting sale, please retry") from None
+    if created:
+        printing.kick_due()
+    return SaleOut.of(sale), 201 if created else 200
+
+
+@endpoint(bp, "/sales/<sale_id>", roles=SELLERS + [Role.COORDINATOR], response=SaleOut,
+          summary="A sale by its id")
+def get_sale(sale_id: str):
+    return SaleOut.of(services.get_sale(sale_id))
+
+
+@endpoint(bp, "/sales/<sale_id>/void", methods=["POST"], roles=[Role.SUPERVISOR, Role.ADMIN],
+          body=VoidIn, response=SaleOut, status=201,
+          summary="Void a whole sale (a counter-sale; the caller confirms as supervisor)")
+def void_sale(sale_id: str, body: VoidIn):
+    sale = services.get_sale(sale_id)
+    try:
+        void = services.void_sale(current_actor(), sale, body.reason, confirmed_by=current_user)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ConflictError("this sale was voided already") from None
+    printing.kick_due()
+    return SaleOut.of(void)
+
+
+@endpoint(bp, "/tills", roles=list(STAFF | {Role.TRAINEE}), response=TillList,
+          summary="The tills")
+def list_tills():
+    return TillList(tills=[TillOut.of(t) for t in services.list_tills()])
+
+
+@endpoint(bp, "/tills/<till>/session", methods=["POST"], roles=SELLERS, body=OpenIn,
+          response=SessionOut, status=201, summary="Open a till with its counted float")
+def open_session(till: str, body: OpenIn):
+    t = services.find_till(till)
+    session = services.open_session(current_actor(), t, float_cents=body.float_cents)
+    db.session.commit()
+    return SessionOut(id=session.id, till=t.name, opened_at=session.opened_at,
+                      float_cents=session.float_cents)
+
+
+@endpoint(bp, "/tills/<till>/session/close", methods=["POST"],
+          roles=[Role.SUPERVISOR, Role.ADMIN], body=CloseIn, response=ClosingOut,
+          summary="Close the till with the counted cash; returns the Z report")
+def close_session(till: str, body: CloseIn):
+    t = services.find_till(till)
+    closing = services.close_session(current_actor(), t, counted_cents=body.counted_cents,
+                                     reason=body.reason)
+    db.session.commit()
+    printing.kick_due()
+    return ClosingOut.of(closing)

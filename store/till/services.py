@@ -470,7 +470,7 @@ class LineIn:
 
 
 def sell(actor: Actor, till: Till, sale_uuid: str, lines: list[LineIn],
-         payments: list[PaymentIn], *, eligibility: bool = False,
+         payments: list[PaymentIn], *, eligibility: bool = False, printed: bool = True,
          now: datetime | None = None) -> tuple[Sale, bool]:
     """A whole sale in one call (the API): lines and payments together. Idempotent by its id."""
     now = now or utcnow()
@@ -499,11 +499,11 @@ def sell(actor: Actor, till: Till, sale_uuid: str, lines: list[LineIn],
                                       field="lines")
             cart.lines.append(CartLine(article=goods.get_article(line.article),
                                        quantity=line.quantity, discount_percent=0))
-    return _book_sale(actor, till, cart, payments, now), True
+    return _book_sale(actor, till, cart, payments, now, printed=printed), True
 
 
 def _book_sale(actor: Actor, till: Till, cart: Cart, payments: list[PaymentIn],
-               now: datetime) -> Sale:
+               now: datetime, *, printed: bool = True) -> Sale:
     if not cart.lines:
         raise ValidationError(_("The receipt is empty. Please scan something first."))
     priced = price_cart(cart, local_today(now))
@@ -541,9 +541,10 @@ def _book_sale(actor: Actor, till: Till, cart: Cart, payments: list[PaymentIn],
     db.session.refresh(sale)
     audit(actor, "sale.create", sale, {"till": till.name, "receipt": sale.receipt_number,
                                        "total_cents": sale.total_cents}, now=now)
-    queue_receipt(actor, sale, now=now)
-    if till.has_drawer and any(p.method == PaymentMethod.CASH for p in payment_rows):
-        _kick_drawer(actor, till, now)
+    if printed:
+        queue_receipt(actor, sale, now=now)
+        if till.has_drawer and any(p.method == PaymentMethod.CASH for p in payment_rows):
+            _kick_drawer(actor, till, now)
     return sale
 
 
@@ -771,7 +772,7 @@ def x_report(till: Till) -> dict:
 
 
 def close_session(actor: Actor, till: Till, *, counted_cents: int | None = None,
-                  counts: dict | None = None, reason: str = "",
+                  counts: dict | None = None, reason: str = "", printed: bool = True,
                   now: datetime | None = None) -> Closing:
     """Count the drawer, book the difference, store and print the numbered Z report."""
     now = now or utcnow()
@@ -814,7 +815,7 @@ def close_session(actor: Actor, till: Till, *, counted_cents: int | None = None,
     audit(actor, "till.close", closing, {"till": till.name, "number": closing.number,
                                          "difference_cents": difference}, now=now)
     printer = receipt_printer(till)
-    if printer is not None:
+    if printer is not None and printed:
         printing.enqueue(actor, printer, "report", render_closing(closing, printer),
                          title=f"{till.name} · Z {closing.number}",
                          ref=("closing", str(closing.id)), now=now)
@@ -826,3 +827,25 @@ def list_closings(till: Till | None = None, limit: int = 100) -> list[Closing]:
     if till is not None:
         query = query.where(Closing.till_id == till.id)
     return list(db.session.scalars(query))
+
+
+# ---------------------------------------------------------------- office pages (look-ups)
+
+
+def reversals_of(sale: Sale) -> list[Sale]:
+    """The voids and returns that refer to a sale, oldest first."""
+    return list(db.session.scalars(sa.select(Sale).where(Sale.reverses_id == sale.id)
+                                   .order_by(Sale.id)))
+
+
+def get_closing(closing_id: int) -> Closing:
+    closing = db.session.get(Closing, closing_id)
+    if closing is None:
+        raise NotFoundError(_("This daily closing does not exist."))
+    return closing
+
+
+def cash_movements(session: TillSession) -> list[CashMovement]:
+    """Float, deposits, withdrawals and the closing difference of a session, oldest first."""
+    return list(db.session.scalars(sa.select(CashMovement).where(
+        CashMovement.session_id == session.id).order_by(CashMovement.id)))

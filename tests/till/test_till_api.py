@@ -1,0 +1,87 @@
+"""The till API: sales are idempotent, sold-out items are 409, voids and closings."""
+
+import uuid
+
+import sqlalchemy as sa
+
+from store.extensions import db
+from store.till.models import Sale
+
+
+def sale_body(shop, **changes):
+    body = {"id": str(uuid.uuid4()), "till": shop.till.name,
+            "lines": [{"code": shop.items[0].code}, {"article": shop.book_article.id,
+                                                     "quantity": 2}],
+            "payments": [{"method": "cash", "amount_cents": 2000}]}
+    body.update(changes)
+    return body
+
+
+def test_sale_round_trip_and_idempotency(client, shop, api_token):
+    headers = api_token(shop.cashier)
+    body = sale_body(shop)
+    first = client.post("/api/v1/sales", json=body, headers=headers)
+    assert first.status_code == 201, first.json
+    sale = first.json
+    assert sale["id"] == body["id"] and sale["receipt_number"] == 1
+    assert sale["total_cents"] == 1250 + 100 and sale["change_cents"] == 650
+    assert [(v["rate_bp"], v["gross_cents"]) for v in sale["vat"]] == [(1900, 1250), (700, 100)]
+    again = client.post("/api/v1/sales", json=body, headers=headers)
+    assert again.status_code == 200 and again.json == sale
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
+    got = client.get(f"/api/v1/sales/{body['id']}", headers=headers)
+    assert got.json == sale
+
+
+def test_sold_out_item_is_409_and_books_nothing(client, shop, api_token):
+    headers = api_token(shop.cashier)
+    assert client.post("/api/v1/sales", json=sale_body(shop), headers=headers).status_code == 201
+    second = client.post("/api/v1/sales", json=sale_body(shop), headers=headers)
+    assert second.status_code == 409
+    assert second.mimetype == "application/problem+json"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
+
+
+def test_bad_sales_are_refused(client, shop, api_token):
+    headers = api_token(shop.cashier)
+    for changes in ({"payments": [{"method": "cash", "amount_cents": 100}]},
+                    {"lines": [{"code": "2000000999999"}]},
+                    {"lines": [{"code": shop.items[0].code, "article": shop.book_article.id}]},
+                    {"id": "not-a-uuid"},
+                    {"till": "Kasse 99"}):
+        response = client.post("/api/v1/sales", json=sale_body(shop, **changes), headers=headers)
+        assert response.status_code in (404, 409, 422), (changes, response.json)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 0
+
+
+def test_void_needs_supervisor(client, shop, api_token):
+    body = sale_body(shop)
+    client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier))
+    refused = client.post(f"/api/v1/sales/{body['id']}/void", json={"reason": "x"},
+                          headers=api_token(shop.cashier))
+    assert refused.status_code == 403
+    void = client.post(f"/api/v1/sales/{body['id']}/void", json={"reason": "Fehlbon"},
+                       headers=api_token(shop.supervisor))
+    assert void.status_code == 201, void.json
+    assert void.json["kind"] == "void" and void.json["total_cents"] == -1350
+    assert void.json["reverses"] == body["id"]
+    again = client.post(f"/api/v1/sales/{body['id']}/void", json={"reason": "x"},
+                        headers=api_token(shop.supervisor))
+    assert again.status_code == 409
+
+
+def test_tills_session_close_returns_z_report(client, shop, api_token):
+    sup = api_token(shop.supervisor)
+    tills = client.get("/api/v1/tills", headers=sup).json["tills"]
+    assert tills[0]["is_open"] is True
+    client.post("/api/v1/sales", json=sale_body(shop), headers=api_token(shop.cashier))
+    closed = client.post(f"/api/v1/tills/{shop.till.id}/session/close",
+                         json={"counted_cents": 10000 + 1350}, headers=sup)
+    assert closed.status_code == 200, closed.json
+    z = closed.json
+    assert z["number"] == 1 and z["difference_cents"] == 0
+    assert z["report"]["total_cents"] == 1350
+    assert z["report"]["payments"] == {"cash": 1350}
+    reopened = client.post(f"/api/v1/tills/{shop.till.name}/session", json={"float_cents": 5000},
+                           headers=sup)
+    assert reopened.status_code == 201 and reopened.json["float_cents"] == 5000
