@@ -258,3 +258,10 @@ def shop(app, make_user, make_category, take_in):
     till_services.open_session(s.actor, s.till, float_cents=10000)
     db.session.commit()
     return s
+
+
+def tr(msgid: str, **values) -> str:
+    """A message as the app says it outside a request (in the store's default language)."""
+    from flask_babel import gettext
+
+    return gettext(msgid, **values)

@@ -77,11 +77,12 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
                                    n=line.markdown_percent)
             doc.text(printable(detail) + "\n")
         if line.discount_cents:
-            doc.text(columns(f"  {_('Discount')} {line.discount_percent} % "
-                             f"{line.discount_reason or ''}", _money(-line.discount_cents), width))
+            label = _("Discount")
+            doc.text(columns(f"  {label} {line.discount_percent} % {line.discount_reason or ''}",
+                             _money(-line.discount_cents), width))
         if line.eligibility_discount_cents:
-            doc.text(columns(f"  {_('Entitlement card')}",
-                             _money(-line.eligibility_discount_cents), width))
+            label = _("Entitlement card")
+            doc.text(columns(f"  {label}", _money(-line.eligibility_discount_cents), width))
     doc.text("=" * width + "\n")
     doc.set(bold=True, double_height=True)
     doc.text(columns(_("TOTAL"), _money(sale.total_cents), width))
@@ -95,7 +96,8 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
         if p.change_cents:
             doc.text(columns(_("Change"), _money(p.change_cents), width))
     doc.text("-" * width + "\n")
-    doc.text(printable(f"{_('VAT'):9}{_('net'):>13}{_('tax'):>13}{_('gross'):>13}") + "\n")
+    vat, net, tax, gross = _("VAT"), _("net"), _("tax"), _("gross")
+    doc.text(printable(f"{vat:9}{net:>13}{tax:>13}{gross:>13}") + "\n")
     for row in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]):
         name = f"{VAT_LETTERS.get(row.rate_bp, '?')} {row.rate_bp / 100:g} %"
         doc.text(printable(f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
@@ -145,8 +147,9 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
     for row in report["vat"]:
         doc.text(columns(_("VAT %(r)s %%", r=f"{row['rate_bp'] / 100:g}"),
                          _money(row["gross_cents"]), width))
-        doc.text(columns(f"  {_('net')} {_money(row['net_cents'])}",
-                         f"{_('tax')} {_money(row['vat_cents'])}", width))
+        net, tax = _("net"), _("tax")
+        doc.text(columns(f"  {net} {_money(row['net_cents'])}",
+                         f"{tax} {_money(row['vat_cents'])}", width))
     doc.text("-" * width + "\n")
     for method, amount in report["payments"].items():
         doc.text(columns(payment_label(PaymentMethod(method)), _money(amount), width))

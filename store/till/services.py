@@ -711,27 +711,40 @@ def recent_sales(till: Till | None = None, limit: int = 50) -> list[Sale]:
 
 
 def session_report(session: TillSession) -> dict:
-    """Every figure of an X or Z report, from the bookings of one session."""
-    sales = sales_of_session(session)
-    lines = [line for sale in sales for line in sale.lines]
-    by_kind: dict[str, dict] = {}
-    for sale in sales:
-        entry = by_kind.setdefault(sale.kind.value, {"count": 0, "total_cents": 0})
-        entry["count"] += 1
-        entry["total_cents"] += sale.total_cents
+    """Every figure of an X or Z report, summed by the database from the session's bookings."""
+    of_session = Sale.session_id == session.id
+    line_join = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session)
+    lines = line_join.subquery()
+    kinds = db.session.execute(
+        sa.select(Sale.kind, sa.func.count(), sa.func.sum(Sale.total_cents))
+        .where(of_session).group_by(Sale.kind)).all()
+    first, last, total = db.session.execute(
+        sa.select(sa.func.min(Sale.receipt_number), sa.func.max(Sale.receipt_number),
+                  sa.func.coalesce(sa.func.sum(Sale.total_cents), 0)).where(of_session)).one()
+    vat_sums = db.session.execute(
+        sa.select(lines.c.vat_rate_bp, sa.func.sum(lines.c.total_cents))
+        .group_by(lines.c.vat_rate_bp)).all()
+    payment_rows = db.session.execute(
+        sa.select(Payment.method, Payment.voucher_issuer, sa.func.sum(Payment.amount_cents))
+        .join(Sale, Sale.id == Payment.sale_id).where(of_session)
+        .group_by(Payment.method, Payment.voucher_issuer)).all()
     payments: dict[str, int] = {}
     vouchers: dict[str, int] = {}
-    for sale in sales:
-        for p in sale.payments:
-            payments[p.method.value] = payments.get(p.method.value, 0) + p.amount_cents
-            if p.method == PaymentMethod.VOUCHER:
-                vouchers[p.voucher_issuer] = vouchers.get(p.voucher_issuer, 0) + p.amount_cents
-    categories: dict[int, dict] = {}
-    for line in lines:
-        entry = categories.setdefault(line.category_id, {"name": line.category.path,
-                                                         "count": 0, "total_cents": 0})
-        entry["count"] += line.quantity
-        entry["total_cents"] += line.total_cents
+    for method, issuer, amount in payment_rows:
+        payments[method.value] = payments.get(method.value, 0) + amount
+        if method == PaymentMethod.VOUCHER:
+            vouchers[issuer] = vouchers.get(issuer, 0) + amount
+    category_rows = db.session.execute(
+        sa.select(lines.c.category_id, sa.func.sum(lines.c.quantity),
+                  sa.func.sum(lines.c.total_cents)).group_by(lines.c.category_id)).all()
+    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)}
+    discounted, discount_cents, eligibility_cents = db.session.execute(
+        sa.select(sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
+                  sa.func.coalesce(sa.func.sum(lines.c.discount_cents), 0),
+                  sa.func.coalesce(sa.func.sum(lines.c.eligibility_discount_cents), 0))).one()
+    eligibility_receipts = db.session.scalar(
+        sa.select(sa.func.count()).where(of_session, Sale.eligibility.is_(True),
+                                         Sale.kind == SaleKind.SALE))
     cash_rows = db.session.scalars(sa.select(CashMovement).where(
         CashMovement.session_id == session.id).order_by(CashMovement.id)).all()
     cash = {kind.value: sum(c.amount_cents for c in cash_rows if c.kind == kind)
@@ -740,23 +753,24 @@ def session_report(session: TillSession) -> dict:
         "till": session.till.name,
         "session": session.id,
         "opened_at": session.opened_at.isoformat(),
-        "receipts": len(sales),
-        "first_receipt": sales[0].receipt_number if sales else None,
-        "last_receipt": sales[-1].receipt_number if sales else None,
-        "total_cents": sum(s.total_cents for s in sales),
-        "by_kind": by_kind,
+        "receipts": sum(count for _kind, count, _sum in kinds),
+        "first_receipt": first,
+        "last_receipt": last,
+        "total_cents": total,
+        "by_kind": {kind.value: {"count": count, "total_cents": amount}
+                    for kind, count, amount in kinds},
         "vat": [{"rate_bp": r.rate_bp, "gross_cents": r.gross_cents, "net_cents": r.net_cents,
-                 "vat_cents": r.vat_cents}
-                for r in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in lines])],
+                 "vat_cents": r.vat_cents} for r in vat_breakdown(vat_sums)],
         "payments": payments,
         "vouchers": vouchers,
-        "categories": sorted(categories.values(), key=lambda c: c["name"]),
+        "categories": sorted(({"name": names.get(cid, str(cid)), "count": qty,
+                               "total_cents": amount} for cid, qty, amount in category_rows),
+                             key=lambda c: c["name"]),
         "discounts": {
-            "line_count": sum(1 for line in lines if line.discount_cents > 0),
-            "line_cents": sum(line.discount_cents for line in lines),
-            "eligibility_receipts": sum(1 for s in sales if s.eligibility
-                                        and s.kind == SaleKind.SALE),
-            "eligibility_cents": sum(line.eligibility_discount_cents for line in lines),
+            "line_count": discounted,
+            "line_cents": discount_cents,
+            "eligibility_receipts": eligibility_receipts,
+            "eligibility_cents": eligibility_cents,
         },
         "cash": cash,
         "cash_movements": [{"at": c.at.isoformat(), "kind": c.kind.value,

@@ -11,6 +11,7 @@ from store.extensions import db
 from store.goods import codes, services
 from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
 from store.printing.models import PrintJob
+from tests.conftest import tr
 
 
 def count(model):
@@ -157,13 +158,16 @@ def test_markdown_applies_from_intake_date(make_category, take_in):
 def test_appliance_needs_passed_safety_test(make_category, take_in):
     category = make_category("Elektro", requires_safety_test=True)
     item = take_in(category, "Toaster", 800)[0]
-    with pytest.raises(ConflictError, match="safety test"):
+    with pytest.raises(ConflictError) as error:
         services.check_sellable(item)
+    assert error.value.message == tr("This appliance has no safety test yet. It must not be sold "
+                                     "until it has passed one.")
     services.record_safety_test(Actor.system(), item, tested_on="2026-01-05", tester="M. Schulz",
                                 passed=False, values="RISO 0,1 MΩ")
     db.session.commit()
-    with pytest.raises(ConflictError, match="failed"):
+    with pytest.raises(ConflictError) as error:
         services.check_sellable(item)
+    assert error.value.message == tr("This appliance failed its safety test. It must not be sold.")
     services.record_safety_test(Actor.system(), item, tested_on="2026-01-06", tester="M. Schulz",
                                 passed=True)
     db.session.commit()
@@ -174,10 +178,15 @@ def test_appliance_needs_passed_safety_test(make_category, take_in):
 def test_find_item_explains_misread_codes(make_category, take_in):
     item = take_in(make_category())[0]
     assert services.find_item(item.code) == item
-    with pytest.raises(services.NotFoundError, match="not read correctly"):
-        services.find_item(item.code[:12] + str((int(item.code[12]) + 1) % 10))
-    with pytest.raises(services.NotFoundError, match="No item"):
+    misread = item.code[:12] + str((int(item.code[12]) + 1) % 10)
+    with pytest.raises(services.NotFoundError) as error:
+        services.find_item(misread)
+    assert error.value.message == tr("The code %(code)s was not read correctly. Please scan again.",
+                                     code=misread)
+    with pytest.raises(services.NotFoundError) as error:
         services.find_item(codes.make_code(999_999))
+    assert error.value.message == tr("No item has the code %(code)s.",
+                                     code=codes.make_code(999_999))
 
 
 def test_label_pdf_has_one_label_per_code(client, make_user, login, make_category, take_in):

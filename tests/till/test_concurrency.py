@@ -11,6 +11,7 @@ from store.extensions import db
 from store.goods.models import StockMovement
 from store.till import services as t
 from store.till.models import Sale
+from tests.conftest import tr
 
 
 def test_two_tills_one_item_exactly_one_sale(app, shop):
@@ -50,7 +51,8 @@ def test_two_tills_one_item_exactly_one_sale(app, shop):
         for thread in threads:
             thread.join(timeout=60)
         assert sorted(r.split(":")[0] for r in results) == ["conflict", "sold"], results
-        assert "already sold" in [r for r in results if r.startswith("conflict")][0]
+        conflict = [r for r in results if r.startswith("conflict")][0]
+        assert conflict == "conflict: " + tr("%(code)s is already sold.", code=code)
         item_id = db.session.scalar(sa.select(t.Item.id).where(t.Item.code == code))
         sales = db.session.scalar(sa.select(sa.func.count()).select_from(StockMovement).where(
             StockMovement.item_id == item_id, StockMovement.kind == "sale"))

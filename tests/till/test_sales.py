@@ -10,6 +10,7 @@ from store.printing.models import PrintJob
 from store.till import services as t
 from store.till.models import Sale, SaleKind
 from store.till.pricing import price_line, vat_breakdown, vat_of_gross
+from tests.conftest import tr
 
 
 def pay_cash(shop, tendered):
@@ -64,8 +65,9 @@ def test_sold_item_cannot_be_scanned_again(shop):
     t.add_code(shop.actor, shop.till, shop.items[0].code)
     pay_cash(shop, 1250)
     db.session.commit()
-    with pytest.raises(ConflictError, match="already sold"):
+    with pytest.raises(ConflictError) as error:
         t.add_code(shop.actor, shop.till, shop.items[0].code)
+    assert error.value.message == tr("%(code)s is already sold.", code=shop.items[0].code)
 
 
 def test_same_item_twice_on_one_receipt_is_refused(shop):
@@ -76,8 +78,9 @@ def test_same_item_twice_on_one_receipt_is_refused(shop):
 
 def test_not_enough_money_books_nothing(shop):
     t.add_code(shop.actor, shop.till, shop.items[0].code)
-    with pytest.raises(ValidationError, match="Not enough"):
+    with pytest.raises(ValidationError) as error:
         pay_cash(shop, 1000)
+    assert error.value.message == tr("Not enough money: %(n)s cents are still open.", n=250)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 0
     assert shop.items[0].status == ItemStatus.IN_STOCK
@@ -93,9 +96,10 @@ def test_split_payment_card_voucher_cash(shop):
     db.session.commit()
     assert [(p.method.value, p.amount_cents, p.change_cents) for p in sale.payments] == [
         ("card", 1000, 0), ("voucher", 2000, 0), ("cash", 750, 250)]
-    with pytest.raises(ValidationError, match="voucher"):
-        t.add_article(shop.actor, shop.till, shop.book_article.id)
+    t.add_article(shop.actor, shop.till, shop.book_article.id)
+    with pytest.raises(ValidationError) as error:
         t.checkout(shop.actor, shop.till, [t.PaymentIn("voucher", 50)])
+    assert error.value.field == "voucher"
 
 
 def test_discount_above_limit_needs_supervisor(shop):
