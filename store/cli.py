@@ -9,6 +9,7 @@ from store.extensions import db
 
 
 def _fail(error: ServiceError):
+    db.session.rollback()
     raise click.ClickException(error.message)
 
 
@@ -144,6 +145,17 @@ def print_worker(once, poll):
     run_worker(poll_seconds=poll, once=once)
 
 
+@click.command("retention")
+def retention():
+    """Remove personal data that is no longer needed (run daily, e.g. from cron)."""
+    from store.goods.services import erase_donor_names
+
+    erased = erase_donor_names(Actor.system())
+    db.session.commit()
+    click.echo(f"Donor names erased: {erased}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (demo_data, user_group, token_group, backup_cmd, restore_cmd, print_worker):
+    for command in (demo_data, user_group, token_group, backup_cmd, restore_cmd, print_worker,
+                    retention):
         app.cli.add_command(command)

@@ -32,3 +32,10 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def local_month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The UTC start and end of a calendar month in the store's zone."""
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return local_day_bounds(first)[0], local_day_bounds(following)[0]

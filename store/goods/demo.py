@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from store.core.audit import Actor
 from store.core.settings import get_setting, set_setting
@@ -114,9 +115,10 @@ def load_categories(actor: Actor) -> bool:
     return True
 
 
-def load_items(actor: Actor, count: int = 2500, seed: int = 7) -> bool:
+def load_items(actor: Actor, seed: int = 7) -> bool:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Item)):
         return False
+    count = current_app.config.get("DEMO_ITEMS", 2500)
     rng = random.Random(seed)
     leaves = [c for c in services.list_categories() if not c.children]
     now = utcnow()

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -86,3 +87,7 @@ class LabelSheetForm(FlaskForm):
     skip = IntegerField(_l("Leave places empty at the start"), default=0,
                         validators=[Optional(), NumberRange(0, 23)])
     with_qr = BooleanField(_l("With QR code"))
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo"), validators=[FileRequired()])

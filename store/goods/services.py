@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
@@ -572,16 +574,18 @@ def current_price(item: Item, today: date | None = None):
 # ---------------------------------------------------------------- labels
 
 
-def label_printer():
-    """The printer for labels: the store setting (tills may name their own later)."""
-    printer_id = get_setting("label_printer_id")
-    printer = db.session.get(Printer, printer_id) if printer_id else None
+def label_printer(till_id: int | None = None):
+    """The printer for labels: the till's own label printer, else the store's."""
+    printer = printing.device_printer(till_id, "label") if till_id else None
+    if printer is None:
+        printer_id = get_setting("label_printer_id")
+        printer = db.session.get(Printer, printer_id) if printer_id else None
     return printer if printer is not None and printer.is_active else None
 
 
 def queue_labels(actor: Actor, items: list[Item], printer=None, *, now: datetime | None = None):
     """One print job per label, queued in the booking's transaction (printed after commit)."""
-    printer = printer or label_printer()
+    printer = printer or label_printer(actor.till_id)
     if printer is None:
         return []
     with_qr = bool(get_setting("label_qr"))
@@ -667,3 +671,37 @@ def stocktake_result(stocktake: Stocktake) -> StocktakeResult | None:
         missing=items_by_codes([c for c in data.get("missing", []) if c]),
         written_off=bool(data.get("written_off")),
     )
+
+
+# ---------------------------------------------------------------- photos and donors
+
+PHOTO_MAX_PIXELS = 1200
+
+
+def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:
+    """Store an item photo as a JPEG of at most 1200 px; a bad file changes nothing."""
+    try:
+        image = Image.open(upload)
+        image = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError(_("This file is not a photo."), field="photo") from None
+    image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+    name = f"{item.code}.jpg"
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    image.save(path / name, "JPEG", quality=82)
+    item.photo = name
+    audit(actor, "item.photo", item, {"file": name})
+    return name
+
+
+def erase_donor_names(actor: Actor, *, today: date | None = None) -> int:
+    """Forget donors' names once they are no longer needed (donor_erase_on has passed)."""
+    today = today or local_today()
+    items = db.session.scalars(sa.select(Item).where(Item.donor_name.is_not(None),
+                                                     Item.donor_erase_on <= today)).all()
+    for item in items:
+        item.donor_name = None
+    if items:
+        audit(actor, "goods.donors_erased", None, {"items": len(items)})
+    return len(items)

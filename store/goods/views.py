@@ -1,13 +1,17 @@
 """Intake screen, item pages, label printing."""
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -28,6 +32,7 @@ from store.goods.forms import (
     STATUS_LABELS,
     CorrectionForm,
     IntakeForm,
+    PhotoForm,
     PriceForm,
     SafetyTestForm,
     WriteOffForm,
@@ -101,7 +106,7 @@ def intake():
     return render_template(
         "goods/intake.html", form=form, categories=categories, recent=recent, last=last,
         label_jobs=label_jobs,
-        condition_labels=CONDITION_LABELS, printer=services.label_printer(),
+        condition_labels=CONDITION_LABELS, printer=services.label_printer(current_actor().till_id),
         today=local_today(),
     )
 
@@ -197,6 +202,7 @@ def item(item_id: int):
         reason_labels=REASON_LABELS, write_off_form=WriteOffForm(prefix="wo"),
         price_form=PriceForm(prefix="pr"), test_form=SafetyTestForm(prefix="st"),
         correction_form=CorrectionForm(prefix="co"), can_manage=_can_manage(),
+        photo_form=PhotoForm(prefix="ph"),
     )
 
 
@@ -282,6 +288,31 @@ def _run(action, message: str, item):
 def _invalid(item):
     flash(_("Please fill in the marked fields."), "error")
     return redirect(url_for("goods.item", item_id=item.id) if item else url_for("goods.items"))
+
+
+def _photo_folder() -> str:
+    return str(Path(current_app.instance_path) / "photos")
+
+
+@bp.post("/items/<int:item_id>/photo")
+@roles(*FLOOR)
+def item_photo_upload(item_id: int):
+    item = services.get_item(item_id)
+    form = PhotoForm(prefix="ph")
+    if form.validate_on_submit():
+        return _run(lambda: services.save_photo(current_actor(), item, form.photo.data.stream,
+                                                _photo_folder()),
+                    _("The photo was saved."), item)
+    return _invalid(item)
+
+
+@bp.get("/items/<int:item_id>/photo.jpg")
+@roles(*FLOOR)
+def item_photo(item_id: int):
+    item = services.get_item(item_id)
+    if not item.photo:
+        abort(404)
+    return send_from_directory(_photo_folder(), item.photo, mimetype="image/jpeg")
 
 
 # ---------------------------------------------------------------- PDF labels

@@ -232,3 +232,21 @@ def jobs_for(ref: tuple[str, str]) -> list[PrintJob]:
     """The jobs printed for one thing (an item's labels, a sale's receipts)."""
     query = sa.select(PrintJob).where(PrintJob.ref_type == ref[0], PrintJob.ref_id == ref[1])
     return list(db.session.scalars(query.order_by(PrintJob.id)))
+
+
+# Which printer a device uses: areas that own devices (the till) register a lookup
+# (device id, "receipt" | "label") → Printer | None, so printing needs to know nothing of them.
+DEVICE_LOOKUPS: list = []
+
+
+def register_device_lookup(lookup) -> None:
+    if lookup not in DEVICE_LOOKUPS:
+        DEVICE_LOOKUPS.append(lookup)
+
+
+def device_printer(device_id: int, kind: str) -> Printer | None:
+    for lookup in DEVICE_LOOKUPS:
+        printer = lookup(device_id, kind)
+        if printer is not None:
+            return printer
+    return None

@@ -11,9 +11,16 @@ READERS = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
 
 
 def init_app(app: Flask) -> None:
-    from store.till import api, views
+    from store.printing.services import register_device_lookup
+    from store.till import api, report_views, views
+    from store.till.services import till_printer
+
+    register_device_lookup(till_printer)
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(report_views.bp)
+    register_tile(Tile("till_reports.vouchers", _l("Vouchers to invoice"), "folder",
+                       frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN}), 16))
     app.register_blueprint(api.bp)
     register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
 

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from store.auth.models import User
 from store.core.access import Role
@@ -36,10 +37,11 @@ def load_tills(actor: Actor) -> bool:
     return True
 
 
-def load_history(actor: Actor, days: int = 28, seed: int = 11) -> bool:
+def load_history(actor: Actor, seed: int = 11) -> bool:
     """Past opening days (Mon–Sat) on Kasse 1 and 2: sales, a few voids, and the closing."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(Sale)):
         return False
+    days = current_app.config.get("DEMO_HISTORY_DAYS", 28)
     rng = random.Random(seed)
     tills = list(db.session.scalars(sa.select(Till).order_by(Till.id)))[:2]
     trainees = list(db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE)))

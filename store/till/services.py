@@ -18,7 +18,7 @@ from store.core.access import Role
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from store.core.settings import get_setting
-from store.core.timeutil import local_today, to_local, utcnow
+from store.core.timeutil import local_month_bounds, local_today, to_local, utcnow
 from store.extensions import db
 from store.goods import services as goods
 from store.goods.models import Article, Item, MovementKind
@@ -669,6 +669,14 @@ def _share(line: SaleLine, qty: int) -> dict:
 # ---------------------------------------------------------------- receipts and the drawer
 
 
+def till_printer(till_id: int, kind: str) -> Printer | None:
+    """The receipt or label printer configured for a till (a device lookup for printing)."""
+    till = db.session.get(Till, till_id)
+    if till is None:
+        return None
+    return till.label_printer if kind == "label" else till.receipt_printer
+
+
 def receipt_printer(till: Till) -> Printer | None:
     printer = till.receipt_printer
     return printer if printer is not None and printer.is_active else None
@@ -863,3 +871,35 @@ def cash_movements(session: TillSession) -> list[CashMovement]:
     """Float, deposits, withdrawals and the closing difference of a session, oldest first."""
     return list(db.session.scalars(sa.select(CashMovement).where(
         CashMovement.session_id == session.id).order_by(CashMovement.id)))
+
+
+# ---------------------------------------------------------------- vouchers to invoice
+
+
+@dataclass
+class VoucherRow:
+    at: datetime
+    till: str
+    receipt_number: int
+    number: str
+    amount_cents: int
+    kind: str
+
+
+def voucher_report(year: int, month: int) -> dict[str, list[VoucherRow]]:
+    """Vouchers taken in a month, per issuer: what the shop invoices to each issuer.
+
+    Refunds of voided or returned sales appear as negative rows, so the sum is what is owed.
+    """
+    start, end = local_month_bounds(year, month)
+    rows = db.session.execute(
+        sa.select(Payment, Sale).join(Sale, Sale.id == Payment.sale_id)
+        .where(Payment.method == PaymentMethod.VOUCHER, Sale.created_at >= start,
+               Sale.created_at < end)
+        .order_by(Payment.voucher_issuer, Sale.created_at)).all()
+    report: dict[str, list[VoucherRow]] = {}
+    for payment, sale in rows:
+        report.setdefault(payment.voucher_issuer or "", []).append(VoucherRow(
+            sale.created_at, sale.till.name, sale.receipt_number, payment.voucher_number or "",
+            payment.amount_cents, sale.kind.value))
+    return report

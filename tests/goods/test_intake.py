@@ -195,3 +195,40 @@ def test_label_pdf_has_one_label_per_code(client, make_user, login, make_categor
     response = client.get("/labels.pdf?codes=" + ",".join(i.code for i in items))
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert client.get("/labels.pdf?codes=123").status_code == 404
+
+
+def test_photo_upload_is_resized_and_bad_files_refused(client, make_user, login, make_category,
+                                                        take_in):
+    import io
+
+    from PIL import Image
+
+    item = take_in(make_category())[0]
+    login(make_user("trainee"))
+    big = io.BytesIO()
+    Image.new("RGB", (3000, 2000), "red").save(big, "PNG")
+    big.seek(0)
+    response = client.post(f"/items/{item.id}/photo", data={"ph-photo": (big, "jacke.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.photo == f"{item.code}.jpg"
+    served = client.get(f"/items/{item.id}/photo.jpg")
+    assert served.status_code == 200
+    assert max(Image.open(io.BytesIO(served.data)).size) == 1200
+    client.post(f"/items/{item.id}/photo", data={"ph-photo": (io.BytesIO(b"no image"), "x.jpg")},
+                content_type="multipart/form-data")
+    db.session.refresh(item)
+    assert item.photo == f"{item.code}.jpg"
+
+
+def test_donor_names_are_erased_when_due(make_category, take_in):
+    from datetime import date, timedelta
+
+    item = take_in(make_category(), donor_name="Frau Beispiel")[0]
+    assert item.donor_erase_on is not None
+    assert services.erase_donor_names(Actor.system(), today=date.today()) == 0
+    later = item.donor_erase_on + timedelta(days=1)
+    assert services.erase_donor_names(Actor.system(), today=later) == 1
+    db.session.commit()
+    assert item.donor_name is None

@@ -85,3 +85,20 @@ def test_tills_session_close_returns_z_report(client, shop, api_token):
     reopened = client.post(f"/api/v1/tills/{shop.till.name}/session", json={"float_cents": 5000},
                            headers=sup)
     assert reopened.status_code == 201 and reopened.json["float_cents"] == 5000
+
+
+def test_voucher_report_for_invoicing(client, shop, login, api_token):
+    from store.core.timeutil import local_today
+
+    body = sale_body(shop, payments=[{"method": "voucher", "amount_cents": 1350,
+                                      "voucher_number": "=HYPERLINK(1)",
+                                      "voucher_issuer": "Gemeinde"}])
+    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)
+                       ).status_code == 201
+    login(shop.supervisor)
+    month = local_today().strftime("%Y-%m")
+    page = client.get(f"/reports/vouchers?month={month}").get_data(as_text=True)
+    assert "Gemeinde" in page and "13,50" in page
+    csv = client.get(f"/reports/vouchers.csv?month={month}&issuer=Gemeinde")
+    text = csv.data.decode("utf-8")
+    assert text.startswith("\ufeff") and "'=HYPERLINK(1)" in text and "13,50" in text
