@@ -81,6 +81,7 @@
 
     show();
     choose(select.value, false);
+    form.dataset.ready = "1";
     if (select.value && select.value !== "0") document.getElementById("description").focus();
   });
 })();

@@ -278,5 +278,6 @@
     $("pay-card").addEventListener("click", function () { openPay("card"); });
     $("pay-voucher").addEventListener("click", function () { openPay("voucher"); });
     scan.focus();
+    root.dataset.ready = "1";
   });
 })();

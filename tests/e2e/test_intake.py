@@ -32,6 +32,7 @@ def test_trainee_takes_in_three_items_and_labels_scan_back(live_server, page: Pa
     page.keyboard.type("1000001")
     page.keyboard.press("Enter")
     page.get_by_role("link", name="Waren annehmen").click()
+    expect(page.locator("#intake-form[data-ready]")).to_be_attached()
 
     # keyboard only: search the category, Enter picks it, then the fields in order
     page.keyboard.type("Geschirr")

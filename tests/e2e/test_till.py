@@ -52,6 +52,7 @@ def test_sell_void_close(live_server, page: Page, store):
     page.locator("input[name=n5000]").fill("2")
     page.locator("input[name=n200]").fill("10")
     page.locator("button[name=action][value=book]").click()
+    expect(page.locator("#till[data-ready]")).to_be_attached()
     expect(page.locator("#scan")).to_be_focused()
 
     # scan two labels (keyboard wedge: digits + Enter) and type-ahead an article
