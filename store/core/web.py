@@ -92,3 +92,17 @@ def notices_for(user) -> list[tuple[str, str, str | None]]:
     for provider in NOTICES:
         found.extend(provider(user))
     return found
+
+
+# Panels on the start screen: areas register a function user → rendered HTML (Markup) or None,
+# e.g. the "Kommen / Gehen" buttons for trainees.
+PANELS: list = []
+
+
+def register_panel(provider) -> None:
+    if provider not in PANELS:
+        PANELS.append(provider)
+
+
+def panels_for(user) -> list:
+    return [html for html in (provider(user) for provider in PANELS) if html]
