@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    from store import auth, core, goods, printing, till
+    from store import auth, core, fiscal, goods, printing, till
 
-    for area in (core, auth, printing, goods, till):
+    for area in (core, auth, printing, goods, till, fiscal):
         area.init_app(app)
     api.init_app(app)
 
@@ -74,6 +74,8 @@ def _finish_config(app: Flask) -> None:
                 "SECRET_KEY is not set. Set it in the environment or in instance/config.py "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
+    # The TSE simulator signs in demo and tests; production needs a real TSE set up.
+    cfg.setdefault("TSE_SIMULATOR", bool(cfg.get("DEMO") or cfg.get("TESTING")))
     if cfg.get("DEMO") or cfg.get("TESTING"):
         # Demo and tests run on plain http://127.0.0.1, where a Secure cookie would be dropped.
         cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = False

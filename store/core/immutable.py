@@ -5,6 +5,10 @@ Migrations call `make_append_only(op, "table")`; the code never updates or delet
 
 from alembic import op as alembic_op
 
+# Every table whose rows are bookings (GoBD): the migrations make each one append-only.
+APPEND_ONLY = ("audit_entry", "stock_movement", "safety_test", "till_session", "cash_movement",
+               "sale", "sale_line", "payment", "closing", "fiscal_transaction")
+
 
 def make_append_only(op: "alembic_op", table: str, *, allow_update: bool = False) -> None:
     """Refuse DELETE (and UPDATE unless allow_update) on `table`, on SQLite and PostgreSQL."""

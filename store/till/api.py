@@ -13,6 +13,7 @@ from store.core.api import Schema, api_blueprint, endpoint
 from store.core.errors import ConflictError
 from store.core.web import current_actor
 from store.extensions import db
+from store.fiscal import signing
 from store.printing import services as printing
 from store.till import services
 from store.till.models import Closing, Sale, Till
@@ -81,6 +82,36 @@ class PaymentOut(BaseModel):
     voucher_issuer: str | None
 
 
+class TseOut(BaseModel):
+    state: str  # signed | failed
+    error: str | None
+    transaction_number: int | None
+    signature_counter: int | None
+    start: datetime | None
+    end: datetime | None
+    signature: str | None
+    algorithm: str | None
+    time_format: str | None
+    public_key: str | None
+    tse_serial: str | None
+    client_serial: str
+    process_type: str
+    process_data: str
+    qr_code_data: str | None
+    certified: bool
+
+    @classmethod
+    def of(cls, tx) -> "TseOut":
+        return cls(state=tx.state, error=tx.error, transaction_number=tx.tx_number,
+                   signature_counter=tx.signature_counter, start=tx.started_at,
+                   end=tx.finished_at, signature=tx.signature, algorithm=tx.algorithm,
+                   time_format=tx.time_format, public_key=tx.public_key,
+                   tse_serial=tx.tse_serial, client_serial=tx.client_serial,
+                   process_type=tx.process_type, process_data=tx.process_data,
+                   qr_code_data=tx.qr_code_data,
+                   certified=bool(tx.device and tx.device.certified))
+
+
 class SaleOut(BaseModel):
     id: str
     kind: str
@@ -96,10 +127,14 @@ class SaleOut(BaseModel):
     vat: list[VatOut]
     lines: list[LineOut]
     payments: list[PaymentOut]
+    training: bool
+    tse: TseOut | None
 
     @classmethod
     def of(cls, sale: Sale) -> "SaleOut":
+        tx = signing.for_sale(sale.id)
         return cls(
+            training=sale.training, tse=TseOut.of(tx) if tx else None,
             id=sale.uuid, kind=sale.kind.value, till=sale.till.name,
             receipt_number=sale.receipt_number, created_at=sale.created_at,
             cashier=sale.cashier_label, total_cents=sale.total_cents,
@@ -134,13 +169,14 @@ class TillOut(BaseModel):
     location: str
     serial: str
     is_open: bool
+    training: bool
     receipt_printer: str | None
     label_printer: str | None
 
     @classmethod
     def of(cls, till: Till) -> "TillOut":
         return cls(id=till.id, name=till.name, location=till.location, serial=till.serial,
-                   is_open=till.current_session_id is not None,
+                   is_open=till.current_session_id is not None, training=till.training,
                    receipt_printer=till.receipt_printer.name if till.receipt_printer else None,
                    label_printer=till.label_printer.name if till.label_printer else None)
 
@@ -253,3 +289,17 @@ def close_session(till: str, body: CloseIn):
     db.session.commit()
     printing.kick_due()
     return ClosingOut.of(closing)
+
+
+class TrainingIn(Schema):
+    enabled: bool
+
+
+@endpoint(bp, "/tills/<till>/training", methods=["POST"], roles=[Role.SUPERVISOR, Role.ADMIN],
+          body=TrainingIn, response=TillOut,
+          summary="Switch training mode (receipts say TRAINING, signed AVTraining, no revenue)")
+def set_training(till: str, body: TrainingIn):
+    t = services.find_till(till)
+    services.set_training(current_actor(), t, body.enabled)
+    db.session.commit()
+    return TillOut.of(t)

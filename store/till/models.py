@@ -1,6 +1,6 @@
 """Tills, their sessions and cash, carts, sales with lines and payments, and the daily closing."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -36,6 +36,11 @@ class Till(db.Model):
     # Counters, raised with UPDATE … SET n = n + 1 inside the booking's transaction.
     last_receipt_number: so.Mapped[int] = so.mapped_column(default=0)
     last_closing_number: so.Mapped[int] = so.mapped_column(default=0)
+    # Training mode: real labels, receipts marked TRAINING, signed AVTraining, no revenue, no stock.
+    training: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # For the tax office (§146a Abs. 4 AO): when the till went into and out of service.
+    in_service_on: so.Mapped[date | None]
+    out_of_service_on: so.Mapped[date | None]
 
     receipt_printer = so.relationship("Printer", foreign_keys=[receipt_printer_id])
     label_printer = so.relationship("Printer", foreign_keys=[label_printer_id])
@@ -98,6 +103,11 @@ class Cart(db.Model):
     cashier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     eligibility: so.Mapped[bool] = so.mapped_column(default=False)  # Sozialpass shown
     is_open: so.Mapped[bool] = so.mapped_column(default=True, index=True)
+    # The TSE transaction started at the first scan (or why it could not start).
+    tse_tx_id: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    tse_number: so.Mapped[int | None]
+    tse_started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    tse_error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
 
     lines: so.Mapped[list["CartLine"]] = so.relationship(
         back_populates="cart", order_by="CartLine.id", cascade="all, delete-orphan")
@@ -144,6 +154,8 @@ class Sale(db.Model):
     cashier_label: so.Mapped[str] = so.mapped_column(sa.String(40))
     total_cents: so.Mapped[int]
     eligibility: so.Mapped[bool] = so.mapped_column(default=False)
+    # AVTraining: no revenue, no stock.
+    training: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     reverses_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sale.id"), index=True)
     reason: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     confirmed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))

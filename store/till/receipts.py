@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from store.core.money import format_cents
 from store.core.settings import get_setting
 from store.core.timeutil import to_local
+from store.fiscal import signing
 from store.printing.models import Printer
 from store.printing.render import columns, document, printable
 from store.till.models import Closing, PaymentMethod, Sale, SaleKind
@@ -48,6 +49,8 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     width = printer.columns if printer else 48
     doc = document(printer)
     _header(doc, width)
+    if sale.training:
+        _training_banner(doc)
     if copy:
         doc.set(align="center", bold=True, double_height=True)
         doc.text(_("COPY") + "\n")
@@ -103,6 +106,9 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
         doc.text(printable(f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
                            f"{_money(row.gross_cents):>13}") + "\n")
     doc.text("-" * width + "\n")
+    _fiscal_block(doc, sale, width)
+    if sale.training:
+        _training_banner(doc)
     footer = get_setting("receipt_footer")
     if footer:
         doc.set(align="center")
@@ -110,6 +116,48 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     doc.ln(1)
     doc.cut()
     return doc.output
+
+
+def _training_banner(doc) -> None:
+    doc.set(align="center", bold=True, double_height=True, double_width=True)
+    doc.text(printable(_("TRAINING")) + "\n")
+    doc.set(align="left", bold=False, normal_textsize=True)
+    doc.text(printable(_("Training receipt: not a sale, no revenue.")) + "\n")
+
+
+def _wrap(text: str, width: int) -> str:
+    return "".join(text[i:i + width] + "\n" for i in range(0, len(text), width))
+
+
+def _fiscal_block(doc, sale: Sale, width: int) -> None:
+    """The TSE data §6 KassenSichV asks for, and the DSFinV-K QR code."""
+    tx = signing.for_sale(sale.id)
+    if tx is None:
+        return
+    if tx.state != "signed":
+        doc.set(bold=True)
+        doc.text(printable(_("TSE failed: this receipt has no signature.")) + "\n")
+        doc.set(bold=False)
+        doc.text(printable(_("Failure recorded at %(t)s",
+                             t=to_local(tx.recorded_at).strftime("%d.%m.%Y %H:%M:%S"))) + "\n")
+        doc.text("-" * width + "\n")
+        return
+    fmt = "%d.%m.%Y %H:%M:%S"
+    doc.text(printable(_("TSE serial:")) + "\n" + _wrap(tx.tse_serial or "", width))
+    doc.text(columns(_("Till serial:"), tx.client_serial, width))
+    doc.text(columns(_("Transaction:"), str(tx.tx_number), width))
+    doc.text(columns(_("Signature counter:"), str(tx.signature_counter), width))
+    doc.text(columns(_("Start:"), to_local(tx.started_at).strftime(fmt), width))
+    doc.text(columns(_("End:"), to_local(tx.finished_at).strftime(fmt), width))
+    doc.text(printable(_("Signature:")) + "\n" + _wrap(tx.signature or "", width))
+    if tx.device is not None and not tx.device.certified:
+        doc.set(bold=True)
+        doc.text(printable(_("TSE simulator: not certified, demo only")) + "\n")
+        doc.set(bold=False)
+    doc.set(align="center")
+    doc.qr(tx.qr_code_data, size=3, native=False, center=True)
+    doc.set(align="left")
+    doc.text("-" * width + "\n")
 
 
 def render_closing(closing: Closing, printer: Printer | None) -> bytes:

@@ -20,6 +20,8 @@ from store.core.errors import ConflictError, NotFoundError, PermissionDeniedErro
 from store.core.settings import get_setting
 from store.core.timeutil import local_month_bounds, local_today, to_local, utcnow
 from store.extensions import db
+from store.fiscal import signing
+from store.fiscal.tse.base import Started
 from store.goods import services as goods
 from store.goods.models import Article, Item, MovementKind
 from store.printing import services as printing
@@ -147,6 +149,8 @@ def open_session(actor: Actor, till: Till, *, float_cents: int | None = None,
     db.session.add(CashMovement(session_id=session.id, at=now, kind=CashKind.FLOAT,
                                 amount_cents=float_cents, reason="", user_id=actor.user_id))
     db.session.refresh(till)
+    signing.record(till.id, till.serial, signing.other_receipt("Anfangsbestand", float_cents),
+                   ref=("session", str(session.id)), now=now)
     audit(actor, "till.open", session, {"till": till.name, "float_cents": float_cents}, now=now)
     return session
 
@@ -176,6 +180,10 @@ def move_cash(actor: Actor, till: Till, kind: CashKind | str, amount_cents: int,
     movement = CashMovement(session_id=session.id, at=now, kind=kind, amount_cents=signed,
                             reason=reason[:200], user_id=actor.user_id)
     db.session.add(movement)
+    db.session.flush()
+    case = "Einzahlung" if kind == CashKind.DEPOSIT else "Auszahlung"
+    signing.record(till.id, till.serial, signing.other_receipt(case, signed),
+                   ref=("cash", str(movement.id)), now=now)
     audit(actor, f"till.{kind.value}", movement, {"till": till.name, "amount_cents": signed,
                                                    "reason": reason}, now=now)
     if till.has_drawer:
@@ -191,7 +199,8 @@ def expected_cash(session: TillSession) -> int:
     cash = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount_cents), 0))
         .join(Sale, Sale.id == Payment.sale_id)
-        .where(Sale.session_id == session.id, Payment.method == PaymentMethod.CASH))
+        .where(Sale.session_id == session.id, Payment.method == PaymentMethod.CASH,
+               Sale.training.is_(False)))
     return moved + cash
 
 
@@ -245,9 +254,26 @@ def start_cart(actor: Actor, till: Till, *, cart_uuid: str | None = None,
     cart = Cart(till_id=till.id, session_id=session.id, uuid=cart_uuid or str(uuidlib.uuid4()),
                 started_at=now or utcnow(), cashier_id=actor.user_id, eligibility=False,
                 is_open=True)
+    started, error = signing.start(till.serial)  # the TSE transaction starts with the first line
+    if started is not None:
+        cart.tse_tx_id, cart.tse_number = started.tx_id, started.number
+        cart.tse_started_at = started.started_at
+    cart.tse_error = error
     db.session.add(cart)
     db.session.flush()
     return cart
+
+
+def _started(cart: Cart) -> Started | None:
+    if cart.tse_tx_id is None:
+        return None
+    return Started(cart.tse_tx_id, cart.tse_number, cart.tse_started_at)
+
+
+def _money_split(payments) -> tuple[int, int]:
+    """(cash, non-cash) of a sale's payments, as the TSE process data counts them."""
+    cash = sum(p.amount_cents for p in payments if p.method == PaymentMethod.CASH)
+    return cash, sum(p.amount_cents for p in payments if p.method != PaymentMethod.CASH)
 
 
 def add_code(actor: Actor, till: Till, code: str, *, cart_uuid: str | None = None,
@@ -342,6 +368,15 @@ def set_discount(actor: Actor, till: Till, line_id: int, percent: int, reason: s
                                      (actor.user_id if percent > limit else None))
 
 
+def set_training(actor: Actor, till: Till, enabled: bool) -> None:
+    """Switch training mode: receipts say TRAINING, count for nothing and move no stock."""
+    if open_cart(till) is not None and open_cart(till).lines:
+        raise ConflictError(_("A receipt is still open. Please finish or cancel it first."))
+    if till.training != bool(enabled):
+        till.training = bool(enabled)
+        audit(actor, "till.training", till, {"enabled": bool(enabled)})
+
+
 def set_eligibility(actor: Actor, till: Till, on: bool) -> None:
     """The customer showed an entitlement card: the store's discount on every line."""
     cart = start_cart(actor, till)
@@ -355,6 +390,11 @@ def cancel_cart(actor: Actor, till: Till, *, now: datetime | None = None) -> Non
         return
     audit(actor, "till.cart_cancel", None, {"till": till.name, "uuid": cart.uuid,
                                             "lines": len(cart.lines)}, now=now)
+    priced = price_cart(cart)
+    receipt = signing.receipt_for("AVBelegabbruch", [(r.rate_bp, r.gross_cents)
+                                                     for r in priced.vat], 0, 0)
+    signing.record(till.id, till.serial, receipt, started=_started(cart),
+                   start_error=cart.tse_error, ref=("cart", cart.uuid), now=now)
     cart.is_open = False
     cart.lines.clear()
 
@@ -512,7 +552,8 @@ def _book_sale(actor: Actor, till: Till, cart: Cart, payments: list[PaymentIn],
     sale = Sale(uuid=cart.uuid, kind=SaleKind.SALE, till_id=till.id, session_id=session.id,
                 receipt_number=_next(till, Till.last_receipt_number), started_at=cart.started_at,
                 created_at=now, cashier_id=actor.user_id, cashier_label=_cashier_label(actor),
-                total_cents=priced.total_cents, eligibility=cart.eligibility)
+                total_cents=priced.total_cents, eligibility=cart.eligibility,
+                training=till.training)
     db.session.add(sale)
     db.session.flush()
     for position, pl in enumerate(priced.lines, start=1):
@@ -527,6 +568,8 @@ def _book_sale(actor: Actor, till: Till, cart: Cart, payments: list[PaymentIn],
             eligibility_discount_cents=pl.eligibility_cents,
             discount_confirmed_by_id=line.discount_confirmed_by_id, vat_rate_bp=pl.vat_rate_bp,
             total_cents=pl.total_cents))
+        if till.training:
+            continue  # training moves no stock; everything else is real
         if line.item is not None:
             goods.mark_sold(actor, line.item, sale_ref=str(sale.id), now=now)
         else:
@@ -535,6 +578,11 @@ def _book_sale(actor: Actor, till: Till, cart: Cart, payments: list[PaymentIn],
     for row in payment_rows:
         row.sale_id = sale.id
         db.session.add(row)
+    receipt = signing.receipt_for("AVTraining" if till.training else "Beleg",
+                                  [(r.rate_bp, r.gross_cents) for r in priced.vat],
+                                  *_money_split(payment_rows))
+    signing.record(till.id, till.serial, receipt, started=_started(cart),
+                   start_error=cart.tse_error, sale_id=sale.id, now=now)
     cart.is_open = False
     cart.lines.clear()
     db.session.flush()
@@ -612,7 +660,8 @@ def _reverse(actor: Actor, sale: Sale, kind: SaleKind, quantities: dict[int, int
     counter = Sale(uuid=str(uuidlib.uuid4()), kind=kind, till_id=till.id, session_id=session.id,
                    receipt_number=_next(till, Till.last_receipt_number), started_at=now,
                    created_at=now, cashier_id=actor.user_id, cashier_label=_cashier_label(actor),
-                   total_cents=-total, eligibility=sale.eligibility, reverses_id=sale.id,
+                   total_cents=-total, eligibility=sale.eligibility, training=sale.training,
+                   reverses_id=sale.id,
                    reason=reason[:200], confirmed_by_id=confirmed_by.id if confirmed_by else None)
     db.session.add(counter)
     db.session.flush()
@@ -627,6 +676,8 @@ def _reverse(actor: Actor, sale: Sale, kind: SaleKind, quantities: dict[int, int
             eligibility_discount_cents=-share["eligibility_cents"],
             vat_rate_bp=line.vat_rate_bp, total_cents=-share["total_cents"],
             reverses_line_id=line.id))
+        if sale.training:
+            continue
         if line.item_id is not None:
             goods.mark_returned(actor, db.session.get(Item, line.item_id),
                                 sale_ref=str(counter.id), now=now, to_stock=to_stock)
@@ -644,6 +695,12 @@ def _reverse(actor: Actor, sale: Sale, kind: SaleKind, quantities: dict[int, int
                                amount_cents=-total, tendered_cents=None, change_cents=0))
     db.session.flush()
     db.session.refresh(counter)
+    receipt_type = "AVTraining" if sale.training else (
+        "AVBelegstorno" if kind == SaleKind.VOID else "Beleg")
+    receipt = signing.receipt_for(receipt_type, [(line.vat_rate_bp, line.total_cents)
+                                                 for line in counter.lines],
+                                  *_money_split(counter.payments))
+    signing.record(till.id, till.serial, receipt, sale_id=counter.id, now=now)
     audit(actor, f"sale.{kind.value}", counter, {
         "original": sale.id, "receipt": counter.receipt_number, "total_cents": counter.total_cents,
         "reason": reason, "confirmed_by": confirmed_by.id if confirmed_by else None}, now=now)
@@ -719,8 +776,14 @@ def recent_sales(till: Till | None = None, limit: int = 50) -> list[Sale]:
 
 
 def session_report(session: TillSession) -> dict:
-    """Every figure of an X or Z report, summed by the database from the session's bookings."""
-    of_session = Sale.session_id == session.id
+    """Every figure of an X or Z report, summed by the database from the session's bookings.
+
+    Training receipts count for nothing but their own line.
+    """
+    training_count, training_total = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Sale.total_cents), 0))
+        .where(Sale.session_id == session.id, Sale.training.is_(True))).one()
+    of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
     line_join = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session)
     lines = line_join.subquery()
     kinds = db.session.execute(
@@ -785,6 +848,7 @@ def session_report(session: TillSession) -> dict:
                             "amount_cents": c.amount_cents, "reason": c.reason}
                            for c in cash_rows],
         "expected_cash_cents": expected_cash(session),
+        "training": {"count": training_count, "total_cents": training_total},
     }
 
 
@@ -816,6 +880,8 @@ def close_session(actor: Actor, till: Till, *, counted_cents: int | None = None,
                                     amount_cents=difference, reason=reason[:200],
                                     user_id=actor.user_id))
         db.session.flush()
+        signing.record(till.id, till.serial, signing.other_receipt("DifferenzSollIst", difference),
+                       ref=("session", str(session.id)), now=now)
     report = session_report(session)
     report.update(counted_cents=counted_cents, difference_cents=difference,
                   closed_at=now.isoformat(), closed_local=to_local(now).strftime("%d.%m.%Y %H:%M"))
@@ -827,6 +893,8 @@ def close_session(actor: Actor, till: Till, *, counted_cents: int | None = None,
                       report=report)
     closing.report["number"] = closing.number
     db.session.add(closing)
+    signing.record(till.id, till.serial, signing.other_receipt("Kassenabschluss", counted_cents),
+                   ref=("session", str(session.id)), now=now)
     released = db.session.execute(
         sa.update(Till).where(Till.id == till.id, Till.current_session_id == session.id)
         .values(current_session_id=None).execution_options(synchronize_session=False)).rowcount
@@ -895,7 +963,7 @@ def voucher_report(year: int, month: int) -> dict[str, list[VoucherRow]]:
     rows = db.session.execute(
         sa.select(Payment, Sale).join(Sale, Sale.id == Payment.sale_id)
         .where(Payment.method == PaymentMethod.VOUCHER, Sale.created_at >= start,
-               Sale.created_at < end)
+               Sale.created_at < end, Sale.training.is_(False))
         .order_by(Payment.voucher_issuer, Sale.created_at)).all()
     report: dict[str, list[VoucherRow]] = {}
     for payment, sale in rows:

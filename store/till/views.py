@@ -9,6 +9,7 @@ from flask import (
     Response,
     current_app,
     jsonify,
+    flash,
     make_response,
     redirect,
     render_template,
@@ -215,3 +216,20 @@ def receipt_qr(uuid: str):
     out = io.BytesIO()
     image.save(out)
     return Response(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.post("/till/<int:till_id>/training")
+@roles(Role.SUPERVISOR, Role.ADMIN)
+def training(till_id: int):
+    """Supervisors switch a till into or out of training mode."""
+    till = services.get_till(till_id)
+    try:
+        services.set_training(current_actor(), till, not till.training)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Training mode is on.") if till.training else _("Training mode is off."),
+              "success")
+    return redirect(url_for("till.sale", till_id=till.id))

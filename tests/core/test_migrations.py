@@ -63,3 +63,18 @@ def test_audit_log_refuses_update_and_delete_in_the_database(app, make_user):
             with db.engine.begin() as conn:
                 conn.execute(sa.text(statement))
     assert db.session.scalar(sa.text("SELECT count(*) FROM audit_entry")) >= 1
+
+
+def test_every_booking_table_has_its_append_only_triggers(app):
+    from store.core.immutable import APPEND_ONLY
+
+    if db.engine.dialect.name == "sqlite":
+        rows = db.session.execute(sa.text(
+            "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        guarded = {table for table, sql in rows if "append-only" in sql}
+    else:
+        rows = db.session.execute(sa.text(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE '%append_only'")).all()
+        guarded = {table for (table,) in rows}
+    assert set(APPEND_ONLY) <= guarded

@@ -30,6 +30,7 @@ def test_trainee_signs_in_at_till_with_badge_scan(live_server, page: Page, make_
 
 def test_unknown_badge_shows_clear_message(live_server, page: Page):
     page.goto(f"{live_server}/login/till")
+    expect(page.locator("#badge")).to_be_focused()
     page.keyboard.type("5550000")
     page.keyboard.press("Enter")
     expect(page.locator(".flash-error")).to_contain_text("Diese Karte ist nicht bekannt")
@@ -57,7 +58,9 @@ def test_admin_creates_a_user(live_server, page: Page, make_user):
 
     # The new trainee can sign in at the till with the card at once.
     page.get_by_role("button", name="Abmelden").click()
+    expect(page.locator("h1")).to_have_text("Anmelden")
     page.goto(f"{live_server}/login/till")
+    expect(page.locator("#badge")).to_be_focused()
     page.keyboard.type("1000456")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hallo, Fatma!")).to_be_visible()

@@ -29,6 +29,7 @@ def shop(make_user, make_category):
 
 def test_trainee_takes_in_three_items_and_labels_scan_back(live_server, page: Page, shop):
     page.goto(f"{live_server}/login/till")
+    expect(page.locator("#badge")).to_be_focused()
     page.keyboard.type("1000001")
     page.keyboard.press("Enter")
     page.get_by_role("link", name="Waren annehmen").click()

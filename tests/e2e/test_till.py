@@ -37,7 +37,9 @@ def store(make_user, make_category, take_in):
 
 
 def badge_login(page: Page, base: str, badge: str):
-    page.goto(f"{base}/login/till")
+    if not page.url.endswith("/login/till"):
+        page.goto(f"{base}/login/till")
+    expect(page.locator("#badge")).to_be_focused()
     page.keyboard.type(badge)
     page.keyboard.press("Enter")
     expect(page.locator(".greeting")).to_be_visible()
@@ -87,6 +89,7 @@ def test_sell_void_close(live_server, page: Page, store):
 
     # a supervisor voids it
     page.get_by_role("button", name="Abmelden").click()
+    expect(page).to_have_url(re.compile(r"/login/till$"))
     badge_login(page, live_server, "9000001")
     page.goto(f"{live_server}/sales/{sale.id}")
     page.locator("form[action$='/void'] input[name=reason]").fill("Kunde will doch nicht")

@@ -1,0 +1,127 @@
+"""Signing bookings with the TSE, as the till calls it. A TSE failure never stops a sale.
+
+The till starts a transaction at the first scan (`start`) and records it when the sale is paid,
+voided or the cart abandoned (`record`); openings, cash movements and closings are signed as
+"SonstigerVorgang" (`record_other`). Every outcome is one FiscalTransaction row.
+"""
+
+import logging
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from store.core.timeutil import utcnow
+from store.extensions import db
+from store.fiscal import processdata
+from store.fiscal.models import FiscalTransaction, TseDevice
+from store.fiscal.tse.base import Receipt, Started, TseError
+from store.fiscal.tse.simulator import SimulatorTse, new_device
+
+log = logging.getLogger(__name__)
+
+KASSENBELEG = "Kassenbeleg-V1"
+SONSTIGER = "SonstigerVorgang"
+
+
+def active_device() -> TseDevice | None:
+    """The TSE in service; in demo and tests a simulator is made on first use."""
+    device = db.session.scalar(sa.select(TseDevice).where(TseDevice.is_active.is_(True))
+                               .order_by(TseDevice.id.desc()).limit(1))
+    if device is None and current_app.config.get("TSE_SIMULATOR", False):
+        device = new_device()
+        db.session.add(device)
+        db.session.flush()
+    return device
+
+
+def backend(device: TseDevice):
+    if device.backend == "simulator":
+        return SimulatorTse(device, fail=current_app.config.get("TSE_FAIL", False))
+    if device.backend == "fiskaly":
+        from store.fiscal.tse.fiskaly import FiskalyTse
+
+        return FiskalyTse.from_device(device)
+    raise TseError(f"unknown TSE backend {device.backend}")
+
+
+def start(client_serial: str) -> tuple[Started | None, str | None]:
+    """Start a transaction (first scan). Returns (started, None) or (None, error)."""
+    device = active_device()
+    if device is None:
+        return None, "no TSE is set up"
+    try:
+        return backend(device).start(client_serial, str(uuid.uuid4())), None
+    except TseError as error:
+        log.warning("TSE start failed: %s", error)
+        return None, str(error)[:500]
+
+
+def receipt_for(receipt_type: str, vat_rows: list[tuple[int, int]], cash_cents: int,
+                non_cash_cents: int) -> Receipt:
+    """The Kassenbeleg-V1 receipt of a sale, void, return, training sale or aborted cart."""
+    slots = processdata.vat_slots(vat_rows)
+    data = processdata.kassenbeleg(receipt_type, slots, cash_cents, non_cash_cents)
+    payments = {k: v for k, v in (("CASH", cash_cents), ("NON_CASH", non_cash_cents)) if v}
+    return Receipt(KASSENBELEG, data, receipt_type, slots, payments)
+
+
+def other_receipt(business_case: str, amount_cents: int) -> Receipt:
+    """SonstigerVorgang: opening float, deposits, withdrawals, closing, differences."""
+    data = f"{business_case}^{processdata.amount(amount_cents)}"
+    return Receipt(SONSTIGER, data, business_case, {}, {})
+
+
+def record(till_id: int, client_serial: str, receipt: Receipt, *, started: Started | None = None,
+           start_error: str | None = None, sale_id: int | None = None,
+           ref: tuple[str, str] | None = None, now: datetime | None = None) -> FiscalTransaction:
+    """Finish (or start and finish) the transaction and keep the outcome, signed or failed."""
+    now = now or utcnow()
+    device = active_device()
+    row = FiscalTransaction(
+        device_id=device.id if device else None, till_id=till_id, client_serial=client_serial,
+        tx_id=started.tx_id if started else str(uuid.uuid4()),
+        tx_number=started.number if started else None, process_type=receipt.process_type,
+        process_data=receipt.process_data, receipt_type=receipt.receipt_type,
+        started_at=started.started_at if started else None, sale_id=sale_id,
+        ref_type=ref[0] if ref else None, ref_id=str(ref[1]) if ref else None, recorded_at=now,
+        state="failed", error=start_error)
+    if device is None:
+        row.error = "no TSE is set up"
+    elif start_error is None:
+        try:
+            tse = backend(device)
+            if started is None:
+                started = tse.start(client_serial, row.tx_id)
+            if receipt.receipt_type == "AVBelegabbruch":
+                done = tse.cancel(client_serial, started, receipt)
+            else:
+                done = tse.finish(client_serial, started, receipt)
+        except TseError as error:
+            log.warning("TSE finish failed: %s", error)
+            row.error = str(error)[:500]
+            if started is not None:
+                row.tx_number, row.started_at = started.number, started.started_at
+        else:
+            row.state, row.error = "signed", None
+            row.tx_id, row.tx_number = done.tx_id, done.number
+            row.started_at, row.finished_at = done.started_at, done.finished_at
+            row.signature_counter, row.signature = done.signature_counter, done.signature
+            row.algorithm, row.time_format = done.algorithm, done.time_format
+            row.public_key, row.tse_serial = done.public_key, done.tse_serial
+            row.qr_code_data = done.qr_code_data
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def for_sale(sale_id: int) -> FiscalTransaction | None:
+    return db.session.scalar(sa.select(FiscalTransaction).where(
+        FiscalTransaction.sale_id == sale_id).order_by(FiscalTransaction.id.desc()).limit(1))
+
+
+def recent_failures(since: datetime) -> list[FiscalTransaction]:
+    return list(db.session.scalars(sa.select(FiscalTransaction).where(
+        FiscalTransaction.state == "failed", FiscalTransaction.recorded_at >= since)
+        .order_by(FiscalTransaction.id)))

@@ -1,0 +1,139 @@
+"""A software TSE for demo and tests: its own ECDSA P-256 key, counters and signatures.
+
+It behaves like a TSE (gapless transaction numbers, a signature counter that counts every signature,
+the same answers) but it is NOT certified: a shop must not use it for real sales. The data it signs is
+our own canonical text of the transaction (a real TSE signs an ASN.1 log message); tests verify the
+signature against the public key with exactly that text.
+"""
+
+import base64
+import hashlib
+import io
+import json
+import tarfile
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from store.core.timeutil import utcnow
+from store.extensions import db
+from store.fiscal.models import FiscalTransaction, TseDevice
+from store.fiscal.processdata import qr_code
+from store.fiscal.tse.base import Finished, Receipt, Started, TseError, TseInfo
+
+ALGORITHM = "ecdsa-plain-SHA256"
+TIME_FORMAT = "unixTime"
+
+
+def new_device(now=None) -> TseDevice:
+    """Make a simulator with a fresh key pair."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    public = key.public_key().public_bytes(serialization.Encoding.X962,
+                                           serialization.PublicFormat.UncompressedPoint)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    return TseDevice(backend="simulator", serial=hashlib.sha256(public).hexdigest(),
+                     public_key=base64.b64encode(public).decode(), algorithm=ALGORITHM,
+                     time_format=TIME_FORMAT, certified=False, config={"private_key": pem},
+                     last_tx_number=0, last_signature_counter=0, in_service_on=now or utcnow(),
+                     is_active=True)
+
+
+def signed_text(tse_serial: str, client: str, process_type: str, process_data: str, number: int,
+                counter: int, started: int, finished: int) -> bytes:
+    """What the simulator signs (unix seconds for the times)."""
+    return ";".join(["KaufhausSimTSE-V1", tse_serial, client, process_type, process_data,
+                     str(number), str(counter), str(started), str(finished)]).encode()
+
+
+def verify(public_key_b64: str, signature_b64: str, data: bytes) -> bool:
+    """Check a plain (r‖s) ECDSA-SHA256 signature with the uncompressed public key."""
+    public = ec.EllipticCurvePublicKey.from_encoded_point(
+        ec.SECP256R1(), base64.b64decode(public_key_b64))
+    raw = base64.b64decode(signature_b64)
+    r, s = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
+    try:
+        public.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+        return True
+    except Exception:  # noqa: BLE001 - InvalidSignature and malformed input alike
+        return False
+
+
+class SimulatorTse:
+    """The TSE interface on a TseDevice row (counters move inside the booking's transaction)."""
+
+    def __init__(self, device: TseDevice, *, fail: bool = False):
+        self.device = device
+        self.fail = fail  # the "unplugged" switch for tests and demos
+
+    def info(self) -> TseInfo:
+        d = self.device
+        return TseInfo("simulator", d.serial, d.public_key, d.algorithm, d.time_format, False)
+
+    def register_client(self, client_id: str) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        if self.fail or (self.device.config or {}).get("offline"):
+            raise TseError("TSE simulator is switched off")
+
+    def _raise(self, column) -> int:
+        db.session.execute(sa.update(TseDevice).where(TseDevice.id == self.device.id)
+                           .values({column: column + 1}))
+        return db.session.scalar(sa.select(column).where(TseDevice.id == self.device.id))
+
+    def start(self, client_id: str, tx_id: str) -> Started:
+        self._check()
+        number = self._raise(TseDevice.last_tx_number)
+        self._raise(TseDevice.last_signature_counter)  # a real TSE signs the start too
+        return Started(tx_id, number, utcnow().replace(microsecond=0))
+
+    def update(self, client_id: str, started: Started, process_data: str) -> None:
+        self._check()
+
+    def finish(self, client_id: str, started: Started, receipt: Receipt) -> Finished:
+        self._check()
+        counter = self._raise(TseDevice.last_signature_counter)
+        finished_at = max(utcnow().replace(microsecond=0), started.started_at)
+        data = signed_text(self.device.serial, client_id, receipt.process_type,
+                           receipt.process_data, started.number, counter,
+                           int(started.started_at.timestamp()), int(finished_at.timestamp()))
+        key = serialization.load_pem_private_key(self.device.config["private_key"].encode(),
+                                                 password=None)
+        r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
+        signature = base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
+        qr = qr_code(client_id, receipt.process_type, receipt.process_data, started.number,
+                     counter, started.started_at, finished_at, ALGORITHM, TIME_FORMAT, signature,
+                     self.device.public_key)
+        return Finished(started.tx_id, started.number, started.started_at, finished_at, counter,
+                        signature, ALGORITHM, TIME_FORMAT, self.device.public_key,
+                        self.device.serial, client_id, qr)
+
+    def cancel(self, client_id: str, started: Started, receipt: Receipt) -> Finished:
+        return self.finish(client_id, started, receipt)
+
+    def export(self) -> bytes:
+        """A TAR with the device's public key and every transaction it signed, as JSON lines."""
+        rows = db.session.scalars(sa.select(FiscalTransaction).where(
+            FiscalTransaction.device_id == self.device.id).order_by(FiscalTransaction.id))
+        log = "\n".join(json.dumps({
+            "number": t.tx_number, "counter": t.signature_counter, "client": t.client_serial,
+            "process_type": t.process_type, "process_data": t.process_data,
+            "start": t.started_at.isoformat() if t.started_at else None,
+            "end": t.finished_at.isoformat() if t.finished_at else None,
+            "signature": t.signature}, ensure_ascii=False) for t in rows)
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w") as tar:
+            for name, content in (("public_key.b64", self.device.public_key.encode()),
+                                  ("transactions.jsonl", log.encode()),
+                                  ("README.txt", b"Kaufhaus TSE simulator - not certified, "
+                                                 b"demo only.\n")):
+                info = tarfile.TarInfo(name)
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
+        return out.getvalue()
