@@ -76,6 +76,10 @@ def _finish_config(app: Flask) -> None:
             )
     # The TSE simulator signs in demo and tests; production needs a real TSE set up.
     cfg.setdefault("TSE_SIMULATOR", bool(cfg.get("DEMO") or cfg.get("TESTING")))
+    if cfg.get("DEMO"):
+        # The demo shop prints a plausible (made-up) address and tax number.
+        cfg["STORE_ADDRESS"] = cfg.get("STORE_ADDRESS") or "Marktstraße 12, 49191 Belm"
+        cfg["STORE_TAX_NUMBER"] = cfg.get("STORE_TAX_NUMBER") or "66/270/00000 (Demo)"
     if cfg.get("DEMO") or cfg.get("TESTING"):
         # Demo and tests run on plain http://127.0.0.1, where a Secure cookie would be dropped.
         cfg["SESSION_COOKIE_SECURE"] = cfg["REMEMBER_COOKIE_SECURE"] = False

@@ -90,5 +90,5 @@ def print_logins(echo: Callable[[str], None]) -> None:
     for username, name, badge, pin in trainee_logins()[:3]:
         echo(f"  {username:14} trainee      {name}  badge {badge}  PIN {pin}")
     echo("  … azubi04 to azubi12 likewise (badge 1000004…, PIN 1004…)")
-    echo("At the till (http://127.0.0.1:5000/login/till) scan or type a badge number, or "
-         "pick a name and type the PIN.")
+    echo("At the till (/login/till) scan or type a badge number, or pick a name and type the "
+         "PIN.")

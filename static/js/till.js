@@ -80,10 +80,16 @@
         pump();
       });
     }
+    function afterQueue(fn) {
+      // Keys like F4 right after a scan wait until the scan has been answered.
+      queue.push({ run: fn });
+      pump();
+    }
     function pump() {
       if (busy || !queue.length) return;
-      busy = true;
       var job = queue.shift();
+      if (job.run) { job.run(); pump(); return; }
+      busy = true;
       if (typeof job.body === "function") job.body = job.body();
       post(job.path, job.body).then(function (data) {
         render(data);
@@ -116,7 +122,7 @@
       var text = scan.value.trim();
       scan.value = "";
       if (!text) {
-        if (parseInt(state().lines || "0", 10) > 0) openPay("cash");
+        afterQueue(function () { if (parseInt(state().lines || "0", 10) > 0) openPay("cash"); });
         return;
       }
       if (/[a-zäöüß]/i.test(text)) {
@@ -189,7 +195,7 @@
       var paid = cents($("pay-card-amount").value) + cents($("pay-voucher-amount").value) + cents($("pay-cash-amount").value);
       var rest = total() - paid;
       $("pay-rest").textContent = rest > 0 ? $("t-rest").innerHTML + " " + money.format(rest / 100)
-                                           : $("t-change").innerHTML + " " + money.format(-rest / 100);
+                                           : $("t-change").innerHTML + " " + money.format(Math.abs(rest) / 100);
       $("pay-rest").className = "pay-rest" + (rest > 0 ? " is-open" : " is-change");
     }
     function openPay(mode) {
@@ -271,12 +277,12 @@
       }
       if (payDialog.open || $("discount-dialog").open) return;
       var keys = { F4: "cash", F5: "card", F6: "voucher" };
-      if (keys[event.key]) { event.preventDefault(); openPay(keys[event.key]); }
+      if (keys[event.key]) { event.preventDefault(); var mode = keys[event.key]; afterQueue(function () { openPay(mode); }); }
       else if (event.key === "F8") { event.preventDefault(); toggleEligibility(); }
     });
-    $("pay-cash").addEventListener("click", function () { openPay("cash"); });
-    $("pay-card").addEventListener("click", function () { openPay("card"); });
-    $("pay-voucher").addEventListener("click", function () { openPay("voucher"); });
+    ["cash", "card", "voucher"].forEach(function (mode) {
+      $("pay-" + mode).addEventListener("click", function () { afterQueue(function () { openPay(mode); }); });
+    });
     scan.focus();
     root.dataset.ready = "1";
   });

@@ -1,5 +1,7 @@
 """Receipts and Z reports as ESC/POS bytes (80 mm), in the store's language."""
 
+import textwrap
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -112,7 +114,7 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     footer = get_setting("receipt_footer")
     if footer:
         doc.set(align="center")
-        doc.text(printable(footer) + "\n")
+        doc.text(printable(textwrap.fill(footer, width)) + "\n")
     doc.ln(1)
     doc.cut()
     return doc.output
