@@ -11,7 +11,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-
 from common import Client, database_url, live, make_app, report, timed  # noqa: I001
 
 
@@ -125,12 +124,13 @@ def main() -> None:
             labels.pdf_sheet(chosen, "3x8")
 
         ours = timed(sheet, 10)
+        import io
+
         from reportlab.graphics import renderPDF
         from reportlab.graphics.barcode import eanbc
         from reportlab.graphics.shapes import Drawing
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen import canvas
-        import io
 
         def bare():
             out = io.BytesIO()

@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-
 from common import Client, database_url, live, make_app, report, timed  # noqa: I001
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,14 +6,14 @@ import sqlalchemy as sa
 
 from store.auth import services as auth
 from store.auth.models import User
-from store.printing import services as printing
-from store.printing.models import Printer
 from store.core.audit import Actor
 from store.extensions import db
 from store.goods import demo as goods_demo
+from store.printing import services as printing
+from store.printing.models import Printer
 from store.till import demo as till_demo
 
-PASSWORD = "kaufhaus"
+PASSWORD = "kaufhaus"  # noqa: S105 - the published demo password
 
 STAFF = [
     ("admin", "admin", "Andrea", "Admin", None, None),

@@ -32,7 +32,7 @@ from store.core.access import Role, public, roles, signed_in
 from store.core.audit import AuditEntry
 from store.core.errors import ServiceError
 from store.core.i18n import LANG_COOKIE
-from store.core.web import current_actor, safe_next
+from store.core.web import current_actor, safe_next, show_error
 from store.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -183,7 +183,7 @@ def user_new():
                 services.update_user(current_actor(), user, is_active=False)
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("User %(name)s was created.", name=user.username), "success")
@@ -218,7 +218,7 @@ def user_edit(user_id: int):
                 services.set_pin(actor, user, form.pin.data)
         except ServiceError as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Changes to %(name)s were saved.", name=user.username), "success")
@@ -244,12 +244,6 @@ def user_pin_remove(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
 
-def _field_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 # ---------------------------------------------------------------- admin: API tokens

@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, flash, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from store.core.access import Role
 from store.core.audit import Actor
-
 
 DEVICE_COOKIE = "till"
 
@@ -106,3 +105,24 @@ def register_panel(provider) -> None:
 
 def panels_for(user) -> list:
     return [html for html in (provider(user) for provider in PANELS) if html]
+
+
+def show_error(form, error, aliases: dict | None = None, *, flash_too: bool = False) -> None:
+    """A service's message at the form field it names (aliases map service → form names);
+    as a flash message when no field fits, or also when `flash_too`."""
+    name = (aliases or {}).get(error.field or "", error.field)
+    target = form[name] if name and name in form else None
+    if target is not None:
+        target.errors = [*(e for e in target.errors if isinstance(e, str)), error.message]
+    if target is None or flash_too:
+        flash(error.message, "error")
+
+
+def int_or_none(value) -> int | None:
+    """A select's value as int; anything else becomes None (the service says why)."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

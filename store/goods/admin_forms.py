@@ -13,20 +13,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from store.core.web import int_or_none
+
 VAT_CHOICES = [(1900, "19 %"), (700, "7 %"), (0, "0 %")]
 SHEET_CHOICES = [("3x8", _l("3 × 8 labels (24 per sheet)")),
                  ("3x7", _l("3 × 7 labels (21 per sheet)"))]
 MARKDOWN_ROWS = 3
 
 
-def int_or_none(value) -> int | None:
-    """A select's value as int; anything else becomes None (the service says why)."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class MarkdownStepForm(Form):

@@ -7,7 +7,7 @@ from store.core.access import Role, roles
 from store.core.errors import ServiceError, ValidationError
 from store.core.money import parse_cents
 from store.core.settings import get_setting, set_setting
-from store.core.web import current_actor
+from store.core.web import current_actor, show_error
 from store.extensions import db
 from store.goods import services
 from store.goods.admin_forms import (
@@ -35,14 +35,6 @@ def _cents(text: str | None, field: str) -> int | None:
         raise ValidationError(error.message, field=field) from None
 
 
-def _show_error(form, error: ServiceError, fields: dict[str, str] | None = None) -> None:
-    """Put a service's message at the form field it names (or flash it)."""
-    name = (fields or {}).get(error.field or "", error.field)
-    target = getattr(form, name, None) if name else None
-    if target is not None:
-        target.errors = [*(e for e in target.errors if isinstance(e, str)), error.message]
-    else:
-        flash(error.message, "error")
 
 
 # ---------------------------------------------------------------- categories
@@ -137,7 +129,7 @@ def _category_form(category: Category | None):
             )
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error, {"price_min_cents": "price_min",
+            show_error(form, error, {"price_min_cents": "price_min",
                                       "price_max_cents": "price_max"})
         else:
             db.session.commit()
@@ -196,7 +188,7 @@ def _article_form(article: Article | None):
             )
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("The article %(name)s was saved.", name=saved.name), "success")
@@ -260,7 +252,7 @@ def settings():
             if not max_price:
                 raise ValidationError(_("The price must be more than 0 €."), field="max_price")
         except ServiceError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             wanted = {
                 "label_printer_id": form.label_printer_id.data or None,

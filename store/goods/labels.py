@@ -19,7 +19,6 @@ from store.goods.pricing import intake_week, week_colour
 from store.printing.models import Printer
 from store.printing.render import document, printable
 
-
 # Labels are read on the shop floor, in the store's language.
 COLOUR_NAMES = {"blue": "blau", "red": "rot", "green": "grün", "yellow": "gelb",
                 "purple": "lila", "orange": "orange", "black": "schwarz", "white": "weiß"}

@@ -23,7 +23,7 @@ from store.core.errors import ServiceError
 from store.core.money import parse_cents
 from store.core.settings import get_setting
 from store.core.timeutil import local_today
-from store.core.web import current_actor
+from store.core.web import current_actor, show_error
 from store.extensions import db
 from store.goods import labels, services
 from store.goods.forms import (
@@ -43,6 +43,7 @@ from store.printing import services as printing
 bp = Blueprint("goods", __name__)
 
 FLOOR = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)  # who works with the goods
+INTAKE_FIELDS = {"tested_on": "test_on", "tester": "test_by"}  # service field → form field
 MANAGE = (Role.SUPERVISOR, Role.ADMIN)
 
 
@@ -92,13 +93,13 @@ def intake():
             items, jobs = _book(entry)
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error, INTAKE_FIELDS, flash_too=True)
         else:
             _remember(entry, items)
             _flash_booked(items, jobs)
             return redirect(url_for("goods.intake"))
     elif form.is_submitted():
-        _show_error(form, ServiceError(_("Please check the marked fields.")))
+        flash(_("Please check the marked fields."), "error")
     last = session.get("last_intake")
     recent = services.items_by_codes(last["codes"]) if last else []
     label_jobs = {item.id: (printing.jobs_for(("item", str(item.id))) or [None])[-1]
@@ -139,14 +140,6 @@ def _flash_booked(items, jobs) -> None:
                 n=len(items)), "success")
 
 
-def _show_error(form, error: ServiceError) -> None:
-    fields = {"category": form.category, "description": form.description, "price": form.price,
-              "quantity": form.quantity, "condition": form.condition,
-              "tested_on": form.test_on, "tester": form.test_by}
-    target = fields.get(error.field or "")
-    if target is not None:
-        target.errors = [*(target.errors or []), error.message]
-    flash(error.message, "error")
 
 
 # ---------------------------------------------------------------- items

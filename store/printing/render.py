@@ -4,7 +4,6 @@ from escpos.printer import Dummy
 
 from store.printing.models import Printer
 
-
 # Typographic characters that receipt code pages lack, and what to print instead.
 _PLAIN = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2009": " ", "›": ">", "‹": "<", "–": "-", "—": "-",

@@ -12,19 +12,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from store.core.web import int_or_none
 from store.till.services import DENOMINATIONS
 
 MAX_PIECES = 100000
 
 
-def int_or_none(value) -> int | None:
-    """A select's value as int; anything else becomes None (the service says why)."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def denomination_label(cents: int) -> str:

@@ -18,7 +18,7 @@ from store.core.access import Role, public, roles
 from store.core.errors import ServiceError, ValidationError
 from store.core.i18n import money
 from store.core.money import parse_cents
-from store.core.web import current_actor
+from store.core.web import current_actor, show_error
 from store.extensions import db
 from store.printing import services as printing
 from store.till import services
@@ -65,13 +65,6 @@ def sale_screen(till_id: int) -> str:
         return "/till"
 
 
-def _show_error(form, error: ServiceError, aliases: dict | None = None) -> None:
-    """The message at the field it is about, or as a flash when it concerns the whole form."""
-    name = (aliases or {}).get(error.field, error.field)
-    if name and name in form:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _cents(text: str | None, field: str) -> int:
@@ -133,7 +126,7 @@ def open_session(till_id: int):
                                       float_cents=counted)
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error, {"float_cents": "total"})
+            show_error(form, error, {"float_cents": "total"})
         else:
             if not _checking():
                 db.session.commit()
@@ -155,7 +148,7 @@ def cash(till_id: int):
                                           _cents(form.amount.data, "amount"), form.reason.data)
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             printing.kick_due()  # the drawer
@@ -230,7 +223,7 @@ def close(till_id: int):
                                                  reason=form.reason.data or "")
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error, {"counted": "total"})
+            show_error(form, error, {"counted": "total"})
         else:
             if not _checking():
                 db.session.commit()
@@ -355,18 +348,18 @@ def sale_void(sale_id: int):
             address=request.remote_addr)
     except auth.LoginError as error:
         db.session.commit()  # keep the failed attempt: it counts towards the lock
-        _show_error(form, ValidationError(error.message,
+        show_error(form, ValidationError(error.message,
                                           field="badge" if form.badge.data else "pin"))
         return _render_sale(sale, void_form=form)
     except ServiceError as error:
         db.session.rollback()
-        _show_error(form, ValidationError(error.message, field="badge"))
+        show_error(form, ValidationError(error.message, field="badge"))
         return _render_sale(sale, void_form=form)
     try:
         counter = services.void_sale(actor, sale, form.reason.data or "", confirmed_by=supervisor)
     except ServiceError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_error(form, error)
         return _render_sale(sale, void_form=form)
     db.session.commit()
     printing.kick_due()  # the receipt and the drawer
@@ -394,7 +387,7 @@ def sale_return(sale_id: int):
                                         to_stock=form.target.data != "write_off")
     except ServiceError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_error(form, error)
         return _render_sale(sale, return_form=form, entered=entered)
     db.session.commit()
     printing.kick_due()  # the receipt and the drawer
@@ -451,7 +444,7 @@ def _till_form(till: Till | None):
                 is_active=form.is_active.data)
         except ServiceError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("Till %(name)s was saved.", name=saved.name), "success")

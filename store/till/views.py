@@ -8,8 +8,8 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    jsonify,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -19,9 +19,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from store.auth.services import LoginError
 from store.core.access import Role, roles
 from store.core.errors import ServiceError
-from store.auth.services import LoginError
 from store.core.money import parse_cents
 from store.core.settings import get_setting
 from store.core.web import DEVICE_COOKIE, current_actor, device_cookie_value, device_till_id
