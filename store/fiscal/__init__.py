@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from store.core.access import Role
 from store.core.timeutil import utcnow
-from store.core.web import register_notice
+from store.core.web import Tile, register_notice, register_tile
 
 
 def tse_notices(user) -> list:
@@ -29,3 +30,18 @@ def init_app(app: Flask) -> None:
     from store.fiscal import models  # noqa: F401
 
     register_notice(tse_notices)
+
+    from store.fiscal import tse_views
+
+    app.register_blueprint(tse_views.bp)
+    register_tile(Tile("fiscal_tse.index", _l("TSE"), "key",
+                       frozenset({Role.ADMIN, Role.SUPERVISOR}), 92))
+
+    from store.fiscal import api, export_views
+
+    app.register_blueprint(export_views.bp)
+    app.register_blueprint(api.bp)
+    managers = frozenset({Role.SUPERVISOR, Role.ADMIN})
+    register_tile(Tile("fiscal_export.export", _l("DSFinV-K export"), "folder", managers, 93))
+    register_tile(Tile("fiscal_export.registration_page", _l("Tax office registration"), "list",
+                       managers, 94))

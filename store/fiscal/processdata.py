@@ -1,7 +1,7 @@
 """The DSFinV-K process data a TSE signs, and the QR code a receipt carries (byte-exact formats)."""
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime
 
 # The five VAT slots of the DSFinV-K, in this order: 19 %, 7 %, 10.7 %, 5.5 %, 0 %.
 VAT_SLOTS = ("NORMAL", "REDUCED_1", "SPECIAL_RATE_1", "SPECIAL_RATE_2", "NULL")
@@ -46,12 +46,12 @@ def kassenbeleg(receipt_type: str, slots: dict[str, int], cash_cents: int,
 def qr_code(till_serial: str, process_type: str, process_data: str, number: int, counter: int,
             started_at: datetime, finished_at: datetime, algorithm: str, time_format: str,
             signature: str, public_key: str) -> str:
-    """The receipt QR code of DSFinV-K Anhang I (V0;…), times in the TSE's time format."""
+    """The receipt QR code of DSFinV-K Anhang I (V0;…). Start and end are ISO 8601 in UTC with
+    milliseconds whatever the TSE's own log time format, which the code names separately."""
 
     def when(moment: datetime) -> str:
-        if time_format == "unixTime":
-            return str(int(moment.timestamp()))
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
+            f"{moment.microsecond // 1000:03d}Z")
 
     return ";".join(["V0", till_serial, process_type, process_data, str(number), str(counter),
                      when(started_at), when(finished_at), algorithm, time_format, signature,
@@ -66,6 +66,11 @@ def parse_qr(data: str) -> dict:
     keys = ["version", "till_serial", "process_type", "process_data", "number", "counter",
             "start", "end", "algorithm", "time_format", "signature", "public_key"]
     return dict(zip(keys, parts, strict=True))
+
+
+def parse_time(text: str) -> datetime:
+    """A QR code time ('2026-11-25T09:14:56.000Z') as an aware UTC datetime."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def b64(data: bytes) -> str:

@@ -17,6 +17,7 @@ from store.extensions import db
 from store.fiscal import processdata
 from store.fiscal.models import FiscalTransaction, TseDevice
 from store.fiscal.tse.base import Receipt, Started, TseError
+from store.fiscal.tse.fiskaly import FiskalyTse
 from store.fiscal.tse.simulator import SimulatorTse, new_device
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,6 @@ def backend(device: TseDevice):
     if device.backend == "simulator":
         return SimulatorTse(device, fail=current_app.config.get("TSE_FAIL", False))
     if device.backend == "fiskaly":
-        from store.fiscal.tse.fiskaly import FiskalyTse
-
         return FiskalyTse.from_device(device)
     raise TseError(f"unknown TSE backend {device.backend}")
 
@@ -89,7 +88,7 @@ def record(till_id: int, client_serial: str, receipt: Receipt, *, started: Start
         state="failed", error=start_error)
     if device is None:
         row.error = "no TSE is set up"
-    elif start_error is None:
+    else:
         try:
             tse = backend(device)
             if started is None:
@@ -104,7 +103,7 @@ def record(till_id: int, client_serial: str, receipt: Receipt, *, started: Start
             if started is not None:
                 row.tx_number, row.started_at = started.number, started.started_at
         else:
-            row.state, row.error = "signed", None
+            row.state, row.error = "signed", None  # a failed start may succeed now
             row.tx_id, row.tx_number = done.tx_id, done.number
             row.started_at, row.finished_at = done.started_at, done.finished_at
             row.signature_counter, row.signature = done.signature_counter, done.signature

@@ -792,9 +792,16 @@ def session_report(session: TillSession) -> dict:
     first, last, total = db.session.execute(
         sa.select(sa.func.min(Sale.receipt_number), sa.func.max(Sale.receipt_number),
                   sa.func.coalesce(sa.func.sum(Sale.total_cents), 0)).where(of_session)).one()
-    vat_sums = db.session.execute(
-        sa.select(lines.c.vat_rate_bp, sa.func.sum(lines.c.total_cents))
-        .group_by(lines.c.vat_rate_bp)).all()
+    # VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate.
+    per_receipt = (sa.select(lines.c.sale_id, lines.c.vat_rate_bp.label("rate"),
+                             sa.func.sum(lines.c.total_cents).label("gross"))
+                   .group_by(lines.c.sale_id, lines.c.vat_rate_bp).subquery())
+    gross, rate = per_receipt.c.gross, per_receipt.c.rate
+    vat_abs = (sa.func.abs(gross) * rate * 2 + (10000 + rate)) // ((10000 + rate) * 2)
+    vat_rows = db.session.execute(
+        sa.select(rate, sa.func.sum(gross),
+                  sa.func.sum(sa.case((gross < 0, -vat_abs), else_=vat_abs)))
+        .group_by(rate).order_by(rate.desc())).all()
     payment_rows = db.session.execute(
         sa.select(Payment.method, Payment.voucher_issuer, sa.func.sum(Payment.amount_cents))
         .join(Sale, Sale.id == Payment.sale_id).where(of_session)
@@ -830,8 +837,8 @@ def session_report(session: TillSession) -> dict:
         "total_cents": total,
         "by_kind": {kind.value: {"count": count, "total_cents": amount}
                     for kind, count, amount in kinds},
-        "vat": [{"rate_bp": r.rate_bp, "gross_cents": r.gross_cents, "net_cents": r.net_cents,
-                 "vat_cents": r.vat_cents} for r in vat_breakdown(vat_sums)],
+        "vat": [{"rate_bp": r, "gross_cents": int(g), "net_cents": int(g) - int(v),
+                 "vat_cents": int(v)} for r, g, v in vat_rows],
         "payments": payments,
         "vouchers": vouchers,
         "categories": sorted(({"name": names.get(cid, str(cid)), "count": qty,
@@ -971,3 +978,37 @@ def voucher_report(year: int, month: int) -> dict[str, list[VoucherRow]]:
             sale.created_at, sale.till.name, sale.receipt_number, payment.voucher_number or "",
             payment.amount_cents, sale.kind.value))
     return report
+
+
+# ---------------------------------------------------------------- registration with the tax office
+
+
+def put_into_service(actor: Actor, till: Till, on: date) -> Till:
+    """Record when the till went into service (reported to the tax office within a month)."""
+    if on is None:
+        raise ValidationError(_("Please give the date."), field="on")
+    if till.out_of_service_on is not None and on < till.out_of_service_on:
+        raise ValidationError(_("A till cannot go back into service before the day it went out "
+                                "of service."), field="on")
+    till.in_service_on, till.out_of_service_on, till.is_active = on, None, True
+    audit(actor, "till.in_service", till, {"till": till.name, "serial": till.serial,
+                                           "on": on.isoformat()})
+    return till
+
+
+def take_out_of_service(actor: Actor, till: Till, on: date, *, today: date | None = None) -> Till:
+    """Decommission a till: it sells no more; the tax office is told within a month."""
+    today = today or local_today()
+    if on is None:
+        raise ValidationError(_("Please give the date."), field="on")
+    if on > today:
+        raise ValidationError(_("The date cannot be in the future."), field="on")
+    if till.in_service_on is not None and on < till.in_service_on:
+        raise ValidationError(_("A till cannot go out of service before it went into service."),
+                              field="on")
+    if till.current_session_id is not None:
+        raise ConflictError(_("This till is still open. Please close it first."))
+    till.out_of_service_on, till.is_active = on, False
+    audit(actor, "till.out_of_service", till, {"till": till.name, "serial": till.serial,
+                                               "on": on.isoformat()})
+    return till

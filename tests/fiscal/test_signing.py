@@ -44,8 +44,11 @@ def test_sale_with_mixed_vat_and_split_payment_is_signed(shop):
     assert qr["process_data"] == tx.process_data
     assert int(qr["number"]) == tx.tx_number and int(qr["counter"]) == tx.signature_counter
     assert qr["public_key"] == tx.public_key and qr["signature"] == tx.signature
+    start, end = processdata.parse_time(qr["start"]), processdata.parse_time(qr["end"])
+    assert (start, end) == (tx.started_at, tx.finished_at)
     data = signed_text(tx.tse_serial, qr["till_serial"], qr["process_type"], qr["process_data"],
-                       int(qr["number"]), int(qr["counter"]), int(qr["start"]), int(qr["end"]))
+                       int(qr["number"]), int(qr["counter"]), int(start.timestamp()),
+                       int(end.timestamp()))
     assert verify(qr["public_key"], qr["signature"], data)
     assert not verify(qr["public_key"], qr["signature"], data.replace(b"12.50", b"12.49"))
 

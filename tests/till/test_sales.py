@@ -196,3 +196,20 @@ def test_z_report_matches_the_sales_to_the_cent(shop):
 def test_till_opens_once(shop):
     with pytest.raises(ConflictError):
         t.open_session(shop.actor, shop.till, float_cents=0)
+
+
+def test_z_report_vat_is_the_sum_of_the_receipts_vat(shop):
+    """Three receipts of 0,05 € at 19 %: each has 0,01 € VAT; the day's sum must say 0,03 €."""
+    from store.goods import services as goods
+    from store.core.audit import Actor
+
+    nickel = goods.save_article(Actor.system(), None, name="Knopf", category_id=shop.clothes.id,
+                                price_cents=5)
+    db.session.commit()
+    for _n in range(3):
+        t.add_article(shop.actor, shop.till, nickel.id)
+        pay_cash(shop, 5)
+    db.session.commit()
+    row = t.x_report(shop.till)["vat"][0]
+    assert (row["rate_bp"], row["gross_cents"], row["vat_cents"]) == (1900, 15, 3)
+    assert vat_breakdown([(1900, 15)])[0].vat_cents == 2  # rounding the sum would lose a cent

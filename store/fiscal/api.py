@@ -1,0 +1,114 @@
+"""API: the DSFinV-K export, the TSE export and the registration data for the tax office."""
+
+import re
+from datetime import date
+
+from flask import Response, send_file
+from pydantic import BaseModel, Field, field_validator
+
+from store.core.access import Role
+from store.core.api import Schema, api_blueprint, endpoint
+from store.core.audit import audit
+from store.core.web import current_actor
+from store.extensions import db
+from store.fiscal import dsfinvk, registration
+from store.till import services as till_services
+
+bp = api_blueprint("fiscal_api")
+
+MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RangeQuery(Schema):
+    start: date = Field(alias="from", description="First day, YYYY-MM-DD (store time)")
+    end: date = Field(alias="to", description="Last day, YYYY-MM-DD (store time), included")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def iso_day(cls, value):
+        if not isinstance(value, str) or not DAY.match(value):
+            raise ValueError("a day as YYYY-MM-DD")
+        return value
+
+
+def send_export(export: dsfinvk.Export) -> Response:
+    return send_file(export.file, mimetype="application/zip", as_attachment=True,
+                     download_name=export.filename, max_age=0)
+
+
+def audit_export(export: dsfinvk.Export, **data) -> None:
+    """Every fiscal download is in the audit log (who took which records out, and when)."""
+    audit(current_actor(), "fiscal.export", None, {
+        "format": "dsfinvk", "file": export.filename, "closings": export.closings,
+        "rows": sum(export.rows.values()), **data})
+    db.session.commit()
+
+
+@endpoint(bp, "/fiscal/dsfinvk", roles=MANAGERS, query=RangeQuery, produces="application/zip",
+          summary="DSFinV-K export (ZIP) of every daily closing in a date range")
+def dsfinvk_range(query: RangeQuery):
+    """The ZIP holds the standard's CSV files and index.xml; one cash point closing per Z report."""
+    export = dsfinvk.export_range(query.start, query.end)
+    audit_export(export, start=query.start.isoformat(), end=query.end.isoformat())
+    return send_export(export)
+
+
+@endpoint(bp, "/fiscal/closings/<int:closing_id>/dsfinvk", roles=MANAGERS,
+          produces="application/zip", summary="DSFinV-K export (ZIP) of one daily closing")
+def dsfinvk_closing(closing_id: int):
+    export = dsfinvk.export_closing(till_services.get_closing(closing_id))
+    audit_export(export)
+    return send_export(export)
+
+
+@endpoint(bp, "/fiscal/tse/export", roles=MANAGERS, produces="application/x-tar",
+          summary="The TSE's own export (TAR) of the TSE in service")
+def tse_export():
+    name, data = dsfinvk.tse_export()
+    audit(current_actor(), "fiscal.export", None, {"format": "tse", "file": name})
+    db.session.commit()
+    return Response(data, mimetype="application/x-tar",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+class TillRegistrationOut(BaseModel):
+    till_id: int
+    name: str
+    location: str
+    serial: str
+    is_active: bool
+    kind: str
+    brand: str
+    model: str
+    software: str
+    software_version: str
+    tse_kind: str
+    tse_serial: str
+    tse_certification_id: str
+    tse_certified: bool
+    tse_in_service_on: date | None
+    acquired_on: date | None
+    in_service_on: date | None
+    out_of_service_on: date | None
+    in_service_deadline: date | None
+    out_of_service_deadline: date | None
+
+
+class RegistrationOut(BaseModel):
+    store_name: str
+    street: str
+    postcode: str
+    city: str
+    tax_number: str
+    tills: list[TillRegistrationOut]
+
+
+@endpoint(bp, "/fiscal/registration", roles=MANAGERS, response=RegistrationOut,
+          summary="Registration data of the tills for the tax office (§146a Abs. 4 AO)")
+def registration_data():
+    shop = registration.store_identity()
+    return RegistrationOut(store_name=shop.name, street=shop.street, postcode=shop.postcode,
+                           city=shop.city, tax_number=shop.tax_number,
+                           tills=[TillRegistrationOut(**vars(r))
+                                  for r in registration.registrations()])
