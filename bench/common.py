@@ -69,9 +69,16 @@ class Client:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def request(self, method: str, path: str, body=None) -> tuple[int, dict | bytes]:
-        self.conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                          headers=self.headers)
-        response = self.conn.getresponse()
+        payload = json.dumps(body) if body is not None else None
+        try:
+            self.conn.request(method, path, body=payload, headers=self.headers)
+            response = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # gunicorn's sync workers close the connection after each answer: connect again and
+            # send the same request (a sale carries its id, so a resend books it once).
+            self.conn.close()
+            self.conn.request(method, path, body=payload, headers=self.headers)
+            response = self.conn.getresponse()
         data = response.read()
         if response.getheader("Content-Type", "").endswith("json"):
             return response.status, json.loads(data)

@@ -106,7 +106,11 @@ def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):
                 if len(codes) < 4:
                     return
                 body = five_lines(codes, article_id, till_id)
-            status, answer = client.request("POST", "/api/v1/sales", body)
+            try:
+                status, _answer = client.request("POST", "/api/v1/sales", body)
+            except OSError as error:
+                errors.append((body["id"], repr(error)))
+                continue
             (done if status == 201 else errors).append((body["id"], status))
 
     threads = [threading.Thread(target=till_loop, args=(t,)) for t in till_ids]

@@ -157,7 +157,7 @@ def _fiscal_block(doc, sale: Sale, width: int) -> None:
         doc.text(printable(_("TSE simulator: not certified, demo only")) + "\n")
         doc.set(bold=False)
     doc.set(align="center")
-    doc.qr(tx.qr_code_data, size=3, native=False, center=True)
+    doc.qr(tx.qr_code_data, size=4, native=True)
     doc.set(align="left")
     doc.text("-" * width + "\n")
 
