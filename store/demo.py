@@ -11,6 +11,7 @@ from store.extensions import db
 from store.goods import demo as goods_demo
 from store.printing import services as printing
 from store.printing.models import Printer
+from store.shifts import demo as shifts_demo
 from store.till import demo as till_demo
 
 PASSWORD = "kaufhaus"  # noqa: S105 - the published demo password
@@ -67,6 +68,10 @@ LOADERS: list[Callable[[Actor], bool]] = [
     goods_demo.load_settings,
     till_demo.load_tills,
     till_demo.load_history,
+    shifts_demo.load_stations,
+    shifts_demo.load_agreements,
+    shifts_demo.load_templates,
+    shifts_demo.load_shifts,
 ]
 
 
