@@ -4,7 +4,7 @@ import logging
 import os
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -144,22 +144,3 @@ def test_connection():
         else:
             flash(_("The TSE answers. Serial: %(serial)s", serial=info.serial), "success")
     return redirect(url_for("fiscal_tse.index"))
-
-
-@bp.get("/admin/tse/export")
-@roles(*VIEWERS)
-def export():
-    """The TSE's own export (TAR), as the tax office asks for it next to the DSFinV-K export."""
-    device = _active_device()
-    if device is None:
-        flash(_("No TSE is set up."), "error")
-        return redirect(url_for("fiscal_tse.index"))
-    try:
-        data = signing.backend(device).export()
-    except TseError as error:
-        flash(_("The TSE export failed: %(error)s", error=str(error)), "error")
-        return redirect(url_for("fiscal_tse.index"))
-    log.info("TSE export of %s downloaded by user %s", device.serial, current_user.id)
-    name = f"tse-export-{device.backend}-{device.serial[:16]}-{utcnow():%Y%m%d-%H%M%S}.tar"
-    return Response(data, mimetype="application/x-tar",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -870,8 +870,11 @@ def close_session(actor: Actor, till: Till, *, counted_cents: int | None = None,
     """Count the drawer, book the difference, store and print the numbered Z report."""
     now = now or utcnow()
     session = current_session(till)
-    if open_cart(till) is not None and open_cart(till).lines:
+    cart = open_cart(till)
+    if cart is not None and cart.lines:
         raise ConflictError(_("A receipt is still open. Please finish or cancel it first."))
+    if cart is not None:
+        cancel_cart(actor, till, now=now)  # an empty receipt: its TSE transaction ends as aborted
     if counts:
         counted_cents = counted_total(counts)
     if counted_cents is None or counted_cents < 0:

@@ -137,3 +137,14 @@ def test_sale_api_includes_the_fiscal_block(client, shop, api_token):
     training = client.post(f"/api/v1/tills/{shop.till.id}/training", json={"enabled": True},
                            headers=api_token(shop.supervisor))
     assert training.status_code == 200 and training.json["training"] is True
+
+
+def test_closing_ends_an_empty_open_receipt(shop):
+    t.set_eligibility(shop.actor, shop.till, True)  # starts a receipt without lines
+    db.session.commit()
+    t.close_session(shop.actor, shop.till, counted_cents=10000)
+    db.session.commit()
+    assert t.open_cart(shop.till) is None
+    kinds = db.session.scalars(sa.select(FiscalTransaction.receipt_type)
+                               .order_by(FiscalTransaction.id)).all()
+    assert kinds == ["Anfangsbestand", "AVBelegabbruch", "Kassenabschluss"]

@@ -43,12 +43,12 @@ def devices() -> list[TseDevice]:
 def test_who_may_see_the_page(client, make_user, login, simulator, role, status):
     login(make_user(role))
     assert client.get("/admin/tse").status_code == status
-    assert client.get("/admin/tse/export").status_code in ((200,) if status == 200 else (403,))
+    assert client.get("/fiscal/export/tse.tar").status_code in ((200,) if status == 200 else (403,))
 
 
 def test_signed_out_users_are_sent_to_sign_in(client, simulator):
     assert client.get("/admin/tse").status_code == 302
-    assert client.get("/admin/tse/export").status_code == 302
+    assert client.get("/fiscal/export/tse.tar").status_code == 302
 
 
 def test_only_admins_set_up_fiskaly(client, make_user, login, simulator, fake, monkeypatch):
@@ -80,7 +80,7 @@ def test_the_page_lists_the_last_transactions(client, make_user, login, shop):
 
 def test_export_downloads_a_tar(client, make_user, login, shop):
     login(make_user("supervisor"))
-    response = client.get("/admin/tse/export")
+    response = client.get("/fiscal/export/tse.tar")
     assert response.status_code == 200 and response.mimetype == "application/x-tar"
     assert "attachment" in response.headers["Content-Disposition"]
     assert ".tar" in response.headers["Content-Disposition"]
@@ -126,7 +126,7 @@ def test_fiskaly_set_up_makes_it_the_active_tse(client, make_user, login, simula
     assert "fiskaly SIGN DE" in page and "fiskaly test environment" in page
     assert "demo only" not in page
     # the export now comes from fiskaly
-    export = client.get("/admin/tse/export")
+    export = client.get("/fiscal/export/tse.tar")
     with tarfile.open(fileobj=io.BytesIO(export.data)) as tar:
         assert "info.txt" in tar.getnames()
     # the test button asks fiskaly
@@ -168,7 +168,7 @@ def test_export_failure_is_shown(client, make_user, login, simulator, fake, monk
     client.set_cookie("lang", "en")
     client.post("/admin/tse/fiskaly", data=setup_form(fake))
     fake.fail_next(1, 500)
-    response = client.get("/admin/tse/export", follow_redirects=True)
+    response = client.get("/fiscal/export/tse.tar", follow_redirects=True)
     assert "The TSE export failed" in response.get_data(as_text=True)
 
 
