@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    from store import auth, core, fiscal, goods, printing, shifts, till
+    from store import auth, core, fiscal, goods, printing, shifts, skills, till
 
-    for area in (core, auth, printing, goods, till, fiscal, shifts):
+    for area in (core, auth, printing, goods, till, fiscal, shifts, skills):
         area.init_app(app)
     api.init_app(app)
 

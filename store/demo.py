@@ -12,6 +12,7 @@ from store.goods import demo as goods_demo
 from store.printing import services as printing
 from store.printing.models import Printer
 from store.shifts import demo as shifts_demo
+from store.skills import demo as skills_demo
 from store.till import demo as till_demo
 
 PASSWORD = "kaufhaus"  # noqa: S105 - the published demo password
@@ -72,6 +73,7 @@ LOADERS: list[Callable[[Actor], bool]] = [
     shifts_demo.load_agreements,
     shifts_demo.load_templates,
     shifts_demo.load_shifts,
+    skills_demo.load_assessments,
 ]
 
 

@@ -7,7 +7,8 @@ from alembic import op as alembic_op
 
 # Every table whose rows are bookings (GoBD): the migrations make each one append-only.
 APPEND_ONLY = ("audit_entry", "stock_movement", "safety_test", "till_session", "cash_movement",
-               "sale", "sale_line", "payment", "closing", "fiscal_transaction")
+               "sale", "sale_line", "payment", "closing", "fiscal_transaction",
+               "assessment", "assessment_rating")
 
 
 def make_append_only(op: "alembic_op", table: str, *, allow_update: bool = False) -> None:
