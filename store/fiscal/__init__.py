@@ -9,12 +9,11 @@ from flask_babel import lazy_gettext as _l
 from store.core.access import Role
 from store.core.timeutil import utcnow
 from store.core.web import Tile, register_notice, register_tile
+from store.fiscal.signing import recent_failures
 
 
 def tse_notices(user) -> list:
     """Supervisors see at once when the TSE failed to sign (the last 24 hours)."""
-    from store.fiscal.signing import recent_failures
-
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
         return []
     failures = recent_failures(utcnow() - timedelta(hours=24))
@@ -23,7 +22,7 @@ def tse_notices(user) -> list:
     last = failures[-1]
     return [("error", _("The TSE failed %(n)s time(s) in the last 24 hours (last: %(error)s). "
                         "Sales go on; the failure is recorded for the tax office.",
-                        n=len(failures), error=last.error or ""), None)]
+                        n=len(failures), error=last.error or ""), "fiscal_tse.index")]
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from store.core.audit import Actor, audit
+from store.core.audit import Actor, AuditEntry, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.settings import get_setting
 from store.core.timeutil import local_today, utcnow
@@ -655,8 +655,6 @@ class StocktakeResult:
 
 def stocktake_result(stocktake: Stocktake) -> StocktakeResult | None:
     """The outcome of a finished stocktake, as its audit entry recorded it."""
-    from store.core.audit import AuditEntry
-
     if stocktake.finished_at is None:
         return None
     entry = db.session.scalar(

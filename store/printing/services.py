@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from hardware import PrinterError, make_backend
+from hardware import BACKENDS, PrinterError, make_backend
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import utcnow
@@ -209,8 +209,6 @@ def list_printers() -> list[Printer]:
 def save_printer(actor: Actor, printer: Printer | None, *, name: str, backend: str,
                  params: dict, codepage: str = "CP858", columns: int = 48,
                  is_active: bool = True) -> Printer:
-    from hardware import BACKENDS
-
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please give the printer a name."), field="name")
