@@ -41,16 +41,16 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
 
-    from store.core import access, api, audit, errors, security, sqlite  # noqa: F401
+    from store.core import access, api, audit, errors, immutable, security, sqlite  # noqa: F401
 
     sqlite.init_app(app)
     security.init_app(app)
     access.init_app(app)
     errors.init_app(app)
 
-    from store import auth, core, fiscal, goods, printing, shifts, skills, till
+    from store import auth, core, fiscal, goods, network, printing, shifts, skills, till
 
-    for area in (core, auth, printing, goods, till, fiscal, shifts, skills):
+    for area in (core, auth, printing, goods, till, fiscal, shifts, skills, network):
         area.init_app(app)
     api.init_app(app)
 

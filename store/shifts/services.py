@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from store.auth.models import User
+from store.core import events
 from store.core.access import Role
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
@@ -1141,6 +1142,7 @@ def confirm_attendance(actor: Actor, user: User, day: date, code: AttendanceCode
         "user": user.username, "day": day.isoformat(), "code": code.value,
         "minutes": entry.minutes, "replaces": entry.replaces_id, "reason": reason,
         "reported_in": entry.reported_in}, now=now)
+    events.attendance_confirmed.send(entry, actor=actor)
     return entry
 
 
@@ -1288,6 +1290,7 @@ def close_month(actor: Actor, year: int, month: int, *, user: User | None = None
     db.session.add(closing)
     audit(actor, "attendance.close_month", closing, {
         "month": key, "user": user.username if user else None}, now=now)
+    events.month_closed.send(closing, actor=actor)
     return closing
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from store.auth.models import User
+from store.core import events
 from store.core.access import Role
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -158,6 +159,7 @@ def record_assessment(actor: Actor, participant: User, day: date | None,
     audit(actor, "skill.self_assess" if is_self else "skill.assess", assessment, {
         "participant": participant.username, "date": day.isoformat(),
         "ratings": {known[r.skill_id].name: r.level for r in ratings}}, now=now)
+    events.assessment_recorded.send(assessment, actor=actor)
     return assessment
 
 

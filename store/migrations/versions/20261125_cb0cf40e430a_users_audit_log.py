@@ -1,7 +1,7 @@
 """users, API tokens, login attempts, audit log
 
 Revision ID: cb0cf40e430a
-Revises: 
+Revises:
 Create Date: 2026-11-25 08:18:24.361140
 """
 
