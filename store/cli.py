@@ -146,13 +146,24 @@ def print_worker(once, poll):
 
 
 @click.command("retention")
-def retention():
-    """Remove personal data that is no longer needed (run daily, e.g. from cron)."""
+@click.option("--dry-run", is_flag=True, help="Only list who would be anonymised.")
+def retention(dry_run):
+    """Remove personal data that is no longer needed (run daily, e.g. from cron): donor names
+    after 90 days; participants PARTICIPANT_RETENTION_YEARS after the end of the year their
+    measure ended (see README, "Data protection")."""
     from store.goods.services import erase_donor_names
+    from store.network import retention as participants
 
-    erased = erase_donor_names(Actor.system())
+    if dry_run:
+        for item in participants.due():
+            click.echo(f"would anonymise {item.user.username} (ended {item.ended}, "
+                       f"kept until {item.keep_until})")
+        return
+    actor = Actor.system()
+    erased = erase_donor_names(actor)
+    anonymised = participants.run(actor)
     db.session.commit()
-    click.echo(f"Donor names erased: {erased}.")
+    click.echo(f"Donor names erased: {erased}. Participants anonymised: {anonymised}.")
 
 
 def init_app(app: Flask) -> None:

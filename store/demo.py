@@ -9,6 +9,7 @@ from store.auth.models import User
 from store.core.audit import Actor
 from store.extensions import db
 from store.goods import demo as goods_demo
+from store.network import demo as network_demo
 from store.printing import services as printing
 from store.printing.models import Printer
 from store.shifts import demo as shifts_demo
@@ -74,6 +75,7 @@ LOADERS: list[Callable[[Actor], bool]] = [
     shifts_demo.load_templates,
     shifts_demo.load_shifts,
     skills_demo.load_assessments,
+    network_demo.load_records,
 ]
 
 

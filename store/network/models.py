@@ -111,6 +111,9 @@ class ParticipantRecord(db.Model):
         _enum(EmploymentStatus))
     education: so.Mapped[Education | None] = so.mapped_column(_enum(Education, 16))
     entry_completed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The ESF+ age band on the entry day, fixed when the entry is completed: it stays for the
+    # statistics after the retention run removed the birth date.
+    entry_age_band: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     # ESF+ special categories: only with the person's explicit consent (scope "esf_sensitive").
     disability: so.Mapped[bool | None]
     minority: so.Mapped[bool | None]

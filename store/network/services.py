@@ -254,8 +254,11 @@ def save_record(actor: Actor, user: User, *, phone: str | None = None, email: st
     record.education = values["education"]
     record.disability, record.minority = disability, minority
     record.updated_at = now
-    if record.entry_completed_at is not None and missing_entry_fields(record):
-        record.entry_completed_at = None  # a core field was emptied: no longer complete
+    if record.entry_completed_at is not None:
+        if missing_entry_fields(record):
+            record.entry_completed_at = None  # a core field was emptied: no longer complete
+        else:
+            record.entry_age_band = age_band(birth_date, entry_date(user.id))
     # The audit says which fields changed, never their values (they are personal).
     audit(actor, "participant.record.save", record, {
         "user": user.username, "created": created}, now=now)
@@ -285,6 +288,7 @@ def complete_entry(actor: Actor, user: User, *, now: datetime | None = None
         raise ValidationError(_("The record cannot be completed yet. Missing: %(fields)s.",
                                 fields=", ".join(str(FIELD_LABELS[f]) for f in missing)),
                               field="complete", errors=missing)
+    record.entry_age_band = age_band(record.birth_date, entry_date(user.id))
     if record.entry_completed_at is None:
         record.entry_completed_at = now
         audit(actor, "participant.record.complete", record, {"user": user.username}, now=now)

@@ -18,6 +18,14 @@ from store.till.pricing import vat_breakdown
 VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
 
 
+def cashier_text(sale) -> str:
+    """First name and cashier number; the number alone once the retention run removed the name."""
+    user = sale.cashier
+    if user is not None and user.first_name:
+        return f"{user.first_name} ({sale.cashier_label})"
+    return sale.cashier_label
+
+
 def _money(cents: int) -> str:
     return format_cents(cents, "de").replace("\u00a0", " ")
 
@@ -66,7 +74,7 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
         doc.text(printable(_("Reason: %(r)s", r=sale.reason or "")) + "\n")
     when = to_local(sale.created_at)
     doc.text(columns(sale.till.name, _("Receipt no. %(n)s", n=sale.receipt_number), width))
-    doc.text(columns(when.strftime("%d.%m.%Y %H:%M"), _("Cashier: %(c)s", c=sale.cashier_label),
+    doc.text(columns(when.strftime("%d.%m.%Y %H:%M"), _("Cashier: %(c)s", c=cashier_text(sale)),
                      width))
     doc.text("-" * width + "\n")
     for line in sale.lines:

@@ -597,10 +597,11 @@ def _book_sale(actor: Actor, till: Till, cart: Cart, payments: list[PaymentIn],
 
 
 def _cashier_label(actor: Actor) -> str:
-    """First name and a number on the receipt; the number alone survives data retention."""
+    """The pseudonymous cashier number kept with the sale (and in the DSFinV-K export). The
+    receipt prints the first name beside it from the user, which the retention run removes."""
     if actor.user is None:
         return "-"
-    return f"{actor.user.first_name} ({actor.user.id})"[:40]
+    return str(actor.user.id)
 
 
 # ---------------------------------------------------------------- voids and returns

@@ -96,6 +96,7 @@ def upgrade():
     sa.Column('employment_status', sa.Enum('unemployed', 'long_term_unemployed', 'inactive', 'employed', name='employmentstatus', native_enum=False, length=24), nullable=True),
     sa.Column('education', sa.Enum('isced_0_2', 'isced_3_4', 'isced_5_8', name='education', native_enum=False, length=16), nullable=True),
     sa.Column('entry_completed_at', store.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('entry_age_band', sa.String(length=12), nullable=True),
     sa.Column('disability', sa.Boolean(), nullable=True),
     sa.Column('minority', sa.Boolean(), nullable=True),
     sa.Column('exit_on', sa.Date(), nullable=True),
