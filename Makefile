@@ -40,6 +40,7 @@ demo: install
 	@echo "Kaufhaus runs on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  KAUFHAUS_DEMO=1 $(BIN)/flask print-worker >> instance/print-worker.log 2>&1 & \
+	  KAUFHAUS_DEMO=1 $(BIN)/flask outbox-worker >> instance/outbox-worker.log 2>&1 & \
 	  KAUFHAUS_DEMO=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT) --no-reload
 
 # Every test, on SQLite and on a throwaway PostgreSQL server, browser tests included.

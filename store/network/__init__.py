@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OUTBOX_TIMEOUT_SECONDS", 10)
     app.config.setdefault("PARTICIPANT_RETENTION_YEARS", 5)
     services.connect()
+    partner_views.register()
     for module in (views, partner_views, partner_api, export_views, export_api):
         app.register_blueprint(module.bp)
+    views.register()
     cli.init_app(app)

@@ -1,7 +1,25 @@
-"""Commands of the network area."""
+"""Commands of the network area: flask --app store outbox-worker."""
 
+import click
 from flask import Flask
 
 
+@click.command("outbox-worker")
+@click.option("--once", is_flag=True, help="Send what is due, then stop.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
+def outbox_worker(once, poll):
+    """Send the outbox to partners' systems, retrying with back-off when a partner is down."""
+    from store.network import outbox
+
+    if once:
+        delivered = outbox.deliver_due()
+        counts = outbox.totals()
+        click.echo(f"{delivered} delivered; pending {counts['pending']}, "
+                   f"failed {counts['failed']}.")
+        return
+    click.echo("Outbox worker running. Ctrl-C stops it.")
+    outbox.run_worker(poll_seconds=poll)
+
+
 def init_app(app: Flask) -> None:
-    pass
+    app.cli.add_command(outbox_worker)

@@ -1,5 +1,6 @@
-"""Demo network: the partners, a record for each demo participant (two left incomplete), consents
-(the Jobcenter by its legal duty, the evaluation and a youth workshop by consent), one exit, and most assessments already shown to the participant."""
+"""Demo network: the partners, a record for each demo participant (two left incomplete),
+consents (the Jobcenter by its legal duty, the evaluation and a youth workshop by consent), one
+exit, and most assessments already shown to the participant."""
 
 import random
 from datetime import date, timedelta
