@@ -415,6 +415,12 @@ def withdraw_consent(actor: Actor, consent: Consent, *, withdrawn_on: date | Non
           now=now)
     db.session.flush()
     cancel_uncovered(consent.participant_id, now=now)
+    record = record_of(consent.participant)
+    if (record is not None and consent.partner_id is None
+            and ConsentScope.SENSITIVE.value in consent.scopes
+            and not covers(record.user_id, None, ConsentScope.SENSITIVE, withdrawn_on)):
+        record.disability = record.minority = None  # kept only while the consent holds
+        record.updated_at = now
     return consent
 
 
