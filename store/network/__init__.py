@@ -30,5 +30,6 @@ def init_app(app: Flask) -> None:
     partner_views.register()
     for module in (views, partner_views, partner_api, export_views, export_api):
         app.register_blueprint(module.bp)
+    export_views.register()
     views.register()
     cli.init_app(app)

@@ -7,6 +7,7 @@ they send failed deliveries again. Only admins change partners.
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from store.auth.forms import EmptyForm
 from store.core.access import Role, roles
@@ -146,7 +147,8 @@ def failed_notice(user) -> list:
     failed = outbox.failed_count()
     if not failed:
         return []
-    return [("warning", _("Partner sync: %(n)s deliveries failed.", n=failed),
+    return [("warning", ngettext("Partner sync: %(num)s delivery failed.",
+                                 "Partner sync: %(num)s deliveries failed.", failed),
              "partners.outbox")]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,7 +19,7 @@ from werkzeug.routing import BuildError
 
 from store.auth.forms import EmptyForm
 from store.auth.models import User
-from store.core.access import Role, roles
+from store.core.access import PUBLIC, SIGNED_IN, Role, allowed_roles, roles
 from store.core.errors import NotFoundError, ServiceError
 from store.core.i18n import local_date
 from store.core.timeutil import local_today
@@ -59,7 +59,13 @@ def ui() -> dict:
         "yes_no": labels.YES_NO, "code_labels": CODE_LABELS, "measure_labels": MEASURE_LABELS,
         "measure_short": MEASURE_SHORT, "report_kinds": REPORT_KINDS,
         "logged_view": current_user.is_authenticated and current_user.role == Role.ADMIN,
+        "words": words,
     }
+
+
+def words(keys, names: dict) -> str:
+    """Codes as words, e.g. a consent's scopes or the missing fields: 'hours, skills'."""
+    return ", ".join(str(names.get(key, key)) for key in keys)
 
 
 bp.context_processor(ui)
@@ -141,22 +147,37 @@ def index():
 # ---------------------------------------------------------------- one record
 
 
+# The exports are another part of this area; the first endpoint that exists is linked.
+DATA_EXPORTS = ("exports.participant_data", "exports.data")
+PARTNER_EXPORTS = ("exports.partner_export", "exports.partner")
+
+
+def _link(endpoints: tuple[str, ...], **values) -> str | None:
+    """A link to the first of these pages that exists and that the user may open."""
+    for endpoint in endpoints:
+        view = current_app.view_functions.get(endpoint)
+        access = allowed_roles(view) if view is not None else None
+        if access is None or (access not in (PUBLIC, SIGNED_IN)
+                              and current_user.role not in access):
+            continue
+        try:
+            return url_for(endpoint, **values)
+        except BuildError:
+            continue
+    return None
+
+
 def _downloads(user: User, consents: list[Consent], today: date) -> dict:
-    """Links to the exports (another part of this area); none while those pages are missing."""
-    links = {"data": None, "partners": []}
-    try:
-        links["data"] = url_for("exports.participant_data", user_id=user.id)
-    except BuildError:
-        return links
+    """The Art. 15 download and one per partner a consent covers now; none while those
+    pages are missing."""
+    back = url_for("network.participant", user_id=user.id)
+    links = {"data": _link(DATA_EXPORTS, user_id=user.id, next=back), "partners": []}
     partners = {c.partner.id: c.partner for c in consents
                 if c.partner is not None and _is_active(c, today)}
     for partner in sorted(partners.values(), key=lambda p: p.name):
-        try:
-            links["partners"].append(
-                (partner, url_for("exports.partner_export", user_id=user.id,
-                                  partner_id=partner.id)))
-        except BuildError:
-            break
+        link = _link(PARTNER_EXPORTS, user_id=user.id, partner_id=partner.id, next=back)
+        if link:
+            links["partners"].append((partner, link))
     return links
 
 
@@ -471,9 +492,10 @@ def reports_notice(user) -> list:
     count = len(services.prompt_reports())
     if not count:
         return []
-    return [("warning", ngettext("To report to the Jobcenter without delay: %(num)s.",
-                                 "To report to the Jobcenter without delay: %(num)s.", count),
-             "network.reports")]
+    return [("warning", ngettext(
+        "To report to the Jobcenter without delay: %(num)s unexcused absence or dropout.",
+        "To report to the Jobcenter without delay: %(num)s unexcused absences or dropouts.",
+        count), "network.reports")]
 
 
 def to_see_notice(user) -> list:

@@ -200,8 +200,8 @@ def test_till_opens_once(shop):
 
 def test_z_report_vat_is_the_sum_of_the_receipts_vat(shop):
     """Three receipts of 0,05 € at 19 %: each has 0,01 € VAT; the day's sum must say 0,03 €."""
-    from store.goods import services as goods
     from store.core.audit import Actor
+    from store.goods import services as goods
 
     nickel = goods.save_article(Actor.system(), None, name="Knopf", category_id=shop.clothes.id,
                                 price_cents=5)
