@@ -2,14 +2,18 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# A plain negative amount such as "-1,50" is a number to a spreadsheet, not a formula.
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
 
 
 def safe_cell(value):
     """Neutralise a text cell that a spreadsheet would read as a formula (prefix a quote)."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
+    if (isinstance(value, str) and value.startswith(DANGEROUS)
+            and not _NEGATIVE_NUMBER.fullmatch(value)):
         return "'" + value
     return value
 

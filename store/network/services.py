@@ -450,10 +450,14 @@ def to_see(user: User) -> ToSee:
     assessments = list(db.session.scalars(sa.select(Assessment).where(
         Assessment.participant_id == user.id, Assessment.is_self.is_(False))
         .order_by(Assessment.day, Assessment.id)))
-    absences = [e for e in db.session.scalars(sa.select(AttendanceEntry).where(
+    # A day corrected since counts as the correction (shown itself when it is an absence).
+    replaced = sa.select(AttendanceEntry.replaces_id).where(
+        AttendanceEntry.user_id == user.id, AttendanceEntry.replaces_id.is_not(None))
+    absences = list(db.session.scalars(sa.select(AttendanceEntry).where(
         AttendanceEntry.user_id == user.id,
-        AttendanceEntry.code.not_in([c.value for c in UNHELD_CODES]))
-        .order_by(AttendanceEntry.day, AttendanceEntry.id))]
+        AttendanceEntry.code.not_in([c.value for c in UNHELD_CODES]),
+        AttendanceEntry.id.not_in(replaced))
+        .order_by(AttendanceEntry.day, AttendanceEntry.id)))
     seen_a = marks_of(MarkKind.SHOWN, "assessment", [a.id for a in assessments])
     seen_e = marks_of(MarkKind.SHOWN, "attendance_entry", [e.id for e in absences])
     return ToSee(assessments=[a for a in assessments if a.id not in seen_a],
@@ -650,7 +654,21 @@ def _on_assessment(assessment: Assessment, actor: Actor | None = None, **_extra)
         object_type="assessment", object_id=assessment.id, held=True, now=assessment.created_at)
 
 
+def customer_numbers(user_ids: Iterable[int]) -> dict[int, str]:
+    """For the hours sheets: each person's Jobcenter customer number, where known."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(
+        ParticipantRecord.user_id, ParticipantRecord.customer_number).where(
+        ParticipantRecord.user_id.in_(ids), ParticipantRecord.customer_number.is_not(None))).all())
+
+
 def connect() -> None:
+    from store.shifts import sheets
+
+    if customer_numbers not in sheets.REFERENCES:
+        sheets.REFERENCES.append(customer_numbers)
     events.attendance_confirmed.connect(_on_attendance)
     events.month_closed.connect(_on_month_closed)
     events.assessment_recorded.connect(_on_assessment)

@@ -8,7 +8,6 @@ A view parses, calls store.network.services, commits once, then redirects or ren
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,7 +39,7 @@ from store.network.forms import (
 from store.network.models import Consent, ConsentScope, ParticipantRecord
 from store.shifts import services as shifts
 from store.shifts.labels import CODE_LABELS, MEASURE_LABELS, MEASURE_SHORT
-from store.shifts.models import Agreement, AttendanceEntry
+from store.shifts.models import Agreement
 
 bp = Blueprint("network", __name__, url_prefix="/participants")
 
@@ -85,17 +84,6 @@ def _render(template: str, users, what: str, status: int = 200, **context):
     return render_template(template, **context), status
 
 
-def unseen(user: User) -> services.ToSee:
-    """What the person has not seen yet, without days that were corrected since: the
-    correction is what counts (and is shown itself when it is an absence)."""
-    items = services.to_see(user)
-    if items.absences:
-        replaced = set(db.session.scalars(sa.select(AttendanceEntry.replaces_id).where(
-            AttendanceEntry.user_id == user.id, AttendanceEntry.replaces_id.is_not(None))))
-        items.absences = [e for e in items.absences if e.id not in replaced]
-    return items
-
-
 def _shown_form(items: services.ToSee) -> ShownForm:
     return ShownForm(formdata=None,
                      assessments=",".join(str(a.id) for a in items.assessments),
@@ -104,7 +92,7 @@ def _shown_form(items: services.ToSee) -> ShownForm:
 
 def _picked(user: User, form: ShownForm) -> services.ToSee:
     """The posted items that are still unseen and belong to the person; nothing else."""
-    items = unseen(user)
+    items = services.to_see(user)
     wanted_a, wanted_e = id_list(form.assessments.data), id_list(form.absences.data)
     return services.ToSee(assessments=[a for a in items.assessments if a.id in wanted_a],
                           absences=[e for e in items.absences if e.id in wanted_e])
@@ -139,7 +127,7 @@ def index():
             user=user, record=record, agreement=shifts.current_agreement(user.id, today),
             entry_on=services.entry_date(user.id), missing=services.missing_entry_fields(record),
             consents=[c for c in services.consents_of(user.id) if _is_active(c, today)],
-            open_items=len(unseen(user))))
+            open_items=len(services.to_see(user))))
     return _render("network/participants.html", [r.user for r in rows], "list", rows=rows,
                    today=today, open_reports=len(services.prompt_reports()))
 
@@ -189,7 +177,7 @@ def participant(user_id: int):
     record = services.record_of(user)
     entry_on = services.entry_date(user.id)
     consents = services.consents_of(user.id)
-    items = unseen(user)
+    items = services.to_see(user)
     return _render(
         "network/participant.html", [user], "record", participant=user, record=record,
         today=today, entry_on=entry_on, agreements=shifts.agreements_for(user.id),
@@ -436,7 +424,7 @@ def shown(user_id: int):
 @bp.get("/me/to-see")
 @roles(Role.TRAINEE)
 def to_see():
-    items = unseen(current_user)
+    items = services.to_see(current_user)
     return render_template("network/to_see.html", items=items, form=_shown_form(items))
 
 
@@ -502,7 +490,7 @@ def to_see_notice(user) -> list:
     """A trainee sees that there is something new to look at (before it goes to the Jobcenter)."""
     if user.role != Role.TRAINEE:
         return []
-    items = unseen(user)
+    items = services.to_see(user)
     if not len(items):
         return []
     parts = []

@@ -139,7 +139,7 @@ def month_csv(sheets: list[MonthSheet]) -> bytes:
     """All trainees of a month, one row per day (and one per correction), for the office."""
     header = [_("Participant"), _("User name"), _("Date"), _("Code"), _("Planned (h)"),
               _("Clocked (h)"), _("Confirmed (h)"), _("Note"), _("Correction of a closed month"),
-              _("Allowance difference (€)")]
+              _("Allowance difference (€)"), _("Customer number")]
     rows = []
     for sheet in sheets:
         for day in sheet.days:
@@ -148,12 +148,12 @@ def month_csv(sheets: list[MonthSheet]) -> bytes:
             rows.append([sheet.user.display_name, sheet.user.username,
                          day.day.strftime("%d.%m.%Y"), _code(day.code),
                          hours_cell(day.planned or None), hours_cell(day.clocked),
-                         hours_cell(day.confirmed), _note(day), "", ""])
+                         hours_cell(day.confirmed), _note(day), "", "", sheet.reference or ""])
         for c in sheet.corrections:
             rows.append([sheet.user.display_name, sheet.user.username,
                          c.entry.day.strftime("%d.%m.%Y"), _code(c.entry.code), "", "",
                          hours_cell(c.entry.minutes), c.entry.reason or "", _("yes"),
-                         euro(c.allowance_diff_cents)])
+                         euro(c.allowance_diff_cents), sheet.reference or ""])
     return csv_bytes(header, rows)
 
 
@@ -165,7 +165,8 @@ _HEAD = PatternFill("solid", fgColor="DDE3EA")
 
 def _write_sheet(ws, sheet: MonthSheet) -> None:
     ws.append([safe_cell(_("Hours sheet")), safe_cell(sheet.user.display_name),
-               month_title(sheet)])
+               month_title(sheet), *([safe_cell(_("Customer number: %(n)s", n=sheet.reference))]
+                                     if sheet.reference else [])])
     ws["A1"].font = Font(bold=True, size=13)
     agreement = sheet.agreement
     if agreement is not None:
@@ -216,7 +217,7 @@ def month_xlsx(sheets: list[MonthSheet]) -> bytes:
     overview.title = _title(_("Overview"), used := set())
     header = [_("Participant"), _("Planned (h)"), _("Clocked (h)"), _("Confirmed (h)"),
               _("Hours attended"), _("Days absent"), _("Open days"), _("Allowance (€)"),
-              _("Corrections (€)"), _("To pay (€)"), _("Closed")]
+              _("Corrections (€)"), _("To pay (€)"), _("Closed"), _("Customer number")]
     overview.append(header)
     for cell in overview[1]:
         cell.font, cell.fill = _BOLD, _HEAD
@@ -227,8 +228,9 @@ def month_xlsx(sheets: list[MonthSheet]) -> bytes:
                          decimal_hours(sheet.clocked), decimal_hours(sheet.confirmed),
                          decimal_hours(sheet.attended), absent, len(sheet.open_days),
                          sheet.allowance_cents / 100, sheet.corrections_cents / 100,
-                         sheet.payable_cents / 100, _("yes") if sheet.closing else _("no")])
-    for index, width in enumerate((28, 11, 11, 11, 11, 10, 10, 12, 12, 12, 9), start=1):
+                         sheet.payable_cents / 100, _("yes") if sheet.closing else _("no"),
+                         safe_cell(sheet.reference or "")])
+    for index, width in enumerate((28, 11, 11, 11, 11, 10, 10, 12, 12, 12, 9, 16), start=1):
         overview.column_dimensions[get_column_letter(index)].width = width
     for row in overview.iter_rows(min_row=2):
         for cell in row[7:10]:
@@ -282,6 +284,8 @@ def _pdf_page(sheet: MonthSheet, regular, bold, small, body, head) -> list:
     story = [_p(_("Hours sheet") + " · " + month_title(sheet), head), Spacer(1, 2 * mm)]
     facts = [[_("Participant"), sheet.user.display_name,
               _("Store"), " ".join(filter(None, [config["STORE_NAME"], config["STORE_ADDRESS"]]))]]
+    if sheet.reference:
+        facts.append([_("Customer number"), sheet.reference, "", ""])
     if agreement is not None:
         rate = (format_cents(agreement.hourly_allowance_cents, locale_name()) + " / h"
                 if agreement.hourly_allowance_cents else "–")
@@ -313,8 +317,8 @@ def _pdf_page(sheet: MonthSheet, regular, bold, small, body, head) -> list:
             shade.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#eef0f3")))
     rows.append([_("Total"), "", format_minutes(sheet.planned), format_minutes(sheet.clocked),
                  format_minutes(sheet.confirmed), "", ""])
-    table = Table(rows, colWidths=[16 * mm, 11 * mm, 17 * mm, 17 * mm, 19 * mm, 12 * mm,
-                                   88 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[15 * mm, 10 * mm, 18 * mm, 24 * mm, 20 * mm, 12 * mm,
+                                   81 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), regular, 8.5),
         ("FONT", (0, 0), (-1, 0), bold, 8.5),

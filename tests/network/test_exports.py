@@ -310,7 +310,7 @@ def tricky(net, make_user):
     shifts.confirm_attendance(net.sup, user, date(2026, 10, 5), "present", minutes=240,
                               note="+1")
     shifts.confirm_attendance(net.sup, user, date(2026, 10, 6), "present", minutes=240,
-                              note="-1")
+                              note="-1+1")
     shifts.confirm_attendance(net.sup, user, date(2026, 10, 7), "excused", note="@cmd")
     user.last_name = "\t-2+3"  # a tab cannot come in through the services; make sure anyway
     db.session.commit()
@@ -359,7 +359,7 @@ def test_formula_injection_is_neutralised(app, activity, tricky):
     assert all(not cell.startswith(DANGEROUS) for row in text for cell in row)
     assert any(cell.startswith("'=HYPERLINK") for row in text for cell in row)
     assert any(cell == "'+1" for row in text for cell in row)
-    assert any(cell == "'-1" for row in text for cell in row)
+    assert any(cell == "'-1+1" for row in text for cell in row)
 
     book = load_workbook(io.BytesIO(exports.hours_export(net.coord, 2026, 10, "xlsx").body))
     strings = []
@@ -651,3 +651,20 @@ def test_pages_refuse_other_roles(app, client, net, make_user, login, role):
         assert client.get(path).status_code == 403, path
     assert "/exports/" not in client.get("/").get_data(as_text=True)
 
+
+
+def test_a_plain_negative_amount_stays_a_number():
+    from store.core.exports import safe_cell
+
+    assert safe_cell("-1,50") == "-1,50"
+    assert safe_cell("-1,50+cmd") == "'-1,50+cmd"
+    assert safe_cell("-A1") == "'-A1"
+
+
+def test_hours_sheets_carry_the_jobcenter_customer_number(app, activity):
+    files = unzip(exports.hours_export(activity.coord, 2026, 10, "zip").body)
+    rows = csv_rows(files["Stunden_2026-10.csv"])
+    number = rows[0].index("Kundennummer")
+    assert {r[number] for r in rows[1:] if r[0] == "Olena Kovalenko"} == {"123D456789"}
+    book = load_workbook(io.BytesIO(files["Stunden_2026-10.xlsx"]))
+    assert "123D456789" in [c.value for c in book.worksheets[0]["L"]]
