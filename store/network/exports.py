@@ -481,7 +481,8 @@ def evaluation_rows(first: date, last: date, user_ids: list[int], skill_list,
                 person, month_text,
                 (year - entry_on.year) * 12 + month - entry_on.month + 1 if entry_on else "",
                 _value(measure),
-                network.age_band(record.birth_date, entry_on) if record else None,
+                (record.entry_age_band or network.age_band(record.birth_date, entry_on))
+                if record else None,
                 _value(record.gender) if record else "",
                 _value(record.employment_status) if record else "",
                 _value(record.education) if record else "",
@@ -945,7 +946,7 @@ def esf_report(year: int | None = None, *, first: date | None = None,
         report.gender[record.gender.value] += 1
         report.employment_status[record.employment_status.value] += 1
         report.education[record.education.value] += 1
-        band = network.age_band(record.birth_date, starts[uid])
+        band = record.entry_age_band or network.age_band(record.birth_date, starts[uid])
         report.age_band[band] += 1
     for record in records.values():
         if record.exit_on is None or not first <= record.exit_on <= last:

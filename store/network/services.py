@@ -272,7 +272,9 @@ def missing_entry_fields(record: ParticipantRecord | None) -> list[str]:
     """The ESF+ core fields at entry that are still empty (and whether there is an agreement)."""
     if record is None:
         return [*ENTRY_FIELDS, "agreement"]
-    missing = [f for f in ENTRY_FIELDS if getattr(record, f) is None]
+    missing = [f for f in ENTRY_FIELDS if getattr(record, f) is None
+               # after the retention run the age band at entry stands for the birth date
+               and not (f == "birth_date" and record.anonymised_at and record.entry_age_band)]
     if entry_date(record.user_id) is None:
         missing.append("agreement")
     return missing

@@ -146,3 +146,21 @@ def test_dry_run_lists_and_changes_nothing(app, shop, runner):
     assert olena.username in result.output
     db.session.expire_all()
     assert db.session.get(User, olena.id).first_name == "Olena"
+
+
+def test_an_anonymised_person_still_counts_in_the_statistics(app, shop):
+    from store.network import exports
+
+    olena, _sale = _history(shop)
+    services.give_consent(Actor.system(), olena, partner_id=None, scopes=["evaluation"],
+                          given_on=date(2025, 1, 6))
+    db.session.commit()
+    before = exports.esf_report(2025)
+    retention.run(Actor.system(), today=date(2031, 1, 1))
+    db.session.commit()
+    after = exports.esf_report(2025)
+    assert (after.entries, after.age_band, after.exit_reason) == (
+        before.entries, before.age_band, before.exit_reason) and after.entries == 1
+    rows = exports.evaluation_rows(date(2025, 1, 1), date(2025, 12, 31), [olena.id],
+                                   [], b"k" * 32)
+    assert {r[4] for r in rows} == {"30_54"}
