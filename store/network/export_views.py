@@ -89,8 +89,10 @@ def index():
     today = local_today()
     given = request.args or None
     hours_form = HoursForm(given, month=date.fromisoformat(_previous_month(today) + "-01"))
-    evaluation_form = EvaluationForm(given, first=date(today.year - 1, 1, 1),
-                                     last=date(today.year - 1, 12, 31))
+    # The last twelve full months.
+    last = today.replace(day=1) - timedelta(days=1)
+    first = date(last.year, 1, 1) if last.month == 12 else date(last.year - 1, last.month + 1, 1)
+    evaluation_form = EvaluationForm(given, first=first, last=last)
     esf_form = EsfForm(formdata=None, year=today.year)
     esf_form.year.choices = [(y, str(y)) for y in exports.esf_years(today)]
     return render_template("network/exports.html", hours_form=hours_form,
