@@ -426,7 +426,8 @@ def evaluation_rows(first: date, last: date, user_ids: list[int], skill_list,
     # Hours and days: the entry that counts now (after corrections), only days in the period.
     minutes: dict[tuple[int, str], Counter] = defaultdict(Counter)
     days: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    for (uid, day), entry in shifts.effective_entries(user_ids, first, last).items():
+    for (uid, day), entry in shifts.effective_entries(user_ids, first, last,
+                                                      rows=True).items():
         month = shifts.month_key(day)
         minutes[(uid, month)]["confirmed"] += entry.minutes
         if entry.code == AttendanceCode.PRESENT:

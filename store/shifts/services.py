@@ -1025,15 +1025,19 @@ def _resolve(entries: Iterable[AttendanceEntry]) -> dict[tuple[int, date], Atten
 
 
 def effective_entries(user_ids: Iterable[int] | None, first: date, last: date, *,
-                      as_of: datetime | None = None) -> dict[tuple[int, date], AttendanceEntry]:
-    """The entry that counts for each (user, day) in [first, last]; `as_of`: as it was then."""
-    query = sa.select(AttendanceEntry).where(AttendanceEntry.day >= first,
-                                             AttendanceEntry.day <= last)
+                      as_of: datetime | None = None,
+                      rows: bool = False) -> dict[tuple[int, date], AttendanceEntry]:
+    """The entry that counts for each (user, day) in [first, last]; `as_of`: as it was then.
+    `rows`: plain rows of id, user_id, day, code, minutes and replaces_id instead of ORM objects
+    (much faster for a year of many people)."""
+    e = AttendanceEntry
+    query = (sa.select(e.id, e.user_id, e.day, e.code, e.minutes, e.replaces_id) if rows
+             else sa.select(AttendanceEntry)).where(e.day >= first, e.day <= last)
     if user_ids is not None:
         query = query.where(AttendanceEntry.user_id.in_(list(user_ids)))
     if as_of is not None:
         query = query.where(AttendanceEntry.confirmed_at <= as_of)
-    return _resolve(db.session.scalars(query))
+    return _resolve(db.session.execute(query) if rows else db.session.scalars(query))
 
 
 def entry_history(user_id: int, day: date) -> list[AttendanceEntry]:
