@@ -12,6 +12,7 @@ connection ever sees it open. DELETE stays refused, and fiscal tables have no su
 from contextlib import contextmanager
 from datetime import datetime
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from alembic import op as alembic_op
 
@@ -89,26 +90,34 @@ def drop_append_only(op: "alembic_op", table: str, *, allow_update: bool = False
 
 def make_erasable(op: "alembic_op", table: str) -> None:
     """Replace the UPDATE refusal of an append-only table by one that stands aside while an
-    erasure window is open (DELETE stays refused)."""
-    dialect = op.get_bind().dialect.name
+    erasure window is open, and then only for the ERASABLE columns (DELETE stays refused)."""
+    bind = op.get_bind()
+    dialect = bind.dialect.name
+    erasable = ERASABLE[table]
     if dialect == "sqlite":
+        # SQLite triggers cannot compare whole rows: every other column is named, as the table
+        # is at this migration (a later migration that adds a column calls this again).
+        others = [c["name"] for c in sa.inspect(bind).get_columns(table)
+                  if c["name"] not in erasable]
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in others)
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
         op.execute(
             f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "  # noqa: S608 (constant)
-            "WHEN NOT EXISTS (SELECT 1 FROM erasure_window) "
+            f"WHEN NOT EXISTS (SELECT 1 FROM erasure_window) OR {changed} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
         )
     elif dialect == "postgresql":
         op.execute(
             "CREATE OR REPLACE FUNCTION kaufhaus_refuse_change_unless_erasing() RETURNS trigger "
-            "AS $$ BEGIN IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM erasure_window) THEN "
-            "RETURN NEW; END IF; RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ "
-            "LANGUAGE plpgsql"
+            "AS $$ BEGIN IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM erasure_window) "
+            "AND to_jsonb(NEW) - TG_ARGV = to_jsonb(OLD) - TG_ARGV THEN RETURN NEW; END IF; "
+            "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
         )
+        columns = ", ".join(f"'{c}'" for c in erasable)
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         op.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION kaufhaus_refuse_change_unless_erasing()"
+            f"FOR EACH ROW EXECUTE FUNCTION kaufhaus_refuse_change_unless_erasing({columns})"
         )
     else:
         raise RuntimeError(f"append-only triggers are not written for {dialect}")
@@ -118,3 +127,8 @@ def make_strict(op: "alembic_op", table: str) -> None:
     """Undo make_erasable: UPDATE refused again without exception."""
     drop_append_only(op, table)
     make_append_only(op, table)
+
+
+def drop_erasure_function(op: "alembic_op") -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS kaufhaus_refuse_change_unless_erasing()")

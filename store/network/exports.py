@@ -178,6 +178,9 @@ def hours_export(actor: Actor, year: int, month: int, fmt: str, measure: str | N
                               field="month") from None
     people = hours_participants(year, month, measure)
     sheets = month_sheets(people, year, month) if people else []
+    numbers = network.customer_numbers(p.id for p in people)
+    for sheet in sheets:  # the Jobcenter's own reference, on its copy only
+        sheet.reference = numbers.get(sheet.user.id)
     key = _month_key(year, month)
     stem = f"Stunden_{key}" + (f"_{measure}" if measure else "")
     if fmt == "xlsx":
@@ -247,6 +250,12 @@ def partner_export(actor: Actor, participant: User, partner: Partner, *,
             raise ValidationError(_(
                 "%(name)s has not seen %(n)s assessment(s) yet. Show them to the participant "
                 "first, then export.", name=participant.display_name, n=len(unseen)))
+    if with_hours:
+        unseen_days = network.to_see(participant).absences
+        if unseen_days:
+            raise ValidationError(_(
+                "%(name)s has not seen %(n)s absence day(s) yet. Show them to the participant "
+                "first, then export.", name=participant.display_name, n=len(unseen_days)))
     stem = ascii_name(participant.last_name, participant.first_name)
     files, parts = [], []
     if with_skills:
@@ -539,8 +548,9 @@ def codebook_markdown(first: date, last: date, columns: list[Column], *, persons
         basis,
         "",
         _("File format: evaluation.csv is UTF-8 with a byte order mark, separated by "
-          "semicolons, with a decimal comma (R: read.csv2). Text cells that begin with = + - @ "
-          "are prefixed with an apostrophe so that spreadsheets do not run them."),
+          "semicolons, with a decimal comma (R: read.csv2). Text cells that begin with = + - @, a "
+          "tab or a carriage return are prefixed with an apostrophe so that spreadsheets do not "
+          "run them; plain negative numbers are left as they are."),
         "",
         _("Hours and days count only the days within the period; a row for a month cut by the "
           "start or end of the period covers only its part. Skill levels: 1 = first steps, "

@@ -36,7 +36,7 @@ from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.network import services
-from store.network.models import Delivery, DeliveryStatus, OutboxEvent
+from store.network.models import Delivery, DeliveryStatus, OutboxEvent, Partner, PartnerKind
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def verify(secret: str, header: str | None, body: bytes, tolerance: int = 300,
     t, macs = None, []
     for part in header.split(","):
         key, _sep, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit():
             t = int(value)
         elif key == "v1" and value:
             macs.append(value)
@@ -85,11 +85,16 @@ def verify(secret: str, header: str | None, body: bytes, tolerance: int = 300,
     return any(hmac.compare_digest(expected, m) for m in macs)
 
 
-def body_of(event: OutboxEvent) -> bytes:
-    """The exact bytes sent (and signed) for an event: the same on every attempt."""
+def body_of(event: OutboxEvent, partner: Partner | None = None) -> bytes:
+    """The exact bytes sent (and signed) for an event: the same on every attempt. The Jobcenter's
+    customer number goes to the Jobcenter only."""
     created = event.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    data = dict(event.data)
+    person = data.get("participant")
+    if isinstance(person, dict) and (partner is None or partner.kind != PartnerKind.JOBCENTER):
+        data["participant"] = {k: v for k, v in person.items() if k != "customer_number"}
     return json.dumps({"id": event.id, "type": event.type, "created_at": created,
-                       "data": event.data}, separators=(",", ":"), sort_keys=True,
+                       "data": data}, separators=(",", ":"), sort_keys=True,
                       ensure_ascii=False).encode("utf-8")
 
 
@@ -121,16 +126,18 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> int:
     return delivered
 
 
-def _claim(delivery_id: int, seen_at: datetime, now: datetime) -> bool:
-    """Take the delivery for this worker: only if nobody changed it since we looked."""
+def _claim(delivery_id: int, seen_at: datetime, now: datetime) -> datetime | None:
+    """Take the delivery for this worker: only if nobody changed it since we looked. Returns the
+    end of the claim (the worker's mark on the row), or None."""
+    lease = now + _lease()
     claimed = db.session.execute(
         sa.update(Delivery)
         .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING,
                Delivery.next_attempt_at == seen_at)
-        .values(next_attempt_at=now + _lease(), updated_at=now)
+        .values(next_attempt_at=lease, updated_at=now)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    return bool(claimed)
+    return lease if claimed else None
 
 
 def _cancel(delivery: Delivery, reason: str, now: datetime) -> None:
@@ -145,7 +152,8 @@ def deliver_one(delivery_id: int, seen_at: datetime, *, now: datetime | None = N
     """Claim one delivery, check it may still go, send it, record the answer. Commits.
     True if the partner acknowledged it."""
     moment = now or utcnow()
-    if not _claim(delivery_id, seen_at, moment):
+    lease = _claim(delivery_id, seen_at, moment)
+    if lease is None:
         return False  # another worker has it, or it changed meanwhile
     delivery = db.session.get(Delivery, delivery_id)
     event, partner = delivery.event, delivery.partner
@@ -157,8 +165,9 @@ def deliver_one(delivery_id: int, seen_at: datetime, *, now: datetime | None = N
     if not services.covers(event.participant_id, partner.id, event.scope, local_today(moment)):
         _cancel(delivery, CONSENT_WITHDRAWN, moment)
         return False
-    body = body_of(event)
+    body = body_of(event, partner)
     url, secret, event_id, event_type = partner.url, partner.secret, event.id, event.type
+    attempts = delivery.attempts + 1
     timeout = current_app.config["OUTBOX_TIMEOUT_SECONDS"]
     db.session.commit()  # no transaction stays open while we wait for the partner
     headers = {
@@ -178,26 +187,31 @@ def deliver_one(delivery_id: int, seen_at: datetime, *, now: datetime | None = N
             error = " ".join(f"HTTP {status_code} {response.reason or ''}".split())
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, it is a failed attempt
         error = f"{type(exc).__name__}: {exc}"
-    delivery = db.session.get(Delivery, delivery_id)
     moment = now or utcnow()
-    delivery.attempts += 1
-    delivery.last_status_code = status_code
-    delivery.updated_at = moment
+    values = {"attempts": attempts, "last_status_code": status_code, "updated_at": moment}
     if error is None:
-        delivery.status = DeliveryStatus.DELIVERED
-        delivery.delivered_at = moment
-        delivery.last_error = None
-        db.session.commit()
-        return True
-    delivery.last_error = error[:300]
-    delivery.next_attempt_at = moment + timedelta(
-        seconds=services.backoff_seconds(delivery.attempts))
-    if delivery.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        delivery.status = DeliveryStatus.FAILED
+        values.update(status=DeliveryStatus.DELIVERED, delivered_at=moment, last_error=None)
+    else:
+        values.update(last_error=error[:300], next_attempt_at=moment + timedelta(
+            seconds=services.backoff_seconds(attempts)))
+        if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            values["status"] = DeliveryStatus.FAILED
+    # Recorded only while the claim still holds: if it lapsed, another worker owns the row now,
+    # and a DELIVERED it wrote must never be overwritten.
+    recorded = db.session.execute(
+        sa.update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING,
+               Delivery.next_attempt_at == lease)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
     db.session.commit()
-    log.warning("outbox delivery %s to %s failed (attempt %s): %s", delivery_id, url,
-                delivery.attempts, error)
-    return False
+    if not recorded:
+        log.warning("outbox delivery %s: the claim lapsed while sending; another worker has "
+                    "it (the partner deduplicates on the event id)", delivery_id)
+        return False
+    if error is not None:
+        log.warning("outbox delivery %s to %s failed (attempt %s): %s", delivery_id, url,
+                    attempts, error)
+    return error is None
 
 
 def run_worker(poll_seconds: float = 1.0, once: bool = False) -> None:

@@ -31,7 +31,7 @@ from store.core.immutable import erasure_window
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.network.models import Delivery, DeliveryStatus, OutboxEvent, ParticipantRecord
-from store.network.services import end_date, record_of
+from store.network.services import age_band, end_date, entry_date, record_of
 from store.shifts.models import AttendanceEntry, CalendarToken, ClockEvent
 from store.skills.models import Assessment, AssessmentRating
 
@@ -74,6 +74,9 @@ def anonymise(actor: Actor, user: User, *, now: datetime | None = None) -> None:
     if record is None:
         record = ParticipantRecord(user_id=user.id, languages=[], created_at=now)
         db.session.add(record)
+    # The age band at entry stays for the statistics when the birth date goes.
+    record.entry_age_band = record.entry_age_band or age_band(record.birth_date,
+                                                              entry_date(user.id))
     for field in ("phone", "email", "birth_date", "referrer_contact", "customer_number",
                   "disability", "minority"):
         setattr(record, field, None)

@@ -10,6 +10,7 @@ subscribes to its type and whose consent covers it is queued; the worker (store.
 sends it and checks the consent again just before.
 """
 
+import ipaddress
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -96,6 +97,15 @@ def _check_url(url: str | None) -> str | None:
     if url is None:
         return None
     parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise ValidationError(_("Please give the address without a user name or password; the "
+                                "secret signs every request."), field="url")
+    try:
+        ip = ipaddress.ip_address(parts.hostname or "")
+    except ValueError:
+        ip = None  # a host name
+    if ip is not None and (ip.is_link_local or ip.is_unspecified or ip.is_multicast):
+        raise ValidationError(_("This address is not allowed."), field="url")
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         raise ValidationError(_("The address must start with https:// (plain http only for "
@@ -174,10 +184,13 @@ def entry_date(user_id: int) -> date | None:
 
 
 def end_date(user_id: int, record: ParticipantRecord | None = None) -> date | None:
-    """The exit date, or else the planned end of the last agreement (None: still open)."""
-    if record is not None and record.exit_on is not None:
-        return record.exit_on
+    """When the person's time with the store ended: the exit date, unless an agreement began
+    after it (the person came back); else the planned end of the last agreement. None while an
+    agreement is open-ended."""
     agreements = shifts.agreements_for(user_id)
+    exit_on = record.exit_on if record is not None else None
+    if exit_on is not None and not any(a.starts_on > exit_on for a in agreements):
+        return exit_on
     if not agreements or any(a.ends_on is None for a in agreements):
         return None
     return max(a.ends_on for a in agreements)
@@ -354,6 +367,10 @@ def get_consent(consent_id: int) -> Consent:
 def covers(user_id: int, partner_id: int | None, scope: str, on: date | None = None) -> bool:
     """Whether a consent (or a legal duty) lets `scope` go to the partner (None: own purposes)."""
     on = on or local_today()
+    record = db.session.scalar(sa.select(ParticipantRecord).where(
+        ParticipantRecord.user_id == user_id))
+    if record is not None and record.anonymised_at is not None:
+        return False  # after the retention run nothing about the person goes anywhere
     query = sa.select(Consent).where(Consent.participant_id == user_id)
     query = query.where(Consent.partner_id.is_(None) if partner_id is None
                         else Consent.partner_id == partner_id)
@@ -482,6 +499,11 @@ def mark_shown(actor: Actor, user: User, items: ToSee, *, how: str = "app",
                                 by_id=actor.user_id, how=how))
             count += 1
             release_held(object_type, obj.id, now=now)
+    for event in db.session.scalars(sa.select(OutboxEvent).where(
+            OutboxEvent.participant_id == user.id, OutboxEvent.type == "month.closed",
+            OutboxEvent.released_at.is_(None))):
+        if not unseen_absences_in(user, event.data["month"]):
+            release(event, now=now)
     if count:
         audit(actor, "participant.shown", user, {
             "user": user.username, "how": how, "assessments": [a.id for a in items.assessments],
@@ -635,13 +657,21 @@ def _on_month_closed(closing: MonthClosing, actor: Actor | None = None, **_extra
         ids = shifts.agreements_between(None, days[0], days[-1])
         users = [u for u in shifts.list_trainees(include_inactive=True) if u.id in ids]
     for sheet in sheets.month_sheets(users, year, month) if users else []:
+        # Its absence counts wait, like the absences themselves, until the person has seen them.
+        held = unseen_absences_in(sheet.user, closing.month)
         add_event("month.closed", sheet.user, {
             "month": closing.month, "confirmed_minutes": sheet.confirmed,
             "attended_minutes": sheet.attended,
             "days": {str(code): n for code, n in sorted(sheet.counts.items())},
             "allowance_cents": sheet.allowance_cents,
             "corrections_cents": sheet.corrections_cents,
-            "payable_cents": sheet.payable_cents}, now=closing.closed_at)
+            "payable_cents": sheet.payable_cents},
+            object_type="month_closing" if held else None, object_id=closing.id if held else None,
+            held=held, now=closing.closed_at)
+
+
+def unseen_absences_in(user: User, month: str) -> bool:
+    return any(shifts.month_key(e.day) == month for e in to_see(user).absences)
 
 
 def _on_assessment(assessment: Assessment, actor: Actor | None = None, **_extra) -> None:
@@ -667,10 +697,6 @@ def customer_numbers(user_ids: Iterable[int]) -> dict[int, str]:
 
 
 def connect() -> None:
-    from store.shifts import sheets
-
-    if customer_numbers not in sheets.REFERENCES:
-        sheets.REFERENCES.append(customer_numbers)
     events.attendance_confirmed.connect(_on_attendance)
     events.month_closed.connect(_on_month_closed)
     events.assessment_recorded.connect(_on_assessment)

@@ -86,7 +86,8 @@ class MonthSheet:
     agreements: list[Agreement]
     closing: MonthClosing | None
     corrections: list[Correction] = field(default_factory=list)
-    # The Jobcenter's customer number, when the participant records know it (see REFERENCES).
+    # The Jobcenter's customer number: set only by the coordinators' export for the Jobcenter
+    # (store.network.exports), never on the sheets supervisors download.
     reference: str | None = None
 
     @property
@@ -162,11 +163,6 @@ class MonthSheet:
         return bool(self.rates) or bool(self.corrections_cents)
 
 
-# The participant records (store.network) tell the sheets each person's Jobcenter customer number:
-# functions user ids → {user id: number}. Shifts does not know that area; it registers itself.
-REFERENCES: list = []
-
-
 def month_sheet(user: User, year: int, month: int) -> MonthSheet:
     return month_sheets([user], year, month)[0]
 
@@ -218,9 +214,6 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
     holidays = {d: h for d in days if (h := services.holiday_name(d))}
 
     corrections = _corrections(ids, key)
-    references: dict[int, str] = {}
-    for provider in REFERENCES:
-        references.update(provider(ids))
     sheets = []
     for user in users:
         mine = agreements.get(user.id, [])
@@ -233,8 +226,7 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
                 is_workday=agreement is not None and day.weekday() in agreement.workdays))
         sheets.append(MonthSheet(user=user, year=year, month=month, days=sheet_days,
                                  agreements=mine, closing=closing_of(user.id),
-                                 corrections=corrections.get(user.id, []),
-                                 reference=references.get(user.id)))
+                                 corrections=corrections.get(user.id, [])))
     return sheets
 
 

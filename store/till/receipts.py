@@ -21,9 +21,9 @@ VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
 def cashier_text(sale) -> str:
     """First name and cashier number; the number alone once the retention run removed the name."""
     user = sale.cashier
-    if user is not None and user.first_name:
+    if user is not None and user.first_name and sale.cashier_label.isdigit():
         return f"{user.first_name} ({sale.cashier_label})"
-    return sale.cashier_label
+    return sale.cashier_label  # sales booked before 2026-11 keep "Name (number)" as they were
 
 
 def _money(cents: int) -> str:

@@ -396,6 +396,11 @@ def test_partner_export_only_with_consent(app, activity):
     services.give_consent(net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"],
                           given_on=date(2026, 11, 1))
     db.session.commit()
+    with pytest.raises(ValidationError):  # the sick day is not seen yet
+        exports.partner_export(net.coord, net.olena, net.workshop)
+    seen = services.to_see(net.olena)
+    services.mark_shown(net.coord, net.olena, services.ToSee([], seen.absences), how="talk")
+    db.session.commit()
     result = exports.partner_export(net.coord, net.olena, net.workshop)
     db.session.commit()
     files = unzip(result.body)
@@ -631,6 +636,7 @@ def test_pages_for_coordinators(app, client, activity, login):
     assert audits("export.partner") == []
     services.give_consent(net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"],
                           given_on=date(2026, 11, 1))
+    services.mark_shown(net.coord, net.olena, services.to_see(net.olena), how="talk")
     db.session.commit()
     sent = client.get(f"/exports/participants/{net.olena.id}/partner/{net.workshop.id}")
     assert sent.status_code == 200 and sent.mimetype == "application/zip"

@@ -295,3 +295,15 @@ def test_summary_counts_every_status(net, outbox_state):
         DeliveryStatus.FAILED]
     assert outbox.deliveries_for(net.workshop.id) == []
     assert services.get_partner(net.jobcenter.id).syncs
+
+
+@pytest.mark.parametrize("url", ["https://user:pw@partner.example/hook",
+                                 "https://169.254.169.254/latest", "http://partner.example/x"])
+def test_partner_addresses_that_are_refused(net, url):
+    from store.core.errors import ValidationError
+    from store.network import services as network
+
+    with pytest.raises(ValidationError) as refused:
+        network.save_partner(net.coord, None, name="X", kind="other", url=url,
+                             secret="s" * 20, events=[])
+    assert refused.value.field == "url"

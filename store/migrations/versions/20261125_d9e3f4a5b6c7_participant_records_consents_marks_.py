@@ -13,6 +13,7 @@ import store.core.types
 from store.core.immutable import (
     ERASABLE,
     drop_append_only,
+    drop_erasure_function,
     make_append_only,
     make_erasable,
     make_strict,
@@ -159,6 +160,7 @@ def upgrade():
 def downgrade():
     for table in ERASABLE:
         make_strict(op, table)
+    drop_erasure_function(op)
     drop_append_only(op, "record_mark")
     with op.batch_alter_table('outbox_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_delivery_partner_id'))
