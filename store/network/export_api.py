@@ -8,9 +8,7 @@ the export service and committed before the file goes out.
 import re
 from datetime import date
 from typing import Literal
-from urllib.parse import quote
 
-from flask import Response
 from flask_babel import gettext as _
 from pydantic import Field, field_validator
 
@@ -18,9 +16,9 @@ from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.errors import ValidationError
 from store.core.web import current_actor
-from store.extensions import db
 from store.network import exports
 from store.network import services as network
+from store.network.export_views import send_export
 from store.shifts import services as shifts
 
 bp = api_blueprint("exports_api")
@@ -28,14 +26,6 @@ bp = api_blueprint("exports_api")
 COORDINATORS = (Role.COORDINATOR,)
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def send(result: exports.ExportFile) -> Response:
-    """Commit the audit entry, then hand out the file as an attachment."""
-    db.session.commit()
-    return Response(result.body, mimetype=result.mimetype, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(result.filename)}",
-        "Cache-Control": "no-store"})
 
 
 class HoursQuery(Schema):
@@ -56,7 +46,7 @@ def hours(query: HoursQuery):
         raise ValidationError(_("Please give the month as YYYY-MM, e.g. 2026-03."),
                               field="month")
     year, month = shifts.parse_month(query.month)
-    return send(exports.hours_export(current_actor(), year, month, query.fmt, query.measure))
+    return send_export(exports.hours_export(current_actor(), year, month, query.fmt, query.measure))
 
 
 class EvaluationQuery(Schema):
@@ -78,7 +68,7 @@ def evaluation(query: EvaluationQuery):
     """One row per person and month, pseudonymised (GDPR Art. 89): no names, birth dates,
     numbers or free text. Only participants who consented, unless the evaluation is approved
     under §75 SGB X (`EVALUATION_APPROVED`)."""
-    return send(exports.evaluation_export(current_actor(), query.first, query.last))
+    return send_export(exports.evaluation_export(current_actor(), query.first, query.last))
 
 
 @endpoint(bp, "/participants/<int:user_id>/data-export", roles=COORDINATORS,
@@ -87,4 +77,4 @@ def evaluation(query: EvaluationQuery):
 def data_export(user_id: int):
     """data.json (machine-readable) and a README in German and English."""
     participant = network.get_participant(user_id)
-    return send(exports.data_export(current_actor(), participant))
+    return send_export(exports.data_export(current_actor(), participant))

@@ -63,7 +63,7 @@ def register() -> None:
                        frozenset({Role.COORDINATOR}), 48))
 
 
-def _send(result: exports.ExportFile) -> Response:
+def send_export(result: exports.ExportFile) -> Response:
     """Commit the audit entry of the download, then hand out the file."""
     db.session.commit()
     return Response(result.body, mimetype=result.mimetype, headers={
@@ -111,7 +111,7 @@ def hours():
                                       request.args.get("measure") or None)
     except ServiceError as error:
         return _failed(error, url_for(".index", **_kept("month", "measure")))
-    return _send(result)
+    return send_export(result)
 
 
 def _kept(*names: str) -> dict:
@@ -136,7 +136,7 @@ def evaluation():
         result = exports.evaluation_export(current_actor(), first, last)
     except ServiceError as error:
         return _failed(error, url_for(".index", **_kept("first", "last")))
-    return _send(result)
+    return send_export(result)
 
 
 def _year() -> int:
@@ -166,7 +166,7 @@ def esf_csv():
         result = exports.esf_export(current_actor(), _year())
     except ServiceError as error:
         return _failed(error, url_for(".index"))
-    return _send(result)
+    return send_export(result)
 
 
 def _back() -> str:
@@ -183,7 +183,7 @@ def partner(user_id: int, partner_id: int):
         result = exports.partner_export(current_actor(), participant, partner_)
     except ServiceError as error:
         return _failed(error, _back())
-    return _send(result)
+    return send_export(result)
 
 
 @bp.get("/participants/<int:user_id>/data")
@@ -195,4 +195,4 @@ def data(user_id: int):
         result = exports.data_export(current_actor(), participant)
     except ServiceError as error:
         return _failed(error, _back())
-    return _send(result)
+    return send_export(result)

@@ -51,6 +51,7 @@ from store.network.models import (
 from store.shifts import services as shifts
 from store.shifts.models import AttendanceCode, AttendanceEntry, MonthClosing
 from store.skills.models import Assessment
+from store.skills.services import get_participant  # noqa: F401 (the one lookup, used by views)
 
 # Event type → what a consent must cover for a partner to receive it.
 EVENT_SCOPES = {
@@ -157,13 +158,6 @@ def save_partner(actor: Actor, partner: Partner | None, *, name: str, kind: Part
 
 
 # ---------------------------------------------------------------- records
-
-
-def get_participant(user_id: int | None) -> User:
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or user.role != Role.TRAINEE:
-        raise NotFoundError(_("There is no participant with this number."), field="participant")
-    return user
 
 
 def record_of(user: User) -> ParticipantRecord | None:

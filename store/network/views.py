@@ -8,17 +8,16 @@ A view parses, calls store.network.services, commits once, then redirects or ren
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
 from store.auth.forms import EmptyForm
 from store.auth.models import User
-from store.core.access import PUBLIC, SIGNED_IN, Role, allowed_roles, roles
+from store.core.access import Role, roles
 from store.core.errors import NotFoundError, ServiceError
 from store.core.i18n import local_date
 from store.core.timeutil import local_today
@@ -136,37 +135,18 @@ def index():
 
 
 # The exports are another part of this area; the first endpoint that exists is linked.
-DATA_EXPORTS = ("exports.participant_data", "exports.data")
-PARTNER_EXPORTS = ("exports.partner_export", "exports.partner")
-
-
-def _link(endpoints: tuple[str, ...], **values) -> str | None:
-    """A link to the first of these pages that exists and that the user may open."""
-    for endpoint in endpoints:
-        view = current_app.view_functions.get(endpoint)
-        access = allowed_roles(view) if view is not None else None
-        if access is None or (access not in (PUBLIC, SIGNED_IN)
-                              and current_user.role not in access):
-            continue
-        try:
-            return url_for(endpoint, **values)
-        except BuildError:
-            continue
-    return None
-
-
 def _downloads(user: User, consents: list[Consent], today: date) -> dict:
-    """The Art. 15 download and one per partner a consent covers now; none while those
-    pages are missing."""
+    """The Art. 15 download and one per partner a consent covers now (coordinators only: the
+    exports are theirs)."""
+    if current_user.role != Role.COORDINATOR:
+        return {"data": None, "partners": []}
     back = url_for("network.participant", user_id=user.id)
-    links = {"data": _link(DATA_EXPORTS, user_id=user.id, next=back), "partners": []}
     partners = {c.partner.id: c.partner for c in consents
                 if c.partner is not None and _is_active(c, today)}
-    for partner in sorted(partners.values(), key=lambda p: p.name):
-        link = _link(PARTNER_EXPORTS, user_id=user.id, partner_id=partner.id, next=back)
-        if link:
-            links["partners"].append((partner, link))
-    return links
+    return {"data": url_for("exports.data", user_id=user.id, next=back),
+            "partners": [(p, url_for("exports.partner", user_id=user.id, partner_id=p.id,
+                                     next=back))
+                         for p in sorted(partners.values(), key=lambda p: p.name)]}
 
 
 @bp.get("/<int:user_id>")
