@@ -43,8 +43,15 @@ def make_app(url: str):
 
     from store import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "PRINT_IN_REQUEST": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "PRINT_IN_REQUEST": False,
+        }
+    )
     with app.app_context():
         upgrade()
     return app
@@ -95,8 +102,9 @@ def timed(fn, runs: int) -> list[float]:
     return times
 
 
-def report(title: str, ours: list[float], baseline: list[float] | None = None,
-           baseline_label: str = "raw SQL") -> None:
+def report(
+    title: str, ours: list[float], baseline: list[float] | None = None, baseline_label: str = "raw SQL"
+) -> None:
     def stats(times):
         ordered = sorted(times)
         p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
@@ -106,6 +114,8 @@ def report(title: str, ours: list[float], baseline: list[float] | None = None,
     line = f"  {title:44} median {med:8.2f} ms  p95 {p95:8.2f} ms"
     if baseline:
         bmed, bp95 = stats(baseline)
-        line += (f"   | {baseline_label}: median {bmed:7.2f} ms  p95 {bp95:7.2f} ms"
-                 f"  | ratio {med / bmed:5.1f}x")
+        line += (
+            f"   | {baseline_label}: median {bmed:7.2f} ms  p95 {bp95:7.2f} ms"
+            f"  | ratio {med / bmed:5.1f}x"
+        )
     print(line, flush=True)

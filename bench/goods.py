@@ -25,8 +25,9 @@ def seed(app, count: int) -> list[str]:
     with app.app_context():
         actor = Actor.system()
         auth.create_user(actor, username="bench", role="trainee", password="bench-pass")
-        category = goods.save_category(actor, None, name="Hausrat", vat_rate_bp=1900,
-                                       markdown_steps=[{"weeks": 4, "percent": 30}])
+        category = goods.save_category(
+            actor, None, name="Hausrat", vat_rate_bp=1900, markdown_steps=[{"weeks": 4, "percent": 30}]
+        )
         db.session.commit()
         now = datetime.now(UTC)
         rng = random.Random(1)
@@ -34,19 +35,37 @@ def seed(app, count: int) -> list[str]:
         all_codes = []
         for start in range(1, count + 1, batch):
             ids = range(start, min(start + batch, count + 1))
-            items = [{"id": i, "code": codes.make_code(i), "category_id": category.id,
-                      "description": f"Artikel {i}", "price_cents": rng.randrange(50, 5000),
-                      "condition": "good", "taken_in_at": now - timedelta(days=rng.randrange(0, 400)),
-                      "status": "in_stock"} for i in ids]
+            items = [
+                {
+                    "id": i,
+                    "code": codes.make_code(i),
+                    "category_id": category.id,
+                    "description": f"Artikel {i}",
+                    "price_cents": rng.randrange(50, 5000),
+                    "condition": "good",
+                    "taken_in_at": now - timedelta(days=rng.randrange(0, 400)),
+                    "status": "in_stock",
+                }
+                for i in ids
+            ]
             db.session.execute(sa.insert(goods.Item), items)
-            db.session.execute(sa.insert(goods.StockMovement), [
-                {"at": it["taken_in_at"], "kind": "intake", "item_id": it["id"], "quantity": 1,
-                 "price_cents": it["price_cents"]} for it in items])
+            db.session.execute(
+                sa.insert(goods.StockMovement),
+                [
+                    {
+                        "at": it["taken_in_at"],
+                        "kind": "intake",
+                        "item_id": it["id"],
+                        "quantity": 1,
+                        "price_cents": it["price_cents"],
+                    }
+                    for it in items
+                ],
+            )
             db.session.commit()
             all_codes.extend(it["code"] for it in items)
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text(
-                "SELECT setval('item_id_seq', (SELECT max(id) FROM item))"))
+            db.session.execute(sa.text("SELECT setval('item_id_seq', (SELECT max(id) FROM item))"))
             db.session.commit()
         token = auth.create_api_token(actor, auth.list_users()[0])[1]
         db.session.commit()
@@ -80,11 +99,15 @@ def main() -> None:
         engine = sa.create_engine(url)
         raw_codes = iter(sample)
         with engine.connect() as conn:
+
             def raw_lookup():
-                conn.execute(sa.text(
-                    "SELECT i.code, i.description, i.price_cents, i.status, i.taken_in_at, "
-                    "c.markdown_steps, c.vat_rate_bp FROM item i JOIN category c "
-                    "ON c.id = i.category_id WHERE i.code = :code"), {"code": next(raw_codes)}
+                conn.execute(
+                    sa.text(
+                        "SELECT i.code, i.description, i.price_cents, i.status, i.taken_in_at, "
+                        "c.markdown_steps, c.vat_rate_bp FROM item i JOIN category c "
+                        "ON c.id = i.category_id WHERE i.code = :code"
+                    ),
+                    {"code": next(raw_codes)},
                 ).one()
 
             raw = timed(raw_lookup, args.runs)
@@ -103,15 +126,26 @@ def main() -> None:
         def raw_intake():
             with engine.begin() as conn:
                 next_id[0] += 1
-                conn.execute(sa.text(
-                    "INSERT INTO item (id, code, category_id, description, price_cents, "
-                    "condition, taken_in_at, status) VALUES (:id, :code, :cat, 'Tasse', 150, "
-                    "'good', :at, 'in_stock')"), {"id": next_id[0], "code": str(next_id[0]),
-                                                  "cat": category_id, "at": datetime.now(UTC)})
-                conn.execute(sa.text(
-                    "INSERT INTO stock_movement (at, kind, item_id, quantity, price_cents) "
-                    "VALUES (:at, 'intake', :id, 1, 150)"), {"at": datetime.now(UTC),
-                                                             "id": next_id[0]})
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO item (id, code, category_id, description, price_cents, "
+                        "condition, taken_in_at, status) VALUES (:id, :code, :cat, 'Tasse', 150, "
+                        "'good', :at, 'in_stock')"
+                    ),
+                    {
+                        "id": next_id[0],
+                        "code": str(next_id[0]),
+                        "cat": category_id,
+                        "at": datetime.now(UTC),
+                    },
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO stock_movement (at, kind, item_id, quantity, price_cents) "
+                        "VALUES (:at, 'intake', :id, 1, 150)"
+                    ),
+                    {"at": datetime.now(UTC), "id": next_id[0]},
+                )
 
         raw = timed(raw_intake, args.runs // 3)
         report("intake of one item (HTTP, commit, audit)", ours, raw)

@@ -48,19 +48,45 @@ def seed_network(app, first: date, today: date) -> None:
         now = datetime.now(UTC)
         users = db.session.scalars(sa.select(User.id).where(User.role == "trainee")).all()
         boss = db.session.scalar(sa.select(User.id).where(User.username == "bench"))
-        db.session.execute(sa.insert(Consent), [
-            {"participant_id": uid, "partner_id": None, "scopes": ["evaluation"],
-             "basis": "consent", "given_on": first, "recorded_at": now} for uid in users])
+        db.session.execute(
+            sa.insert(Consent),
+            [
+                {
+                    "participant_id": uid,
+                    "partner_id": None,
+                    "scopes": ["evaluation"],
+                    "basis": "consent",
+                    "given_on": first,
+                    "recorded_at": now,
+                }
+                for uid in users
+            ],
+        )
         skill_ids = [s.id for s in skills.skills()]
         day = first + timedelta(days=20)
         while day < today:
-            db.session.execute(sa.insert(Assessment), [
-                {"participant_id": uid, "day": day, "assessor_id": boss, "is_self": False,
-                 "created_at": now} for uid in users])
+            db.session.execute(
+                sa.insert(Assessment),
+                [
+                    {
+                        "participant_id": uid,
+                        "day": day,
+                        "assessor_id": boss,
+                        "is_self": False,
+                        "created_at": now,
+                    }
+                    for uid in users
+                ],
+            )
             ids = db.session.scalars(sa.select(Assessment.id).where(Assessment.day == day)).all()
-            db.session.execute(sa.insert(AssessmentRating), [
-                {"assessment_id": aid, "skill_id": sid, "level": 1 + (aid + sid) % 4}
-                for aid in ids for sid in skill_ids])
+            db.session.execute(
+                sa.insert(AssessmentRating),
+                [
+                    {"assessment_id": aid, "skill_id": sid, "level": 1 + (aid + sid) % 4}
+                    for aid in ids
+                    for sid in skill_ids
+                ],
+            )
             day += timedelta(days=91)
         db.session.commit()
 
@@ -100,8 +126,11 @@ def main() -> None:
     from store.network import exports, outbox, services
 
     engine = sa.create_engine(url)
-    month = ("to_char(a.day, 'YYYY-MM')" if engine.dialect.name == "postgresql"
-             else "strftime('%Y-%m', a.day)")
+    month = (
+        "to_char(a.day, 'YYYY-MM')"
+        if engine.dialect.name == "postgresql"
+        else "strftime('%Y-%m', a.day)"
+    )
     period = (first, month_end)
     with app.app_context():
         actor = Actor.system()
@@ -112,47 +141,73 @@ def main() -> None:
 
         def raw():
             with engine.connect() as conn:
-                return conn.execute(sa.text(RAW_EVALUATION.format(month=month)),
-                                    {"first": period[0], "last": period[1]}).all()
+                return conn.execute(
+                    sa.text(RAW_EVALUATION.format(month=month)), {"first": period[0], "last": period[1]}
+                ).all()
 
         size = len(ours().body)
         rows = len(raw())
-        report(f"evaluation export, {args.trainees} people × 12 months", timed(ours, args.runs),
-               timed(raw, args.runs))
-        print(f"  {'':44} peak memory {peak_mb(ours):8.1f} MB      | raw SQL: "
-              f"{peak_mb(raw):6.1f} MB   ({rows} person-months, ZIP {size // 1024} KB)",
-              flush=True)
+        report(
+            f"evaluation export, {args.trainees} people × 12 months",
+            timed(ours, args.runs),
+            timed(raw, args.runs),
+        )
+        print(
+            f"  {'':44} peak memory {peak_mb(ours):8.1f} MB      | raw SQL: "
+            f"{peak_mb(raw):6.1f} MB   ({rows} person-months, ZIP {size // 1024} KB)",
+            flush=True,
+        )
         db.session.rollback()
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         hook = f"http://127.0.0.1:{server.server_port}/hook"
         secret = "bench-secret-0123456789"
-        partner = services.save_partner(actor, None, name="Bench partner", kind="jobcenter",
-                                        url=hook, secret=secret, events=["participant.exited"])
+        partner = services.save_partner(
+            actor,
+            None,
+            name="Bench partner",
+            kind="jobcenter",
+            url=hook,
+            secret=secret,
+            events=["participant.exited"],
+        )
         person = db.session.scalar(sa.select(User).where(User.role == "trainee"))
-        services.give_consent(actor, person, partner_id=partner.id, scopes=["exit"],
-                              given_on=first)
+        services.give_consent(actor, person, partner_id=partner.id, scopes=["exit"], given_on=first)
         for n in range(args.events):
-            services.add_event("participant.exited", person,
-                               {"exit_on": today.isoformat(), "reason": "job", "n": n})
+            services.add_event(
+                "participant.exited", person, {"exit_on": today.isoformat(), "reason": "job", "n": n}
+            )
         db.session.commit()
         worker = timed(lambda: outbox.deliver_due(limit=1), args.events)
         bodies = [uuid.uuid4().bytes.hex().encode() * 8 for _ in range(args.events)]
 
         def bare(body=None):
             body = bodies.pop()
-            response = requests.post(hook, data=body, timeout=10, headers={
-                "Content-Type": "application/json",
-                "X-Kaufhaus-Signature": outbox.sign(secret, body, int(time.time()))})
+            response = requests.post(
+                hook,
+                data=body,
+                timeout=10,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Kaufhaus-Signature": outbox.sign(secret, body, int(time.time())),
+                },
+            )
             assert response.status_code == 204
 
         baseline = timed(bare, args.events)
-        report(f"outbox: deliver one event ({args.events})", worker, baseline,
-               baseline_label="bare requests")
+        report(
+            f"outbox: deliver one event ({args.events})",
+            worker,
+            baseline,
+            baseline_label="bare requests",
+        )
         delivered = Receiver.received - args.events
-        print(f"  {'':44} {delivered} of {args.events} events delivered by the worker, "
-              f"{sum(worker) / 1000:.2f} s in all", flush=True)
+        print(
+            f"  {'':44} {delivered} of {args.events} events delivered by the worker, "
+            f"{sum(worker) / 1000:.2f} s in all",
+            flush=True,
+        )
         server.shutdown()
 
 

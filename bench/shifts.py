@@ -41,16 +41,41 @@ def seed(app, trainees: int, days: int) -> tuple[date, str]:
         now = datetime.now(UTC)
         today = now.astimezone(BERLIN).date()
         first = today - timedelta(days=days)
-        db.session.execute(sa.insert(User), [
-            {"username": f"tn{n:04d}", "first_name": "Teil", "last_name": f"Nehmer {n}",
-             "role": "trainee", "badge": f"5{n:06d}", "is_active_account": True,
-             "created_at": now} for n in range(trainees)])
-        users = db.session.scalars(sa.select(User.id).where(User.role == "trainee")
-                                   .order_by(User.id)).all()
-        db.session.execute(sa.insert(Agreement), [
-            {"user_id": uid, "measure": "agh", "starts_on": first - timedelta(days=30),
-             "ends_on": None, "weekly_minutes": 25 * 60, "workdays": [0, 1, 2, 3, 4],
-             "hourly_allowance_cents": 150, "max_months": 24, "updated_at": now} for uid in users])
+        db.session.execute(
+            sa.insert(User),
+            [
+                {
+                    "username": f"tn{n:04d}",
+                    "first_name": "Teil",
+                    "last_name": f"Nehmer {n}",
+                    "role": "trainee",
+                    "badge": f"5{n:06d}",
+                    "is_active_account": True,
+                    "created_at": now,
+                }
+                for n in range(trainees)
+            ],
+        )
+        users = db.session.scalars(
+            sa.select(User.id).where(User.role == "trainee").order_by(User.id)
+        ).all()
+        db.session.execute(
+            sa.insert(Agreement),
+            [
+                {
+                    "user_id": uid,
+                    "measure": "agh",
+                    "starts_on": first - timedelta(days=30),
+                    "ends_on": None,
+                    "weekly_minutes": 25 * 60,
+                    "workdays": [0, 1, 2, 3, 4],
+                    "hourly_allowance_cents": 150,
+                    "max_months": 24,
+                    "updated_at": now,
+                }
+                for uid in users
+            ],
+        )
         rng = random.Random(3)
         shifts, events, entries = [], [], []
         seq = dict.fromkeys(users, 0)
@@ -60,41 +85,79 @@ def seed(app, trainees: int, days: int) -> tuple[date, str]:
                 start = datetime.combine(day, dtime(9, 0), tzinfo=BERLIN).astimezone(UTC)
                 end = datetime.combine(day, dtime(14, 30), tzinfo=BERLIN).astimezone(UTC)
                 for uid in users:
-                    shifts.append({"user_id": uid, "station_id": station.id, "day": day,
-                                   "starts_at": start, "ends_at": end, "status": "planned",
-                                   "sequence": 0, "created_at": now, "updated_at": now})
+                    shifts.append(
+                        {
+                            "user_id": uid,
+                            "station_id": station.id,
+                            "day": day,
+                            "starts_at": start,
+                            "ends_at": end,
+                            "status": "planned",
+                            "sequence": 0,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
                     if rng.random() < 1 / 12:
-                        entries.append({"user_id": uid, "day": day, "code": "sick_no_certificate",
-                                        "minutes": 0, "break_minutes": 0, "late_minutes": 0,
-                                        "early_leave_minutes": 0, "confirmed_at": end,
-                                        "source": "web"})
+                        entries.append(
+                            {
+                                "user_id": uid,
+                                "day": day,
+                                "code": "sick_no_certificate",
+                                "minutes": 0,
+                                "break_minutes": 0,
+                                "late_minutes": 0,
+                                "early_leave_minutes": 0,
+                                "confirmed_at": end,
+                                "source": "web",
+                            }
+                        )
                         continue
                     came = start + timedelta(minutes=rng.randrange(-10, 15))
                     went = end + timedelta(minutes=rng.randrange(-20, 40))
                     for kind, at in (("in", came), ("out", went)):
                         seq[uid] += 1
-                        events.append({"user_id": uid, "seq": seq[uid], "kind": kind, "at": at,
-                                       "recorded_at": at, "source": "web"})
+                        events.append(
+                            {
+                                "user_id": uid,
+                                "seq": seq[uid],
+                                "kind": kind,
+                                "at": at,
+                                "recorded_at": at,
+                                "source": "web",
+                            }
+                        )
                     worked = int((went - came).total_seconds() // 60)
-                    net = worked - services.worktime.break_deduction(worked, 0, [(360, 30),
-                                                                                (540, 45)])
-                    entries.append({"user_id": uid, "day": day, "code": "present",
-                                    "minutes": net, "break_minutes": worked - net,
-                                    "late_minutes": 0, "early_leave_minutes": 0,
-                                    "confirmed_at": went + timedelta(hours=2), "source": "web"})
+                    net = worked - services.worktime.break_deduction(worked, 0, [(360, 30), (540, 45)])
+                    entries.append(
+                        {
+                            "user_id": uid,
+                            "day": day,
+                            "code": "present",
+                            "minutes": net,
+                            "break_minutes": worked - net,
+                            "late_minutes": 0,
+                            "early_leave_minutes": 0,
+                            "confirmed_at": went + timedelta(hours=2),
+                            "source": "web",
+                        }
+                    )
             day += timedelta(days=1)
         for table, rows in ((Shift, shifts), (ClockEvent, events), (AttendanceEntry, entries)):
             for n in range(0, len(rows), 20_000):
-                db.session.execute(sa.insert(table), rows[n:n + 20_000])
+                db.session.execute(sa.insert(table), rows[n : n + 20_000])
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(sa.text("ANALYZE"))  # as autovacuum does on a live server
             db.session.commit()
-        print(f"  seeded {len(users)} trainees, {len(shifts)} shifts, {len(events)} clock "
-              f"events, {len(entries)} attendance entries ({Station.__tablename__}: 1)")
+        print(
+            f"  seeded {len(users)} trainees, {len(shifts)} shifts, {len(events)} clock "
+            f"events, {len(entries)} attendance entries ({Station.__tablename__}: 1)"
+        )
         last_month = today.replace(day=1) - timedelta(days=1)
-        token = auth.create_api_token(actor, db.session.scalar(
-            sa.select(User).where(User.username == "bench")))[1]
+        token = auth.create_api_token(
+            actor, db.session.scalar(sa.select(User).where(User.username == "bench"))
+        )[1]
         db.session.commit()
         return last_month, token
 
@@ -149,16 +212,25 @@ def raw_sheets(conn, dialect: str, user_ids: list[int], month_end: date) -> dict
         shift_minutes = "CAST(FLOOR(EXTRACT(EPOCH FROM (ends_at - starts_at)) / 60) AS integer)"
         bind = {"lo": lo, "hi": hi}
     else:  # SQLite keeps naive UTC text and knows no zones: the month's offset from Python
-        offset = int(datetime.combine(first + timedelta(days=14), dtime(12), tzinfo=BERLIN)
-                     .utcoffset().total_seconds() // 3600)
+        offset = int(
+            datetime.combine(first + timedelta(days=14), dtime(12), tzinfo=BERLIN)
+            .utcoffset()
+            .total_seconds()
+            // 3600
+        )
         local_day = f"date(at, '+{offset} hours')"
         minutes = "CAST((julianday(next_at) - julianday(at)) * 1440 + 0.0001 AS integer)"
-        shift_minutes = ("CAST((julianday(ends_at) - julianday(starts_at)) * 1440 + 0.0001 "
-                         "AS integer)")
-        bind = {"lo": lo.replace(tzinfo=None).isoformat(" "),
-                "hi": hi.replace(tzinfo=None).isoformat(" ")}
-    sql = RAW.format(ids=",".join(str(i) for i in user_ids), local_day=local_day,
-                     minutes=minutes, shift_minutes=shift_minutes)
+        shift_minutes = "CAST((julianday(ends_at) - julianday(starts_at)) * 1440 + 0.0001 AS integer)"
+        bind = {
+            "lo": lo.replace(tzinfo=None).isoformat(" "),
+            "hi": hi.replace(tzinfo=None).isoformat(" "),
+        }
+    sql = RAW.format(
+        ids=",".join(str(i) for i in user_ids),
+        local_day=local_day,
+        minutes=minutes,
+        shift_minutes=shift_minutes,
+    )
     rows = conn.execute(sa.text(sql), {**bind, "first": first, "last": month_end}).all()
     totals = {"planned": 0, "clocked": 0, "confirmed": 0, "allowance": 0}
     attended: dict[tuple[int, int], int] = {}
@@ -191,23 +263,24 @@ def main() -> None:
     app = make_app(url)
     started = time.perf_counter()
     month_end, token = seed(app, args.trainees, args.days)
-    print(f"Shifts on {label}: seeded in {time.perf_counter() - started:.1f} s; "
-          f"sheet of {month_end:%Y-%m}")
+    print(
+        f"Shifts on {label}: seeded in {time.perf_counter() - started:.1f} s; sheet of {month_end:%Y-%m}"
+    )
     from store.auth.models import User
     from store.extensions import db
     from store.shifts import sheets
 
     engine = sa.create_engine(url)
     with app.app_context():
-        people = db.session.scalars(sa.select(User).where(User.role == "trainee")
-                                    .order_by(User.id)).all()
+        people = db.session.scalars(
+            sa.select(User).where(User.role == "trainee").order_by(User.id)
+        ).all()
         one = people[:1]
 
         def fresh(ids):
             """As a request does: a new session, the people loaded, then their sheets."""
             db.session.remove()
-            return db.session.scalars(sa.select(User).where(User.id.in_(ids))
-                                      .order_by(User.id)).all()
+            return db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id)).all()
 
         def ours_one():
             return sheets.month_sheets(fresh([one[0].id]), month_end.year, month_end.month)
@@ -220,14 +293,16 @@ def main() -> None:
         with engine.connect() as conn:
             dialect = engine.dialect.name
             for title, ours, ids, runs in (
-                    ("month sheet, 1 trainee", ours_one, [one[0].id], args.runs),
-                    (f"month sheets, {len(people)} trainees", ours_all, every,
-                     max(args.runs // 4, 5))):
+                ("month sheet, 1 trainee", ours_one, [one[0].id], args.runs),
+                (f"month sheets, {len(people)} trainees", ours_all, every, max(args.runs // 4, 5)),
+            ):
                 got = ours()
-                totals = {"planned": sum(s.planned for s in got),
-                          "clocked": sum(s.clocked for s in got),
-                          "confirmed": sum(s.confirmed for s in got),
-                          "allowance": sum(s.allowance_cents for s in got)}
+                totals = {
+                    "planned": sum(s.planned for s in got),
+                    "clocked": sum(s.clocked for s in got),
+                    "confirmed": sum(s.confirmed for s in got),
+                    "allowance": sum(s.allowance_cents for s in got),
+                }
                 raw = raw_sheets(conn, dialect, ids, month_end)
                 assert totals == raw, (totals, raw)
                 times = timed(ours, runs)
@@ -235,9 +310,12 @@ def main() -> None:
                 report(title, times, raw_times)
                 mine = peak_mb(ours)
                 base = peak_mb(lambda ids=ids: raw_sheets(conn, dialect, ids, month_end))
-                print(f"  {'':44} peak memory {mine:8.1f} MB      | raw SQL: {base:6.1f} MB"
-                      f"   (totals agree: {totals['confirmed'] // 60} h confirmed, "
-                      f"{totals['allowance'] / 100:.2f} € allowance)", flush=True)
+                print(
+                    f"  {'':44} peak memory {mine:8.1f} MB      | raw SQL: {base:6.1f} MB"
+                    f"   (totals agree: {totals['confirmed'] // 60} h confirmed, "
+                    f"{totals['allowance'] / 100:.2f} € allowance)",
+                    flush=True,
+                )
         db.session.remove()
     engine.dispose()
 

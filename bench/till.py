@@ -33,24 +33,35 @@ def setup(app, items: int):
 
     with app.app_context():
         actor = Actor.system()
-        user = auth.create_user(actor, username="kasse", role="trainee", password="bench-pass",
-                                first_name="Bench")
+        user = auth.create_user(
+            actor, username="kasse", role="trainee", password="bench-pass", first_name="Bench"
+        )
         category = goods.save_category(actor, None, name="Hausrat", vat_rate_bp=1900)
         books = goods.save_category(actor, None, name="Bücher", vat_rate_bp=700)
-        article = goods.save_article(actor, None, name="Buch", category_id=books.id,
-                                     price_cents=100)
-        tills = [till.save_till(actor, None, name=f"Kasse {n}", serial=f"B{n}")
-                 for n in range(1, 5)]
+        article = goods.save_article(actor, None, name="Buch", category_id=books.id, price_cents=100)
+        tills = [till.save_till(actor, None, name=f"Kasse {n}", serial=f"B{n}") for n in range(1, 5)]
         db.session.commit()
         for t in tills:
             till.open_session(actor, t, float_cents=10000)
         now = datetime.now(UTC)
-        rows = [{"id": i, "code": make_code(i), "category_id": category.id,
-                 "description": f"Artikel {i}", "price_cents": 250, "condition": "good",
-                 "taken_in_at": now, "status": "in_stock"} for i in range(1, items + 1)]
+        rows = [
+            {
+                "id": i,
+                "code": make_code(i),
+                "category_id": category.id,
+                "description": f"Artikel {i}",
+                "price_cents": 250,
+                "condition": "good",
+                "taken_in_at": now,
+                "status": "in_stock",
+            }
+            for i in range(1, items + 1)
+        ]
         db.session.execute(sa.insert(Item), rows)
-        db.session.execute(sa.insert(StockMovement), [
-            {"at": now, "kind": "intake", "item_id": r["id"], "quantity": 1} for r in rows])
+        db.session.execute(
+            sa.insert(StockMovement),
+            [{"at": now, "kind": "intake", "item_id": r["id"], "quantity": 1} for r in rows],
+        )
         if db.engine.dialect.name == "postgresql":
             db.session.execute(sa.text("SELECT setval('item_id_seq', (SELECT max(id) FROM item))"))
         token = auth.create_api_token(actor, user)[1]
@@ -59,36 +70,51 @@ def setup(app, items: int):
 
 
 def five_lines(codes, article_id, till_id):
-    return {"id": str(uuid.uuid4()), "till": till_id,
-            "lines": [{"code": codes.pop()} for _ in range(4)] + [{"article": article_id,
-                                                                   "quantity": 2}],
-            "payments": [{"method": "cash", "amount_cents": 2000}]}
+    return {
+        "id": str(uuid.uuid4()),
+        "till": till_id,
+        "lines": [{"code": codes.pop()} for _ in range(4)] + [{"article": article_id, "quantity": 2}],
+        "payments": [{"method": "cash", "amount_cents": 2000}],
+    }
 
 
 def raw_sale(conn, codes, article_id, till_id, category_id, receipt):
     """The same rows a sale writes, as plain SQL in one transaction (no rules, no audit)."""
     now = datetime.now(UTC)
-    session_id = conn.execute(sa.text("SELECT current_session_id FROM till WHERE id = :t"),
-                              {"t": till_id}).scalar()
-    sale_id = conn.execute(sa.text(
-        "INSERT INTO sale (uuid, kind, till_id, session_id, receipt_number, started_at, "
-        "created_at, cashier_label, total_cents, eligibility) VALUES (:u, 'sale', :t, :s, :r, "
-        ":now, :now, 'raw', 1200, false) RETURNING id"),
-        {"u": str(uuid.uuid4()), "t": till_id, "s": session_id, "r": receipt, "now": now}
+    session_id = conn.execute(
+        sa.text("SELECT current_session_id FROM till WHERE id = :t"), {"t": till_id}
+    ).scalar()
+    sale_id = conn.execute(
+        sa.text(
+            "INSERT INTO sale (uuid, kind, till_id, session_id, receipt_number, started_at, "
+            "created_at, cashier_label, total_cents, eligibility) VALUES (:u, 'sale', :t, :s, :r, "
+            ":now, :now, 'raw', 1200, false) RETURNING id"
+        ),
+        {"u": str(uuid.uuid4()), "t": till_id, "s": session_id, "r": receipt, "now": now},
     ).scalar()
     for position in range(1, 6):
         code = codes.pop() if position < 5 else None
         if code:
-            conn.execute(sa.text("UPDATE item SET status = 'sold' WHERE code = :c AND status = "
-                                 "'in_stock'"), {"c": code})
-        conn.execute(sa.text(
-            "INSERT INTO sale_line (sale_id, position, category_id, code, description, quantity,"
-            " label_price_cents, unit_price_cents, markdown_percent, discount_percent, "
-            "discount_cents, eligibility_discount_cents, vat_rate_bp, total_cents) VALUES "
-            "(:s, :p, :c, :code, 'x', 1, 250, 250, 0, 0, 0, 0, 1900, 250)"),
-            {"s": sale_id, "p": position, "c": category_id, "code": code})
-    conn.execute(sa.text("INSERT INTO payment (sale_id, method, amount_cents, tendered_cents, "
-                         "change_cents) VALUES (:s, 'cash', 1200, 2000, 800)"), {"s": sale_id})
+            conn.execute(
+                sa.text("UPDATE item SET status = 'sold' WHERE code = :c AND status = 'in_stock'"),
+                {"c": code},
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO sale_line (sale_id, position, category_id, code, description, quantity,"
+                " label_price_cents, unit_price_cents, markdown_percent, discount_percent, "
+                "discount_cents, eligibility_discount_cents, vat_rate_bp, total_cents) VALUES "
+                "(:s, :p, :c, :code, 'x', 1, 250, 250, 0, 0, 0, 0, 1900, 250)"
+            ),
+            {"s": sale_id, "p": position, "c": category_id, "code": code},
+        )
+    conn.execute(
+        sa.text(
+            "INSERT INTO payment (sale_id, method, amount_cents, tendered_cents, "
+            "change_cents) VALUES (:s, 'cash', 1200, 2000, 800)"
+        ),
+        {"s": sale_id},
+    )
 
 
 def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):
@@ -130,11 +156,26 @@ def gunicorn_server(url: str):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
-               KAUFHAUS_INSTANCE=os.environ["KAUFHAUS_INSTANCE"])
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY="bench",
+        KAUFHAUS_INSTANCE=os.environ["KAUFHAUS_INSTANCE"],
+    )
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "store:create_app()"], cwd=ROOT, env=env)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "store:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -169,19 +210,46 @@ def year_of_sales(app, url, count: int, till_id: int, category_id: int):
                     rate = rng.choice([1900, 700])
                     amount = rng.randrange(50, 3000, 10)
                     total += amount
-                    lines.append({"sale_id": sid, "position": position,
-                                  "category_id": category_id, "description": "x", "quantity": 1,
-                                  "label_price_cents": amount, "unit_price_cents": amount,
-                                  "markdown_percent": 0, "discount_percent": 0,
-                                  "discount_cents": 0, "eligibility_discount_cents": 0,
-                                  "vat_rate_bp": rate, "total_cents": amount})
-                sales.append({"id": sid, "uuid": str(uuid.uuid4()), "kind": "sale",
-                              "till_id": till_id, "session_id": session_id,
-                              "receipt_number": base_receipt + chunk + k, "started_at": at,
-                              "created_at": at, "cashier_label": "bench", "total_cents": total,
-                              "eligibility": False})
-                pays.append({"sale_id": sid, "method": rng.choice(["cash", "card"]),
-                             "amount_cents": total, "change_cents": 0})
+                    lines.append(
+                        {
+                            "sale_id": sid,
+                            "position": position,
+                            "category_id": category_id,
+                            "description": "x",
+                            "quantity": 1,
+                            "label_price_cents": amount,
+                            "unit_price_cents": amount,
+                            "markdown_percent": 0,
+                            "discount_percent": 0,
+                            "discount_cents": 0,
+                            "eligibility_discount_cents": 0,
+                            "vat_rate_bp": rate,
+                            "total_cents": amount,
+                        }
+                    )
+                sales.append(
+                    {
+                        "id": sid,
+                        "uuid": str(uuid.uuid4()),
+                        "kind": "sale",
+                        "till_id": till_id,
+                        "session_id": session_id,
+                        "receipt_number": base_receipt + chunk + k,
+                        "started_at": at,
+                        "created_at": at,
+                        "cashier_label": "bench",
+                        "total_cents": total,
+                        "eligibility": False,
+                    }
+                )
+                pays.append(
+                    {
+                        "sale_id": sid,
+                        "method": rng.choice(["cash", "card"]),
+                        "amount_cents": total,
+                        "change_cents": 0,
+                    }
+                )
             db.session.execute(sa.insert(Sale), sales)
             db.session.execute(sa.insert(SaleLine), lines)
             db.session.execute(sa.insert(Payment), pays)
@@ -199,19 +267,30 @@ def year_of_sales(app, url, count: int, till_id: int, category_id: int):
         ours = timed(z, 3)
         engine = sa.create_engine(url)
         with engine.connect() as conn:
+
             def raw():
-                conn.execute(sa.text(
-                    "SELECT l.vat_rate_bp, sum(l.total_cents) FROM sale_line l JOIN sale s ON "
-                    "s.id = l.sale_id WHERE s.session_id = :s GROUP BY l.vat_rate_bp"),
-                    {"s": session_id}).all()
-                conn.execute(sa.text(
-                    "SELECT p.method, sum(p.amount_cents) FROM payment p JOIN sale s ON "
-                    "s.id = p.sale_id WHERE s.session_id = :s GROUP BY p.method"),
-                    {"s": session_id}).all()
-                conn.execute(sa.text(
-                    "SELECT l.category_id, sum(l.quantity), sum(l.total_cents) FROM sale_line l "
-                    "JOIN sale s ON s.id = l.sale_id WHERE s.session_id = :s GROUP BY "
-                    "l.category_id"), {"s": session_id}).all()
+                conn.execute(
+                    sa.text(
+                        "SELECT l.vat_rate_bp, sum(l.total_cents) FROM sale_line l JOIN sale s ON "
+                        "s.id = l.sale_id WHERE s.session_id = :s GROUP BY l.vat_rate_bp"
+                    ),
+                    {"s": session_id},
+                ).all()
+                conn.execute(
+                    sa.text(
+                        "SELECT p.method, sum(p.amount_cents) FROM payment p JOIN sale s ON "
+                        "s.id = p.sale_id WHERE s.session_id = :s GROUP BY p.method"
+                    ),
+                    {"s": session_id},
+                ).all()
+                conn.execute(
+                    sa.text(
+                        "SELECT l.category_id, sum(l.quantity), sum(l.total_cents) FROM sale_line l "
+                        "JOIN sale s ON s.id = l.sale_id WHERE s.session_id = :s GROUP BY "
+                        "l.category_id"
+                    ),
+                    {"s": session_id},
+                ).all()
 
             base = timed(raw, 3)
         engine.dispose()
@@ -233,8 +312,9 @@ def main() -> None:
         client = Client(port, token)
 
         def sale():
-            status, body = client.request("POST", "/api/v1/sales",
-                                          five_lines(codes, article_id, till_ids[0]))
+            status, body = client.request(
+                "POST", "/api/v1/sales", five_lines(codes, article_id, till_ids[0])
+            )
             assert status == 201, body
 
         ours = timed(sale, args.runs)
@@ -253,28 +333,31 @@ def main() -> None:
         if label == "PostgreSQL":
             proc, gport = gunicorn_server(url)
             try:
-                done, errors, took = concurrent(gport, token, codes, article_id, till_ids,
-                                                args.seconds)
+                done, errors, took = concurrent(gport, token, codes, article_id, till_ids, args.seconds)
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)
             server = "gunicorn, 4 workers"
         else:
-            done, errors, took = concurrent(port, token, codes, article_id, till_ids,
-                                            args.seconds)
+            done, errors, took = concurrent(port, token, codes, article_id, till_ids, args.seconds)
             server = "threaded server"
     with app.app_context():
         from store.extensions import db
         from store.till.models import Sale
 
         booked = set(db.session.scalars(sa.select(Sale.uuid)).all())
-        sold_twice = db.session.scalar(sa.text(
-            "SELECT count(*) FROM (SELECT item_id FROM stock_movement WHERE kind = 'sale' "
-            "GROUP BY item_id HAVING count(*) > 1) d"))
+        sold_twice = db.session.scalar(
+            sa.text(
+                "SELECT count(*) FROM (SELECT item_id FROM stock_movement WHERE kind = 'sale' "
+                "GROUP BY item_id HAVING count(*) > 1) d"
+            )
+        )
     lost = [sid for sid, _ in done if sid not in booked]
-    print(f"  4 tills at once ({server}): {len(done) / took:7.1f} sales/s over {took:.1f} s, "
-          f"{len(done)} sales, {len(errors)} refused, lost {len(lost)}, items sold twice "
-          f"{sold_twice}")
+    print(
+        f"  4 tills at once ({server}): {len(done) / took:7.1f} sales/s over {took:.1f} s, "
+        f"{len(done)} sales, {len(errors)} refused, lost {len(lost)}, items sold twice "
+        f"{sold_twice}"
+    )
     ours, base = year_of_sales(app, url, args.year_sales, till_ids[1], category_id)
     report(f"Z report over {args.year_sales} sales", ours, base)
 

@@ -47,11 +47,15 @@ class EscposBackend:
         if self.kind == "network":
             return printer.Network(p["host"], port=int(p.get("port", 9100)), timeout=self.timeout)
         if self.kind == "usb":
-            return printer.Usb(int(str(p["vendor_id"]), 16), int(str(p["product_id"]), 16),
-                               timeout=int(self.timeout * 1000))
+            return printer.Usb(
+                int(str(p["vendor_id"]), 16),
+                int(str(p["product_id"]), 16),
+                timeout=int(self.timeout * 1000),
+            )
         if self.kind == "serial":
-            return printer.Serial(p["device"], baudrate=int(p.get("baudrate", 9600)),
-                                  timeout=self.timeout)
+            return printer.Serial(
+                p["device"], baudrate=int(p.get("baudrate", 9600)), timeout=self.timeout
+            )
         if self.kind == "file":
             return printer.File(p["device"])
         if self.kind == "cups":

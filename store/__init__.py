@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from store import config as store_config
+from store.core.transaction import StoreFlask
 from store.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ class ConfigError(RuntimeError):
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: defaults, instance config.py, environment, then `config`."""
-    app = Flask(
+    app = StoreFlask(
         __name__,
         instance_path=store_config.instance_path(),
         template_folder="../templates",

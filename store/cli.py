@@ -1,16 +1,12 @@
-"""Commands: flask --app store <command>. Each parses, calls a service, commits once."""
+"""Commands: flask --app store <command>. Each parses and calls a service; add_commands runs it in
+one transaction (commit when it returns, roll back on error, a ServiceError as a clean message)."""
 
 import click
 from flask import Flask, current_app
 
 from store.core.audit import Actor
-from store.core.errors import ServiceError
+from store.core.transaction import add_commands, own_transactions
 from store.extensions import db
-
-
-def _fail(error: ServiceError):
-    db.session.rollback()
-    raise click.ClickException(error.message)
 
 
 @click.command("demo-data")
@@ -19,7 +15,6 @@ def demo_data():
     from store import demo
 
     created = demo.load()
-    db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data is already there; nothing changed.")
     demo.print_logins(click.echo)
 
@@ -31,8 +26,9 @@ def user_group():
 
 @user_group.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(
-    ["trainee", "supervisor", "coordinator", "admin"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["trainee", "supervisor", "coordinator", "admin"])
+)
 @click.option("--password", required=True)
 @click.option("--badge", default=None, help="Barcode on the staff card.")
 @click.option("--pin", default=None, help="4 to 8 digits for the till.")
@@ -42,14 +38,16 @@ def user_create(username, role, password, badge, pin, first_name, last_name):
     """Create a user."""
     from store.auth import services
 
-    try:
-        user = services.create_user(
-            Actor.system(), username=username, role=role, password=password, badge=badge,
-            pin=pin, first_name=first_name or username, last_name=last_name,
-        )
-    except ServiceError as error:
-        _fail(error)
-    db.session.commit()
+    user = services.create_user(
+        Actor.system(),
+        username=username,
+        role=role,
+        password=password,
+        badge=badge,
+        pin=pin,
+        first_name=first_name or username,
+        last_name=last_name,
+    )
     click.echo(f"Created {user.username} ({user.role.value}).")
 
 
@@ -81,11 +79,7 @@ def token_create(username, name):
     user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
     if user is None:
         raise click.ClickException(f"no user {username}")
-    try:
-        _token, plain = services.create_api_token(Actor.system(), user, name or "cli")
-    except ServiceError as error:
-        _fail(error)
-    db.session.commit()
+    _token, plain = services.create_api_token(Actor.system(), user, name or "cli")
     click.echo(plain)
 
 
@@ -102,7 +96,6 @@ def token_revoke(prefix):
     if len(tokens) != 1:
         raise click.ClickException(f"{len(tokens)} tokens start with {prefix}")
     services.revoke_api_token(Actor.system(), tokens[0])
-    db.session.commit()
     click.echo("Revoked.")
 
 
@@ -112,31 +105,27 @@ def backup_cmd(path):
     """Write a consistent backup of the database to PATH (safe while the store runs)."""
     from store.core import backup
 
-    try:
-        done = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
-    except ServiceError as error:
-        _fail(error)
+    done = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     click.echo(f"Backup written to {done}.")
 
 
 @click.command("restore")
 @click.argument("path")
 @click.confirmation_option(prompt="This replaces all data in the database. Go on?")
+@own_transactions
 def restore_cmd(path):
     """Replace the database with the backup at PATH. Stop the store first."""
     from store.core import backup
 
     db.engine.dispose()
-    try:
-        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
-    except ServiceError as error:
-        _fail(error)
+    backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     click.echo("Restored. Run 'flask --app store db upgrade' if the backup is older.")
 
 
 @click.command("print-worker")
 @click.option("--once", is_flag=True, help="Send what is due, then stop.")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
+@own_transactions
 def print_worker(once, poll):
     """Send queued print jobs to the printers, retrying failed ones."""
     from store.printing.services import run_worker
@@ -156,17 +145,18 @@ def retention(dry_run):
 
     if dry_run:
         for item in participants.due():
-            click.echo(f"would anonymise {item.user.username} (ended {item.ended}, "
-                       f"kept until {item.keep_until})")
+            click.echo(
+                f"would anonymise {item.user.username} (ended {item.ended}, "
+                f"kept until {item.keep_until})"
+            )
         return
     actor = Actor.system()
     erased = erase_donor_names(actor)
     anonymised = participants.run(actor)
-    db.session.commit()
     click.echo(f"Donor names erased: {erased}. Participants anonymised: {anonymised}.")
 
 
 def init_app(app: Flask) -> None:
-    for command in (demo_data, user_group, token_group, backup_cmd, restore_cmd, print_worker,
-                    retention):
-        app.cli.add_command(command)
+    add_commands(
+        app, demo_data, user_group, token_group, backup_cmd, restore_cmd, print_worker, retention
+    )

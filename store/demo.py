@@ -26,9 +26,18 @@ STAFF = [
     ("becker", "supervisor", "Thomas", "Becker", "9000003", "9003"),
 ]
 TRAINEES = [
-    ("Olena", "Kovalenko"), ("Ahmad", "Haidari"), ("Marek", "Nowak"), ("Fatma", "Demir"),
-    ("Samir", "Al-Hassan"), ("Jessica", "Meyer"), ("Tigist", "Bekele"), ("Dariusz", "Wójcik"),
-    ("Leonie", "Krüger"), ("Yusuf", "Öztürk"), ("Amina", "Rahimi"), ("Kevin", "Hoffmann"),
+    ("Olena", "Kovalenko"),
+    ("Ahmad", "Haidari"),
+    ("Marek", "Nowak"),
+    ("Fatma", "Demir"),
+    ("Samir", "Al-Hassan"),
+    ("Jessica", "Meyer"),
+    ("Tigist", "Bekele"),
+    ("Dariusz", "Wójcik"),
+    ("Leonie", "Krüger"),
+    ("Yusuf", "Öztürk"),
+    ("Amina", "Rahimi"),
+    ("Kevin", "Hoffmann"),
 ]
 
 
@@ -44,20 +53,39 @@ def load_users(actor: Actor) -> bool:
     if db.session.scalar(sa.select(User.id).where(User.username == "admin")):
         return False
     for username, role, first, last, badge, pin in STAFF:
-        auth.create_user(actor, username=username, role=role, first_name=first, last_name=last,
-                         password=PASSWORD, badge=badge, pin=pin)
-    for (username, _name, badge, pin), (first, last) in zip(trainee_logins(), TRAINEES,
-                                                            strict=True):
-        auth.create_user(actor, username=username, role="trainee", first_name=first,
-                         last_name=last, password=PASSWORD, badge=badge, pin=pin)
+        auth.create_user(
+            actor,
+            username=username,
+            role=role,
+            first_name=first,
+            last_name=last,
+            password=PASSWORD,
+            badge=badge,
+            pin=pin,
+        )
+    for (username, _name, badge, pin), (first, last) in zip(trainee_logins(), TRAINEES, strict=True):
+        auth.create_user(
+            actor,
+            username=username,
+            role="trainee",
+            first_name=first,
+            last_name=last,
+            password=PASSWORD,
+            badge=badge,
+            pin=pin,
+        )
     return True
 
 
 def load_printers(actor: Actor) -> bool:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Printer)):
         return False
-    for name in ("Bondrucker Kasse 1", "Bondrucker Kasse 2", "Bondrucker Kasse 3",
-                 "Etikettendrucker Annahme"):
+    for name in (
+        "Bondrucker Kasse 1",
+        "Bondrucker Kasse 2",
+        "Bondrucker Kasse 3",
+        "Etikettendrucker Annahme",
+    ):
         printing.save_printer(actor, None, name=name, backend="virtual", params={})
     return True
 
@@ -99,5 +127,4 @@ def print_logins(echo: Callable[[str], None]) -> None:
     for username, name, badge, pin in trainee_logins()[:3]:
         echo(f"  {username:14} trainee      {name}  badge {badge}  PIN {pin}")
     echo("  … azubi04 to azubi12 likewise (badge 1000004…, PIN 1004…)")
-    echo("At the till (/login/till) scan or type a badge number, or pick a name and type the "
-         "PIN.")
+    echo("At the till (/login/till) scan or type a badge number, or pick a name and type the PIN.")

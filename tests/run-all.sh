@@ -3,12 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests drive: the browser, and the tools that read back barcodes and PDFs.
+missing=()
+for tool in /usr/bin/chromium:chromium /usr/bin/zbarimg:zbar-tools /usr/bin/pdftotext:poppler-utils; do
+  [ -x "${tool%%:*}" ] || missing+=("${tool##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "Installing Chromium (apt-get) for the browser tests …"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing ${missing[*]} (apt-get) for the tests …"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Chromium is missing: sudo apt-get install chromium" >&2; exit 1
+    echo "Missing for the tests: sudo apt-get install ${missing[*]}" >&2; exit 1
   fi
 fi
 

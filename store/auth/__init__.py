@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     register_tile(Tile("admin.users", _l("Users"), "users", frozenset({Role.ADMIN}), 80))
     register_tile(Tile("admin.tokens", _l("API tokens"), "key", frozenset({Role.ADMIN}), 85))
-    register_tile(Tile("admin.audit_log", _l("Audit log"), "list",
-                       frozenset({Role.ADMIN, Role.COORDINATOR}), 90))
+    register_tile(
+        Tile("admin.audit_log", _l("Audit log"), "list", frozenset({Role.ADMIN, Role.COORDINATOR}), 90)
+    )
     register_tile(Tile("auth.account", _l("My account"), "person", frozenset(Role), 200))

@@ -64,8 +64,16 @@ def list_users():
     return UserList(users=[UserOut.of(u) for u in services.list_users()])
 
 
-@endpoint(bp, "/users", methods=["POST"], roles=[Role.ADMIN], summary="Create a user",
-          body=UserIn, response=UserOut, status=201)
+@endpoint(
+    bp,
+    "/users",
+    methods=["POST"],
+    roles=[Role.ADMIN],
+    summary="Create a user",
+    body=UserIn,
+    response=UserOut,
+    status=201,
+)
 def create_user(body: UserIn):
     user = services.create_user(current_actor(), **body.model_dump())
     db.session.commit()

@@ -76,8 +76,9 @@ def create_user(
         )
     role = _role(role)
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise ConflictError(_("The user name %(name)s is already taken.", name=username),
-                            field="username")
+        raise ConflictError(
+            _("The user name %(name)s is already taken.", name=username), field="username"
+        )
     user = User(
         username=username,
         role=role,
@@ -199,9 +200,7 @@ def _set_badge(user: User, badge: str | None) -> None:
     badge = (badge or "").strip() or None
     if badge is not None:
         if not BADGE.match(badge):
-            raise ValidationError(
-                _("A badge code has 4 to 64 letters or digits."), field="badge"
-            )
+            raise ValidationError(_("A badge code has 4 to 64 letters or digits."), field="badge")
         taken = db.session.scalar(sa.select(User.id).where(User.badge == badge, User.id != user.id))
         if taken:
             raise ConflictError(_("This badge belongs to someone else."), field="badge")
@@ -218,20 +217,19 @@ def _set_pin(user: User, pin: str | None) -> None:
 # ---------------------------------------------------------------- sign-in
 
 
-def authenticate_password(username: str, password: str, *, address: str | None = None,
-                          now: datetime | None = None) -> User:
+def authenticate_password(
+    username: str, password: str, *, address: str | None = None, now: datetime | None = None
+) -> User:
     """The user with this name and password, or LoginError."""
     now = now or utcnow()
     _check_address(address, now)
-    user = db.session.scalar(
-        sa.select(User).where(User.username == (username or "").strip().lower())
+    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
+    return _finish_login(
+        user, "password", user is not None and _verify(user.password_hash, password or ""), address, now
     )
-    return _finish_login(user, "password", user is not None and _verify(user.password_hash,
-                         password or ""), address, now)
 
 
-def authenticate_badge(badge: str, *, address: str | None = None,
-                       now: datetime | None = None) -> User:
+def authenticate_badge(badge: str, *, address: str | None = None, now: datetime | None = None) -> User:
     """The user whose staff card was scanned, or LoginError."""
     now = now or utcnow()
     _check_address(address, now)
@@ -240,23 +238,28 @@ def authenticate_badge(badge: str, *, address: str | None = None,
     return _finish_login(user, "badge", user is not None, address, now)
 
 
-def authenticate_pin(user_id: int, pin: str, *, address: str | None = None,
-                     now: datetime | None = None) -> User:
+def authenticate_pin(
+    user_id: int, pin: str, *, address: str | None = None, now: datetime | None = None
+) -> User:
     """The user picked at the till, if the PIN matches; or LoginError."""
     now = now or utcnow()
     _check_address(address, now)
     user = db.session.get(User, user_id)
-    return _finish_login(user, "pin", user is not None and _verify(user.pin_hash, pin or ""),
-                         address, now)
+    return _finish_login(
+        user, "pin", user is not None and _verify(user.pin_hash, pin or ""), address, now
+    )
 
 
-def _finish_login(user: User | None, method: str, ok: bool, address: str | None,
-                  now: datetime) -> User:
+def _finish_login(user: User | None, method: str, ok: bool, address: str | None, now: datetime) -> User:
     cfg = current_app.config
     if user is not None and user.locked_until and user.locked_until > now:
         _attempt(user, method, False, address, now)
-        raise LockedError(_("Too many failed attempts. Please try again in %(n)s minutes "
-                            "or ask your supervisor.", n=cfg["LOGIN_LOCK_MINUTES"]))
+        raise LockedError(
+            _(
+                "Too many failed attempts. Please try again in %(n)s minutes or ask your supervisor.",
+                n=cfg["LOGIN_LOCK_MINUTES"],
+            )
+        )
     if ok and user.is_active_account:
         _attempt(user, method, True, address, now)
         return user
@@ -302,14 +305,20 @@ def _check_address(address: str | None, now: datetime) -> None:
         )
     )
     if failures >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        raise LockedError(_("Too many failed attempts from this device. Please wait "
-                            "%(n)s minutes.", n=cfg["LOGIN_LOCK_MINUTES"]))
+        raise LockedError(
+            _(
+                "Too many failed attempts from this device. Please wait %(n)s minutes.",
+                n=cfg["LOGIN_LOCK_MINUTES"],
+            )
+        )
 
 
-def _attempt(user: User | None, method: str, success: bool, address: str | None,
-             now: datetime) -> None:
-    db.session.add(LoginAttempt(at=now, method=method, user_id=user.id if user else None,
-                                address=address, success=success))
+def _attempt(user: User | None, method: str, success: bool, address: str | None, now: datetime) -> None:
+    db.session.add(
+        LoginAttempt(
+            at=now, method=method, user_id=user.id if user else None, address=address, success=success
+        )
+    )
 
 
 # ---------------------------------------------------------------- API tokens

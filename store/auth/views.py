@@ -127,8 +127,14 @@ def language():
         services.set_locale(current_actor(), current_user, locale)
         db.session.commit()
     response = make_response(redirect(safe_next(request.form.get("next"), url_for("core.home"))))
-    response.set_cookie(LANG_COOKIE, locale, max_age=5 * 365 * 86400, samesite="Lax",
-                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response.set_cookie(
+        LANG_COOKIE,
+        locale,
+        max_age=5 * 365 * 86400,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     return response
 
 
@@ -244,8 +250,6 @@ def user_pin_remove(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
 
-
-
 # ---------------------------------------------------------------- admin: API tokens
 
 
@@ -254,8 +258,7 @@ def user_pin_remove(user_id: int):
 def tokens():
     form = TokenForm()
     form.user_id.choices = [
-        (u.id, f"{u.display_name} ({u.username})") for u in services.list_users(
-            include_inactive=False)
+        (u.id, f"{u.display_name} ({u.username})") for u in services.list_users(include_inactive=False)
     ]
     new_token = None
     if form.validate_on_submit():
@@ -269,8 +272,12 @@ def tokens():
         else:
             db.session.commit()
     return render_template(
-        "admin/tokens.html", form=form, tokens=services.list_api_tokens(), new_token=new_token,
-        action_form=EmptyForm(), role_labels=ROLE_LABELS,
+        "admin/tokens.html",
+        form=form,
+        tokens=services.list_api_tokens(),
+        new_token=new_token,
+        action_form=EmptyForm(),
+        role_labels=ROLE_LABELS,
     )
 
 

@@ -60,6 +60,20 @@ def user_has_role(user, wanted: Iterable[Role]) -> bool:
     return bool(user and user.is_authenticated and user.role in set(wanted))
 
 
+def may(endpoint: str) -> bool:
+    """Whether the signed-in user may use the route `endpoint` (templates ask this before they show
+    a link or a button), by the roles the route declares."""
+    view = current_app.view_functions.get(endpoint)
+    access = allowed_roles(view)
+    if access is None:
+        return False
+    if access == PUBLIC:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return access == SIGNED_IN or current_user.role in access
+
+
 def check_access():
     """before_request: refuse what the view does not allow."""
     if request.endpoint is None:
@@ -96,3 +110,4 @@ def _bearer() -> bool:
 
 def init_app(app: Flask) -> None:
     app.before_request(check_access)
+    app.jinja_env.globals["may"] = may

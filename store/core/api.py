@@ -96,8 +96,10 @@ def parse(model: type[BaseModel], data) -> BaseModel:
             for e in error.errors(include_url=False)
         ]
         first = errors[0]
-        detail = _("Invalid input in %(field)s: %(message)s", **first) if first["field"] else (
-            first["message"]
+        detail = (
+            _("Invalid input in %(field)s: %(message)s", **first)
+            if first["field"]
+            else (first["message"])
         )
         raise ValidationError(detail, errors=errors) from None
 
@@ -139,8 +141,7 @@ def openapi_document(app: Flask) -> dict:
         if meta.get("query"):
             for name, prop in meta["query"].model_json_schema().get("properties", {}).items():
                 required = name in meta["query"].model_json_schema().get("required", [])
-                parameters.append({"name": name, "in": "query", "required": required,
-                                   "schema": prop})
+                parameters.append({"name": name, "in": "query", "required": required, "schema": prop})
         access = getattr(view, "_access", None)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             op: dict = {
@@ -199,9 +200,7 @@ def openapi_document(app: Flask) -> dict:
                 "Problem": {
                     "description": "An error",
                     "content": {
-                        "application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/Problem"}
-                        }
+                        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                     },
                 }
             },

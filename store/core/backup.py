@@ -72,8 +72,18 @@ def restore(database_url: str, source: str) -> None:
         return
     if url.get_backend_name() == "postgresql":
         args, env = _pg_env(url)
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              *args, str(path)], env)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                *args,
+                str(path),
+            ],
+            env,
+        )
         return
     raise ServiceError(f"restore is not available for {url.get_backend_name()}")
 

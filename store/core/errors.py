@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,14 @@ def problem(status: int, title: str, detail: str, **extra):
     return response
 
 
+def clash_message() -> str:
+    """What a user reads when the database refused a change because of a simultaneous one."""
+    return _(
+        "This was changed at the same moment by someone else, or sent twice. Nothing was saved. "
+        "Please check and try again."
+    )
+
+
 def init_app(app: Flask) -> None:
     from store.extensions import db
 
@@ -69,6 +78,16 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", code=error.status, message=error.message), (
             error.status
         )
+
+    @app.errorhandler(IntegrityError)
+    def clash(error: IntegrityError):
+        # A unique constraint or a foreign key refused the change: a double click, or two tills at
+        # the same moment. The rules themselves are checked by the services before this.
+        db.session.rollback()
+        log.info("integrity error on %s %s: %s", request.method, request.path, error.orig)
+        if is_api_request():
+            return problem(409, "Conflict", clash_message())
+        return render_template("errors/error.html", code=409, message=clash_message()), 409
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

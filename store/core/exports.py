@@ -12,8 +12,7 @@ _NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
 
 def safe_cell(value):
     """Neutralise a text cell that a spreadsheet would read as a formula (prefix a quote)."""
-    if (isinstance(value, str) and value.startswith(DANGEROUS)
-            and not _NEGATIVE_NUMBER.fullmatch(value)):
+    if isinstance(value, str) and value.startswith(DANGEROUS) and not _NEGATIVE_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

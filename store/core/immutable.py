@@ -21,10 +21,24 @@ from store.core.types import UTCDateTime
 from store.extensions import db
 
 # Every table whose rows are bookings (GoBD): the migrations make each one append-only.
-APPEND_ONLY = ("audit_entry", "stock_movement", "safety_test", "till_session", "cash_movement",
-               "sale", "sale_line", "payment", "closing", "fiscal_transaction",
-               "assessment", "assessment_rating", "clock_event", "attendance_entry",
-               "month_closing", "record_mark")
+APPEND_ONLY = (
+    "audit_entry",
+    "stock_movement",
+    "safety_test",
+    "till_session",
+    "cash_movement",
+    "sale",
+    "sale_line",
+    "payment",
+    "closing",
+    "fiscal_transaction",
+    "assessment",
+    "assessment_rating",
+    "clock_event",
+    "attendance_entry",
+    "month_closing",
+    "record_mark",
+)
 # Bookings of participants whose personal free text the retention run may clear: table → columns.
 ERASABLE = {
     "clock_event": ("reason", "address"),
@@ -97,8 +111,7 @@ def make_erasable(op: "alembic_op", table: str) -> None:
     if dialect == "sqlite":
         # SQLite triggers cannot compare whole rows: every other column is named, as the table
         # is at this migration (a later migration that adds a column calls this again).
-        others = [c["name"] for c in sa.inspect(bind).get_columns(table)
-                  if c["name"] not in erasable]
+        others = [c["name"] for c in sa.inspect(bind).get_columns(table) if c["name"] not in erasable]
         changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in others)
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
         op.execute(

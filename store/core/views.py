@@ -12,5 +12,9 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @signed_in
 def home():
-    return render_template("core/home.html", tiles=tiles_for(current_user.role),
-                           notices=notices_for(current_user), panels=panels_for(current_user))
+    return render_template(
+        "core/home.html",
+        tiles=tiles_for(current_user.role),
+        notices=notices_for(current_user),
+        panels=panels_for(current_user),
+    )

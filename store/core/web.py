@@ -1,14 +1,19 @@
 """Helpers for views: who is acting, start-screen tiles, and safe redirects."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
 
 from store.core.access import Role
 from store.core.audit import Actor
+from store.core.errors import ServiceError, clash_message
+from store.extensions import db
 
 DEVICE_COOKIE = "till"
 
@@ -116,6 +121,43 @@ def show_error(form, error, aliases: dict | None = None, *, flash_too: bool = Fa
         target.errors = [*(e for e in target.errors if isinstance(e, str)), error.message]
     if target is None or flash_too:
         flash(error.message, "error")
+
+
+class Outcome:
+    """Whether the service call in an `attempt` block went through."""
+
+    ok = False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@contextmanager
+def attempt(form=None, aliases: dict | None = None, *, flash_too: bool = False) -> Iterator[Outcome]:
+    """Run a page's service call. If it breaks a rule (ServiceError) or the database refuses it (a
+    clash with a simultaneous change), undo the whole transaction and show the message: at the form
+    field it names, else as a flash message. The page then renders again with what was typed.
+
+        with attempt(form) as done:
+            services.move_cash(...)
+        if done:
+            return redirect(...)
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+        db.session.flush()  # a clash shows here, at the form, not after the page was answered
+    except ServiceError as error:
+        db.session.rollback()
+        if form is None:
+            flash(error.message, "error")
+        else:
+            show_error(form, error, aliases, flash_too=flash_too)
+    except IntegrityError:
+        db.session.rollback()
+        flash(clash_message(), "error")
+    else:
+        outcome.ok = True
 
 
 def int_or_none(value) -> int | None:

@@ -20,9 +20,18 @@ def tse_notices(user) -> list:
     if not failures:
         return []
     last = failures[-1]
-    return [("error", _("The TSE failed %(n)s time(s) in the last 24 hours (last: %(error)s). "
-                        "Sales go on; the failure is recorded for the tax office.",
-                        n=len(failures), error=last.error or ""), "fiscal_tse.index")]
+    return [
+        (
+            "error",
+            _(
+                "The TSE failed %(n)s time(s) in the last 24 hours (last: %(error)s). "
+                "Sales go on; the failure is recorded for the tax office.",
+                n=len(failures),
+                error=last.error or "",
+            ),
+            "fiscal_tse.index",
+        )
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -33,8 +42,9 @@ def init_app(app: Flask) -> None:
     from store.fiscal import tse_views
 
     app.register_blueprint(tse_views.bp)
-    register_tile(Tile("fiscal_tse.index", _l("TSE"), "key",
-                       frozenset({Role.ADMIN, Role.SUPERVISOR}), 92))
+    register_tile(
+        Tile("fiscal_tse.index", _l("TSE"), "key", frozenset({Role.ADMIN, Role.SUPERVISOR}), 92)
+    )
 
     from store.fiscal import api, export_views
 
@@ -42,5 +52,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     managers = frozenset({Role.SUPERVISOR, Role.ADMIN})
     register_tile(Tile("fiscal_export.export", _l("DSFinV-K export"), "folder", managers, 93))
-    register_tile(Tile("fiscal_export.registration_page", _l("Tax office registration"), "list",
-                       managers, 94))
+    register_tile(
+        Tile("fiscal_export.registration_page", _l("Tax office registration"), "list", managers, 94)
+    )

@@ -33,20 +33,40 @@ class RangeQuery(Schema):
 
 
 def send_export(export: dsfinvk.Export) -> Response:
-    return send_file(export.file, mimetype="application/zip", as_attachment=True,
-                     download_name=export.filename, max_age=0)
+    return send_file(
+        export.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=export.filename,
+        max_age=0,
+    )
 
 
 def audit_export(export: dsfinvk.Export, **data) -> None:
     """Every fiscal download is in the audit log (who took which records out, and when)."""
-    audit(current_actor(), "fiscal.export", None, {
-        "format": "dsfinvk", "file": export.filename, "closings": export.closings,
-        "rows": sum(export.rows.values()), **data})
+    audit(
+        current_actor(),
+        "fiscal.export",
+        None,
+        {
+            "format": "dsfinvk",
+            "file": export.filename,
+            "closings": export.closings,
+            "rows": sum(export.rows.values()),
+            **data,
+        },
+    )
     db.session.commit()
 
 
-@endpoint(bp, "/fiscal/dsfinvk", roles=MANAGERS, query=RangeQuery, produces="application/zip",
-          summary="DSFinV-K export (ZIP) of every daily closing in a date range")
+@endpoint(
+    bp,
+    "/fiscal/dsfinvk",
+    roles=MANAGERS,
+    query=RangeQuery,
+    produces="application/zip",
+    summary="DSFinV-K export (ZIP) of every daily closing in a date range",
+)
 def dsfinvk_range(query: RangeQuery):
     """The ZIP holds the standard's CSV files and index.xml; one cash point closing per Z report."""
     export = dsfinvk.export_range(query.start, query.end)
@@ -54,22 +74,35 @@ def dsfinvk_range(query: RangeQuery):
     return send_export(export)
 
 
-@endpoint(bp, "/fiscal/closings/<int:closing_id>/dsfinvk", roles=MANAGERS,
-          produces="application/zip", summary="DSFinV-K export (ZIP) of one daily closing")
+@endpoint(
+    bp,
+    "/fiscal/closings/<int:closing_id>/dsfinvk",
+    roles=MANAGERS,
+    produces="application/zip",
+    summary="DSFinV-K export (ZIP) of one daily closing",
+)
 def dsfinvk_closing(closing_id: int):
     export = dsfinvk.export_closing(till_services.get_closing(closing_id))
     audit_export(export)
     return send_export(export)
 
 
-@endpoint(bp, "/fiscal/tse/export", roles=MANAGERS, produces="application/x-tar",
-          summary="The TSE's own export (TAR) of the TSE in service")
+@endpoint(
+    bp,
+    "/fiscal/tse/export",
+    roles=MANAGERS,
+    produces="application/x-tar",
+    summary="The TSE's own export (TAR) of the TSE in service",
+)
 def tse_export():
     name, data = dsfinvk.tse_export()
     audit(current_actor(), "fiscal.export", None, {"format": "tse", "file": name})
     db.session.commit()
-    return Response(data, mimetype="application/x-tar",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(
+        data,
+        mimetype="application/x-tar",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 class TillRegistrationOut(BaseModel):
@@ -104,11 +137,20 @@ class RegistrationOut(BaseModel):
     tills: list[TillRegistrationOut]
 
 
-@endpoint(bp, "/fiscal/registration", roles=MANAGERS, response=RegistrationOut,
-          summary="Registration data of the tills for the tax office (§146a Abs. 4 AO)")
+@endpoint(
+    bp,
+    "/fiscal/registration",
+    roles=MANAGERS,
+    response=RegistrationOut,
+    summary="Registration data of the tills for the tax office (§146a Abs. 4 AO)",
+)
 def registration_data():
     shop = registration.store_identity()
-    return RegistrationOut(store_name=shop.name, street=shop.street, postcode=shop.postcode,
-                           city=shop.city, tax_number=shop.tax_number,
-                           tills=[TillRegistrationOut(**vars(r))
-                                  for r in registration.registrations()])
+    return RegistrationOut(
+        store_name=shop.name,
+        street=shop.street,
+        postcode=shop.postcode,
+        city=shop.city,
+        tax_number=shop.tax_number,
+        tills=[TillRegistrationOut(**vars(r)) for r in registration.registrations()],
+    )

@@ -54,9 +54,12 @@ def _audit(data: dict) -> None:
 def export():
     today = local_today()
     form = RangeForm(request.args or None, data={"start": today.replace(day=1), "end": today})
-    return render_template("fiscal/export.html", form=form,
-                           closings=till_services.list_closings(limit=60),
-                           device=registration.active_tse())
+    return render_template(
+        "fiscal/export.html",
+        form=form,
+        closings=till_services.list_closings(limit=60),
+        device=registration.active_tse(),
+    )
 
 
 def _day(name: str) -> date | None:
@@ -79,21 +82,44 @@ def download_range():
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(url_for(".export", start=start.isoformat(), end=end.isoformat()))
-    _audit({"format": "dsfinvk", "file": result.filename, "closings": result.closings,
-            "rows": sum(result.rows.values()), "start": start.isoformat(),
-            "end": end.isoformat()})
-    return send_file(result.file, mimetype="application/zip", as_attachment=True,
-                     download_name=result.filename, max_age=0)
+    _audit(
+        {
+            "format": "dsfinvk",
+            "file": result.filename,
+            "closings": result.closings,
+            "rows": sum(result.rows.values()),
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+    )
+    return send_file(
+        result.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=result.filename,
+        max_age=0,
+    )
 
 
 @bp.get("/fiscal/export/closings/<int:closing_id>.zip")
 @roles(*MANAGERS)
 def download_closing(closing_id: int):
     result = dsfinvk.export_closing(till_services.get_closing(closing_id))
-    _audit({"format": "dsfinvk", "file": result.filename, "closings": result.closings,
-            "rows": sum(result.rows.values())})
-    return send_file(result.file, mimetype="application/zip", as_attachment=True,
-                     download_name=result.filename, max_age=0)
+    _audit(
+        {
+            "format": "dsfinvk",
+            "file": result.filename,
+            "closings": result.closings,
+            "rows": sum(result.rows.values()),
+        }
+    )
+    return send_file(
+        result.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=result.filename,
+        max_age=0,
+    )
 
 
 @bp.get("/fiscal/export/tse.tar")
@@ -105,16 +131,24 @@ def download_tse():
         flash(error.message, "error")
         return redirect(url_for(".export"))
     _audit({"format": "tse", "file": name})
-    return Response(data, mimetype="application/x-tar",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(
+        data,
+        mimetype="application/x-tar",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 # ---------------------------------------------------------------- registration
 
 
 def _forms(rows) -> dict:
-    return {r.till_id: (ServiceDateForm(prefix=f"in{r.till_id}", formdata=None),
-                        ServiceDateForm(prefix=f"out{r.till_id}", formdata=None)) for r in rows}
+    return {
+        r.till_id: (
+            ServiceDateForm(prefix=f"in{r.till_id}", formdata=None),
+            ServiceDateForm(prefix=f"out{r.till_id}", formdata=None),
+        )
+        for r in rows
+    }
 
 
 def _registration_page(forms: dict | None = None, status: int = 200):
@@ -122,11 +156,21 @@ def _registration_page(forms: dict | None = None, status: int = 200):
     today = local_today()
     all_forms = _forms(rows)
     all_forms.update(forms or {})
-    due = [r for r in rows if (r.out_of_service_deadline and r.out_of_service_deadline >= today)
-           or (r.in_service_deadline and r.in_service_deadline >= today)]
-    return render_template("fiscal/registration.html", rows=rows, forms=all_forms, due=due,
-                           shop=registration.store_identity(), today=today,
-                           may_edit=current_user.role == Role.ADMIN), status
+    due = [
+        r
+        for r in rows
+        if (r.out_of_service_deadline and r.out_of_service_deadline >= today)
+        or (r.in_service_deadline and r.in_service_deadline >= today)
+    ]
+    return render_template(
+        "fiscal/registration.html",
+        rows=rows,
+        forms=all_forms,
+        due=due,
+        shop=registration.store_identity(),
+        today=today,
+        may_edit=current_user.role == Role.ADMIN,
+    ), status
 
 
 @bp.get("/fiscal/registration")
@@ -142,8 +186,11 @@ def registration_csv():
     header, rows = registration.registration_rows(registration.registrations())
     name = f"kassen-meldung-{local_today().isoformat()}.csv"
     _audit({"format": "registration", "file": name})
-    return Response(csv_bytes(header, rows), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return Response(
+        csv_bytes(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
 
 
 def _service_date(till_id: int, kind: str):
@@ -159,20 +206,29 @@ def _service_date(till_id: int, kind: str):
 def put_into_service(till_id: int):
     on, form, till = _service_date(till_id, "in")
     if on is None:
-        return _registration_page({till_id: (form, ServiceDateForm(prefix=f"out{till_id}",
-                                                                   formdata=None))}, 422)
+        return _registration_page(
+            {till_id: (form, ServiceDateForm(prefix=f"out{till_id}", formdata=None))}, 422
+        )
     try:
         till_services.put_into_service(current_actor(), till, on)
     except ServiceError as error:
         db.session.rollback()
         show_error(form, error)
-        return _registration_page({till_id: (form, ServiceDateForm(prefix=f"out{till_id}",
-                                                                   formdata=None))}, 422)
+        return _registration_page(
+            {till_id: (form, ServiceDateForm(prefix=f"out{till_id}", formdata=None))}, 422
+        )
     db.session.commit()
     deadline = registration.reporting_deadline(on)
-    flash(_("%(till)s is in service since %(on)s. Report it to the tax office via ELSTER by "
-            "%(deadline)s.", till=till.name, on=local_date(on), deadline=local_date(deadline)),
-          "success")
+    flash(
+        _(
+            "%(till)s is in service since %(on)s. Report it to the tax office via ELSTER by "
+            "%(deadline)s.",
+            till=till.name,
+            on=local_date(on),
+            deadline=local_date(deadline),
+        ),
+        "success",
+    )
     return redirect(url_for(".registration_page"))
 
 
@@ -181,18 +237,27 @@ def put_into_service(till_id: int):
 def take_out_of_service(till_id: int):
     on, form, till = _service_date(till_id, "out")
     if on is None:
-        return _registration_page({till_id: (ServiceDateForm(prefix=f"in{till_id}",
-                                                             formdata=None), form)}, 422)
+        return _registration_page(
+            {till_id: (ServiceDateForm(prefix=f"in{till_id}", formdata=None), form)}, 422
+        )
     try:
         till_services.take_out_of_service(current_actor(), till, on)
     except ServiceError as error:
         db.session.rollback()
         show_error(form, error)
-        return _registration_page({till_id: (ServiceDateForm(prefix=f"in{till_id}",
-                                                             formdata=None), form)}, 422)
+        return _registration_page(
+            {till_id: (ServiceDateForm(prefix=f"in{till_id}", formdata=None), form)}, 422
+        )
     db.session.commit()
     deadline = registration.reporting_deadline(on)
-    flash(_("%(till)s is out of service since %(on)s. Report it to the tax office via ELSTER by "
-            "%(deadline)s.", till=till.name, on=local_date(on), deadline=local_date(deadline)),
-          "warning")
+    flash(
+        _(
+            "%(till)s is out of service since %(on)s. Report it to the tax office via ELSTER by "
+            "%(deadline)s.",
+            till=till.name,
+            on=local_date(on),
+            deadline=local_date(deadline),
+        ),
+        "warning",
+    )
     return redirect(url_for(".registration_page"))

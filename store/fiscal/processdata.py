@@ -5,8 +5,13 @@ from datetime import UTC, datetime
 
 # The five VAT slots of the DSFinV-K, in this order: 19 %, 7 %, 10.7 %, 5.5 %, 0 %.
 VAT_SLOTS = ("NORMAL", "REDUCED_1", "SPECIAL_RATE_1", "SPECIAL_RATE_2", "NULL")
-SLOT_OF_RATE = {1900: "NORMAL", 700: "REDUCED_1", 1070: "SPECIAL_RATE_1", 550: "SPECIAL_RATE_2",
-                0: "NULL"}
+SLOT_OF_RATE = {
+    1900: "NORMAL",
+    700: "REDUCED_1",
+    1070: "SPECIAL_RATE_1",
+    550: "SPECIAL_RATE_2",
+    0: "NULL",
+}
 # DSFinV-K VAT ids (USt-Schlüssel) of the same slots, for the export.
 VAT_ID = {"NORMAL": 1, "REDUCED_1": 2, "SPECIAL_RATE_1": 3, "SPECIAL_RATE_2": 4, "NULL": 5}
 
@@ -29,8 +34,7 @@ def vat_slots(rows: list[tuple[int, int]]) -> dict[str, int]:
     return slots
 
 
-def kassenbeleg(receipt_type: str, slots: dict[str, int], cash_cents: int,
-                non_cash_cents: int) -> str:
+def kassenbeleg(receipt_type: str, slots: dict[str, int], cash_cents: int, non_cash_cents: int) -> str:
     """'Beleg^75.33_7.99_0.00_0.00_0.00^10.00:Bar_5.00:Unbar' (unused payment types left out)."""
     vat = "_".join(amount(slots[s]) for s in VAT_SLOTS)
     payments = []
@@ -43,19 +47,43 @@ def kassenbeleg(receipt_type: str, slots: dict[str, int], cash_cents: int,
     return f"{receipt_type}^{vat}^{'_'.join(payments)}"
 
 
-def qr_code(till_serial: str, process_type: str, process_data: str, number: int, counter: int,
-            started_at: datetime, finished_at: datetime, algorithm: str, time_format: str,
-            signature: str, public_key: str) -> str:
+def qr_code(
+    till_serial: str,
+    process_type: str,
+    process_data: str,
+    number: int,
+    counter: int,
+    started_at: datetime,
+    finished_at: datetime,
+    algorithm: str,
+    time_format: str,
+    signature: str,
+    public_key: str,
+) -> str:
     """The receipt QR code of DSFinV-K Anhang I (V0;…). Start and end are ISO 8601 in UTC with
     milliseconds whatever the TSE's own log time format, which the code names separately."""
 
     def when(moment: datetime) -> str:
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
-            f"{moment.microsecond // 1000:03d}Z")
+            f"{moment.microsecond // 1000:03d}Z"
+        )
 
-    return ";".join(["V0", till_serial, process_type, process_data, str(number), str(counter),
-                     when(started_at), when(finished_at), algorithm, time_format, signature,
-                     public_key])
+    return ";".join(
+        [
+            "V0",
+            till_serial,
+            process_type,
+            process_data,
+            str(number),
+            str(counter),
+            when(started_at),
+            when(finished_at),
+            algorithm,
+            time_format,
+            signature,
+            public_key,
+        ]
+    )
 
 
 def parse_qr(data: str) -> dict:
@@ -63,8 +91,20 @@ def parse_qr(data: str) -> dict:
     parts = data.split(";")
     if len(parts) != 12 or parts[0] != "V0":
         raise ValueError("not a V0 receipt code")
-    keys = ["version", "till_serial", "process_type", "process_data", "number", "counter",
-            "start", "end", "algorithm", "time_format", "signature", "public_key"]
+    keys = [
+        "version",
+        "till_serial",
+        "process_type",
+        "process_data",
+        "number",
+        "counter",
+        "start",
+        "end",
+        "algorithm",
+        "time_format",
+        "signature",
+        "public_key",
+    ]
     return dict(zip(keys, parts, strict=True))
 
 

@@ -75,9 +75,15 @@ def split_address(address: str) -> tuple[str, str, str]:
 def store_identity() -> StoreIdentity:
     cfg = current_app.config
     street, postcode, city = split_address(cfg.get("STORE_ADDRESS", ""))
-    return StoreIdentity(name=cfg.get("STORE_NAME", ""), street=street, postcode=postcode,
-                         city=city, country="DEU", tax_number=cfg.get("STORE_TAX_NUMBER", ""),
-                         vat_id=cfg.get("STORE_VAT_ID", ""))
+    return StoreIdentity(
+        name=cfg.get("STORE_NAME", ""),
+        street=street,
+        postcode=postcode,
+        city=city,
+        country="DEU",
+        tax_number=cfg.get("STORE_TAX_NUMBER", ""),
+        vat_id=cfg.get("STORE_VAT_ID", ""),
+    )
 
 
 def add_months(day: date, months: int) -> date:
@@ -137,8 +143,9 @@ class TillRegistration:
 
 
 def active_tse() -> TseDevice | None:
-    return db.session.scalar(sa.select(TseDevice).where(TseDevice.is_active.is_(True))
-                             .order_by(TseDevice.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(TseDevice).where(TseDevice.is_active.is_(True)).order_by(TseDevice.id.desc()).limit(1)
+    )
 
 
 def registrations() -> list[TillRegistration]:
@@ -146,19 +153,31 @@ def registrations() -> list[TillRegistration]:
     device = active_tse()
     rows = []
     for till in db.session.scalars(sa.select(Till).order_by(Till.name)):
-        rows.append(TillRegistration(
-            till_id=till.id, name=till.name, location=till.location, serial=till.serial,
-            is_active=till.is_active, kind=SYSTEM_KIND, brand=BRAND, model=MODEL,
-            software=SOFTWARE, software_version=software_version(), tse_kind=tse_kind(device),
-            tse_serial=device.serial if device else "",
-            tse_certification_id=certification_id(device),
-            tse_in_service_on=to_local(device.in_service_on).date() if device else None,
-            tse_certified=bool(device and device.certified),
-            # We do not record a purchase date; the till is "acquired" when it goes into service.
-            acquired_on=till.in_service_on, in_service_on=till.in_service_on,
-            out_of_service_on=till.out_of_service_on,
-            in_service_deadline=reporting_deadline(till.in_service_on),
-            out_of_service_deadline=reporting_deadline(till.out_of_service_on)))
+        rows.append(
+            TillRegistration(
+                till_id=till.id,
+                name=till.name,
+                location=till.location,
+                serial=till.serial,
+                is_active=till.is_active,
+                kind=SYSTEM_KIND,
+                brand=BRAND,
+                model=MODEL,
+                software=SOFTWARE,
+                software_version=software_version(),
+                tse_kind=tse_kind(device),
+                tse_serial=device.serial if device else "",
+                tse_certification_id=certification_id(device),
+                tse_in_service_on=to_local(device.in_service_on).date() if device else None,
+                tse_certified=bool(device and device.certified),
+                # We do not record a purchase date; the till is "acquired" when it goes into service.
+                acquired_on=till.in_service_on,
+                in_service_on=till.in_service_on,
+                out_of_service_on=till.out_of_service_on,
+                in_service_deadline=reporting_deadline(till.in_service_on),
+                out_of_service_deadline=reporting_deadline(till.out_of_service_on),
+            )
+        )
     return rows
 
 
@@ -169,14 +188,51 @@ def registration_rows(rows: list[TillRegistration]) -> tuple[list[str], list[lis
     def day(value: date | None) -> str:
         return value.strftime("%d.%m.%Y") if value else ""
 
-    header = ["Betriebsstätte", "Straße", "PLZ", "Ort", "Steuernummer", "Kasse",
-              "Art des Aufzeichnungssystems", "Hersteller", "Modell", "Software",
-              "Softwareversion", "Seriennummer Kasse", "Art der TSE", "Seriennummer TSE",
-              "BSI-Zertifizierungs-ID", "Inbetriebnahme TSE", "Anschaffung Kasse",
-              "Inbetriebnahme Kasse", "Außerbetriebnahme Kasse", "Meldefrist"]
-    body = [[shop.name, shop.street, shop.postcode, shop.city, shop.tax_number, r.name, r.kind,
-             r.brand, r.model, r.software, r.software_version, r.serial, r.tse_kind,
-             r.tse_serial, r.tse_certification_id, day(r.tse_in_service_on), day(r.acquired_on),
-             day(r.in_service_on), day(r.out_of_service_on),
-             day(r.out_of_service_deadline or r.in_service_deadline)] for r in rows]
+    header = [
+        "Betriebsstätte",
+        "Straße",
+        "PLZ",
+        "Ort",
+        "Steuernummer",
+        "Kasse",
+        "Art des Aufzeichnungssystems",
+        "Hersteller",
+        "Modell",
+        "Software",
+        "Softwareversion",
+        "Seriennummer Kasse",
+        "Art der TSE",
+        "Seriennummer TSE",
+        "BSI-Zertifizierungs-ID",
+        "Inbetriebnahme TSE",
+        "Anschaffung Kasse",
+        "Inbetriebnahme Kasse",
+        "Außerbetriebnahme Kasse",
+        "Meldefrist",
+    ]
+    body = [
+        [
+            shop.name,
+            shop.street,
+            shop.postcode,
+            shop.city,
+            shop.tax_number,
+            r.name,
+            r.kind,
+            r.brand,
+            r.model,
+            r.software,
+            r.software_version,
+            r.serial,
+            r.tse_kind,
+            r.tse_serial,
+            r.tse_certification_id,
+            day(r.tse_in_service_on),
+            day(r.acquired_on),
+            day(r.in_service_on),
+            day(r.out_of_service_on),
+            day(r.out_of_service_deadline or r.in_service_deadline),
+        ]
+        for r in rows
+    ]
     return header, body

@@ -82,9 +82,13 @@ def is_retained(kind: str, made_on: date | datetime, today: date | None = None) 
 def check_purge(kind: str, made_on: date | datetime, today: date | None = None) -> None:
     """Raise RetentionError unless a record of this kind made then may be deleted today."""
     if is_retained(kind, made_on, today):
-        raise RetentionError(_("This record must be kept until the end of %(year)s (%(n)s years).",
-                               year=(made_on.year + retention_years(kind)),
-                               n=retention_years(kind)))
+        raise RetentionError(
+            _(
+                "This record must be kept until the end of %(year)s (%(n)s years).",
+                year=(made_on.year + retention_years(kind)),
+                n=retention_years(kind),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -103,8 +107,11 @@ def retention_status(today: date | None = None) -> list[RetentionStatus]:
     for kind, column in MADE_AT.items():
         cutoff = retention_cutoff(kind, today)
         boundary = local_day_bounds(cutoff)[0]
-        retained, expired = db.session.execute(sa.select(
-            sa.func.count(sa.case((column >= boundary, 1))),
-            sa.func.count(sa.case((column < boundary, 1))))).one()
+        retained, expired = db.session.execute(
+            sa.select(
+                sa.func.count(sa.case((column >= boundary, 1))),
+                sa.func.count(sa.case((column < boundary, 1))),
+            )
+        ).one()
         rows.append(RetentionStatus(kind, retention_years(kind), cutoff, retained, expired))
     return rows

@@ -28,8 +28,9 @@ SONSTIGER = "SonstigerVorgang"
 
 def active_device() -> TseDevice | None:
     """The TSE in service; in demo and tests a simulator is made on first use."""
-    device = db.session.scalar(sa.select(TseDevice).where(TseDevice.is_active.is_(True))
-                               .order_by(TseDevice.id.desc()).limit(1))
+    device = db.session.scalar(
+        sa.select(TseDevice).where(TseDevice.is_active.is_(True)).order_by(TseDevice.id.desc()).limit(1)
+    )
     if device is None and current_app.config.get("TSE_SIMULATOR", False):
         device = new_device()
         db.session.add(device)
@@ -57,8 +58,9 @@ def start(client_serial: str) -> tuple[Started | None, str | None]:
         return None, str(error)[:500]
 
 
-def receipt_for(receipt_type: str, vat_rows: list[tuple[int, int]], cash_cents: int,
-                non_cash_cents: int) -> Receipt:
+def receipt_for(
+    receipt_type: str, vat_rows: list[tuple[int, int]], cash_cents: int, non_cash_cents: int
+) -> Receipt:
     """The Kassenbeleg-V1 receipt of a sale, void, return, training sale or aborted cart."""
     slots = processdata.vat_slots(vat_rows)
     data = processdata.kassenbeleg(receipt_type, slots, cash_cents, non_cash_cents)
@@ -72,20 +74,37 @@ def other_receipt(business_case: str, amount_cents: int) -> Receipt:
     return Receipt(SONSTIGER, data, business_case, {}, {})
 
 
-def record(till_id: int, client_serial: str, receipt: Receipt, *, started: Started | None = None,
-           start_error: str | None = None, sale_id: int | None = None,
-           ref: tuple[str, str] | None = None, now: datetime | None = None) -> FiscalTransaction:
+def record(
+    till_id: int,
+    client_serial: str,
+    receipt: Receipt,
+    *,
+    started: Started | None = None,
+    start_error: str | None = None,
+    sale_id: int | None = None,
+    ref: tuple[str, str] | None = None,
+    now: datetime | None = None,
+) -> FiscalTransaction:
     """Finish (or start and finish) the transaction and keep the outcome, signed or failed."""
     now = now or utcnow()
     device = active_device()
     row = FiscalTransaction(
-        device_id=device.id if device else None, till_id=till_id, client_serial=client_serial,
+        device_id=device.id if device else None,
+        till_id=till_id,
+        client_serial=client_serial,
         tx_id=started.tx_id if started else str(uuid.uuid4()),
-        tx_number=started.number if started else None, process_type=receipt.process_type,
-        process_data=receipt.process_data, receipt_type=receipt.receipt_type,
-        started_at=started.started_at if started else None, sale_id=sale_id,
-        ref_type=ref[0] if ref else None, ref_id=str(ref[1]) if ref else None, recorded_at=now,
-        state="failed", error=start_error)
+        tx_number=started.number if started else None,
+        process_type=receipt.process_type,
+        process_data=receipt.process_data,
+        receipt_type=receipt.receipt_type,
+        started_at=started.started_at if started else None,
+        sale_id=sale_id,
+        ref_type=ref[0] if ref else None,
+        ref_id=str(ref[1]) if ref else None,
+        recorded_at=now,
+        state="failed",
+        error=start_error,
+    )
     if device is None:
         row.error = "no TSE is set up"
     else:
@@ -116,11 +135,19 @@ def record(till_id: int, client_serial: str, receipt: Receipt, *, started: Start
 
 
 def for_sale(sale_id: int) -> FiscalTransaction | None:
-    return db.session.scalar(sa.select(FiscalTransaction).where(
-        FiscalTransaction.sale_id == sale_id).order_by(FiscalTransaction.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(FiscalTransaction)
+        .where(FiscalTransaction.sale_id == sale_id)
+        .order_by(FiscalTransaction.id.desc())
+        .limit(1)
+    )
 
 
 def recent_failures(since: datetime) -> list[FiscalTransaction]:
-    return list(db.session.scalars(sa.select(FiscalTransaction).where(
-        FiscalTransaction.state == "failed", FiscalTransaction.recorded_at >= since)
-        .order_by(FiscalTransaction.id)))
+    return list(
+        db.session.scalars(
+            sa.select(FiscalTransaction)
+            .where(FiscalTransaction.state == "failed", FiscalTransaction.recorded_at >= since)
+            .order_by(FiscalTransaction.id)
+        )
+    )

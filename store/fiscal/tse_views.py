@@ -31,11 +31,18 @@ VIEWERS = (Role.SUPERVISOR, Role.ADMIN)
 
 class FiskalyForm(FlaskForm):
     api_key = StringField(_l("API key"), validators=[DataRequired(), Length(max=200)])
-    tss_id = StringField(_l("TSS id"), validators=[
-        DataRequired(), UUIDValidator(message=_l("The TSS id is a UUID, as the fiskaly "
-                                                  "dashboard shows it."))])
-    base_url = StringField(_l("API address"), default=DEFAULT_BASE_URL, validators=[
-        DataRequired(), Length(max=200), URL(require_tld=False)])
+    tss_id = StringField(
+        _l("TSS id"),
+        validators=[
+            DataRequired(),
+            UUIDValidator(message=_l("The TSS id is a UUID, as the fiskaly dashboard shows it.")),
+        ],
+    )
+    base_url = StringField(
+        _l("API address"),
+        default=DEFAULT_BASE_URL,
+        validators=[DataRequired(), Length(max=200), URL(require_tld=False)],
+    )
 
 
 class TestForm(FlaskForm):
@@ -43,8 +50,9 @@ class TestForm(FlaskForm):
 
 
 def _active_device() -> TseDevice | None:
-    return db.session.scalar(sa.select(TseDevice).where(TseDevice.is_active.is_(True))
-                             .order_by(TseDevice.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(TseDevice).where(TseDevice.is_active.is_(True)).order_by(TseDevice.id.desc()).limit(1)
+    )
 
 
 def _counters(device: TseDevice | None) -> dict:
@@ -53,16 +61,17 @@ def _counters(device: TseDevice | None) -> dict:
         return {}
 
     def count(state: str):
-        return sa.func.coalesce(sa.func.sum(sa.case((FiscalTransaction.state == state, 1),
-                                                    else_=0)), 0)
+        return sa.func.coalesce(sa.func.sum(sa.case((FiscalTransaction.state == state, 1), else_=0)), 0)
 
     row = db.session.execute(
-        sa.select(sa.func.max(FiscalTransaction.tx_number),
-                  sa.func.max(FiscalTransaction.signature_counter), count("signed"),
-                  count("failed"))
-        .where(FiscalTransaction.device_id == device.id)).one()
-    return {"tx_number": row[0], "signature_counter": row[1], "signed": row[2],
-            "failed": row[3]}
+        sa.select(
+            sa.func.max(FiscalTransaction.tx_number),
+            sa.func.max(FiscalTransaction.signature_counter),
+            count("signed"),
+            count("failed"),
+        ).where(FiscalTransaction.device_id == device.id)
+    ).one()
+    return {"tx_number": row[0], "signature_counter": row[1], "signed": row[2], "failed": row[3]}
 
 
 def _page(form: FiskalyForm, status: int = 200):
@@ -72,14 +81,21 @@ def _page(form: FiskalyForm, status: int = 200):
         form.api_key.data = form.api_key.data or config.get("api_key")
         form.tss_id.data = form.tss_id.data or config.get("tss_id")
         form.base_url.data = config.get("base_url") or form.base_url.data
-    transactions = db.session.scalars(sa.select(FiscalTransaction)
-                                      .order_by(FiscalTransaction.id.desc()).limit(20)).all()
+    transactions = db.session.scalars(
+        sa.select(FiscalTransaction).order_by(FiscalTransaction.id.desc()).limit(20)
+    ).all()
     devices = db.session.scalars(sa.select(TseDevice).order_by(TseDevice.id.desc())).all()
     return render_template(
-        "fiscal/tse.html", device=device, counters=_counters(device), transactions=transactions,
-        devices=devices, form=form, test_form=TestForm(),
+        "fiscal/tse.html",
+        device=device,
+        counters=_counters(device),
+        transactions=transactions,
+        devices=devices,
+        form=form,
+        test_form=TestForm(),
         can_set_up=current_user.role == Role.ADMIN,
-        secret_set=bool(os.environ.get(SECRET_ENV, "").strip()), secret_env=SECRET_ENV,
+        secret_set=bool(os.environ.get(SECRET_ENV, "").strip()),
+        secret_env=SECRET_ENV,
     ), status
 
 
@@ -98,11 +114,21 @@ def set_up_fiskaly():
         return _page(form, 422)
     secret = os.environ.get(SECRET_ENV, "").strip()
     if not secret:
-        flash(_("The API secret is missing: set the environment variable %(name)s on the "
-                "server and restart it.", name=SECRET_ENV), "error")
+        flash(
+            _(
+                "The API secret is missing: set the environment variable %(name)s on the "
+                "server and restart it.",
+                name=SECRET_ENV,
+            ),
+            "error",
+        )
         return _page(form, 422)
-    values = {"api_key": form.api_key.data.strip(), "api_secret": secret,
-              "tss_id": form.tss_id.data.strip(), "base_url": form.base_url.data.strip()}
+    values = {
+        "api_key": form.api_key.data.strip(),
+        "api_secret": secret,
+        "tss_id": form.tss_id.data.strip(),
+        "base_url": form.base_url.data.strip(),
+    }
     if request.form.get("action") == "test":
         try:
             info = FiskalyTse(**values).info()
@@ -139,8 +165,13 @@ def test_connection():
         flash(_("The TSE does not answer: %(error)s", error=str(error)), "error")
     else:
         if info.serial != device.serial:
-            flash(_("The TSE answers with another serial number (%(serial)s) than the one "
-                    "recorded.", serial=info.serial), "error")
+            flash(
+                _(
+                    "The TSE answers with another serial number (%(serial)s) than the one recorded.",
+                    serial=info.serial,
+                ),
+                "error",
+            )
         else:
             flash(_("The TSE answers. Serial: %(serial)s", serial=info.serial), "success")
     return redirect(url_for("fiscal_tse.index"))

@@ -20,9 +20,12 @@ def init_app(app: Flask) -> None:
     register_tile(Tile("goods.items", _l("Find items"), "tag", FLOOR, 30))
     register_tile(Tile("inventory.stocktakes", _l("Stocktake"), "list", FLOOR, 35))
     register_tile(Tile("inventory.ageing", _l("Old stock"), "chart", FLOOR, 36))
-    register_tile(Tile("goods_admin.categories", _l("Categories"), "folder",
-                       frozenset({Role.ADMIN}), 60))
-    register_tile(Tile("goods_admin.articles", _l("Price list"), "tag",
-                       frozenset({Role.ADMIN, Role.SUPERVISOR}), 61))
-    register_tile(Tile("goods_admin.settings", _l("Settings"), "settings",
-                       frozenset({Role.ADMIN}), 95))
+    register_tile(
+        Tile("goods_admin.categories", _l("Categories"), "folder", frozenset({Role.ADMIN}), 60)
+    )
+    register_tile(
+        Tile(
+            "goods_admin.articles", _l("Price list"), "tag", frozenset({Role.ADMIN, Role.SUPERVISOR}), 61
+        )
+    )
+    register_tile(Tile("goods_admin.settings", _l("Settings"), "settings", frozenset({Role.ADMIN}), 95))

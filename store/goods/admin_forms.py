@@ -16,11 +16,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from store.core.web import int_or_none
 
 VAT_CHOICES = [(1900, "19 %"), (700, "7 %"), (0, "0 %")]
-SHEET_CHOICES = [("3x8", _l("3 × 8 labels (24 per sheet)")),
-                 ("3x7", _l("3 × 7 labels (21 per sheet)"))]
+SHEET_CHOICES = [("3x8", _l("3 × 8 labels (24 per sheet)")), ("3x7", _l("3 × 7 labels (21 per sheet)"))]
 MARKDOWN_ROWS = 3
-
-
 
 
 class MarkdownStepForm(Form):
@@ -33,16 +30,16 @@ class MarkdownStepForm(Form):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=80)])
     parent_id = SelectField(_l("Belongs to"), coerce=int_or_none, validate_choice=False)
-    vat_rate_bp = SelectField(_l("VAT rate"), coerce=int_or_none, choices=VAT_CHOICES,
-                              default=1900, validate_choice=False)
+    vat_rate_bp = SelectField(
+        _l("VAT rate"), coerce=int_or_none, choices=VAT_CHOICES, default=1900, validate_choice=False
+    )
     price_min = StringField(_l("Lowest price in €"), validators=[Length(max=20)])
     price_max = StringField(_l("Highest price in €"), validators=[Length(max=20)])
     markdown_steps = FieldList(FormField(MarkdownStepForm), min_entries=MARKDOWN_ROWS)
     requires_safety_test = BooleanField(_l("Needs an electrical safety test before sale"))
     has_clothing_fields = BooleanField(_l("Clothing: ask for size, colour and brand"))
     is_active = BooleanField(_l("In use"), default=True)
-    sort = IntegerField(_l("Sort number"), default=0,
-                        validators=[Optional(), NumberRange(-9999, 9999)])
+    sort = IntegerField(_l("Sort number"), default=0, validators=[Optional(), NumberRange(-9999, 9999)])
 
 
 class ArticleForm(FlaskForm):
@@ -51,8 +48,7 @@ class ArticleForm(FlaskForm):
     price = StringField(_l("Price in €"), validators=[Length(max=20)])
     track_stock = BooleanField(_l("Count the stock"))
     is_active = BooleanField(_l("In use"), default=True)
-    sort = IntegerField(_l("Sort number"), default=0,
-                        validators=[Optional(), NumberRange(-9999, 9999)])
+    sort = IntegerField(_l("Sort number"), default=0, validators=[Optional(), NumberRange(-9999, 9999)])
 
 
 class StockInForm(FlaskForm):
@@ -64,8 +60,9 @@ class SettingsForm(FlaskForm):
     label_printer_id = SelectField(_l("Label printer"), coerce=int)
     label_qr = BooleanField(_l("Print a QR code on labels"))
     label_sheet = SelectField(_l("A4 label sheet"), choices=SHEET_CHOICES)
-    max_price = StringField(_l("Highest plausible price in €"),
-                            validators=[DataRequired(), Length(max=20)])
+    max_price = StringField(
+        _l("Highest plausible price in €"), validators=[DataRequired(), Length(max=20)]
+    )
 
 
 class StocktakeStartForm(FlaskForm):

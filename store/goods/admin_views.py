@@ -35,16 +35,15 @@ def _cents(text: str | None, field: str) -> int | None:
         raise ValidationError(error.message, field=field) from None
 
 
-
-
 # ---------------------------------------------------------------- categories
 
 
 @bp.get("/categories")
 @roles(Role.ADMIN)
 def categories():
-    return render_template("goods/admin/categories.html",
-                           categories=services.list_categories(include_inactive=True))
+    return render_template(
+        "goods/admin/categories.html", categories=services.list_categories(include_inactive=True)
+    )
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
@@ -109,13 +108,15 @@ def _category_form(category: Category | None):
     else:
         form = CategoryForm()
     form.parent_id.choices = [("", _("– none (top level) –"))] + [
-        (c.id, c.path) for c in services.list_categories(include_inactive=True)
+        (c.id, c.path)
+        for c in services.list_categories(include_inactive=True)
         if not _inside(c, category)
     ]
     if form.validate_on_submit():
         try:
             saved = services.save_category(
-                current_actor(), category,
+                current_actor(),
+                category,
                 name=form.name.data,
                 parent_id=form.parent_id.data,
                 vat_rate_bp=form.vat_rate_bp.data,
@@ -129,8 +130,7 @@ def _category_form(category: Category | None):
             )
         except ServiceError as error:
             db.session.rollback()
-            show_error(form, error, {"price_min_cents": "price_min",
-                                      "price_max_cents": "price_max"})
+            show_error(form, error, {"price_min_cents": "price_min", "price_max_cents": "price_max"})
         else:
             db.session.commit()
             flash(_("The category %(name)s was saved.", name=saved.name), "success")
@@ -147,8 +147,9 @@ def _category_form(category: Category | None):
 @roles(*MANAGE)
 def articles():
     rows = services.list_articles(include_inactive=True)
-    return render_template("goods/admin/articles.html", articles=rows,
-                           stock={a.id: services.article_stock(a) for a in rows})
+    return render_template(
+        "goods/admin/articles.html", articles=rows, stock={a.id: services.article_stock(a) for a in rows}
+    )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -165,20 +166,30 @@ def article_edit(article_id: int):
 
 def _article_form(article: Article | None):
     if request.method == "GET" and article is not None:
-        form = ArticleForm(data={
-            "name": article.name, "category": article.category_id,
-            "price": _euro_text(article.price_cents), "track_stock": article.track_stock,
-            "is_active": article.is_active, "sort": article.sort})
+        form = ArticleForm(
+            data={
+                "name": article.name,
+                "category": article.category_id,
+                "price": _euro_text(article.price_cents),
+                "track_stock": article.track_stock,
+                "is_active": article.is_active,
+                "sort": article.sort,
+            }
+        )
     else:
         form = ArticleForm()
-    choices = [c for c in services.list_categories(include_inactive=True)
-               if c.is_active or (article is not None and c.id == article.category_id)]
+    choices = [
+        c
+        for c in services.list_categories(include_inactive=True)
+        if c.is_active or (article is not None and c.id == article.category_id)
+    ]
     form.category.choices = [("", _("– choose –"))] + [(c.id, c.path) for c in choices]
     if form.validate_on_submit():
         price_text = (form.price.data or "").strip()
         try:
             saved = services.save_article(
-                current_actor(), article,
+                current_actor(),
+                article,
                 name=form.name.data,
                 category_id=form.category.data,
                 price_cents=_cents(price_text, "price"),
@@ -196,8 +207,13 @@ def _article_form(article: Article | None):
     elif form.is_submitted():
         flash(_("Please check the marked fields."), "error")
     stock = services.article_stock(article) if article is not None else None
-    return render_template("goods/admin/article_form.html", form=form, article=article,
-                           stock=stock, stock_form=StockInForm(formdata=None))
+    return render_template(
+        "goods/admin/article_form.html",
+        form=form,
+        article=article,
+        stock=stock,
+        stock_form=StockInForm(formdata=None),
+    )
 
 
 @bp.post("/articles/<int:article_id>/stock")
@@ -215,9 +231,15 @@ def article_stock_in(article_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("%(n)s × %(name)s added to the stock. In stock now: %(total)s.",
-                n=form.quantity.data, name=article.name,
-                total=services.article_stock(article)), "success")
+        flash(
+            _(
+                "%(n)s × %(name)s added to the stock. In stock now: %(total)s.",
+                n=form.quantity.data,
+                name=article.name,
+                total=services.article_stock(article),
+            ),
+            "success",
+        )
     return redirect(url_for("goods_admin.article_edit", article_id=article.id))
 
 
@@ -232,19 +254,21 @@ SETTING_KEYS = ("label_printer_id", "label_qr", "label_sheet", "max_price_cents"
 def settings():
     current = {key: get_setting(key) for key in SETTING_KEYS}
     if request.method == "GET":
-        form = SettingsForm(data={
-            "label_printer_id": current["label_printer_id"] or 0,
-            "label_qr": bool(current["label_qr"]),
-            "label_sheet": current["label_sheet"],
-            "max_price": _euro_text(current["max_price_cents"]),
-        })
+        form = SettingsForm(
+            data={
+                "label_printer_id": current["label_printer_id"] or 0,
+                "label_qr": bool(current["label_qr"]),
+                "label_sheet": current["label_sheet"],
+                "max_price": _euro_text(current["max_price_cents"]),
+            }
+        )
     else:
         form = SettingsForm()
-    printers = [p for p in printing.list_printers()
-                if p.is_active or p.id == current["label_printer_id"]]
+    printers = [
+        p for p in printing.list_printers() if p.is_active or p.id == current["label_printer_id"]
+    ]
     form.label_printer_id.choices = [(0, _("– none: print labels as PDF –"))] + [
-        (p.id, p.name if p.is_active else _("%(name)s (switched off)", name=p.name))
-        for p in printers
+        (p.id, p.name if p.is_active else _("%(name)s (switched off)", name=p.name)) for p in printers
     ]
     if form.validate_on_submit():
         try:

@@ -68,14 +68,24 @@ class ItemOut(BaseModel):
         except services.ConflictError:
             sellable = False
         return cls(
-            code=item.code, description=item.description, category=item.category_id,
-            category_path=item.category.path, price_cents=quote.price_cents,
-            label_price_cents=quote.label_cents, markdown_percent=quote.percent,
-            weeks_in_stock=quote.weeks, status=item.status, condition=item.condition,
-            location=item.location, vat_rate_bp=item.category.vat_rate_bp,
+            code=item.code,
+            description=item.description,
+            category=item.category_id,
+            category_path=item.category.path,
+            price_cents=quote.price_cents,
+            label_price_cents=quote.label_cents,
+            markdown_percent=quote.percent,
+            weeks_in_stock=quote.weeks,
+            status=item.status,
+            condition=item.condition,
+            location=item.location,
+            vat_rate_bp=item.category.vat_rate_bp,
             requires_safety_test=item.category.requires_safety_test,
-            safety_test=SafetyTestOut(tested_on=test.tested_on, tester=test.tester,
-                                      passed=test.passed, values=test.values) if test else None,
+            safety_test=SafetyTestOut(
+                tested_on=test.tested_on, tester=test.tester, passed=test.passed, values=test.values
+            )
+            if test
+            else None,
             sellable=sellable,
         )
 
@@ -94,9 +104,14 @@ class ArticleOut(BaseModel):
 
     @classmethod
     def of(cls, article: Article) -> "ArticleOut":
-        return cls(id=article.id, name=article.name, category=article.category_id,
-                   price_cents=article.price_cents, vat_rate_bp=article.category.vat_rate_bp,
-                   stock=services.article_stock(article))
+        return cls(
+            id=article.id,
+            name=article.name,
+            category=article.category_id,
+            price_cents=article.price_cents,
+            vat_rate_bp=article.category.vat_rate_bp,
+            stock=services.article_stock(article),
+        )
 
 
 class ArticleList(BaseModel):
@@ -116,26 +131,50 @@ class CategoryOut(BaseModel):
 
     @classmethod
     def of(cls, c: Category) -> "CategoryOut":
-        return cls(id=c.id, name=c.name, path=c.path, parent=c.parent_id,
-                   vat_rate_bp=c.vat_rate_bp, price_min_cents=c.price_min_cents,
-                   price_max_cents=c.price_max_cents, markdown_steps=c.markdown_steps or [],
-                   requires_safety_test=c.requires_safety_test)
+        return cls(
+            id=c.id,
+            name=c.name,
+            path=c.path,
+            parent=c.parent_id,
+            vat_rate_bp=c.vat_rate_bp,
+            price_min_cents=c.price_min_cents,
+            price_max_cents=c.price_max_cents,
+            markdown_steps=c.markdown_steps or [],
+            requires_safety_test=c.requires_safety_test,
+        )
 
 
 class CategoryList(BaseModel):
     categories: list[CategoryOut]
 
 
-@endpoint(bp, "/items", methods=["POST"], roles=FLOOR, body=IntakeIn, response=ItemList,
-          status=201, summary="Take in donated goods (one entry per label)")
+@endpoint(
+    bp,
+    "/items",
+    methods=["POST"],
+    roles=FLOOR,
+    body=IntakeIn,
+    response=ItemList,
+    status=201,
+    summary="Take in donated goods (one entry per label)",
+)
 def create_items(body: IntakeIn):
     """Books every line or none. Labels are queued on the label printer after the commit."""
     actor = current_actor()
-    entries = [services.IntakeEntry(category_id=line.category, description=line.description,
-                                    price_cents=line.price_cents, quantity=line.quantity,
-                                    condition=line.condition.value, size=line.size,
-                                    colour=line.colour, brand=line.brand, location=line.location)
-               for line in body.items]
+    entries = [
+        services.IntakeEntry(
+            category_id=line.category,
+            description=line.description,
+            price_cents=line.price_cents,
+            quantity=line.quantity,
+            condition=line.condition.value,
+            size=line.size,
+            colour=line.colour,
+            brand=line.brand,
+            location=line.location,
+        )
+        for line in body.items
+    ]
     items = services.take_in_items(actor, entries)
     jobs = services.queue_labels(actor, items)
     db.session.commit()
@@ -144,14 +183,20 @@ def create_items(body: IntakeIn):
     return ItemList(items=[ItemOut.of(i, today) for i in items])
 
 
-@endpoint(bp, "/items/<code>", roles=FLOOR, response=ItemOut,
-          summary="An item by its code, with today's price and its status")
+@endpoint(
+    bp,
+    "/items/<code>",
+    roles=FLOOR,
+    response=ItemOut,
+    summary="An item by its code, with today's price and its status",
+)
 def get_item(code: str):
     return ItemOut.of(services.find_item(code), local_today())
 
 
-@endpoint(bp, "/articles", roles=FLOOR, response=ArticleList,
-          summary="Standard articles of the price list")
+@endpoint(
+    bp, "/articles", roles=FLOOR, response=ArticleList, summary="Standard articles of the price list"
+)
 def list_articles():
     return ArticleList(articles=[ArticleOut.of(a) for a in services.list_articles()])
 

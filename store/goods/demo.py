@@ -18,26 +18,75 @@ MARKDOWN = [{"weeks": 4, "percent": 30}, {"weeks": 8, "percent": 50}]
 
 # name, VAT bp, price range in cents, children, flags
 TREE = [
-    ("Kleidung", 1900, (100, 2500), [
-        ("Damen", [("Jacken", (500, 2500)), ("Hosen", (300, 1200)), ("Blusen & Shirts", (150, 800)),
-                   ("Kleider", (400, 1500))]),
-        ("Herren", [("Jacken", (500, 2500)), ("Hosen", (300, 1200)), ("Hemden", (200, 800))]),
-        ("Kinder", [("Babykleidung", (50, 500)), ("Kinderjacken", (300, 1200))]),
-        ("Schuhe", []),
-        ("Accessoires", []),
-    ], {"has_clothing_fields": True}),
-    ("Hausrat", 1900, (50, 3000), [
-        ("Geschirr", []), ("Gläser", []), ("Töpfe & Pfannen", []), ("Deko", []), ("Textilien", []),
-    ], {}),
-    ("Bücher & Medien", 700, (50, 1000), [
-        ("Romane", []), ("Kinderbücher", []), ("Sachbücher", []), ("CDs & DVDs", []),
-    ], {}),
-    ("Möbel", 1900, (1000, 25000), [
-        ("Schränke", []), ("Tische & Stühle", []), ("Sofas & Sessel", []), ("Betten", []),
-    ], {}),
-    ("Elektro", 1900, (300, 8000), [
-        ("Küchengeräte", []), ("Lampen", []), ("Unterhaltung", []),
-    ], {"requires_safety_test": True}),
+    (
+        "Kleidung",
+        1900,
+        (100, 2500),
+        [
+            (
+                "Damen",
+                [
+                    ("Jacken", (500, 2500)),
+                    ("Hosen", (300, 1200)),
+                    ("Blusen & Shirts", (150, 800)),
+                    ("Kleider", (400, 1500)),
+                ],
+            ),
+            ("Herren", [("Jacken", (500, 2500)), ("Hosen", (300, 1200)), ("Hemden", (200, 800))]),
+            ("Kinder", [("Babykleidung", (50, 500)), ("Kinderjacken", (300, 1200))]),
+            ("Schuhe", []),
+            ("Accessoires", []),
+        ],
+        {"has_clothing_fields": True},
+    ),
+    (
+        "Hausrat",
+        1900,
+        (50, 3000),
+        [
+            ("Geschirr", []),
+            ("Gläser", []),
+            ("Töpfe & Pfannen", []),
+            ("Deko", []),
+            ("Textilien", []),
+        ],
+        {},
+    ),
+    (
+        "Bücher & Medien",
+        700,
+        (50, 1000),
+        [
+            ("Romane", []),
+            ("Kinderbücher", []),
+            ("Sachbücher", []),
+            ("CDs & DVDs", []),
+        ],
+        {},
+    ),
+    (
+        "Möbel",
+        1900,
+        (1000, 25000),
+        [
+            ("Schränke", []),
+            ("Tische & Stühle", []),
+            ("Sofas & Sessel", []),
+            ("Betten", []),
+        ],
+        {},
+    ),
+    (
+        "Elektro",
+        1900,
+        (300, 8000),
+        [
+            ("Küchengeräte", []),
+            ("Lampen", []),
+            ("Unterhaltung", []),
+        ],
+        {"requires_safety_test": True},
+    ),
     ("Spielzeug", 1900, (50, 2000), [("Spiele & Puzzles", []), ("Kuscheltiere", [])], {}),
     ("Fahrräder", 1900, (2000, 15000), [], {}),
 ]
@@ -74,11 +123,16 @@ DESCRIPTIONS = {
 }
 
 ARTICLES = [
-    ("Taschenbuch", "Romane", 50), ("Buch gebunden", "Sachbücher", 100),
-    ("Kinderbuch", "Kinderbücher", 50), ("CD / DVD", "CDs & DVDs", 100),
-    ("Kinderkleidung Stück", "Babykleidung", 200), ("Socken Paar", "Accessoires", 50),
-    ("Tasse / Glas", "Geschirr", 50), ("Besteck Stück", "Geschirr", 20),
-    ("Kleiderbügel", "Textilien", 10), ("Postkarte", "Deko", 20),
+    ("Taschenbuch", "Romane", 50),
+    ("Buch gebunden", "Sachbücher", 100),
+    ("Kinderbuch", "Kinderbücher", 50),
+    ("CD / DVD", "CDs & DVDs", 100),
+    ("Kinderkleidung Stück", "Babykleidung", 200),
+    ("Socken Paar", "Accessoires", 50),
+    ("Tasse / Glas", "Geschirr", 50),
+    ("Besteck Stück", "Geschirr", 20),
+    ("Kleiderbügel", "Textilien", 10),
+    ("Postkarte", "Deko", 20),
 ]
 
 SIZES = ["XS", "S", "M", "L", "XL", "38", "40", "42", "44", "92", "104", "116"]
@@ -88,11 +142,19 @@ BRANDS = ["", "", "", "H&M", "C&A", "Esprit", "s.Oliver", "Tom Tailor"]
 
 def _add(actor, name, parent, vat, price_range, flags, sort):
     return services.save_category(
-        actor, None, name=name, parent_id=parent.id if parent else None, vat_rate_bp=vat,
+        actor,
+        None,
+        name=name,
+        parent_id=parent.id if parent else None,
+        vat_rate_bp=vat,
         price_min_cents=price_range[0] if price_range else None,
-        price_max_cents=price_range[1] if price_range else None, markdown_steps=MARKDOWN,
+        price_max_cents=price_range[1] if price_range else None,
+        markdown_steps=MARKDOWN,
         requires_safety_test=flags.get("requires_safety_test", False),
-        has_clothing_fields=flags.get("has_clothing_fields", False), is_active=True, sort=sort)
+        has_clothing_fields=flags.get("has_clothing_fields", False),
+        is_active=True,
+        sort=sort,
+    )
 
 
 def load_categories(actor: Actor) -> bool:
@@ -102,7 +164,8 @@ def load_categories(actor: Actor) -> bool:
         top = _add(actor, name, None, vat, prices, flags, n)
         db.session.flush()
         for m, (child, grandchildren) in enumerate(
-                (c if isinstance(c, tuple) else (c, [])) for c in children):
+            (c if isinstance(c, tuple) else (c, [])) for c in children
+        ):
             mid = _add(actor, child, top, vat, prices, flags, m)
             db.session.flush()
             for k, (leaf, leaf_prices) in enumerate(grandchildren):
@@ -110,8 +173,15 @@ def load_categories(actor: Actor) -> bool:
     db.session.flush()
     for name, category_name, price in ARTICLES:
         category = db.session.scalar(sa.select(Category).where(Category.name == category_name))
-        services.save_article(actor, None, name=name, category_id=category.id, price_cents=price,
-                              track_stock=False, sort=len(name))
+        services.save_article(
+            actor,
+            None,
+            name=name,
+            category_id=category.id,
+            price_cents=price,
+            track_stock=False,
+            sort=len(name),
+        )
     return True
 
 
@@ -131,8 +201,11 @@ def load_items(actor: Actor, seed: int = 7) -> bool:
         quantity = rng.choice([1, 1, 1, 1, 2, 3])
         age = timedelta(days=rng.randrange(0, 84), hours=rng.randrange(0, 9))
         entry = services.IntakeEntry(
-            category_id=category.id, description=rng.choice(names), price_cents=price,
-            quantity=quantity, condition=rng.choice(["new", "like_new", "good", "good", "used"]),
+            category_id=category.id,
+            description=rng.choice(names),
+            price_cents=price,
+            quantity=quantity,
+            condition=rng.choice(["new", "like_new", "good", "good", "used"]),
             location=f"{rng.choice('ABCDE')}{rng.randrange(1, 6)}",
         )
         if category.has_clothing_fields:
@@ -140,14 +213,22 @@ def load_items(actor: Actor, seed: int = 7) -> bool:
             entry.brand = rng.choice(BRANDS) or None
         if category.requires_safety_test and rng.random() < 0.85:
             tested = (now - age).date()
-            entry.safety_test = {"tested_on": tested, "tester": "M. Schulz (EuP)",
-                                 "passed": rng.random() < 0.9,
-                                 "values": "RPE 0,12 Ω; RISO > 2 MΩ; IPE 0,05 mA"}
+            entry.safety_test = {
+                "tested_on": tested,
+                "tester": "M. Schulz (EuP)",
+                "passed": rng.random() < 0.9,
+                "values": "RPE 0,12 Ω; RISO > 2 MΩ; IPE 0,05 mA",
+            }
         items = services.take_in_items(actor, [entry], now=now - age)
         made += len(items)
         if rng.random() < 0.03:
-            services.write_off(actor, items[0], rng.choice(["damaged", "disposed", "charity"]),
-                               "", now=now - age + timedelta(days=1))
+            services.write_off(
+                actor,
+                items[0],
+                rng.choice(["damaged", "disposed", "charity"]),
+                "",
+                now=now - age + timedelta(days=1),
+            )
     return True
 
 

@@ -44,24 +44,29 @@ class IntakeForm(FlaskForm):
     description = StringField(_l("What is it?"), validators=[Length(max=120)])
     price = StringField(_l("Price in €"))
     quantity = IntegerField(_l("How many?"), default=1, validators=[Optional()])
-    condition = RadioField(_l("Condition"), default=Condition.GOOD.value,
-                           choices=[(c.value, label) for c, label in CONDITION_LABELS.items()])
+    condition = RadioField(
+        _l("Condition"),
+        default=Condition.GOOD.value,
+        choices=[(c.value, label) for c, label in CONDITION_LABELS.items()],
+    )
     size = StringField(_l("Size"), validators=[Length(max=20)])
     colour = StringField(_l("Colour"), validators=[Length(max=30)])
     brand = StringField(_l("Brand"), validators=[Length(max=40)])
     location = StringField(_l("Shelf or area"), validators=[Length(max=40)])
-    donor_name = StringField(_l("Donor (only if they want to be named)"),
-                             validators=[Length(max=120)])
+    donor_name = StringField(_l("Donor (only if they want to be named)"), validators=[Length(max=120)])
     test_on = DateField(_l("Safety test on"), validators=[Optional()])
     test_by = StringField(_l("Tested by"), validators=[Length(max=80)])
-    test_passed = RadioField(_l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))],
-                             validators=[Optional()])
+    test_passed = RadioField(
+        _l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))], validators=[Optional()]
+    )
     test_values = StringField(_l("Measured values"), validators=[Length(max=500)])
 
 
 class WriteOffForm(FlaskForm):
-    reason = SelectField(_l("Why?"), choices=[(r.value, label) for r, label in
-                                              REASON_LABELS.items() if r != WriteOffReason.MISSING])
+    reason = SelectField(
+        _l("Why?"),
+        choices=[(r.value, label) for r, label in REASON_LABELS.items() if r != WriteOffReason.MISSING],
+    )
     note = StringField(_l("Note"), validators=[Length(max=200)])
 
 
@@ -73,19 +78,20 @@ class PriceForm(FlaskForm):
 class SafetyTestForm(FlaskForm):
     tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
     tester = StringField(_l("Tested by"), validators=[DataRequired(), Length(max=80)])
-    passed = RadioField(_l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))],
-                        validators=[DataRequired()])
+    passed = RadioField(
+        _l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))], validators=[DataRequired()]
+    )
     values = TextAreaField(_l("Measured values"), validators=[Length(max=500)])
 
 
 class CorrectionForm(FlaskForm):
-    note = StringField(_l("Why is this booking wrong?"), validators=[DataRequired(),
-                                                                      Length(max=200)])
+    note = StringField(_l("Why is this booking wrong?"), validators=[DataRequired(), Length(max=200)])
 
 
 class LabelSheetForm(FlaskForm):
-    skip = IntegerField(_l("Leave places empty at the start"), default=0,
-                        validators=[Optional(), NumberRange(0, 23)])
+    skip = IntegerField(
+        _l("Leave places empty at the start"), default=0, validators=[Optional(), NumberRange(0, 23)]
+    )
     with_qr = BooleanField(_l("With QR code"))
 
 

@@ -31,8 +31,12 @@ def ageing():
     weeks = min(max(weeks, 1), 520)
     rows = services.ageing(weeks)
     return render_template(
-        "goods/inventory/ageing.html", weeks=weeks, rows=rows, choices=WEEK_CHOICES,
-        total_count=sum(n for _c, n, _v in rows), total_value=sum(v for _c, _n, v in rows),
+        "goods/inventory/ageing.html",
+        weeks=weeks,
+        rows=rows,
+        choices=WEEK_CHOICES,
+        total_count=sum(n for _c, n, _v in rows),
+        total_value=sum(v for _c, _n, v in rows),
     )
 
 
@@ -46,8 +50,10 @@ def stocktakes():
     if form.validate_on_submit():
         running = services.open_stocktake(form.location.data)
         if running is not None:
-            flash(_("The count of %(place)s is already running. Continue here.",
-                    place=running.location), "info")
+            flash(
+                _("The count of %(place)s is already running. Continue here.", place=running.location),
+                "info",
+            )
             return redirect(url_for("inventory.stocktake", stocktake_id=running.id))
         try:
             stocktake = services.start_stocktake(current_actor(), form.location.data)
@@ -57,9 +63,12 @@ def stocktakes():
         else:
             db.session.commit()
             return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
-    return render_template("goods/inventory/stocktakes.html", form=form,
-                           stocktakes=services.list_stocktakes(),
-                           locations=services.locations())
+    return render_template(
+        "goods/inventory/stocktakes.html",
+        form=form,
+        stocktakes=services.list_stocktakes(),
+        locations=services.locations(),
+    )
 
 
 @bp.get("/stocktakes/<int:stocktake_id>")
@@ -72,15 +81,25 @@ def stocktake(stocktake_id: int):
     last = next((s.item for s in scans if s.item_id == wanted), None)
     if stocktake.finished_at is not None:
         return render_template(
-            "goods/inventory/stocktake_done.html", stocktake=stocktake, scans=scans,
-            result=services.stocktake_result(stocktake), status_labels=STATUS_LABELS)
+            "goods/inventory/stocktake_done.html",
+            stocktake=stocktake,
+            scans=scans,
+            result=services.stocktake_result(stocktake),
+            status_labels=STATUS_LABELS,
+        )
     missing = services.missing_items(stocktake)
     finish_form = FinishForm(formdata=None)
     finish_form.write_off.label.text = _("Write off the %(n)s missing items", n=len(missing))
     return render_template(
-        "goods/inventory/stocktake.html", stocktake=stocktake, scans=scans, last=last,
-        missing=missing, scan_form=ScanForm(formdata=None), finish_form=finish_form,
-        can_finish=current_user.role in MANAGE, status_labels=STATUS_LABELS,
+        "goods/inventory/stocktake.html",
+        stocktake=stocktake,
+        scans=scans,
+        last=last,
+        missing=missing,
+        scan_form=ScanForm(formdata=None),
+        finish_form=finish_form,
+        can_finish=current_user.role in MANAGE,
+        status_labels=STATUS_LABELS,
         in_stock=ItemStatus.IN_STOCK,
     )
 
@@ -109,15 +128,34 @@ def stocktake_scan(stocktake_id: int):
 def _flash_scan(stocktake: Stocktake, item, *, again: bool) -> None:
     """One message per scan: counted, counted twice, or counted but something is odd."""
     if item.status != ItemStatus.IN_STOCK:
-        flash(_("%(code)s %(text)s: the stock list says %(status)s. Please give it to a "
-                "supervisor.", code=item.code, text=item.description,
-                status=STATUS_LABELS.get(item.status.value, item.status.value)), "warning")
+        flash(
+            _(
+                "%(code)s %(text)s: the stock list says %(status)s. Please give it to a supervisor.",
+                code=item.code,
+                text=item.description,
+                status=STATUS_LABELS.get(item.status.value, item.status.value),
+            ),
+            "warning",
+        )
     elif item.location is None:
-        flash(_("Counted: %(code)s %(text)s. It has no shelf in the stock list yet.",
-                code=item.code, text=item.description), "warning")
+        flash(
+            _(
+                "Counted: %(code)s %(text)s. It has no shelf in the stock list yet.",
+                code=item.code,
+                text=item.description,
+            ),
+            "warning",
+        )
     elif item.location != stocktake.location:
-        flash(_("%(code)s %(text)s belongs to shelf %(place)s. Please put it back there.",
-                code=item.code, text=item.description, place=item.location), "warning")
+        flash(
+            _(
+                "%(code)s %(text)s belongs to shelf %(place)s. Please put it back there.",
+                code=item.code,
+                text=item.description,
+                place=item.location,
+            ),
+            "warning",
+        )
     elif again:
         flash(_("%(code)s was counted already.", code=item.code), "info")
     else:
@@ -133,18 +171,19 @@ def stocktake_finish(stocktake_id: int):
         flash(_("Please check the marked fields."), "error")
         return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
     try:
-        missing = services.finish_stocktake(current_actor(), stocktake,
-                                            write_off_missing=form.write_off.data,
-                                            note=form.note.data or "")
+        missing = services.finish_stocktake(
+            current_actor(), stocktake, write_off_missing=form.write_off.data, note=form.note.data or ""
+        )
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
         if form.write_off.data and missing:
-            flash(_("The stocktake is finished. %(n)s missing item(s) were written off.",
-                    n=len(missing)), "success")
+            flash(
+                _("The stocktake is finished. %(n)s missing item(s) were written off.", n=len(missing)),
+                "success",
+            )
         else:
-            flash(_("The stocktake is finished. %(n)s item(s) are missing.", n=len(missing)),
-                  "success")
+            flash(_("The stocktake is finished. %(n)s item(s) are missing.", n=len(missing)), "success")
     return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))

@@ -20,8 +20,16 @@ from store.printing.models import Printer
 from store.printing.render import document, printable
 
 # Labels are read on the shop floor, in the store's language.
-COLOUR_NAMES = {"blue": "blau", "red": "rot", "green": "grün", "yellow": "gelb",
-                "purple": "lila", "orange": "orange", "black": "schwarz", "white": "weiß"}
+COLOUR_NAMES = {
+    "blue": "blau",
+    "red": "rot",
+    "green": "grün",
+    "yellow": "gelb",
+    "purple": "lila",
+    "orange": "orange",
+    "black": "schwarz",
+    "white": "weiß",
+}
 
 
 @dataclass(frozen=True)
@@ -38,9 +46,14 @@ class Label:
     @classmethod
     def of(cls, item: Item) -> "Label":
         year, week = intake_week(item)
-        return cls(code=item.code, price=format_cents(item.price_cents, "de"),
-                   description=item.description, category=item.category.path,
-                   week=f"KW {week:02d}/{year}", colour=week_colour(week))
+        return cls(
+            code=item.code,
+            price=format_cents(item.price_cents, "de"),
+            description=item.description,
+            category=item.category.path,
+            week=f"KW {week:02d}/{year}",
+            colour=week_colour(week),
+        )
 
 
 def escpos_label(item: Item, printer: Printer | None, *, with_qr: bool = False) -> bytes:
@@ -82,8 +95,16 @@ SHEETS = {
     "3x7": SheetLayout(3, 7, 70 * mm, 42.3 * mm, 0, 0.45 * mm),
 }
 
-_COLOURS = {"blue": "#1f5fbf", "red": "#c62828", "green": "#2e7d32", "yellow": "#f9c800",
-            "purple": "#6a1b9a", "orange": "#ef6c00", "black": "#000000", "white": "#ffffff"}
+_COLOURS = {
+    "blue": "#1f5fbf",
+    "red": "#c62828",
+    "green": "#2e7d32",
+    "yellow": "#f9c800",
+    "purple": "#6a1b9a",
+    "orange": "#ef6c00",
+    "black": "#000000",
+    "white": "#ffffff",
+}
 
 
 def _fonts() -> tuple[str, str]:
@@ -102,8 +123,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def pdf_sheet(items: list[Item], layout: str = "3x8", *, skip: int = 0,
-              with_qr: bool = False) -> bytes:
+def pdf_sheet(items: list[Item], layout: str = "3x8", *, skip: int = 0, with_qr: bool = False) -> bytes:
     """Labels on A4 sticker sheets; `skip` leaves the first places of a used sheet empty."""
     sheet = SHEETS[layout]
     regular, bold = _fonts()
@@ -128,8 +148,9 @@ def pdf_sheet(items: list[Item], layout: str = "3x8", *, skip: int = 0,
     return out.getvalue()
 
 
-def _draw_label(pdf, label: Label, x: float, y: float, sheet: SheetLayout, regular: str,
-                bold: str, with_qr: bool) -> None:
+def _draw_label(
+    pdf, label: Label, x: float, y: float, sheet: SheetLayout, regular: str, bold: str, with_qr: bool
+) -> None:
     pad = 3 * mm
     inner = sheet.width - 2 * pad
     top = y + sheet.height - pad
@@ -149,8 +170,9 @@ def _draw_label(pdf, label: Label, x: float, y: float, sheet: SheetLayout, regul
     pdf.setFont(regular, 7)
     pdf.drawString(x + pad, top - 35, _fit(label.category, regular, 7, inner))
     bar_height = min(sheet.height - 48, 14 * mm)
-    widget = eanbc.Ean13BarcodeWidget(label.code, barHeight=bar_height, barWidth=0.28 * mm,
-                                      fontSize=7, humanReadable=True)
+    widget = eanbc.Ean13BarcodeWidget(
+        label.code, barHeight=bar_height, barWidth=0.28 * mm, fontSize=7, humanReadable=True
+    )
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(x1 - x0, y1 - y0)
     drawing.add(widget)
@@ -159,7 +181,6 @@ def _draw_label(pdf, label: Label, x: float, y: float, sheet: SheetLayout, regul
         size = 14 * mm
         code = qr.QrCodeWidget(label.code, barLevel="M")
         bx0, by0, bx1, by1 = code.getBounds()
-        qr_drawing = Drawing(size, size, transform=[size / (bx1 - bx0), 0, 0,
-                                                    size / (by1 - by0), 0, 0])
+        qr_drawing = Drawing(size, size, transform=[size / (bx1 - bx0), 0, 0, size / (by1 - by0), 0, 0])
         qr_drawing.add(code)
         renderPDF.draw(qr_drawing, pdf, x + sheet.width - pad - size, y + 1.5 * mm)

@@ -11,8 +11,7 @@ from store.extensions import db
 
 
 def _enum(cls, length: int = 16):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Category(db.Model):
@@ -36,10 +35,10 @@ class Category(db.Model):
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     sort: so.Mapped[int] = so.mapped_column(default=0)
 
-    parent: so.Mapped["Category | None"] = so.relationship(remote_side=[id],
-                                                           back_populates="children")
-    children: so.Mapped[list["Category"]] = so.relationship(back_populates="parent",
-                                                            order_by="Category.sort, Category.name")
+    parent: so.Mapped["Category | None"] = so.relationship(remote_side=[id], back_populates="children")
+    children: so.Mapped[list["Category"]] = so.relationship(
+        back_populates="parent", order_by="Category.sort, Category.name"
+    )
 
     @property
     def path(self) -> str:
@@ -97,9 +96,11 @@ class Item(db.Model):
     category: so.Mapped[Category] = so.relationship()
     taken_in_by = so.relationship("User")
     movements: so.Mapped[list["StockMovement"]] = so.relationship(
-        back_populates="item", order_by="StockMovement.id")
+        back_populates="item", order_by="StockMovement.id"
+    )
     safety_tests: so.Mapped[list["SafetyTest"]] = so.relationship(
-        back_populates="item", order_by="SafetyTest.id")
+        back_populates="item", order_by="SafetyTest.id"
+    )
 
     @property
     def last_safety_test(self) -> "SafetyTest | None":
@@ -202,8 +203,9 @@ class Stocktake(db.Model):
     started_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    scans: so.Mapped[list["StocktakeScan"]] = so.relationship(back_populates="stocktake",
-                                                              order_by="StocktakeScan.id")
+    scans: so.Mapped[list["StocktakeScan"]] = so.relationship(
+        back_populates="stocktake", order_by="StocktakeScan.id"
+    )
 
 
 class StocktakeScan(db.Model):

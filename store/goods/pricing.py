@@ -32,8 +32,9 @@ def quote(label_cents: int, steps: list[dict], taken_in_on: date, today: date) -
 
 
 def quote_item(item, today: date) -> Quote:
-    return quote(item.price_cents, item.category.markdown_steps,
-                 to_local(item.taken_in_at).date(), today)
+    return quote(
+        item.price_cents, item.category.markdown_steps, to_local(item.taken_in_at).date(), today
+    )
 
 
 def intake_week(item) -> tuple[int, int]:

@@ -72,20 +72,33 @@ def _check_steps(steps: list[dict]) -> list[dict]:
     for step in steps or []:
         weeks, percent = int(step["weeks"]), int(step["percent"])
         if not (1 <= weeks <= 520 and 0 < percent < 100):
-            raise ValidationError(_("A markdown step needs weeks (1 or more) and a percentage "
-                                    "between 1 and 99."), field="markdown_steps")
+            raise ValidationError(
+                _("A markdown step needs weeks (1 or more) and a percentage between 1 and 99."),
+                field="markdown_steps",
+            )
         clean.append({"weeks": weeks, "percent": percent})
     clean.sort(key=lambda s: s["weeks"])
     percents = [s["percent"] for s in clean]
     if percents != sorted(percents) or len({s["weeks"] for s in clean}) != len(clean):
-        raise ValidationError(_("Each markdown step must come later and reduce more than the one "
-                                "before."), field="markdown_steps")
+        raise ValidationError(
+            _("Each markdown step must come later and reduce more than the one before."),
+            field="markdown_steps",
+        )
     return clean
 
 
-CATEGORY_FIELDS = ("name", "parent_id", "vat_rate_bp", "price_min_cents", "price_max_cents",
-                   "markdown_steps", "requires_safety_test", "has_clothing_fields", "is_active",
-                   "sort")
+CATEGORY_FIELDS = (
+    "name",
+    "parent_id",
+    "vat_rate_bp",
+    "price_min_cents",
+    "price_max_cents",
+    "markdown_steps",
+    "requires_safety_test",
+    "has_clothing_fields",
+    "is_active",
+    "sort",
+)
 
 
 def save_category(actor: Actor, category: Category | None, **values) -> Category:
@@ -98,8 +111,9 @@ def save_category(actor: Actor, category: Category | None, **values) -> Category
         raise ValidationError(_("The VAT rate must be 19 %, 7 % or 0 %."), field="vat_rate_bp")
     low, high = values.get("price_min_cents"), values.get("price_max_cents")
     if low is not None and high is not None and low > high:
-        raise ValidationError(_("The lowest price must not be above the highest."),
-                              field="price_min_cents")
+        raise ValidationError(
+            _("The lowest price must not be above the highest."), field="price_min_cents"
+        )
     values["markdown_steps"] = _check_steps(values.get("markdown_steps") or [])
     parent_id = values.get("parent_id")
     if parent_id is not None:
@@ -107,8 +121,7 @@ def save_category(actor: Actor, category: Category | None, **values) -> Category
         node = parent
         while node is not None:
             if category is not None and node.id == category.id:
-                raise ValidationError(_("A category cannot be placed inside itself."),
-                                      field="parent_id")
+                raise ValidationError(_("A category cannot be placed inside itself."), field="parent_id")
             node = node.parent
         if parent is None:
             raise ValidationError(_("The parent category does not exist."), field="parent_id")
@@ -155,8 +168,9 @@ def validate_entry(entry: IntakeEntry) -> Category:
     if not description:
         raise ValidationError(_("Please describe the item in a few words."), field="description")
     if len(description) > 120:
-        raise ValidationError(_("The description is too long (120 characters at most)."),
-                              field="description")
+        raise ValidationError(
+            _("The description is too long (120 characters at most)."), field="description"
+        )
     if entry.price_cents is None:
         raise ValidationError(_("Please enter a price."), field="price")
     if entry.price_cents <= 0:
@@ -164,8 +178,9 @@ def validate_entry(entry: IntakeEntry) -> Category:
     if entry.price_cents > get_setting("max_price_cents"):
         raise ValidationError(_("This price is too high. Please check it."), field="price")
     if not 1 <= (entry.quantity or 0) <= MAX_QUANTITY:
-        raise ValidationError(_("The quantity must be between 1 and %(n)s.", n=MAX_QUANTITY),
-                              field="quantity")
+        raise ValidationError(
+            _("The quantity must be between 1 and %(n)s.", n=MAX_QUANTITY), field="quantity"
+        )
     try:
         Condition(entry.condition)
     except ValueError:
@@ -173,8 +188,9 @@ def validate_entry(entry: IntakeEntry) -> Category:
     return category
 
 
-def take_in_items(actor: Actor, entries: list[IntakeEntry], *,
-                  now: datetime | None = None) -> list[Item]:
+def take_in_items(
+    actor: Actor, entries: list[IntakeEntry], *, now: datetime | None = None
+) -> list[Item]:
     """Book donated goods: one item and one intake booking per label. All or nothing."""
     now = now or utcnow()
     checked = [(entry, validate_entry(entry)) for entry in entries]
@@ -195,8 +211,7 @@ def take_in_items(actor: Actor, entries: list[IntakeEntry], *,
                 brand=_clean(entry.brand, 40),
                 location=_clean(entry.location, 40),
                 donor_name=donor,
-                donor_erase_on=(local_today(now) + timedelta(days=DONOR_KEEP_DAYS)) if donor
-                else None,
+                donor_erase_on=(local_today(now) + timedelta(days=DONOR_KEEP_DAYS)) if donor else None,
                 taken_in_at=now,
                 taken_in_by_id=actor.user_id,
                 status=ItemStatus.IN_STOCK,
@@ -204,10 +219,9 @@ def take_in_items(actor: Actor, entries: list[IntakeEntry], *,
             db.session.add(item)
             items.append(item)
         db.session.flush()
-        for item in items[-entry.quantity:]:
+        for item in items[-entry.quantity :]:
             item.code = codes.make_code(item.id, prefix)
-            _book(actor, now, MovementKind.INTAKE, item=item, quantity=1,
-                  price_cents=item.price_cents)
+            _book(actor, now, MovementKind.INTAKE, item=item, quantity=1, price_cents=item.price_cents)
             if entry.safety_test:
                 record_safety_test(actor, item, now=now, **entry.safety_test)
     audit(actor, "goods.intake", None, {"codes": [i.code for i in items]}, now=now)
@@ -219,16 +233,34 @@ def _clean(text: str | None, length: int) -> str | None:
     return text[:length] or None
 
 
-def _book(actor: Actor, now: datetime, kind: MovementKind, *, item: Item | None = None,
-          article: Article | None = None, quantity: int, price_cents: int | None = None,
-          reason: WriteOffReason | None = None, note: str | None = None,
-          reverses: StockMovement | None = None, ref: tuple[str, str] | None = None
-          ) -> StockMovement:
+def _book(
+    actor: Actor,
+    now: datetime,
+    kind: MovementKind,
+    *,
+    item: Item | None = None,
+    article: Article | None = None,
+    quantity: int,
+    price_cents: int | None = None,
+    reason: WriteOffReason | None = None,
+    note: str | None = None,
+    reverses: StockMovement | None = None,
+    ref: tuple[str, str] | None = None,
+) -> StockMovement:
     movement = StockMovement(
-        at=now, kind=kind, item=item, article=article, quantity=quantity,
-        price_cents=price_cents, reason=reason, note=(note or None), user_id=actor.user_id,
-        till_id=actor.till_id, reverses=reverses,
-        ref_type=ref[0] if ref else None, ref_id=str(ref[1]) if ref else None,
+        at=now,
+        kind=kind,
+        item=item,
+        article=article,
+        quantity=quantity,
+        price_cents=price_cents,
+        reason=reason,
+        note=(note or None),
+        user_id=actor.user_id,
+        till_id=actor.till_id,
+        reverses=reverses,
+        ref_type=ref[0] if ref else None,
+        ref_id=str(ref[1]) if ref else None,
     )
     db.session.add(movement)
     return movement
@@ -243,8 +275,9 @@ def find_item(code: str) -> Item:
     item = db.session.scalar(sa.select(Item).where(Item.code == code)) if code else None
     if item is None:
         if code.isdigit() and len(code) == 13 and not codes.is_valid(code):
-            raise NotFoundError(_("The code %(code)s was not read correctly. Please scan again.",
-                                  code=code))
+            raise NotFoundError(
+                _("The code %(code)s was not read correctly. Please scan again.", code=code)
+            )
         raise NotFoundError(_("No item has the code %(code)s.", code=code))
     return item
 
@@ -265,8 +298,9 @@ def check_sellable(item: Item, today: date | None = None) -> None:
     if item.category.requires_safety_test:
         test = item.last_safety_test
         if test is None:
-            raise ConflictError(_("This appliance has no safety test yet. It must not be sold "
-                                  "until it has passed one."))
+            raise ConflictError(
+                _("This appliance has no safety test yet. It must not be sold until it has passed one.")
+            )
         if not test.passed:
             raise ConflictError(_("This appliance failed its safety test. It must not be sold."))
 
@@ -288,16 +322,14 @@ def search_items(search: ItemSearch, *, page: int = 1, per_page: int = 50, now=N
         if text.isdigit():
             query = query.where(Item.code.startswith(text) | Item.description.ilike(f"%{text}%"))
         else:
-            query = query.where(Item.description.ilike(f"%{text}%") | Item.brand.ilike(
-                f"%{text}%"))
+            query = query.where(Item.description.ilike(f"%{text}%") | Item.brand.ilike(f"%{text}%"))
     if search.category_id:
         ids = _subtree_ids(search.category_id)
         query = query.where(Item.category_id.in_(ids))
     if search.status:
         query = query.where(Item.status == ItemStatus(search.status))
     if search.min_weeks:
-        query = query.where(Item.taken_in_at <= (now or utcnow()) - timedelta(
-            weeks=search.min_weeks))
+        query = query.where(Item.taken_in_at <= (now or utcnow()) - timedelta(weeks=search.min_weeks))
     if search.location:
         query = query.where(Item.location == search.location)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
@@ -330,16 +362,24 @@ def ageing(min_weeks: int, *, now: datetime | None = None) -> list[tuple[Categor
 
 def locations() -> list[str]:
     """Shelves and areas in use, for the stocktake and the filters."""
-    return list(db.session.scalars(
-        sa.select(Item.location).where(Item.location.is_not(None)).distinct()
-        .order_by(Item.location)))
+    return list(
+        db.session.scalars(
+            sa.select(Item.location).where(Item.location.is_not(None)).distinct().order_by(Item.location)
+        )
+    )
 
 
 # ---------------------------------------------------------------- ledger bookings
 
 
-def write_off(actor: Actor, item: Item, reason: WriteOffReason | str, note: str = "", *,
-              now: datetime | None = None) -> StockMovement:
+def write_off(
+    actor: Actor,
+    item: Item,
+    reason: WriteOffReason | str,
+    note: str = "",
+    *,
+    now: datetime | None = None,
+) -> StockMovement:
     """Take an item out of stock (damaged, disposed, given to another charity, missing)."""
     now = now or utcnow()
     try:
@@ -349,37 +389,58 @@ def write_off(actor: Actor, item: Item, reason: WriteOffReason | str, note: str 
     if reason == WriteOffReason.OTHER and not (note or "").strip():
         raise ValidationError(_("Please say why."), field="note")
     _set_status(item, ItemStatus.IN_STOCK, ItemStatus.WRITTEN_OFF)
-    movement = _book(actor, now, MovementKind.WRITE_OFF, item=item, quantity=-1, reason=reason,
-                     note=(note or "").strip()[:200])
+    movement = _book(
+        actor,
+        now,
+        MovementKind.WRITE_OFF,
+        item=item,
+        quantity=-1,
+        reason=reason,
+        note=(note or "").strip()[:200],
+    )
     audit(actor, "item.write_off", item, {"reason": reason.value, "note": note}, now=now)
     return movement
 
 
-def correct_movement(actor: Actor, movement: StockMovement, note: str, *,
-                     now: datetime | None = None) -> StockMovement:
+def correct_movement(
+    actor: Actor, movement: StockMovement, note: str, *, now: datetime | None = None
+) -> StockMovement:
     """Reverse a wrong booking with a counter-booking; the original stays as it was."""
     now = now or utcnow()
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("Please say why the booking is corrected."), field="note")
     if movement.kind not in (MovementKind.WRITE_OFF, MovementKind.STOCK_IN):
-        raise ValidationError(_("Only write-offs and stock additions can be corrected here. "
-                                "Sales are corrected at the till with a void or a return."))
-    already = db.session.scalar(sa.select(StockMovement.id).where(
-        StockMovement.reverses_id == movement.id))
+        raise ValidationError(
+            _(
+                "Only write-offs and stock additions can be corrected here. "
+                "Sales are corrected at the till with a void or a return."
+            )
+        )
+    already = db.session.scalar(
+        sa.select(StockMovement.id).where(StockMovement.reverses_id == movement.id)
+    )
     if already:
         raise ConflictError(_("This booking was corrected already."))
     if movement.item is not None:
         _set_status(movement.item, ItemStatus.WRITTEN_OFF, ItemStatus.IN_STOCK)
-    counter = _book(actor, now, MovementKind.CORRECTION, item=movement.item,
-                    article=movement.article, quantity=-movement.quantity, reverses=movement,
-                    note=note[:200])
+    counter = _book(
+        actor,
+        now,
+        MovementKind.CORRECTION,
+        item=movement.item,
+        article=movement.article,
+        quantity=-movement.quantity,
+        reverses=movement,
+        note=note[:200],
+    )
     audit(actor, "stock.correction", counter, {"reverses": movement.id, "note": note}, now=now)
     return counter
 
 
-def change_price(actor: Actor, item: Item, price_cents: int, note: str = "", *,
-                 now: datetime | None = None) -> StockMovement:
+def change_price(
+    actor: Actor, item: Item, price_cents: int, note: str = "", *, now: datetime | None = None
+) -> StockMovement:
     """A new label price (the old label should be replaced: reprint it)."""
     now = now or utcnow()
     if item.status != ItemStatus.IN_STOCK:
@@ -388,8 +449,15 @@ def change_price(actor: Actor, item: Item, price_cents: int, note: str = "", *,
         raise ValidationError(_("Please enter a sensible price."), field="price")
     old = item.price_cents
     item.price_cents = price_cents
-    movement = _book(actor, now, MovementKind.PRICE, item=item, quantity=0,
-                     price_cents=price_cents, note=(note or "").strip()[:200])
+    movement = _book(
+        actor,
+        now,
+        MovementKind.PRICE,
+        item=item,
+        quantity=0,
+        price_cents=price_cents,
+        note=(note or "").strip()[:200],
+    )
     audit(actor, "item.price", item, {"old": old, "new": price_cents, "note": note}, now=now)
     return movement
 
@@ -397,8 +465,10 @@ def change_price(actor: Actor, item: Item, price_cents: int, note: str = "", *,
 def _set_status(item: Item, expected: ItemStatus, new: ItemStatus) -> None:
     """Move an item's status only if it is still `expected` (safe when two tills race)."""
     changed = db.session.execute(
-        sa.update(Item).where(Item.id == item.id, Item.status == expected)
-        .values(status=new).execution_options(synchronize_session=False)
+        sa.update(Item)
+        .where(Item.id == item.id, Item.status == expected)
+        .values(status=new)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         db.session.refresh(item)
@@ -419,20 +489,27 @@ def mark_sold(actor: Actor, item: Item, *, sale_ref: str, now: datetime) -> Stoc
     return _book(actor, now, MovementKind.SALE, item=item, quantity=-1, ref=("sale", sale_ref))
 
 
-def mark_returned(actor: Actor, item: Item, *, sale_ref: str, now: datetime,
-                  to_stock: bool = True) -> StockMovement:
+def mark_returned(
+    actor: Actor, item: Item, *, sale_ref: str, now: datetime, to_stock: bool = True
+) -> StockMovement:
     """A returned or voided unique item comes back to stock (or is written off at once)."""
     _set_status(item, ItemStatus.SOLD, ItemStatus.IN_STOCK)
-    movement = _book(actor, now, MovementKind.RETURN, item=item, quantity=1, ref=("sale",
-                                                                                    sale_ref))
+    movement = _book(actor, now, MovementKind.RETURN, item=item, quantity=1, ref=("sale", sale_ref))
     if not to_stock:
         write_off(actor, item, WriteOffReason.DAMAGED, _("returned damaged"), now=now)
     return movement
 
 
-def book_article(actor: Actor, article: Article, quantity: int, kind: MovementKind, *,
-                 now: datetime, ref: tuple[str, str] | None = None, note: str = ""
-                 ) -> StockMovement | None:
+def book_article(
+    actor: Actor,
+    article: Article,
+    quantity: int,
+    kind: MovementKind,
+    *,
+    now: datetime,
+    ref: tuple[str, str] | None = None,
+    note: str = "",
+) -> StockMovement | None:
     """Book counted articles (sold: negative quantity). Untracked articles book nothing."""
     if not article.track_stock:
         return None
@@ -442,16 +519,26 @@ def book_article(actor: Actor, article: Article, quantity: int, kind: MovementKi
 def article_stock(article: Article) -> int | None:
     if not article.track_stock:
         return None
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0))
-                             .where(StockMovement.article_id == article.id))
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0)).where(
+            StockMovement.article_id == article.id
+        )
+    )
 
 
 # ---------------------------------------------------------------- safety tests
 
 
-def record_safety_test(actor: Actor, item: Item, *, tested_on: date | str, tester: str,
-                       passed: bool, values: str | None = None,
-                       now: datetime | None = None) -> SafetyTest:
+def record_safety_test(
+    actor: Actor,
+    item: Item,
+    *,
+    tested_on: date | str,
+    tester: str,
+    passed: bool,
+    values: str | None = None,
+    now: datetime | None = None,
+) -> SafetyTest:
     """Record a DIN VDE 0701-0702 test. A failed appliance cannot be sold."""
     now = now or utcnow()
     if isinstance(tested_on, str):
@@ -463,12 +550,23 @@ def record_safety_test(actor: Actor, item: Item, *, tested_on: date | str, teste
         raise ValidationError(_("The test date cannot be in the future."), field="tested_on")
     if not (tester or "").strip():
         raise ValidationError(_("Please name who tested the appliance."), field="tester")
-    test = SafetyTest(item=item, tested_on=tested_on, tester=tester.strip()[:80],
-                      passed=bool(passed), values=(values or "").strip()[:500] or None,
-                      recorded_at=now, recorded_by_id=actor.user_id)
+    test = SafetyTest(
+        item=item,
+        tested_on=tested_on,
+        tester=tester.strip()[:80],
+        passed=bool(passed),
+        values=(values or "").strip()[:500] or None,
+        recorded_at=now,
+        recorded_by_id=actor.user_id,
+    )
     db.session.add(test)
-    audit(actor, "item.safety_test", item, {"passed": bool(passed), "tested_on":
-                                            tested_on.isoformat()}, now=now)
+    audit(
+        actor,
+        "item.safety_test",
+        item,
+        {"passed": bool(passed), "tested_on": tested_on.isoformat()},
+        now=now,
+    )
     return test
 
 
@@ -482,21 +580,26 @@ def start_stocktake(actor: Actor, location: str, *, now: datetime | None = None)
     running = open_stocktake(location)
     if running is not None:
         return running  # one count per shelf at a time: go on with it
-    stocktake = Stocktake(location=location[:40], started_at=now or utcnow(),
-                          started_by_id=actor.user_id)
+    stocktake = Stocktake(
+        location=location[:40], started_at=now or utcnow(), started_by_id=actor.user_id
+    )
     db.session.add(stocktake)
     audit(actor, "stocktake.start", stocktake, {"location": location})
     return stocktake
 
 
-def scan_for_stocktake(actor: Actor, stocktake: Stocktake, code: str, *,
-                       now: datetime | None = None) -> Item:
+def scan_for_stocktake(
+    actor: Actor, stocktake: Stocktake, code: str, *, now: datetime | None = None
+) -> Item:
     """Count one scanned item. Scanning twice counts once."""
     if stocktake.finished_at is not None:
         raise ConflictError(_("This stocktake is finished."))
     item = find_item(code)
-    exists = db.session.scalar(sa.select(StocktakeScan.id).where(
-        StocktakeScan.stocktake_id == stocktake.id, StocktakeScan.item_id == item.id))
+    exists = db.session.scalar(
+        sa.select(StocktakeScan.id).where(
+            StocktakeScan.stocktake_id == stocktake.id, StocktakeScan.item_id == item.id
+        )
+    )
     if not exists:
         db.session.add(StocktakeScan(stocktake=stocktake, item=item, at=now or utcnow()))
     return item
@@ -505,15 +608,27 @@ def scan_for_stocktake(actor: Actor, stocktake: Stocktake, code: str, *,
 def missing_items(stocktake: Stocktake) -> list[Item]:
     """Items the ledger puts on this shelf, in stock, that were not scanned."""
     scanned = sa.select(StocktakeScan.item_id).where(StocktakeScan.stocktake_id == stocktake.id)
-    query = (sa.select(Item).where(Item.location == stocktake.location,
-                                   Item.status == ItemStatus.IN_STOCK,
-                                   Item.taken_in_at <= stocktake.started_at,
-                                   Item.id.not_in(scanned)).order_by(Item.id))
+    query = (
+        sa.select(Item)
+        .where(
+            Item.location == stocktake.location,
+            Item.status == ItemStatus.IN_STOCK,
+            Item.taken_in_at <= stocktake.started_at,
+            Item.id.not_in(scanned),
+        )
+        .order_by(Item.id)
+    )
     return list(db.session.scalars(query))
 
 
-def finish_stocktake(actor: Actor, stocktake: Stocktake, *, write_off_missing: bool,
-                     note: str = "", now: datetime | None = None) -> list[Item]:
+def finish_stocktake(
+    actor: Actor,
+    stocktake: Stocktake,
+    *,
+    write_off_missing: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> list[Item]:
     """Close the count; optionally write off every missing item in one step."""
     now = now or utcnow()
     if stocktake.finished_at is not None:
@@ -524,8 +639,13 @@ def finish_stocktake(actor: Actor, stocktake: Stocktake, *, write_off_missing: b
         for item in missing:
             write_off(actor, item, WriteOffReason.MISSING, text, now=now)
     stocktake.finished_at = now
-    audit(actor, "stocktake.finish", stocktake, {"missing": [i.code for i in missing],
-                                                 "written_off": write_off_missing}, now=now)
+    audit(
+        actor,
+        "stocktake.finish",
+        stocktake,
+        {"missing": [i.code for i in missing], "written_off": write_off_missing},
+        now=now,
+    )
     return missing
 
 
@@ -546,9 +666,17 @@ def get_article(article_id: int) -> Article:
     return article
 
 
-def save_article(actor: Actor, article: Article | None, *, name: str, category_id: int,
-                 price_cents: int, track_stock: bool = False, is_active: bool = True,
-                 sort: int = 0) -> Article:
+def save_article(
+    actor: Actor,
+    article: Article | None,
+    *,
+    name: str,
+    category_id: int,
+    price_cents: int,
+    track_stock: bool = False,
+    is_active: bool = True,
+    sort: int = 0,
+) -> Article:
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please give the article a name."), field="name")
@@ -561,8 +689,12 @@ def save_article(actor: Actor, article: Article | None, *, name: str, category_i
         db.session.add(article)
     article.name, article.category, article.price_cents = name[:80], category, price_cents
     article.track_stock, article.is_active, article.sort = track_stock, is_active, sort
-    audit(actor, "article.save", article, {"old": old, "name": name, "price_cents": price_cents,
-                                           "category": category.id})
+    audit(
+        actor,
+        "article.save",
+        article,
+        {"old": old, "name": name, "price_cents": price_cents, "category": category.id},
+    )
     return article
 
 
@@ -590,17 +722,22 @@ def queue_labels(actor: Actor, items: list[Item], printer=None, *, now: datetime
         return []
     with_qr = bool(get_setting("label_qr"))
     return [
-        printing.enqueue(actor, printer, "label", escpos_label(item, printer, with_qr=with_qr),
-                         title=_("Label %(code)s %(text)s", code=item.code,
-                                 text=item.description), ref=("item", item.id), now=now)
+        printing.enqueue(
+            actor,
+            printer,
+            "label",
+            escpos_label(item, printer, with_qr=with_qr),
+            title=_("Label %(code)s %(text)s", code=item.code, text=item.description),
+            ref=("item", item.id),
+            now=now,
+        )
         for item in items
     ]
 
 
 def items_by_codes(code_list: list[str]) -> list[Item]:
     """Items for these codes, in the order given (unknown codes are skipped)."""
-    found = {i.code: i for i in db.session.scalars(sa.select(Item).where(
-        Item.code.in_(code_list)))}
+    found = {i.code: i for i in db.session.scalars(sa.select(Item).where(Item.code.in_(code_list)))}
     return [found[c] for c in code_list if c in found]
 
 
@@ -609,38 +746,48 @@ def items_by_codes(code_list: list[str]) -> list[Item]:
 STOCK_IN_MAX = 10_000
 
 
-def add_article_stock(actor: Actor, article: Article, quantity: int, note: str = "", *,
-                      now: datetime | None = None) -> StockMovement:
+def add_article_stock(
+    actor: Actor, article: Article, quantity: int, note: str = "", *, now: datetime | None = None
+) -> StockMovement:
     """Book counted articles into stock (a delivery, or more found at a count)."""
     now = now or utcnow()
     if not article.track_stock:
         raise ValidationError(_("The stock of this article is not counted."), field="quantity")
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or not (
-            1 <= quantity <= STOCK_IN_MAX):
-        raise ValidationError(_("The quantity must be between 1 and %(n)s.", n=STOCK_IN_MAX),
-                              field="quantity")
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int)
+        or not (1 <= quantity <= STOCK_IN_MAX)
+    ):
+        raise ValidationError(
+            _("The quantity must be between 1 and %(n)s.", n=STOCK_IN_MAX), field="quantity"
+        )
     note = (note or "").strip()[:200]
-    movement = _book(actor, now, MovementKind.STOCK_IN, article=article, quantity=quantity,
-                     note=note)
+    movement = _book(actor, now, MovementKind.STOCK_IN, article=article, quantity=quantity, note=note)
     audit(actor, "article.stock_in", article, {"quantity": quantity, "note": note}, now=now)
     return movement
 
 
 def list_stocktakes(limit: int = 30) -> list[Stocktake]:
     """The most recent stocktakes, open ones first."""
-    return list(db.session.scalars(
-        sa.select(Stocktake)
-        .order_by(Stocktake.finished_at.is_not(None), Stocktake.started_at.desc(),
-                  Stocktake.id.desc())
-        .limit(limit)))
+    return list(
+        db.session.scalars(
+            sa.select(Stocktake)
+            .order_by(
+                Stocktake.finished_at.is_not(None), Stocktake.started_at.desc(), Stocktake.id.desc()
+            )
+            .limit(limit)
+        )
+    )
 
 
 def open_stocktake(location: str) -> Stocktake | None:
     """The count of this shelf that is still running, if any (to continue it, not start twice)."""
     return db.session.scalar(
-        sa.select(Stocktake).where(Stocktake.location == (location or "").strip()[:40],
-                                   Stocktake.finished_at.is_(None))
-        .order_by(Stocktake.id.desc()).limit(1))
+        sa.select(Stocktake)
+        .where(Stocktake.location == (location or "").strip()[:40], Stocktake.finished_at.is_(None))
+        .order_by(Stocktake.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass
@@ -658,10 +805,15 @@ def stocktake_result(stocktake: Stocktake) -> StocktakeResult | None:
     if stocktake.finished_at is None:
         return None
     entry = db.session.scalar(
-        sa.select(AuditEntry).where(AuditEntry.action == "stocktake.finish",
-                                    AuditEntry.object_type == Stocktake.__tablename__,
-                                    AuditEntry.object_id == str(stocktake.id))
-        .order_by(AuditEntry.id.desc()).limit(1))
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.action == "stocktake.finish",
+            AuditEntry.object_type == Stocktake.__tablename__,
+            AuditEntry.object_id == str(stocktake.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
     data = (entry.data if entry is not None else None) or {}
     return StocktakeResult(
         finished_at=stocktake.finished_at,
@@ -696,8 +848,9 @@ def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:
 def erase_donor_names(actor: Actor, *, today: date | None = None) -> int:
     """Forget donors' names once they are no longer needed (donor_erase_on has passed)."""
     today = today or local_today()
-    items = db.session.scalars(sa.select(Item).where(Item.donor_name.is_not(None),
-                                                     Item.donor_erase_on <= today)).all()
+    items = db.session.scalars(
+        sa.select(Item).where(Item.donor_name.is_not(None), Item.donor_erase_on <= today)
+    ).all()
     for item in items:
         item.donor_name = None
     if items:

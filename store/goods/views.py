@@ -50,8 +50,12 @@ MANAGE = (Role.SUPERVISOR, Role.ADMIN)
 def _entry_from_form(form: IntakeForm) -> services.IntakeEntry:
     test = None
     if form.test_on.data or form.test_by.data or form.test_passed.data:
-        test = {"tested_on": form.test_on.data or "", "tester": form.test_by.data or "",
-                "passed": form.test_passed.data == "yes", "values": form.test_values.data}
+        test = {
+            "tested_on": form.test_on.data or "",
+            "tester": form.test_by.data or "",
+            "passed": form.test_passed.data == "yes",
+            "values": form.test_values.data,
+        }
     price_text = (form.price.data or "").strip()
     return services.IntakeEntry(
         category_id=form.category.data or None,
@@ -59,8 +63,12 @@ def _entry_from_form(form: IntakeForm) -> services.IntakeEntry:
         price_cents=parse_cents(price_text) if price_text else None,
         quantity=form.quantity.data if form.quantity.data is not None else 1,
         condition=form.condition.data or "good",
-        size=form.size.data, colour=form.colour.data, brand=form.brand.data,
-        location=form.location.data, donor_name=form.donor_name.data, safety_test=test,
+        size=form.size.data,
+        colour=form.colour.data,
+        brand=form.brand.data,
+        location=form.location.data,
+        donor_name=form.donor_name.data,
+        safety_test=test,
     )
 
 
@@ -102,12 +110,16 @@ def intake():
         flash(_("Please check the marked fields."), "error")
     last = session.get("last_intake")
     recent = services.items_by_codes(last["codes"]) if last else []
-    label_jobs = {item.id: (printing.jobs_for(("item", str(item.id))) or [None])[-1]
-                  for item in recent}
+    label_jobs = {item.id: (printing.jobs_for(("item", str(item.id))) or [None])[-1] for item in recent}
     return render_template(
-        "goods/intake.html", form=form, categories=categories, recent=recent, last=last,
+        "goods/intake.html",
+        form=form,
+        categories=categories,
+        recent=recent,
+        last=last,
         label_jobs=label_jobs,
-        condition_labels=CONDITION_LABELS, printer=services.label_printer(current_actor().till_id),
+        condition_labels=CONDITION_LABELS,
+        printer=services.label_printer(current_actor().till_id),
         today=local_today(),
     )
 
@@ -136,10 +148,13 @@ def _flash_booked(items, jobs) -> None:
     if jobs:
         flash(_("%(n)s item(s) booked. The labels are printing.", n=len(items)), "success")
     else:
-        flash(_("%(n)s item(s) booked. No label printer is set up: print the labels as PDF.",
-                n=len(items)), "success")
-
-
+        flash(
+            _(
+                "%(n)s item(s) booked. No label printer is set up: print the labels as PDF.",
+                n=len(items),
+            ),
+            "success",
+        )
 
 
 # ---------------------------------------------------------------- items
@@ -158,8 +173,12 @@ def items():
     page = services.search_items(search, page=request.args.get("page", 1, type=int))
     today = local_today()
     return render_template(
-        "goods/items.html", page=page, search=search, categories=services.list_categories(),
-        locations=services.locations(), status_labels=STATUS_LABELS,
+        "goods/items.html",
+        page=page,
+        search=search,
+        categories=services.list_categories(),
+        locations=services.locations(),
+        status_labels=STATUS_LABELS,
         quotes={i.id: services.current_price(i, today) for i in page.items},
     )
 
@@ -190,11 +209,20 @@ def item(item_id: int):
     corrected = {m.reverses_id for m in item.movements if m.reverses_id}
     jobs = printing.jobs_for(("item", str(item.id)))
     return render_template(
-        "goods/item.html", item=item, quote=quote, blocked=blocked, corrected=corrected,
-        jobs=jobs, status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS,
-        reason_labels=REASON_LABELS, write_off_form=WriteOffForm(prefix="wo"),
-        price_form=PriceForm(prefix="pr"), test_form=SafetyTestForm(prefix="st"),
-        correction_form=CorrectionForm(prefix="co"), can_manage=_can_manage(),
+        "goods/item.html",
+        item=item,
+        quote=quote,
+        blocked=blocked,
+        corrected=corrected,
+        jobs=jobs,
+        status_labels=STATUS_LABELS,
+        condition_labels=CONDITION_LABELS,
+        reason_labels=REASON_LABELS,
+        write_off_form=WriteOffForm(prefix="wo"),
+        price_form=PriceForm(prefix="pr"),
+        test_form=SafetyTestForm(prefix="st"),
+        correction_form=CorrectionForm(prefix="co"),
+        can_manage=_can_manage(),
         photo_form=PhotoForm(prefix="ph"),
     )
 
@@ -223,9 +251,11 @@ def item_write_off(item_id: int):
     item = services.get_item(item_id)
     form = WriteOffForm(prefix="wo")
     if form.validate_on_submit():
-        return _run(lambda: services.write_off(current_actor(), item, form.reason.data,
-                                               form.note.data),
-                    _("The item was written off."), item)
+        return _run(
+            lambda: services.write_off(current_actor(), item, form.reason.data, form.note.data),
+            _("The item was written off."),
+            item,
+        )
     return _invalid(item)
 
 
@@ -235,9 +265,13 @@ def item_price(item_id: int):
     item = services.get_item(item_id)
     form = PriceForm(prefix="pr")
     if form.validate_on_submit():
-        return _run(lambda: services.change_price(current_actor(), item,
-                                                  parse_cents(form.price.data), form.note.data),
-                    _("The new price is booked. Please print a new label."), item)
+        return _run(
+            lambda: services.change_price(
+                current_actor(), item, parse_cents(form.price.data), form.note.data
+            ),
+            _("The new price is booked. Please print a new label."),
+            item,
+        )
     return _invalid(item)
 
 
@@ -247,10 +281,18 @@ def item_safety_test(item_id: int):
     item = services.get_item(item_id)
     form = SafetyTestForm(prefix="st")
     if form.validate_on_submit():
-        return _run(lambda: services.record_safety_test(
-            current_actor(), item, tested_on=form.tested_on.data, tester=form.tester.data,
-            passed=form.passed.data == "yes", values=form.values.data),
-            _("The safety test was recorded."), item)
+        return _run(
+            lambda: services.record_safety_test(
+                current_actor(),
+                item,
+                tested_on=form.tested_on.data,
+                tester=form.tester.data,
+                passed=form.passed.data == "yes",
+                values=form.values.data,
+            ),
+            _("The safety test was recorded."),
+            item,
+        )
     return _invalid(item)
 
 
@@ -261,8 +303,11 @@ def movement_correct(movement_id: int):
     form = CorrectionForm(prefix="co")
     item = movement.item
     if form.validate_on_submit():
-        return _run(lambda: services.correct_movement(current_actor(), movement, form.note.data),
-                    _("The booking was corrected with a counter-booking."), item)
+        return _run(
+            lambda: services.correct_movement(current_actor(), movement, form.note.data),
+            _("The booking was corrected with a counter-booking."),
+            item,
+        )
     return _invalid(item)
 
 
@@ -293,9 +338,11 @@ def item_photo_upload(item_id: int):
     item = services.get_item(item_id)
     form = PhotoForm(prefix="ph")
     if form.validate_on_submit():
-        return _run(lambda: services.save_photo(current_actor(), item, form.photo.data.stream,
-                                                _photo_folder()),
-                    _("The photo was saved."), item)
+        return _run(
+            lambda: services.save_photo(current_actor(), item, form.photo.data.stream, _photo_folder()),
+            _("The photo was saved."),
+            item,
+        )
     return _invalid(item)
 
 
@@ -323,5 +370,8 @@ def labels_pdf():
     skip = min(max(request.args.get("skip", 0, type=int), 0), 40)
     with_qr = request.args.get("qr", "1" if get_setting("label_qr") else "") == "1"
     pdf = labels.pdf_sheet(found, layout, skip=skip, with_qr=with_qr)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": "inline; filename=etiketten.pdf"})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": "inline; filename=etiketten.pdf"},
+    )

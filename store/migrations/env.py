@@ -15,8 +15,9 @@ db = current_app.extensions["migrate"].db
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=str(db.engine.url), target_metadata=db.metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(
+        url=str(db.engine.url), target_metadata=db.metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

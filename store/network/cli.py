@@ -3,10 +3,13 @@
 import click
 from flask import Flask
 
+from store.core.transaction import add_commands, own_transactions
+
 
 @click.command("outbox-worker")
 @click.option("--once", is_flag=True, help="Send what is due, then stop.")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
+@own_transactions
 def outbox_worker(once, poll):
     """Send the outbox to partners' systems, retrying with back-off when a partner is down."""
     from store.network import outbox
@@ -14,12 +17,11 @@ def outbox_worker(once, poll):
     if once:
         delivered = outbox.deliver_due()
         counts = outbox.totals()
-        click.echo(f"{delivered} delivered; pending {counts['pending']}, "
-                   f"failed {counts['failed']}.")
+        click.echo(f"{delivered} delivered; pending {counts['pending']}, failed {counts['failed']}.")
         return
     click.echo("Outbox worker running. Ctrl-C stops it.")
     outbox.run_worker(poll_seconds=poll)
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(outbox_worker)
+    add_commands(app, outbox_worker)

@@ -24,12 +24,34 @@ PARTNERS = [
     ("Unternehmerforum (Demo)", "employer", None),
     ("Hochschule – Begleitforschung (Demo)", "university", "Prof. Dr. Lange"),
 ]
-LANGUAGES = [["Ukrainisch", "Russisch", "Deutsch"], ["Dari", "Paschtu", "Deutsch"],
-             ["Polnisch", "Deutsch"], ["Türkisch", "Deutsch"], ["Arabisch", "Deutsch"],
-             ["Deutsch"], ["Amharisch", "Englisch", "Deutsch"], ["Polnisch", "Deutsch"],
-             ["Deutsch"], ["Türkisch", "Deutsch"], ["Farsi", "Deutsch"], ["Deutsch", "Englisch"]]
-GENDERS = ["female", "male", "male", "female", "male", "female", "female", "male", "female",
-           "male", "female", "male"]
+LANGUAGES = [
+    ["Ukrainisch", "Russisch", "Deutsch"],
+    ["Dari", "Paschtu", "Deutsch"],
+    ["Polnisch", "Deutsch"],
+    ["Türkisch", "Deutsch"],
+    ["Arabisch", "Deutsch"],
+    ["Deutsch"],
+    ["Amharisch", "Englisch", "Deutsch"],
+    ["Polnisch", "Deutsch"],
+    ["Deutsch"],
+    ["Türkisch", "Deutsch"],
+    ["Farsi", "Deutsch"],
+    ["Deutsch", "Englisch"],
+]
+GENDERS = [
+    "female",
+    "male",
+    "male",
+    "female",
+    "male",
+    "female",
+    "female",
+    "male",
+    "female",
+    "male",
+    "female",
+    "male",
+]
 AGES = [44, 27, 51, 38, 23, 19, 31, 57, 17, 34, 29, 22]
 
 
@@ -38,11 +60,14 @@ def load_records(actor: Actor, seed: int = 9) -> bool:
         return False
     coordinator = db.session.scalar(sa.select(User).where(User.role == Role.COORDINATOR))
     keeper = Actor(user=coordinator, source="cli") if coordinator else actor
-    partners = [services.save_partner(keeper, None, name=name, kind=kind, contact=contact)
-                for name, kind, contact in PARTNERS]
+    partners = [
+        services.save_partner(keeper, None, name=name, kind=kind, contact=contact)
+        for name, kind, contact in PARTNERS
+    ]
     jobcenter, workshop = partners[0], partners[1]
-    trainees = list(db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE)
-                                       .order_by(User.username)))
+    trainees = list(
+        db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE).order_by(User.username))
+    )
     rng = random.Random(seed)
     today = local_today()
     for n, person in enumerate(trainees):
@@ -51,34 +76,51 @@ def load_records(actor: Actor, seed: int = 9) -> bool:
         birth = date(start.year - age, rng.randint(1, 12), rng.randint(1, 28))
         complete = n not in (4, 10)
         services.save_record(
-            keeper, person, phone=f"0170 000{n:04d}", birth_date=birth,
+            keeper,
+            person,
+            phone=f"0170 000{n:04d}",
+            birth_date=birth,
             referring_partner_id=(workshop if age < 25 else jobcenter).id,
             referrer_contact="Herr Brandt" if age < 25 else "Frau Weber",
-            customer_number=f"000D{100000 + 37 * n}", languages=LANGUAGES[n % len(LANGUAGES)],
+            customer_number=f"000D{100000 + 37 * n}",
+            languages=LANGUAGES[n % len(LANGUAGES)],
             gender=GENDERS[n % len(GENDERS)],
             employment_status=("long_term_unemployed", "unemployed", "inactive")[n % 3],
-            education=("isced_0_2", "isced_3_4", "isced_0_2", "isced_5_8")[n % 4]
-            if complete else None)
+            education=("isced_0_2", "isced_3_4", "isced_0_2", "isced_5_8")[n % 4] if complete else None,
+        )
         if complete:
             services.complete_entry(keeper, person)
-        services.give_consent(keeper, person, partner_id=jobcenter.id,
-                              scopes=["hours", "skills", "exit"], basis="law", given_on=start)
+        services.give_consent(
+            keeper,
+            person,
+            partner_id=jobcenter.id,
+            scopes=["hours", "skills", "exit"],
+            basis="law",
+            given_on=start,
+        )
         if n % 4 != 3:
-            services.give_consent(keeper, person, partner_id=None, scopes=["evaluation"],
-                                  given_on=start)
+            services.give_consent(keeper, person, partner_id=None, scopes=["evaluation"], given_on=start)
         if age < 25:
-            services.give_consent(keeper, person, partner_id=workshop.id,
-                                  scopes=["hours", "skills"], given_on=start)
+            services.give_consent(
+                keeper, person, partner_id=workshop.id, scopes=["hours", "skills"], given_on=start
+            )
         # Most participants have looked at their assessments already.
         if n % 3 != 1:
-            services.mark_shown(Actor(user=person, source="web"), person,
-                                services.to_see(person), how="app")
+            services.mark_shown(
+                Actor(user=person, source="web"), person, services.to_see(person), how="app"
+            )
     # The first participant's measure ends in a few days; the exit is recorded.
     first = trainees[0] if trainees else None
     agreement = shifts.current_agreement(first.id, today) if first else None
-    if agreement is not None and agreement.ends_on and agreement.ends_on <= today + \
-            timedelta(days=31):
-        services.record_exit(keeper, first, exit_on=agreement.ends_on, reason="further_measure",
-                             job_seeking=True, in_education=True, qualification=False,
-                             employed=False)
+    if agreement is not None and agreement.ends_on and agreement.ends_on <= today + timedelta(days=31):
+        services.record_exit(
+            keeper,
+            first,
+            exit_on=agreement.ends_on,
+            reason="further_measure",
+            job_seeking=True,
+            in_education=True,
+            qualification=False,
+            employed=False,
+        )
     return True

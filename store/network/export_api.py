@@ -31,20 +31,28 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class HoursQuery(Schema):
     month: str = Field(description="YYYY-MM")
     fmt: Literal["xlsx", "csv", "zip"] = Field(
-        default="zip", alias="format",
-        description="xlsx, csv, or zip (XLSX + CSV + one PDF sheet per trainee)")
+        default="zip",
+        alias="format",
+        description="xlsx, csv, or zip (XLSX + CSV + one PDF sheet per trainee)",
+    )
     measure: Literal["agh", "tam", "internship", "apprenticeship", "volunteer"] | None = Field(
-        default=None, description="only trainees with an agreement of this measure")
+        default=None, description="only trainees with an agreement of this measure"
+    )
 
 
-@endpoint(bp, "/exports/hours", roles=COORDINATORS, query=HoursQuery, produces="application/zip",
-          summary="The monthly hours of all trainees for the Jobcenter (XLSX, CSV or ZIP)")
+@endpoint(
+    bp,
+    "/exports/hours",
+    roles=COORDINATORS,
+    query=HoursQuery,
+    produces="application/zip",
+    summary="The monthly hours of all trainees for the Jobcenter (XLSX, CSV or ZIP)",
+)
 def hours(query: HoursQuery):
     """Trainees with an agreement in force in the month (of the measure, if given). The answer
     is XLSX, CSV (UTF-8 with BOM, `;`) or a ZIP of both plus one PDF sheet per trainee."""
     if not MONTH.match(query.month):
-        raise ValidationError(_("Please give the month as YYYY-MM, e.g. 2026-03."),
-                              field="month")
+        raise ValidationError(_("Please give the month as YYYY-MM, e.g. 2026-03."), field="month")
     year, month = shifts.parse_month(query.month)
     return send_export(exports.hours_export(current_actor(), year, month, query.fmt, query.measure))
 
@@ -61,9 +69,14 @@ class EvaluationQuery(Schema):
         return value
 
 
-@endpoint(bp, "/exports/evaluation", roles=COORDINATORS, query=EvaluationQuery,
-          produces="application/zip",
-          summary="The pseudonymised evaluation dataset of a period (ZIP: CSV and codebook)")
+@endpoint(
+    bp,
+    "/exports/evaluation",
+    roles=COORDINATORS,
+    query=EvaluationQuery,
+    produces="application/zip",
+    summary="The pseudonymised evaluation dataset of a period (ZIP: CSV and codebook)",
+)
 def evaluation(query: EvaluationQuery):
     """One row per person and month, pseudonymised (GDPR Art. 89): no names, birth dates,
     numbers or free text. Only participants who consented, unless the evaluation is approved
@@ -71,9 +84,13 @@ def evaluation(query: EvaluationQuery):
     return send_export(exports.evaluation_export(current_actor(), query.first, query.last))
 
 
-@endpoint(bp, "/participants/<int:user_id>/data-export", roles=COORDINATORS,
-          produces="application/zip",
-          summary="Everything stored about one participant (GDPR Art. 15), as a ZIP")
+@endpoint(
+    bp,
+    "/participants/<int:user_id>/data-export",
+    roles=COORDINATORS,
+    produces="application/zip",
+    summary="Everything stored about one participant (GDPR Art. 15), as a ZIP",
+)
 def data_export(user_id: int):
     """data.json (machine-readable) and a README in German and English."""
     participant = network.get_participant(user_id)

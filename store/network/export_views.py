@@ -38,8 +38,11 @@ class HoursForm(FlaskForm):
         csrf = False
 
     month = MonthField(_l("Month"), validators=[Optional()])
-    measure = SelectField(_l("Measure"), choices=[("", _l("all measures"))] + [
-        (m.value, MEASURE_LABELS[m]) for m in Measure], validators=[Optional()])
+    measure = SelectField(
+        _l("Measure"),
+        choices=[("", _l("all measures"))] + [(m.value, MEASURE_LABELS[m]) for m in Measure],
+        validators=[Optional()],
+    )
 
 
 class EvaluationForm(FlaskForm):
@@ -59,16 +62,20 @@ class EsfForm(FlaskForm):
 
 def register() -> None:
     """The start-screen tile (called from store.network.init_app)."""
-    register_tile(Tile("exports.index", _l("Exports"), "folder",
-                       frozenset({Role.COORDINATOR}), 48))
+    register_tile(Tile("exports.index", _l("Exports"), "folder", frozenset({Role.COORDINATOR}), 48))
 
 
 def send_export(result: exports.ExportFile) -> Response:
     """Commit the audit entry of the download, then hand out the file."""
     db.session.commit()
-    return Response(result.body, mimetype=result.mimetype, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(result.filename)}",
-        "Cache-Control": "no-store"})
+    return Response(
+        result.body,
+        mimetype=result.mimetype,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(result.filename)}",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _failed(error: ServiceError, target: str):
@@ -95,9 +102,13 @@ def index():
     evaluation_form = EvaluationForm(given, first=first, last=last)
     esf_form = EsfForm(formdata=None, year=today.year)
     esf_form.year.choices = [(y, str(y)) for y in exports.esf_years(today)]
-    return render_template("network/exports.html", hours_form=hours_form,
-                           evaluation_form=evaluation_form, esf_form=esf_form,
-                           approved=bool(current_app.config.get("EVALUATION_APPROVED")))
+    return render_template(
+        "network/exports.html",
+        hours_form=hours_form,
+        evaluation_form=evaluation_form,
+        esf_form=esf_form,
+        approved=bool(current_app.config.get("EVALUATION_APPROVED")),
+    )
 
 
 @bp.get("/hours")
@@ -106,9 +117,13 @@ def hours():
     """The month's hours for the Jobcenter as XLSX, CSV or ZIP."""
     try:
         year, month = shifts.parse_month(request.args.get("month") or None)
-        result = exports.hours_export(current_actor(), year, month,
-                                      request.args.get("format", "zip"),
-                                      request.args.get("measure") or None)
+        result = exports.hours_export(
+            current_actor(),
+            year,
+            month,
+            request.args.get("format", "zip"),
+            request.args.get("measure") or None,
+        )
     except ServiceError as error:
         return _failed(error, url_for(".index", **_kept("month", "measure")))
     return send_export(result)
@@ -154,9 +169,15 @@ def esf():
         return _failed(error, url_for(".index"))
     form = EsfForm(formdata=None, year=year)
     form.year.choices = [(y, str(y)) for y in exports.esf_years()]
-    return render_template("network/esf_report.html", report=report, year=year, form=form,
-                           questions=exports.exit_question_labels(), field_labels=FIELD_LABELS,
-                           exit_reasons=EXIT_REASONS)
+    return render_template(
+        "network/esf_report.html",
+        report=report,
+        year=year,
+        form=form,
+        questions=exports.exit_question_labels(),
+        field_labels=FIELD_LABELS,
+        exit_reasons=EXIT_REASONS,
+    )
 
 
 @bp.get("/esf.csv")

@@ -36,28 +36,31 @@ class RecordForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     email = StringField(_l("E-mail"), validators=[Length(max=120)])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
-    referring_partner_id = SelectField(_l("Referred by"), coerce=int_or_none,
-                                       validate_choice=False)
+    referring_partner_id = SelectField(_l("Referred by"), coerce=int_or_none, validate_choice=False)
     referrer_contact = StringField(_l("Contact person there"), validators=[Length(max=120)])
     customer_number = StringField(_l("Jobcenter customer number"), validators=[Length(max=40)])
     languages = StringField(_l("Languages"), validators=[Length(max=400)])
     gender = SelectField(_l("Gender"), choices=_choices(GENDERS), validate_choice=False)
-    employment_status = SelectField(_l("Employment status at entry"),
-                                    choices=_choices(EMPLOYMENT), validate_choice=False)
-    education = SelectField(_l("Highest education"), choices=_choices(EDUCATION),
-                            validate_choice=False)
+    employment_status = SelectField(
+        _l("Employment status at entry"), choices=_choices(EMPLOYMENT), validate_choice=False
+    )
+    education = SelectField(_l("Highest education"), choices=_choices(EDUCATION), validate_choice=False)
     disability = SelectField(_l("Disability"), choices=YES_NO_CHOICES, validate_choice=False)
-    minority = SelectField(_l("Minority (incl. migrant background)"), choices=YES_NO_CHOICES,
-                           validate_choice=False)
+    minority = SelectField(
+        _l("Minority (incl. migrant background)"), choices=YES_NO_CHOICES, validate_choice=False
+    )
 
 
 class ConsentForm(FlaskForm):
     partner_id = SelectField(_l("With whom"), coerce=int_or_none, validate_choice=False)
-    scopes = CheckboxesField(_l("What may be shared"),
-                             choices=[(s.value, label) for s, label in SCOPES.items()],
-                             validate_choice=False)
-    basis = SelectField(_l("Basis"), choices=[(b.value, label) for b, label in BASES.items()],
-                        validate_choice=False)
+    scopes = CheckboxesField(
+        _l("What may be shared"),
+        choices=[(s.value, label) for s, label in SCOPES.items()],
+        validate_choice=False,
+    )
+    basis = SelectField(
+        _l("Basis"), choices=[(b.value, label) for b, label in BASES.items()], validate_choice=False
+    )
     given_on = DateField(_l("Given on"), validators=[Optional()])
 
 
@@ -70,16 +73,35 @@ ANSWERS = [(YES, _l("yes")), (NO, _l("no"))]
 
 class ExitForm(FlaskForm):
     exit_on = DateField(_l("Last day"), validators=[Optional()])
-    reason = SelectField(_l("Reason"), choices=[("", _l("– choose –"))] + [
-        (r.value, label) for r, label in EXIT_REASONS.items()], validate_choice=False)
-    job_seeking = RadioField(_l("Is the person seeking a job?"), choices=ANSWERS,
-                             validate_choice=False, validators=[Optional()])
-    in_education = RadioField(_l("Is the person in education or training?"), choices=ANSWERS,
-                              validate_choice=False, validators=[Optional()])
-    qualification = RadioField(_l("Did the person gain a qualification?"), choices=ANSWERS,
-                               validate_choice=False, validators=[Optional()])
-    employed = RadioField(_l("Is the person employed (incl. self-employed)?"), choices=ANSWERS,
-                          validate_choice=False, validators=[Optional()])
+    reason = SelectField(
+        _l("Reason"),
+        choices=[("", _l("– choose –"))] + [(r.value, label) for r, label in EXIT_REASONS.items()],
+        validate_choice=False,
+    )
+    job_seeking = RadioField(
+        _l("Is the person seeking a job?"),
+        choices=ANSWERS,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    in_education = RadioField(
+        _l("Is the person in education or training?"),
+        choices=ANSWERS,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    qualification = RadioField(
+        _l("Did the person gain a qualification?"),
+        choices=ANSWERS,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    employed = RadioField(
+        _l("Is the person employed (incl. self-employed)?"),
+        choices=ANSWERS,
+        validate_choice=False,
+        validators=[Optional()],
+    )
 
 
 REPORT_WAYS = [("letter", _l("Letter")), ("phone", _l("Phone")), ("email", _l("E-mail"))]

@@ -17,8 +17,7 @@ from store.extensions import db
 
 
 def _enum(cls, length: int = 24):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class PartnerKind(StrEnum):
@@ -107,8 +106,7 @@ class ParticipantRecord(db.Model):
     languages: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     # ESF+ monitoring at entry (core fields): the funder's participant count needs all of them.
     gender: so.Mapped[Gender | None] = so.mapped_column(_enum(Gender, 16))
-    employment_status: so.Mapped[EmploymentStatus | None] = so.mapped_column(
-        _enum(EmploymentStatus))
+    employment_status: so.Mapped[EmploymentStatus | None] = so.mapped_column(_enum(EmploymentStatus))
     education: so.Mapped[Education | None] = so.mapped_column(_enum(Education, 16))
     entry_completed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # The ESF+ age band on the entry day, fixed when the entry is completed: it stays for the
@@ -177,8 +175,11 @@ class Consent(db.Model):
     withdrawn_by = so.relationship("User", foreign_keys=[withdrawn_by_id])
 
     def covers(self, scope: str, on: date) -> bool:
-        return (scope in self.scopes and self.given_on <= on
-                and (self.withdrawn_on is None or on < self.withdrawn_on))
+        return (
+            scope in self.scopes
+            and self.given_on <= on
+            and (self.withdrawn_on is None or on < self.withdrawn_on)
+        )
 
 
 class MarkKind(StrEnum):
@@ -240,8 +241,9 @@ class Delivery(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     event_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("outbox_event.id"))
     partner_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partner.id"), index=True)
-    status: so.Mapped[DeliveryStatus] = so.mapped_column(_enum(DeliveryStatus, 16),
-                                                         default=DeliveryStatus.PENDING)
+    status: so.Mapped[DeliveryStatus] = so.mapped_column(
+        _enum(DeliveryStatus, 16), default=DeliveryStatus.PENDING
+    )
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     last_error: so.Mapped[str | None] = so.mapped_column(sa.String(300))

@@ -61,8 +61,13 @@ def sign(secret: str, body: bytes, t: int) -> str:
     return f"t={int(t)},v1={_mac(secret, body, int(t))}"
 
 
-def verify(secret: str, header: str | None, body: bytes, tolerance: int = 300,
-           now: float | datetime | None = None) -> bool:
+def verify(
+    secret: str,
+    header: str | None,
+    body: bytes,
+    tolerance: int = 300,
+    now: float | datetime | None = None,
+) -> bool:
     """What a partner does with a request: check the signature over the exact bytes received, and
     that its timestamp is within `tolerance` seconds of now (an old request replayed is refused).
     Several v1 values are accepted, so a partner can change its secret without a gap."""
@@ -93,9 +98,12 @@ def body_of(event: OutboxEvent, partner: Partner | None = None) -> bytes:
     person = data.get("participant")
     if isinstance(person, dict) and (partner is None or partner.kind != PartnerKind.JOBCENTER):
         data["participant"] = {k: v for k, v in person.items() if k != "customer_number"}
-    return json.dumps({"id": event.id, "type": event.type, "created_at": created,
-                       "data": data}, separators=(",", ":"), sort_keys=True,
-                      ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        {"id": event.id, "type": event.type, "created_at": created, "data": data},
+        separators=(",", ":"),
+        sort_keys=True,
+        ensure_ascii=False,
+    ).encode("utf-8")
 
 
 # ---------------------------------------------------------------- sending
@@ -112,9 +120,10 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> int:
     clock when it is tried."""
     due = db.session.execute(
         sa.select(Delivery.id, Delivery.next_attempt_at)
-        .where(Delivery.status == DeliveryStatus.PENDING,
-               Delivery.next_attempt_at <= (now or utcnow()))
-        .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)).all()
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= (now or utcnow()))
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    ).all()
     db.session.commit()
     delivered = 0
     for delivery_id, seen_at in due:
@@ -132,10 +141,14 @@ def _claim(delivery_id: int, seen_at: datetime, now: datetime) -> datetime | Non
     lease = now + _lease()
     claimed = db.session.execute(
         sa.update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING,
-               Delivery.next_attempt_at == seen_at)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at == seen_at,
+        )
         .values(next_attempt_at=lease, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     return lease if claimed else None
 
@@ -180,8 +193,7 @@ def deliver_one(delivery_id: int, seen_at: datetime, *, now: datetime | None = N
     }
     status_code, error = None, None
     try:
-        response = requests.post(url, data=body, headers=headers, timeout=timeout,
-                                 allow_redirects=False)
+        response = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = " ".join(f"HTTP {status_code} {response.reason or ''}".split())
@@ -192,25 +204,36 @@ def deliver_one(delivery_id: int, seen_at: datetime, *, now: datetime | None = N
     if error is None:
         values.update(status=DeliveryStatus.DELIVERED, delivered_at=moment, last_error=None)
     else:
-        values.update(last_error=error[:300], next_attempt_at=moment + timedelta(
-            seconds=services.backoff_seconds(attempts)))
+        values.update(
+            last_error=error[:300],
+            next_attempt_at=moment + timedelta(seconds=services.backoff_seconds(attempts)),
+        )
         if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
             values["status"] = DeliveryStatus.FAILED
     # Recorded only while the claim still holds: if it lapsed, another worker owns the row now,
     # and a DELIVERED it wrote must never be overwritten.
     recorded = db.session.execute(
         sa.update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING,
-               Delivery.next_attempt_at == lease)
-        .values(**values).execution_options(synchronize_session=False)).rowcount
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at == lease,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     if not recorded:
-        log.warning("outbox delivery %s: the claim lapsed while sending; another worker has "
-                    "it (the partner deduplicates on the event id)", delivery_id)
+        log.warning(
+            "outbox delivery %s: the claim lapsed while sending; another worker has "
+            "it (the partner deduplicates on the event id)",
+            delivery_id,
+        )
         return False
     if error is not None:
-        log.warning("outbox delivery %s to %s failed (attempt %s): %s", delivery_id, url,
-                    attempts, error)
+        log.warning(
+            "outbox delivery %s to %s failed (attempt %s): %s", delivery_id, url, attempts, error
+        )
     return error is None
 
 
@@ -252,8 +275,7 @@ def resend(actor: Actor, delivery: Delivery, now: datetime | None = None) -> Del
         raise ValidationError(_("This is waiting to be sent already."))
     event, partner = delivery.event, delivery.partner
     if not partner.syncs or event.type not in (partner.events or []):
-        raise ValidationError(_("The partner is switched off or no longer receives this kind of "
-                                "event."))
+        raise ValidationError(_("The partner is switched off or no longer receives this kind of event."))
     if not services.covers(event.participant_id, partner.id, event.scope, local_today(now)):
         raise ValidationError(_("The person's consent does not cover this for the partner."))
     before = delivery.status.value
@@ -262,17 +284,26 @@ def resend(actor: Actor, delivery: Delivery, now: datetime | None = None) -> Del
     delivery.next_attempt_at = now
     delivery.last_error = None
     delivery.updated_at = now
-    audit(actor, "outbox.resend", delivery, {
-        "partner": partner.name, "event": event.id, "type": event.type, "was": before}, now=now)
+    audit(
+        actor,
+        "outbox.resend",
+        delivery,
+        {"partner": partner.name, "event": event.id, "type": event.type, "was": before},
+        now=now,
+    )
     return delivery
 
 
-def deliveries_for(partner_id: int | None, status: DeliveryStatus | str | None = None,
-                   limit: int = 200) -> list[Delivery]:
+def deliveries_for(
+    partner_id: int | None, status: DeliveryStatus | str | None = None, limit: int = 200
+) -> list[Delivery]:
     """The newest deliveries of one partner (None: of all partners), optionally of one status."""
-    query = (sa.select(Delivery)
-             .options(so.joinedload(Delivery.event), so.joinedload(Delivery.partner))
-             .order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit))
+    query = (
+        sa.select(Delivery)
+        .options(so.joinedload(Delivery.event), so.joinedload(Delivery.partner))
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+        .limit(limit)
+    )
     if partner_id is not None:
         query = query.where(Delivery.partner_id == partner_id)
     if status:
@@ -283,8 +314,11 @@ def deliveries_for(partner_id: int | None, status: DeliveryStatus | str | None =
 def summary() -> dict[int, dict[str, int]]:
     """Partner id → {status: count}, every status present (zero where there is none)."""
     counts: dict[int, dict[str, int]] = {}
-    rows = db.session.execute(sa.select(Delivery.partner_id, Delivery.status, sa.func.count())
-                              .group_by(Delivery.partner_id, Delivery.status))
+    rows = db.session.execute(
+        sa.select(Delivery.partner_id, Delivery.status, sa.func.count()).group_by(
+            Delivery.partner_id, Delivery.status
+        )
+    )
     for partner_id, status, n in rows:
         per = counts.setdefault(partner_id, dict.fromkeys((s.value for s in DeliveryStatus), 0))
         per[DeliveryStatus(status).value] = n
@@ -301,5 +335,11 @@ def totals(counts: dict[int, dict[str, int]] | None = None) -> dict[str, int]:
 
 
 def failed_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(
-        Delivery.status == DeliveryStatus.FAILED)) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.FAILED)
+        )
+        or 0
+    )

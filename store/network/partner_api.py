@@ -20,19 +20,28 @@ bp = api_blueprint("partners_api")
 
 ADMINS = [Role.ADMIN]
 
-EventType = Literal["attendance.confirmed", "month.closed", "assessment.recorded",
-                    "participant.exited"]
-Kind = Literal["jobcenter", "municipality", "youth_workshop", "youth_services", "school",
-               "employer", "university", "other"]
+EventType = Literal["attendance.confirmed", "month.closed", "assessment.recorded", "participant.exited"]
+Kind = Literal[
+    "jobcenter",
+    "municipality",
+    "youth_workshop",
+    "youth_services",
+    "school",
+    "employer",
+    "university",
+    "other",
+]
 Status = Literal["pending", "delivered", "failed", "cancelled"]
 
 
 class PartnerIn(Schema):
     name: str = Field(min_length=1, max_length=80)
-    url: str | None = Field(default=None, max_length=300,
-                            description="https:// endpoint that receives the events")
-    secret: str | None = Field(default=None, max_length=200,
-                               description="16–200 characters; signs every request (HMAC-SHA256)")
+    url: str | None = Field(
+        default=None, max_length=300, description="https:// endpoint that receives the events"
+    )
+    secret: str | None = Field(
+        default=None, max_length=200, description="16–200 characters; signs every request (HMAC-SHA256)"
+    )
     events: list[EventType] = Field(default_factory=list, max_length=10)
     kind: Kind = "other"
     contact: str | None = Field(default=None, max_length=200)
@@ -53,25 +62,48 @@ class PartnerOut(BaseModel):
 
     @classmethod
     def of(cls, partner: Partner) -> "PartnerOut":
-        return cls(id=partner.id, name=partner.name, kind=partner.kind.value,
-                   contact=partner.contact, url=partner.url, events=list(partner.events or []),
-                   is_active=partner.is_active, syncs=partner.syncs,
-                   has_secret=bool(partner.secret), created_at=partner.created_at,
-                   updated_at=partner.updated_at)
+        return cls(
+            id=partner.id,
+            name=partner.name,
+            kind=partner.kind.value,
+            contact=partner.contact,
+            url=partner.url,
+            events=list(partner.events or []),
+            is_active=partner.is_active,
+            syncs=partner.syncs,
+            has_secret=bool(partner.secret),
+            created_at=partner.created_at,
+            updated_at=partner.updated_at,
+        )
 
 
 class PartnerList(BaseModel):
     partners: list[PartnerOut]
 
 
-@endpoint(bp, "/partners", methods=["POST"], roles=ADMINS, body=PartnerIn, response=PartnerOut,
-          status=201, summary="Configure a partner that receives events")
+@endpoint(
+    bp,
+    "/partners",
+    methods=["POST"],
+    roles=ADMINS,
+    body=PartnerIn,
+    response=PartnerOut,
+    status=201,
+    summary="Configure a partner that receives events",
+)
 def create_partner(body: PartnerIn):
     """The partner receives the chosen events, signed with its secret, for the people whose
     consent covers it. The secret is never shown again."""
-    partner = services.save_partner(current_actor(), None, name=body.name, kind=body.kind,
-                                    contact=body.contact, url=body.url, secret=body.secret,
-                                    events=body.events)
+    partner = services.save_partner(
+        current_actor(),
+        None,
+        name=body.name,
+        kind=body.kind,
+        contact=body.contact,
+        url=body.url,
+        secret=body.secret,
+        events=body.events,
+    )
     db.session.commit()
     return PartnerOut.of(partner)
 
@@ -103,12 +135,20 @@ class DeliveryOut(BaseModel):
     @classmethod
     def of(cls, delivery: Delivery) -> "DeliveryOut":
         pending = delivery.status == DeliveryStatus.PENDING
-        return cls(id=delivery.id, event_id=delivery.event_id, type=delivery.event.type,
-                   participant_id=delivery.event.participant_id, partner_id=delivery.partner_id,
-                   status=delivery.status.value, attempts=delivery.attempts,
-                   last_error=delivery.last_error, last_status_code=delivery.last_status_code,
-                   next_attempt_at=delivery.next_attempt_at if pending else None,
-                   delivered_at=delivery.delivered_at, created_at=delivery.created_at)
+        return cls(
+            id=delivery.id,
+            event_id=delivery.event_id,
+            type=delivery.event.type,
+            participant_id=delivery.event.participant_id,
+            partner_id=delivery.partner_id,
+            status=delivery.status.value,
+            attempts=delivery.attempts,
+            last_error=delivery.last_error,
+            last_status_code=delivery.last_status_code,
+            next_attempt_at=delivery.next_attempt_at if pending else None,
+            delivered_at=delivery.delivered_at,
+            created_at=delivery.created_at,
+        )
 
 
 class DeliveryList(BaseModel):
@@ -117,19 +157,31 @@ class DeliveryList(BaseModel):
     deliveries: list[DeliveryOut] = Field(description="newest first")
 
 
-@endpoint(bp, "/partners/<int:partner_id>/deliveries", roles=KEEPERS, query=DeliveryQuery,
-          response=DeliveryList, summary="The outbox of one partner")
+@endpoint(
+    bp,
+    "/partners/<int:partner_id>/deliveries",
+    roles=KEEPERS,
+    query=DeliveryQuery,
+    response=DeliveryList,
+    summary="The outbox of one partner",
+)
 def partner_deliveries(partner_id: int, query: DeliveryQuery):
     partner = services.get_partner(partner_id)
-    counts = outbox.summary().get(partner.id) or dict.fromkeys(
-        (s.value for s in DeliveryStatus), 0)
+    counts = outbox.summary().get(partner.id) or dict.fromkeys((s.value for s in DeliveryStatus), 0)
     rows = outbox.deliveries_for(partner.id, query.status, limit=query.limit)
-    return DeliveryList(partner=PartnerOut.of(partner), counts=counts,
-                        deliveries=[DeliveryOut.of(d) for d in rows])
+    return DeliveryList(
+        partner=PartnerOut.of(partner), counts=counts, deliveries=[DeliveryOut.of(d) for d in rows]
+    )
 
 
-@endpoint(bp, "/deliveries/<int:delivery_id>/resend", methods=["POST"], roles=KEEPERS,
-          response=DeliveryOut, summary="Send a failed or cancelled delivery again")
+@endpoint(
+    bp,
+    "/deliveries/<int:delivery_id>/resend",
+    methods=["POST"],
+    roles=KEEPERS,
+    response=DeliveryOut,
+    summary="Send a failed or cancelled delivery again",
+)
 def resend_delivery(delivery_id: int):
     """Refused (422) for a delivery that is pending or was delivered, and while the person's
     consent or the partner's settings do not allow it."""

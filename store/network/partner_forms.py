@@ -11,11 +11,15 @@ from store.shifts.forms import CheckboxesField
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=80)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in PARTNER_KINDS.items()],
-                       validate_choice=False)
+    kind = SelectField(
+        _l("Kind"),
+        choices=[(k.value, label) for k, label in PARTNER_KINDS.items()],
+        validate_choice=False,
+    )
     contact = StringField(_l("Contact person"), validators=[Length(max=200)])
     url = StringField(_l("Address of the partner's system (URL)"), validators=[Length(max=300)])
     secret = PasswordField(_l("Secret for signing"), validators=[Length(max=200)])
-    events = CheckboxesField(_l("Events it receives"), choices=list(EVENT_LABELS.items()),
-                             validate_choice=False)
+    events = CheckboxesField(
+        _l("Events it receives"), choices=list(EVENT_LABELS.items()), validate_choice=False
+    )
     is_active = BooleanField(_l("Active"), default=True)

@@ -38,8 +38,13 @@ PILLS = {"pending": "pending", "delivered": "done", "failed": "failed", "cancell
 
 
 def ui() -> dict:
-    return {"kind_labels": PARTNER_KINDS, "event_labels": EVENT_LABELS,
-            "status_labels": DELIVERY_STATUS, "reasons": REASONS, "pills": PILLS}
+    return {
+        "kind_labels": PARTNER_KINDS,
+        "event_labels": EVENT_LABELS,
+        "status_labels": DELIVERY_STATUS,
+        "reasons": REASONS,
+        "pills": PILLS,
+    }
 
 
 bp.context_processor(ui)
@@ -51,8 +56,9 @@ bp.context_processor(ui)
 @bp.get("/")
 @roles(Role.ADMIN)
 def index():
-    return render_template("network/partners.html", partners=services.list_partners(),
-                           counts=outbox.summary())
+    return render_template(
+        "network/partners.html", partners=services.list_partners(), counts=outbox.summary()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -75,9 +81,16 @@ def _partner_form(partner: Partner | None):
     if form.validate_on_submit():
         try:
             saved = services.save_partner(
-                current_actor(), partner, name=form.name.data, kind=form.kind.data,
-                contact=form.contact.data, url=form.url.data, secret=form.secret.data,
-                events=form.events.data or [], is_active=form.is_active.data)
+                current_actor(),
+                partner,
+                name=form.name.data,
+                kind=form.kind.data,
+                contact=form.contact.data,
+                url=form.url.data,
+                secret=form.secret.data,
+                events=form.events.data or [],
+                is_active=form.is_active.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
@@ -103,9 +116,15 @@ def outbox_page():
     status = _status_filter()
     counts = outbox.summary()
     return render_template(
-        "network/deliveries.html", partner=None, status=status,
-        deliveries=outbox.deliveries_for(None, status), totals=outbox.totals(counts),
-        counts=counts, partners=services.list_partners(), form=EmptyForm())
+        "network/deliveries.html",
+        partner=None,
+        status=status,
+        deliveries=outbox.deliveries_for(None, status),
+        totals=outbox.totals(counts),
+        counts=counts,
+        partners=services.list_partners(),
+        form=EmptyForm(),
+    )
 
 
 @bp.get("/<int:partner_id>/deliveries")
@@ -115,10 +134,15 @@ def deliveries(partner_id: int):
     status = _status_filter()
     counts = outbox.summary()
     return render_template(
-        "network/deliveries.html", partner=partner, status=status,
+        "network/deliveries.html",
+        partner=partner,
+        status=status,
         deliveries=outbox.deliveries_for(partner.id, status),
-        totals=outbox.totals({partner.id: counts.get(partner.id, {})}), counts=counts,
-        partners=services.list_partners(), form=EmptyForm())
+        totals=outbox.totals({partner.id: counts.get(partner.id, {})}),
+        counts=counts,
+        partners=services.list_partners(),
+        form=EmptyForm(),
+    )
 
 
 @bp.post("/deliveries/<int:delivery_id>/resend")
@@ -132,8 +156,9 @@ def resend(delivery_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("The delivery is queued again and goes out with the next round of the worker."),
-              "success")
+        flash(
+            _("The delivery is queued again and goes out with the next round of the worker."), "success"
+        )
     return redirect(safe_next(request.args.get("next"), url_for("partners.outbox")))
 
 
@@ -147,9 +172,17 @@ def failed_notice(user) -> list:
     failed = outbox.failed_count()
     if not failed:
         return []
-    return [("warning", ngettext("Partner sync: %(num)s delivery failed.",
-                                 "Partner sync: %(num)s deliveries failed.", failed),
-             "partners.outbox")]
+    return [
+        (
+            "warning",
+            ngettext(
+                "Partner sync: %(num)s delivery failed.",
+                "Partner sync: %(num)s deliveries failed.",
+                failed,
+            ),
+            "partners.outbox",
+        )
+    ]
 
 
 def register() -> None:

@@ -56,8 +56,7 @@ def due(today: date | None = None) -> list[Due]:
     """Participants whose retention period is over and who are not anonymised yet."""
     today = today or local_today()
     found = []
-    for user in db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE)
-                                   .order_by(User.id)):
+    for user in db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE).order_by(User.id)):
         record = record_of(user)
         if record is not None and record.anonymised_at is not None:
             continue
@@ -75,10 +74,16 @@ def anonymise(actor: Actor, user: User, *, now: datetime | None = None) -> None:
         record = ParticipantRecord(user_id=user.id, languages=[], created_at=now)
         db.session.add(record)
     # The age band at entry stays for the statistics when the birth date goes.
-    record.entry_age_band = record.entry_age_band or age_band(record.birth_date,
-                                                              entry_date(user.id))
-    for field in ("phone", "email", "birth_date", "referrer_contact", "customer_number",
-                  "disability", "minority"):
+    record.entry_age_band = record.entry_age_band or age_band(record.birth_date, entry_date(user.id))
+    for field in (
+        "phone",
+        "email",
+        "birth_date",
+        "referrer_contact",
+        "customer_number",
+        "disability",
+        "minority",
+    ):
         setattr(record, field, None)
     record.languages = []
     record.updated_at = record.anonymised_at = now
@@ -90,33 +95,53 @@ def anonymise(actor: Actor, user: User, *, now: datetime | None = None) -> None:
     user.locked_until = None
     db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.user_id == user.id))
     db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user.id))
-    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id,
-                                                 ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=now))
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
-    events = list(db.session.scalars(sa.select(OutboxEvent).where(
-        OutboxEvent.participant_id == user.id)))
+    events = list(
+        db.session.scalars(sa.select(OutboxEvent).where(OutboxEvent.participant_id == user.id))
+    )
     for event in events:
         event.data = {**event.data, "participant": {"id": user.id}}
     if events:
-        db.session.execute(sa.update(Delivery).where(
-            Delivery.event_id.in_([e.id for e in events]),
-            Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))
+        db.session.execute(
+            sa.update(Delivery)
+            .where(
+                Delivery.event_id.in_([e.id for e in events]),
+                Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+            )
             .values(status=DeliveryStatus.CANCELLED, last_error="anonymised", updated_at=now),
-            execution_options={"synchronize_session": False})
+            execution_options={"synchronize_session": False},
+        )
 
     # A correction keeps a reason (a dash): that it was a correction is not personal.
     plain = {"synchronize_session": False}
     with erasure_window():
-        db.session.execute(sa.update(ClockEvent).where(ClockEvent.user_id == user.id).values(
-            reason=_dash(ClockEvent.reason), address=None), execution_options=plain)
-        db.session.execute(sa.update(AttendanceEntry).where(
-            AttendanceEntry.user_id == user.id).values(
-            note=None, reason=_dash(AttendanceEntry.reason)), execution_options=plain)
-        db.session.execute(sa.update(AssessmentRating).where(
-            AssessmentRating.assessment_id.in_(sa.select(Assessment.id).where(
-                Assessment.participant_id == user.id))).values(note=None),
-            execution_options=plain)
+        db.session.execute(
+            sa.update(ClockEvent)
+            .where(ClockEvent.user_id == user.id)
+            .values(reason=_dash(ClockEvent.reason), address=None),
+            execution_options=plain,
+        )
+        db.session.execute(
+            sa.update(AttendanceEntry)
+            .where(AttendanceEntry.user_id == user.id)
+            .values(note=None, reason=_dash(AttendanceEntry.reason)),
+            execution_options=plain,
+        )
+        db.session.execute(
+            sa.update(AssessmentRating)
+            .where(
+                AssessmentRating.assessment_id.in_(
+                    sa.select(Assessment.id).where(Assessment.participant_id == user.id)
+                )
+            )
+            .values(note=None),
+            execution_options=plain,
+        )
     audit(actor, "participant.anonymise", user, {"user_id": user.id}, now=now)
 
 

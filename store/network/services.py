@@ -99,8 +99,13 @@ def _check_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.username or parts.password:
-        raise ValidationError(_("Please give the address without a user name or password; the "
-                                "secret signs every request."), field="url")
+        raise ValidationError(
+            _(
+                "Please give the address without a user name or password; the "
+                "secret signs every request."
+            ),
+            field="url",
+        )
     try:
         ip = ipaddress.ip_address(parts.hostname or "")
     except ValueError:
@@ -109,17 +114,27 @@ def _check_url(url: str | None) -> str | None:
         raise ValidationError(_("This address is not allowed."), field="url")
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise ValidationError(_("The address must start with https:// (plain http only for "
-                                "this computer)."), field="url")
+        raise ValidationError(
+            _("The address must start with https:// (plain http only for this computer)."), field="url"
+        )
     if not parts.hostname or len(url) > 300:
         raise ValidationError(_("This is not a web address."), field="url")
     return url
 
 
-def save_partner(actor: Actor, partner: Partner | None, *, name: str, kind: PartnerKind | str,
-                 contact: str | None = None, url: str | None = None, secret: str | None = None,
-                 events: Iterable[str] = (), is_active: bool = True,
-                 now: datetime | None = None) -> Partner:
+def save_partner(
+    actor: Actor,
+    partner: Partner | None,
+    *,
+    name: str,
+    kind: PartnerKind | str,
+    contact: str | None = None,
+    url: str | None = None,
+    secret: str | None = None,
+    events: Iterable[str] = (),
+    is_active: bool = True,
+    now: datetime | None = None,
+) -> Partner:
     """Create or change a partner. An empty secret keeps the old one; a URL needs a secret."""
     now = _utc(now)
     name = _text(name, 80)
@@ -141,8 +156,9 @@ def save_partner(actor: Actor, partner: Partner | None, *, name: str, kind: Part
     if secret is not None and not 16 <= len(secret) <= 200:
         raise ValidationError(_("The secret must have 16 to 200 characters."), field="secret")
     if url and not (secret or (partner is not None and partner.secret)):
-        raise ValidationError(_("A partner with an address needs a secret to sign with."),
-                              field="secret")
+        raise ValidationError(
+            _("A partner with an address needs a secret to sign with."), field="secret"
+        )
     if partner is None:
         partner = Partner(created_at=now)
         db.session.add(partner)
@@ -151,9 +167,20 @@ def save_partner(actor: Actor, partner: Partner | None, *, name: str, kind: Part
     if secret is not None:
         partner.secret = secret
     partner.updated_at = now
-    audit(actor, "partner.save", partner, {
-        "name": name, "kind": kind.value, "url": url, "events": chosen,
-        "active": partner.is_active, "secret_changed": secret is not None}, now=now)
+    audit(
+        actor,
+        "partner.save",
+        partner,
+        {
+            "name": name,
+            "kind": kind.value,
+            "url": url,
+            "events": chosen,
+            "active": partner.is_active,
+            "secret_changed": secret is not None,
+        },
+        now=now,
+    )
     return partner
 
 
@@ -161,8 +188,7 @@ def save_partner(actor: Actor, partner: Partner | None, *, name: str, kind: Part
 
 
 def record_of(user: User) -> ParticipantRecord | None:
-    return db.session.scalar(sa.select(ParticipantRecord).where(
-        ParticipantRecord.user_id == user.id))
+    return db.session.scalar(sa.select(ParticipantRecord).where(ParticipantRecord.user_id == user.id))
 
 
 def audited_view(actor: Actor, user: User, what: str = "record") -> None:
@@ -212,13 +238,24 @@ def _choice(cls, value, field: str):
         raise ValidationError(_("Please choose one of the offered values."), field=field) from None
 
 
-def save_record(actor: Actor, user: User, *, phone: str | None = None, email: str | None = None,
-                birth_date: date | None = None, referring_partner_id: int | None = None,
-                referrer_contact: str | None = None, customer_number: str | None = None,
-                languages: Iterable[str] = (), gender: str | None = None,
-                employment_status: str | None = None, education: str | None = None,
-                disability: bool | None = None, minority: bool | None = None,
-                now: datetime | None = None) -> ParticipantRecord:
+def save_record(
+    actor: Actor,
+    user: User,
+    *,
+    phone: str | None = None,
+    email: str | None = None,
+    birth_date: date | None = None,
+    referring_partner_id: int | None = None,
+    referrer_contact: str | None = None,
+    customer_number: str | None = None,
+    languages: Iterable[str] = (),
+    gender: str | None = None,
+    employment_status: str | None = None,
+    education: str | None = None,
+    disability: bool | None = None,
+    minority: bool | None = None,
+    now: datetime | None = None,
+) -> ParticipantRecord:
     """Create or change a participant's record (entry data). Partial records may be saved; the
     entry counts for the funder only once `complete_entry` accepted it."""
     now = _utc(now)
@@ -228,8 +265,9 @@ def save_record(actor: Actor, user: User, *, phone: str | None = None, email: st
     if record is not None and record.anonymised_at is not None:
         raise ValidationError(_("This record was anonymised and cannot be changed."))
     today = local_today(now)
-    if birth_date is not None and not date(today.year - 100, 1, 1) <= birth_date <= \
-            date(today.year - 14, 12, 31):
+    if birth_date is not None and not date(today.year - 100, 1, 1) <= birth_date <= date(
+        today.year - 14, 12, 31
+    ):
         raise ValidationError(_("Please check the date of birth."), field="birth_date")
     email = _text(email, 120)
     if email and ("@" not in email or " " in email):
@@ -242,10 +280,15 @@ def save_record(actor: Actor, user: User, *, phone: str | None = None, email: st
         "education": _choice(Education, education, "education"),
     }
     if (disability is not None or minority is not None) and not covers(
-            user.id, None, ConsentScope.SENSITIVE, today):
-        raise ValidationError(_("Disability and minority are recorded only with the person's "
-                                "explicit consent. Please record the consent first."),
-                              field="disability")
+        user.id, None, ConsentScope.SENSITIVE, today
+    ):
+        raise ValidationError(
+            _(
+                "Disability and minority are recorded only with the person's "
+                "explicit consent. Please record the consent first."
+            ),
+            field="disability",
+        )
     created = record is None
     if created:
         record = ParticipantRecord(user_id=user.id, created_at=now, languages=[])
@@ -267,8 +310,7 @@ def save_record(actor: Actor, user: User, *, phone: str | None = None, email: st
         else:
             record.entry_age_band = age_band(birth_date, entry_date(user.id))
     # The audit says which fields changed, never their values (they are personal).
-    audit(actor, "participant.record.save", record, {
-        "user": user.username, "created": created}, now=now)
+    audit(actor, "participant.record.save", record, {"user": user.username, "created": created}, now=now)
     return record
 
 
@@ -279,24 +321,32 @@ def missing_entry_fields(record: ParticipantRecord | None) -> list[str]:
     """The ESF+ core fields at entry that are still empty (and whether there is an agreement)."""
     if record is None:
         return [*ENTRY_FIELDS, "agreement"]
-    missing = [f for f in ENTRY_FIELDS if getattr(record, f) is None
-               # after the retention run the age band at entry stands for the birth date
-               and not (f == "birth_date" and record.anonymised_at and record.entry_age_band)]
+    missing = [
+        f
+        for f in ENTRY_FIELDS
+        if getattr(record, f) is None
+        # after the retention run the age band at entry stands for the birth date
+        and not (f == "birth_date" and record.anonymised_at and record.entry_age_band)
+    ]
     if entry_date(record.user_id) is None:
         missing.append("agreement")
     return missing
 
 
-def complete_entry(actor: Actor, user: User, *, now: datetime | None = None
-                   ) -> ParticipantRecord:
+def complete_entry(actor: Actor, user: User, *, now: datetime | None = None) -> ParticipantRecord:
     """Mark the entry data complete. Refused while an ESF+ core field is missing."""
     now = _utc(now)
     record = record_of(user)
     missing = missing_entry_fields(record)
     if missing:
-        raise ValidationError(_("The record cannot be completed yet. Missing: %(fields)s.",
-                                fields=", ".join(str(FIELD_LABELS[f]) for f in missing)),
-                              field="complete", errors=missing)
+        raise ValidationError(
+            _(
+                "The record cannot be completed yet. Missing: %(fields)s.",
+                fields=", ".join(str(FIELD_LABELS[f]) for f in missing),
+            ),
+            field="complete",
+            errors=missing,
+        )
     record.entry_age_band = age_band(record.birth_date, entry_date(user.id))
     if record.entry_completed_at is None:
         record.entry_completed_at = now
@@ -304,10 +354,18 @@ def complete_entry(actor: Actor, user: User, *, now: datetime | None = None
     return record
 
 
-def record_exit(actor: Actor, user: User, *, exit_on: date | None, reason: str | None,
-                job_seeking: bool | None, in_education: bool | None,
-                qualification: bool | None, employed: bool | None,
-                now: datetime | None = None) -> ParticipantRecord:
+def record_exit(
+    actor: Actor,
+    user: User,
+    *,
+    exit_on: date | None,
+    reason: str | None,
+    job_seeking: bool | None,
+    in_education: bool | None,
+    qualification: bool | None,
+    employed: bool | None,
+    now: datetime | None = None,
+) -> ParticipantRecord:
     """The person leaves: date, reason and the four ESF+ answers at exit (all required)."""
     now = _utc(now)
     record = record_of(user)
@@ -325,21 +383,34 @@ def record_exit(actor: Actor, user: User, *, exit_on: date | None, reason: str |
     reason_value = _choice(ExitReason, reason, "exit_reason")
     if reason_value is None:
         raise ValidationError(_("Please choose the reason."), field="exit_reason")
-    answers = {"exit_job_seeking": job_seeking, "exit_in_education": in_education,
-               "exit_qualification": qualification, "exit_employed": employed}
+    answers = {
+        "exit_job_seeking": job_seeking,
+        "exit_in_education": in_education,
+        "exit_qualification": qualification,
+        "exit_employed": employed,
+    }
     for field, value in answers.items():
         if value is None:
-            raise ValidationError(_("Please answer every question about the situation at exit."),
-                                  field=field)
+            raise ValidationError(
+                _("Please answer every question about the situation at exit."), field=field
+            )
     record.exit_on, record.exit_reason = exit_on, reason_value
     for field, value in answers.items():
         setattr(record, field, bool(value))
     record.updated_at = now
-    audit(actor, "participant.exit", record, {
-        "user": user.username, "exit_on": exit_on.isoformat(), "reason": reason_value.value},
-          now=now)
-    add_event("participant.exited", user, {
-        "exit_on": exit_on.isoformat(), "reason": reason_value.value}, now=now)
+    audit(
+        actor,
+        "participant.exit",
+        record,
+        {"user": user.username, "exit_on": exit_on.isoformat(), "reason": reason_value.value},
+        now=now,
+    )
+    add_event(
+        "participant.exited",
+        user,
+        {"exit_on": exit_on.isoformat(), "reason": reason_value.value},
+        now=now,
+    )
     return record
 
 
@@ -347,8 +418,13 @@ def record_exit(actor: Actor, user: User, *, exit_on: date | None, reason: str |
 
 
 def consents_of(user_id: int) -> list[Consent]:
-    return list(db.session.scalars(sa.select(Consent).where(
-        Consent.participant_id == user_id).order_by(Consent.given_on, Consent.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Consent)
+            .where(Consent.participant_id == user_id)
+            .order_by(Consent.given_on, Consent.id)
+        )
+    )
 
 
 def get_consent(consent_id: int) -> Consent:
@@ -361,19 +437,26 @@ def get_consent(consent_id: int) -> Consent:
 def covers(user_id: int, partner_id: int | None, scope: str, on: date | None = None) -> bool:
     """Whether a consent (or a legal duty) lets `scope` go to the partner (None: own purposes)."""
     on = on or local_today()
-    record = db.session.scalar(sa.select(ParticipantRecord).where(
-        ParticipantRecord.user_id == user_id))
+    record = db.session.scalar(sa.select(ParticipantRecord).where(ParticipantRecord.user_id == user_id))
     if record is not None and record.anonymised_at is not None:
         return False  # after the retention run nothing about the person goes anywhere
     query = sa.select(Consent).where(Consent.participant_id == user_id)
-    query = query.where(Consent.partner_id.is_(None) if partner_id is None
-                        else Consent.partner_id == partner_id)
+    query = query.where(
+        Consent.partner_id.is_(None) if partner_id is None else Consent.partner_id == partner_id
+    )
     return any(c.covers(str(scope), on) for c in db.session.scalars(query))
 
 
-def give_consent(actor: Actor, user: User, *, partner_id: int | None, scopes: Iterable[str],
-                 given_on: date | None, basis: str = ConsentBasis.CONSENT,
-                 now: datetime | None = None) -> Consent:
+def give_consent(
+    actor: Actor,
+    user: User,
+    *,
+    partner_id: int | None,
+    scopes: Iterable[str],
+    given_on: date | None,
+    basis: str = ConsentBasis.CONSENT,
+    now: datetime | None = None,
+) -> Consent:
     """Record what may be shared with a partner (hours, skills, exit), or for the store's own
     purposes (the evaluation dataset, ESF+ special categories)."""
     now = _utc(now)
@@ -389,30 +472,50 @@ def give_consent(actor: Actor, user: User, *, partner_id: int | None, scopes: It
     allowed = PARTNER_SCOPES if partner is not None else OWN_SCOPES
     if any(s not in allowed for s in chosen):
         raise ValidationError(
-            _("Hours, skills and the exit are shared with a partner; the evaluation and the "
-              "special categories need no partner."), field="scopes")
+            _(
+                "Hours, skills and the exit are shared with a partner; the evaluation and the "
+                "special categories need no partner."
+            ),
+            field="scopes",
+        )
     basis_value = _choice(ConsentBasis, basis, "basis") or ConsentBasis.CONSENT
-    if basis_value == ConsentBasis.LAW and (partner is None
-                                            or partner.kind != "jobcenter"):
-        raise ValidationError(_("A legal duty to report exists only towards the Jobcenter."),
-                              field="basis")
+    if basis_value == ConsentBasis.LAW and (partner is None or partner.kind != "jobcenter"):
+        raise ValidationError(
+            _("A legal duty to report exists only towards the Jobcenter."), field="basis"
+        )
     if given_on is None:
         raise ValidationError(_("Please give the date."), field="given_on")
     if given_on > local_today(now):
         raise ValidationError(_("The date cannot be in the future."), field="given_on")
-    consent = Consent(participant_id=user.id, partner_id=partner.id if partner else None,
-                      scopes=[s.value for s in chosen], basis=basis_value, given_on=given_on,
-                      recorded_by_id=actor.user_id, recorded_at=now)
+    consent = Consent(
+        participant_id=user.id,
+        partner_id=partner.id if partner else None,
+        scopes=[s.value for s in chosen],
+        basis=basis_value,
+        given_on=given_on,
+        recorded_by_id=actor.user_id,
+        recorded_at=now,
+    )
     db.session.add(consent)
-    audit(actor, "consent.give", consent, {
-        "user": user.username, "partner": partner.name if partner else None,
-        "scopes": consent.scopes, "basis": basis_value.value, "given_on": given_on.isoformat()},
-          now=now)
+    audit(
+        actor,
+        "consent.give",
+        consent,
+        {
+            "user": user.username,
+            "partner": partner.name if partner else None,
+            "scopes": consent.scopes,
+            "basis": basis_value.value,
+            "given_on": given_on.isoformat(),
+        },
+        now=now,
+    )
     return consent
 
 
-def withdraw_consent(actor: Actor, consent: Consent, *, withdrawn_on: date | None = None,
-                     now: datetime | None = None) -> Consent:
+def withdraw_consent(
+    actor: Actor, consent: Consent, *, withdrawn_on: date | None = None, now: datetime | None = None
+) -> Consent:
     """Withdraw a consent from a day on (default today). Deliveries it covered that have not
     gone yet are cancelled; the record of the consent itself stays."""
     now = _utc(now)
@@ -422,16 +525,26 @@ def withdraw_consent(actor: Actor, consent: Consent, *, withdrawn_on: date | Non
     if withdrawn_on < consent.given_on:
         raise ValidationError(_("The withdrawal is before the consent."), field="withdrawn_on")
     consent.withdrawn_on, consent.withdrawn_by_id, consent.withdrawn_at = (
-        withdrawn_on, actor.user_id, now)
-    audit(actor, "consent.withdraw", consent, {
-        "user": consent.participant.username, "withdrawn_on": withdrawn_on.isoformat()},
-          now=now)
+        withdrawn_on,
+        actor.user_id,
+        now,
+    )
+    audit(
+        actor,
+        "consent.withdraw",
+        consent,
+        {"user": consent.participant.username, "withdrawn_on": withdrawn_on.isoformat()},
+        now=now,
+    )
     db.session.flush()
     cancel_uncovered(consent.participant_id, now=now)
     record = record_of(consent.participant)
-    if (record is not None and consent.partner_id is None
-            and ConsentScope.SENSITIVE.value in consent.scopes
-            and not covers(record.user_id, None, ConsentScope.SENSITIVE, withdrawn_on)):
+    if (
+        record is not None
+        and consent.partner_id is None
+        and ConsentScope.SENSITIVE.value in consent.scopes
+        and not covers(record.user_id, None, ConsentScope.SENSITIVE, withdrawn_on)
+    ):
         record.disability = record.minority = None  # kept only while the consent holds
         record.updated_at = now
     return consent
@@ -444,8 +557,14 @@ def marks_of(kind: MarkKind, object_type: str, ids: Iterable[int]) -> dict[int, 
     ids = list(ids)
     if not ids:
         return {}
-    return {m.object_id: m for m in db.session.scalars(sa.select(Mark).where(
-        Mark.kind == kind, Mark.object_type == object_type, Mark.object_id.in_(ids)))}
+    return {
+        m.object_id: m
+        for m in db.session.scalars(
+            sa.select(Mark).where(
+                Mark.kind == kind, Mark.object_type == object_type, Mark.object_id.in_(ids)
+            )
+        )
+    }
 
 
 @dataclass
@@ -460,48 +579,85 @@ class ToSee:
 
 
 def to_see(user: User) -> ToSee:
-    assessments = list(db.session.scalars(sa.select(Assessment).where(
-        Assessment.participant_id == user.id, Assessment.is_self.is_(False))
-        .order_by(Assessment.day, Assessment.id)))
+    assessments = list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.participant_id == user.id, Assessment.is_self.is_(False))
+            .order_by(Assessment.day, Assessment.id)
+        )
+    )
     # A day corrected since counts as the correction (shown itself when it is an absence).
     replaced = sa.select(AttendanceEntry.replaces_id).where(
-        AttendanceEntry.user_id == user.id, AttendanceEntry.replaces_id.is_not(None))
-    absences = list(db.session.scalars(sa.select(AttendanceEntry).where(
-        AttendanceEntry.user_id == user.id,
-        AttendanceEntry.code.not_in([c.value for c in UNHELD_CODES]),
-        AttendanceEntry.id.not_in(replaced))
-        .order_by(AttendanceEntry.day, AttendanceEntry.id)))
+        AttendanceEntry.user_id == user.id, AttendanceEntry.replaces_id.is_not(None)
+    )
+    absences = list(
+        db.session.scalars(
+            sa.select(AttendanceEntry)
+            .where(
+                AttendanceEntry.user_id == user.id,
+                AttendanceEntry.code.not_in([c.value for c in UNHELD_CODES]),
+                AttendanceEntry.id.not_in(replaced),
+            )
+            .order_by(AttendanceEntry.day, AttendanceEntry.id)
+        )
+    )
     seen_a = marks_of(MarkKind.SHOWN, "assessment", [a.id for a in assessments])
     seen_e = marks_of(MarkKind.SHOWN, "attendance_entry", [e.id for e in absences])
-    return ToSee(assessments=[a for a in assessments if a.id not in seen_a],
-                 absences=[e for e in absences if e.id not in seen_e])
+    return ToSee(
+        assessments=[a for a in assessments if a.id not in seen_a],
+        absences=[e for e in absences if e.id not in seen_e],
+    )
 
 
-def mark_shown(actor: Actor, user: User, items: ToSee, *, how: str = "app",
-               now: datetime | None = None) -> int:
+def mark_shown(
+    actor: Actor, user: User, items: ToSee, *, how: str = "app", now: datetime | None = None
+) -> int:
     """Record that the participant has seen these items (in the app, or in a talk with a
     coordinator); events that waited for it are released."""
     now = _utc(now)
     if how not in ("app", "talk"):
         raise ValidationError(_("Please choose how it was shown."), field="how")
     count = 0
-    for object_type, objects in (("assessment", items.assessments),
-                                 ("attendance_entry", items.absences)):
+    for object_type, objects in (
+        ("assessment", items.assessments),
+        ("attendance_entry", items.absences),
+    ):
         for obj in objects:
-            db.session.add(Mark(kind=MarkKind.SHOWN, participant_id=user.id,
-                                object_type=object_type, object_id=obj.id, at=now,
-                                by_id=actor.user_id, how=how))
+            db.session.add(
+                Mark(
+                    kind=MarkKind.SHOWN,
+                    participant_id=user.id,
+                    object_type=object_type,
+                    object_id=obj.id,
+                    at=now,
+                    by_id=actor.user_id,
+                    how=how,
+                )
+            )
             count += 1
             release_held(object_type, obj.id, now=now)
-    for event in db.session.scalars(sa.select(OutboxEvent).where(
-            OutboxEvent.participant_id == user.id, OutboxEvent.type == "month.closed",
-            OutboxEvent.released_at.is_(None))):
+    for event in db.session.scalars(
+        sa.select(OutboxEvent).where(
+            OutboxEvent.participant_id == user.id,
+            OutboxEvent.type == "month.closed",
+            OutboxEvent.released_at.is_(None),
+        )
+    ):
         if not unseen_absences_in(user, event.data["month"]):
             release(event, now=now)
     if count:
-        audit(actor, "participant.shown", user, {
-            "user": user.username, "how": how, "assessments": [a.id for a in items.assessments],
-            "absences": [e.id for e in items.absences]}, now=now)
+        audit(
+            actor,
+            "participant.shown",
+            user,
+            {
+                "user": user.username,
+                "how": how,
+                "assessments": [a.id for a in items.assessments],
+                "absences": [e.id for e in items.absences],
+            },
+            now=now,
+        )
     return count
 
 
@@ -521,44 +677,69 @@ def prompt_reports() -> list[PromptReport]:
     """Open reports: unexcused days still current (not corrected away) and dropouts, not yet
     marked as reported."""
     found: list[PromptReport] = []
-    rows = list(db.session.scalars(sa.select(AttendanceEntry).where(
-        AttendanceEntry.code == AttendanceCode.UNEXCUSED)))
+    rows = list(
+        db.session.scalars(
+            sa.select(AttendanceEntry).where(AttendanceEntry.code == AttendanceCode.UNEXCUSED)
+        )
+    )
     if rows:
         users = {r.user_id for r in rows}
-        current = shifts.effective_entries(users, min(r.day for r in rows),
-                                           max(r.day for r in rows))
+        current = shifts.effective_entries(users, min(r.day for r in rows), max(r.day for r in rows))
         rows = [r for r in rows if current.get((r.user_id, r.day)) is r]
     reported = marks_of(MarkKind.REPORTED, "attendance_entry", [r.id for r in rows])
     shown = marks_of(MarkKind.SHOWN, "attendance_entry", [r.id for r in rows])
     for row in rows:
         if row.id not in reported:
-            found.append(PromptReport("unexcused", row.user, row.day, "attendance_entry",
-                                      row.id, row.id in shown))
-    dropouts = list(db.session.scalars(sa.select(ParticipantRecord).where(
-        ParticipantRecord.exit_reason == ExitReason.DROPOUT,
-        ParticipantRecord.anonymised_at.is_(None))))
+            found.append(
+                PromptReport("unexcused", row.user, row.day, "attendance_entry", row.id, row.id in shown)
+            )
+    dropouts = list(
+        db.session.scalars(
+            sa.select(ParticipantRecord).where(
+                ParticipantRecord.exit_reason == ExitReason.DROPOUT,
+                ParticipantRecord.anonymised_at.is_(None),
+            )
+        )
+    )
     reported = marks_of(MarkKind.REPORTED, "participant_record", [r.id for r in dropouts])
     for record in dropouts:
         if record.id not in reported:
-            found.append(PromptReport("dropout", record.user, record.exit_on,
-                                      "participant_record", record.id, True))
+            found.append(
+                PromptReport(
+                    "dropout", record.user, record.exit_on, "participant_record", record.id, True
+                )
+            )
     return sorted(found, key=lambda r: (r.day, r.user.first_name))
 
 
-def mark_reported(actor: Actor, object_type: str, object_id: int, *, how: str = "letter",
-                  now: datetime | None = None) -> Mark:
+def mark_reported(
+    actor: Actor, object_type: str, object_id: int, *, how: str = "letter", now: datetime | None = None
+) -> Mark:
     now = _utc(now)
-    report = next((r for r in prompt_reports()
-                   if r.object_type == object_type and r.object_id == object_id), None)
+    report = next(
+        (r for r in prompt_reports() if r.object_type == object_type and r.object_id == object_id), None
+    )
     if report is None:
         raise ValidationError(_("This is reported already, or there is nothing to report."))
     if how not in ("letter", "phone", "email", "sync"):
         raise ValidationError(_("Please choose how it was reported."), field="how")
-    mark = Mark(kind=MarkKind.REPORTED, participant_id=report.user.id, object_type=object_type,
-                object_id=object_id, at=now, by_id=actor.user_id, how=how)
+    mark = Mark(
+        kind=MarkKind.REPORTED,
+        participant_id=report.user.id,
+        object_type=object_type,
+        object_id=object_id,
+        at=now,
+        by_id=actor.user_id,
+        how=how,
+    )
     db.session.add(mark)
-    audit(actor, "participant.reported", report.user, {
-        "kind": report.kind, "day": report.day.isoformat(), "how": how}, now=now)
+    audit(
+        actor,
+        "participant.reported",
+        report.user,
+        {"kind": report.kind, "day": report.day.isoformat(), "how": how},
+        now=now,
+    )
     return mark
 
 
@@ -567,19 +748,36 @@ def mark_reported(actor: Actor, object_type: str, object_id: int, *, how: str = 
 
 def _person(user: User) -> dict:
     record = record_of(user)
-    return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name,
-            "customer_number": record.customer_number if record else None}
+    return {
+        "id": user.id,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "customer_number": record.customer_number if record else None,
+    }
 
 
-def add_event(type_: str, user: User, data: dict, *, object_type: str | None = None,
-              object_id: int | None = None, held: bool = False,
-              now: datetime | None = None) -> OutboxEvent:
+def add_event(
+    type_: str,
+    user: User,
+    data: dict,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    held: bool = False,
+    now: datetime | None = None,
+) -> OutboxEvent:
     """Write an event in the current transaction; release it now unless it waits to be seen."""
     now = _utc(now)
-    event = OutboxEvent(id=str(uuid.uuid4()), type=type_, participant_id=user.id,
-                        scope=EVENT_SCOPES[type_].value, created_at=now,
-                        data={"participant": _person(user), **data},
-                        object_type=object_type, object_id=object_id)
+    event = OutboxEvent(
+        id=str(uuid.uuid4()),
+        type=type_,
+        participant_id=user.id,
+        scope=EVENT_SCOPES[type_].value,
+        created_at=now,
+        data={"participant": _person(user), **data},
+        object_type=object_type,
+        object_id=object_id,
+    )
     db.session.add(event)
     if not held:
         release(event, now=now)
@@ -596,17 +794,28 @@ def release(event: OutboxEvent, *, now: datetime | None = None) -> list[Delivery
             continue
         if not covers(event.participant_id, partner.id, event.scope, local_today(now)):
             continue
-        delivery = Delivery(event=event, partner_id=partner.id, status=DeliveryStatus.PENDING,
-                            attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
+        delivery = Delivery(
+            event=event,
+            partner_id=partner.id,
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
         db.session.add(delivery)
         queued.append(delivery)
     return queued
 
 
 def release_held(object_type: str, object_id: int, *, now: datetime | None = None) -> None:
-    for event in db.session.scalars(sa.select(OutboxEvent).where(
-            OutboxEvent.object_type == object_type, OutboxEvent.object_id == object_id,
-            OutboxEvent.released_at.is_(None))):
+    for event in db.session.scalars(
+        sa.select(OutboxEvent).where(
+            OutboxEvent.object_type == object_type,
+            OutboxEvent.object_id == object_id,
+            OutboxEvent.released_at.is_(None),
+        )
+    ):
         release(event, now=now)
 
 
@@ -615,9 +824,14 @@ def cancel_uncovered(user_id: int, *, now: datetime | None = None) -> int:
     now = _utc(now)
     today = local_today(now)
     cancelled = 0
-    for delivery in db.session.scalars(sa.select(Delivery).join(OutboxEvent).where(
+    for delivery in db.session.scalars(
+        sa.select(Delivery)
+        .join(OutboxEvent)
+        .where(
             OutboxEvent.participant_id == user_id,
-            Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]))):
+            Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
+        )
+    ):
         if not covers(user_id, delivery.partner_id, delivery.event.scope, today):
             delivery.status = DeliveryStatus.CANCELLED
             delivery.last_error = "consent withdrawn"
@@ -628,16 +842,28 @@ def cancel_uncovered(user_id: int, *, now: datetime | None = None) -> int:
 
 def _on_attendance(entry: AttendanceEntry, actor: Actor | None = None, **_extra) -> None:
     held = entry.code not in UNHELD_CODES
-    add_event("attendance.confirmed", entry.user or db.session.get(User, entry.user_id), {
-        "entry_id": entry.id, "day": entry.day.isoformat(), "code": entry.code.value,
-        "minutes": entry.minutes, "late_minutes": entry.late_minutes,
-        "early_leave_minutes": entry.early_leave_minutes,
-        "certificate_until": entry.certificate_until.isoformat()
-        if entry.certificate_until else None,
-        "replaces_entry_id": entry.replaces_id, "correction": entry.replaces_id is not None
-        or entry.reported_in is not None, "reported_in": entry.reported_in},
-        object_type="attendance_entry" if held else None, object_id=entry.id if held else None,
-        held=held, now=entry.confirmed_at)
+    add_event(
+        "attendance.confirmed",
+        entry.user or db.session.get(User, entry.user_id),
+        {
+            "entry_id": entry.id,
+            "day": entry.day.isoformat(),
+            "code": entry.code.value,
+            "minutes": entry.minutes,
+            "late_minutes": entry.late_minutes,
+            "early_leave_minutes": entry.early_leave_minutes,
+            "certificate_until": entry.certificate_until.isoformat()
+            if entry.certificate_until
+            else None,
+            "replaces_entry_id": entry.replaces_id,
+            "correction": entry.replaces_id is not None or entry.reported_in is not None,
+            "reported_in": entry.reported_in,
+        },
+        object_type="attendance_entry" if held else None,
+        object_id=entry.id if held else None,
+        held=held,
+        now=entry.confirmed_at,
+    )
 
 
 def _on_month_closed(closing: MonthClosing, actor: Actor | None = None, **_extra) -> None:
@@ -653,15 +879,23 @@ def _on_month_closed(closing: MonthClosing, actor: Actor | None = None, **_extra
     for sheet in sheets.month_sheets(users, year, month) if users else []:
         # Its absence counts wait, like the absences themselves, until the person has seen them.
         held = unseen_absences_in(sheet.user, closing.month)
-        add_event("month.closed", sheet.user, {
-            "month": closing.month, "confirmed_minutes": sheet.confirmed,
-            "attended_minutes": sheet.attended,
-            "days": {str(code): n for code, n in sorted(sheet.counts.items())},
-            "allowance_cents": sheet.allowance_cents,
-            "corrections_cents": sheet.corrections_cents,
-            "payable_cents": sheet.payable_cents},
-            object_type="month_closing" if held else None, object_id=closing.id if held else None,
-            held=held, now=closing.closed_at)
+        add_event(
+            "month.closed",
+            sheet.user,
+            {
+                "month": closing.month,
+                "confirmed_minutes": sheet.confirmed,
+                "attended_minutes": sheet.attended,
+                "days": {str(code): n for code, n in sorted(sheet.counts.items())},
+                "allowance_cents": sheet.allowance_cents,
+                "corrections_cents": sheet.corrections_cents,
+                "payable_cents": sheet.payable_cents,
+            },
+            object_type="month_closing" if held else None,
+            object_id=closing.id if held else None,
+            held=held,
+            now=closing.closed_at,
+        )
 
 
 def unseen_absences_in(user: User, month: str) -> bool:
@@ -672,12 +906,23 @@ def _on_assessment(assessment: Assessment, actor: Actor | None = None, **_extra)
     if assessment.is_self:
         return  # the participant's own view of themselves stays in the store
     user = assessment.participant or db.session.get(User, assessment.participant_id)
-    add_event("assessment.recorded", user, {
-        "assessment_id": assessment.id, "day": assessment.day.isoformat(),
-        "assessor": assessment.assessor.display_name if assessment.assessor else None,
-        "ratings": [{"skill": r.skill.name, "level": r.level,
-                     "descriptor": r.skill.descriptor(r.level)} for r in assessment.ratings]},
-        object_type="assessment", object_id=assessment.id, held=True, now=assessment.created_at)
+    add_event(
+        "assessment.recorded",
+        user,
+        {
+            "assessment_id": assessment.id,
+            "day": assessment.day.isoformat(),
+            "assessor": assessment.assessor.display_name if assessment.assessor else None,
+            "ratings": [
+                {"skill": r.skill.name, "level": r.level, "descriptor": r.skill.descriptor(r.level)}
+                for r in assessment.ratings
+            ],
+        },
+        object_type="assessment",
+        object_id=assessment.id,
+        held=True,
+        now=assessment.created_at,
+    )
 
 
 def customer_numbers(user_ids: Iterable[int]) -> dict[int, str]:
@@ -685,9 +930,13 @@ def customer_numbers(user_ids: Iterable[int]) -> dict[int, str]:
     ids = list(user_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(
-        ParticipantRecord.user_id, ParticipantRecord.customer_number).where(
-        ParticipantRecord.user_id.in_(ids), ParticipantRecord.customer_number.is_not(None))).all())
+    return dict(
+        db.session.execute(
+            sa.select(ParticipantRecord.user_id, ParticipantRecord.customer_number).where(
+                ParticipantRecord.user_id.in_(ids), ParticipantRecord.customer_number.is_not(None)
+            )
+        ).all()
+    )
 
 
 def connect() -> None:

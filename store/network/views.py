@@ -50,12 +50,19 @@ REPORT_KINDS = {"unexcused": _l("unexcused absence"), "dropout": _l("dropout")}
 def ui() -> dict:
     """Words the templates of this area use, and whether this look is logged (admins)."""
     return {
-        "genders": labels.GENDERS, "employment": labels.EMPLOYMENT,
-        "education_labels": labels.EDUCATION, "exit_reasons": labels.EXIT_REASONS,
-        "scope_labels": labels.SCOPES, "basis_labels": labels.BASES,
-        "age_bands": labels.AGE_BANDS, "field_labels": labels.FIELD_LABELS,
-        "yes_no": labels.YES_NO, "code_labels": CODE_LABELS, "measure_labels": MEASURE_LABELS,
-        "measure_short": MEASURE_SHORT, "report_kinds": REPORT_KINDS,
+        "genders": labels.GENDERS,
+        "employment": labels.EMPLOYMENT,
+        "education_labels": labels.EDUCATION,
+        "exit_reasons": labels.EXIT_REASONS,
+        "scope_labels": labels.SCOPES,
+        "basis_labels": labels.BASES,
+        "age_bands": labels.AGE_BANDS,
+        "field_labels": labels.FIELD_LABELS,
+        "yes_no": labels.YES_NO,
+        "code_labels": CODE_LABELS,
+        "measure_labels": MEASURE_LABELS,
+        "measure_short": MEASURE_SHORT,
+        "report_kinds": REPORT_KINDS,
         "logged_view": current_user.is_authenticated and current_user.role == Role.ADMIN,
         "words": words,
     }
@@ -84,17 +91,21 @@ def _render(template: str, users, what: str, status: int = 200, **context):
 
 
 def _shown_form(items: services.ToSee) -> ShownForm:
-    return ShownForm(formdata=None,
-                     assessments=",".join(str(a.id) for a in items.assessments),
-                     absences=",".join(str(e.id) for e in items.absences))
+    return ShownForm(
+        formdata=None,
+        assessments=",".join(str(a.id) for a in items.assessments),
+        absences=",".join(str(e.id) for e in items.absences),
+    )
 
 
 def _picked(user: User, form: ShownForm) -> services.ToSee:
     """The posted items that are still unseen and belong to the person; nothing else."""
     items = services.to_see(user)
     wanted_a, wanted_e = id_list(form.assessments.data), id_list(form.absences.data)
-    return services.ToSee(assessments=[a for a in items.assessments if a.id in wanted_a],
-                          absences=[e for e in items.absences if e.id in wanted_e])
+    return services.ToSee(
+        assessments=[a for a in items.assessments if a.id in wanted_a],
+        absences=[e for e in items.absences if e.id in wanted_e],
+    )
 
 
 def _is_active(consent: Consent, today: date) -> bool:
@@ -122,13 +133,25 @@ def index():
     rows = []
     for user in shifts.list_trainees(include_inactive=True):
         record = services.record_of(user)
-        rows.append(Row(
-            user=user, record=record, agreement=shifts.current_agreement(user.id, today),
-            entry_on=services.entry_date(user.id), missing=services.missing_entry_fields(record),
-            consents=[c for c in services.consents_of(user.id) if _is_active(c, today)],
-            open_items=len(services.to_see(user))))
-    return _render("network/participants.html", [r.user for r in rows], "list", rows=rows,
-                   today=today, open_reports=len(services.prompt_reports()))
+        rows.append(
+            Row(
+                user=user,
+                record=record,
+                agreement=shifts.current_agreement(user.id, today),
+                entry_on=services.entry_date(user.id),
+                missing=services.missing_entry_fields(record),
+                consents=[c for c in services.consents_of(user.id) if _is_active(c, today)],
+                open_items=len(services.to_see(user)),
+            )
+        )
+    return _render(
+        "network/participants.html",
+        [r.user for r in rows],
+        "list",
+        rows=rows,
+        today=today,
+        open_reports=len(services.prompt_reports()),
+    )
 
 
 # ---------------------------------------------------------------- one record
@@ -141,12 +164,16 @@ def _downloads(user: User, consents: list[Consent], today: date) -> dict:
     if current_user.role != Role.COORDINATOR:
         return {"data": None, "partners": []}
     back = url_for("network.participant", user_id=user.id)
-    partners = {c.partner.id: c.partner for c in consents
-                if c.partner is not None and _is_active(c, today)}
-    return {"data": url_for("exports.data", user_id=user.id, next=back),
-            "partners": [(p, url_for("exports.partner", user_id=user.id, partner_id=p.id,
-                                     next=back))
-                         for p in sorted(partners.values(), key=lambda p: p.name)]}
+    partners = {
+        c.partner.id: c.partner for c in consents if c.partner is not None and _is_active(c, today)
+    }
+    return {
+        "data": url_for("exports.data", user_id=user.id, next=back),
+        "partners": [
+            (p, url_for("exports.partner", user_id=user.id, partner_id=p.id, next=back))
+            for p in sorted(partners.values(), key=lambda p: p.name)
+        ],
+    }
 
 
 @bp.get("/<int:user_id>")
@@ -159,17 +186,30 @@ def participant(user_id: int):
     consents = services.consents_of(user.id)
     items = services.to_see(user)
     return _render(
-        "network/participant.html", [user], "record", participant=user, record=record,
-        today=today, entry_on=entry_on, agreements=shifts.agreements_for(user.id),
+        "network/participant.html",
+        [user],
+        "record",
+        participant=user,
+        record=record,
+        today=today,
+        entry_on=entry_on,
+        agreements=shifts.agreements_for(user.id),
         current=shifts.current_agreement(user.id, today),
         band=services.age_band(record.birth_date if record else None, entry_on or today),
         missing=services.missing_entry_fields(record),
         sensitive_ok=services.covers(user.id, None, ConsentScope.SENSITIVE, today),
-        consents=consents, active={c.id for c in consents if _is_active(c, today)},
-        withdraw_forms={c.id: WithdrawForm(formdata=None, prefix=f"c{c.id}", withdrawn_on=today)
-                        for c in consents if c.withdrawn_on is None},
-        items=items, shown_form=_shown_form(items), form=EmptyForm(),
-        downloads=_downloads(user, consents, today))
+        consents=consents,
+        active={c.id for c in consents if _is_active(c, today)},
+        withdraw_forms={
+            c.id: WithdrawForm(formdata=None, prefix=f"c{c.id}", withdrawn_on=today)
+            for c in consents
+            if c.withdrawn_on is None
+        },
+        items=items,
+        shown_form=_shown_form(items),
+        form=EmptyForm(),
+        downloads=_downloads(user, consents, today),
+    )
 
 
 def _back(user: User, anchor: str = ""):
@@ -187,14 +227,18 @@ def _record_data(record: ParticipantRecord | None) -> dict:
     if record is None:
         return {}
     return {
-        "phone": record.phone, "email": record.email, "birth_date": record.birth_date,
+        "phone": record.phone,
+        "email": record.email,
+        "birth_date": record.birth_date,
         "referring_partner_id": record.referring_partner_id,
-        "referrer_contact": record.referrer_contact, "customer_number": record.customer_number,
+        "referrer_contact": record.referrer_contact,
+        "customer_number": record.customer_number,
         "languages": ", ".join(record.languages or []),
         "gender": record.gender.value if record.gender else "",
         "employment_status": record.employment_status.value if record.employment_status else "",
         "education": record.education.value if record.education else "",
-        "disability": yes_no_value(record.disability), "minority": yes_no_value(record.minority),
+        "disability": yes_no_value(record.disability),
+        "minority": yes_no_value(record.minority),
     }
 
 
@@ -222,25 +266,37 @@ def edit(user_id: int):
     sensitive_ok = services.covers(user.id, None, ConsentScope.SENSITIVE, local_today())
     form = RecordForm(data=_record_data(record)) if request.method == "GET" else RecordForm()
     form.referring_partner_id.choices = [("", _("– none –"))] + [
-        (p.id, p.name) for p in services.list_partners()
-        if p.is_active or (record is not None and p.id == record.referring_partner_id)]
+        (p.id, p.name)
+        for p in services.list_partners()
+        if p.is_active or (record is not None and p.id == record.referring_partner_id)
+    ]
     failed = False
     if form.validate_on_submit():
         try:
             services.save_record(
-                current_actor(), user, phone=form.phone.data, email=form.email.data,
+                current_actor(),
+                user,
+                phone=form.phone.data,
+                email=form.email.data,
                 birth_date=form.birth_date.data,
                 referring_partner_id=form.referring_partner_id.data,
                 referrer_contact=form.referrer_contact.data,
                 customer_number=form.customer_number.data,
-                languages=_languages(form.languages.data), gender=form.gender.data or None,
+                languages=_languages(form.languages.data),
+                gender=form.gender.data or None,
                 employment_status=form.employment_status.data or None,
                 education=form.education.data or None,
-                disability=yes_no(form.disability.data), minority=yes_no(form.minority.data))
+                disability=yes_no(form.disability.data),
+                minority=yes_no(form.minority.data),
+            )
         except ServiceError as error:
             db.session.rollback()
-            show_error(form, error, {"partner": "referring_partner_id"},
-                       flash_too=not sensitive_ok and error.field in SENSITIVE_FIELDS)
+            show_error(
+                form,
+                error,
+                {"partner": "referring_partner_id"},
+                flash_too=not sensitive_ok and error.field in SENSITIVE_FIELDS,
+            )
             failed = True
         else:
             db.session.commit()
@@ -249,8 +305,16 @@ def edit(user_id: int):
     elif form.is_submitted():
         _date_errors(form, ["birth_date"])
         failed = True
-    return _render("network/record_form.html", [user], "record_form", 422 if failed else 200,
-                   form=form, participant=user, record=record, sensitive_ok=sensitive_ok)
+    return _render(
+        "network/record_form.html",
+        [user],
+        "record_form",
+        422 if failed else 200,
+        form=form,
+        participant=user,
+        record=record,
+        sensitive_ok=sensitive_ok,
+    )
 
 
 @bp.post("/<int:user_id>/complete")
@@ -285,17 +349,28 @@ def exit_form(user_id: int):
     if form.validate_on_submit():
         try:
             services.record_exit(
-                current_actor(), user, exit_on=form.exit_on.data, reason=form.reason.data or None,
+                current_actor(),
+                user,
+                exit_on=form.exit_on.data,
+                reason=form.reason.data or None,
                 job_seeking=yes_no(form.job_seeking.data),
                 in_education=yes_no(form.in_education.data),
                 qualification=yes_no(form.qualification.data),
-                employed=yes_no(form.employed.data))
+                employed=yes_no(form.employed.data),
+            )
         except ServiceError as error:
             db.session.rollback()
-            show_error(form, error, {"exit_reason": "reason", "exit_job_seeking": "job_seeking",
-                                     "exit_in_education": "in_education",
-                                     "exit_qualification": "qualification",
-                                     "exit_employed": "employed"})
+            show_error(
+                form,
+                error,
+                {
+                    "exit_reason": "reason",
+                    "exit_job_seeking": "job_seeking",
+                    "exit_in_education": "in_education",
+                    "exit_qualification": "qualification",
+                    "exit_employed": "employed",
+                },
+            )
             failed = True
         else:
             db.session.commit()
@@ -304,8 +379,15 @@ def exit_form(user_id: int):
     elif form.is_submitted():
         _date_errors(form, ["exit_on"])
         failed = True
-    return _render("network/exit_form.html", [user], "exit_form", 422 if failed else 200,
-                   form=form, participant=user, record=record)
+    return _render(
+        "network/exit_form.html",
+        [user],
+        "exit_form",
+        422 if failed else 200,
+        form=form,
+        participant=user,
+        record=record,
+    )
 
 
 # ---------------------------------------------------------------- consents
@@ -317,7 +399,8 @@ def consent_new(user_id: int):
     user = services.get_participant(user_id)
     form = ConsentForm()
     form.partner_id.choices = [("", _("own purposes (no partner)"))] + [
-        (p.id, p.name) for p in services.list_partners(include_inactive=False)]
+        (p.id, p.name) for p in services.list_partners(include_inactive=False)
+    ]
     if request.method == "GET":
         form.given_on.data = local_today()
         form.partner_id.data = request.args.get("partner", type=int)
@@ -325,22 +408,38 @@ def consent_new(user_id: int):
     if form.validate_on_submit():
         try:
             consent = services.give_consent(
-                current_actor(), user, partner_id=form.partner_id.data, scopes=form.scopes.data,
-                basis=form.basis.data, given_on=form.given_on.data)
+                current_actor(),
+                user,
+                partner_id=form.partner_id.data,
+                scopes=form.scopes.data,
+                basis=form.basis.data,
+                given_on=form.given_on.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error, {"partner": "partner_id"})
             failed = True
         else:
             db.session.commit()
-            flash(_("The consent was recorded (%(whom)s).", whom=consent.partner.name
-                    if consent.partner else _("own purposes")), "success")
+            flash(
+                _(
+                    "The consent was recorded (%(whom)s).",
+                    whom=consent.partner.name if consent.partner else _("own purposes"),
+                ),
+                "success",
+            )
             return _back(user, "#consents")
     elif form.is_submitted():
         _date_errors(form, ["given_on"])
         failed = True
-    return _render("network/consent_form.html", [user], "consent_form", 422 if failed else 200,
-                   form=form, participant=user)
+    return _render(
+        "network/consent_form.html",
+        [user],
+        "consent_form",
+        422 if failed else 200,
+        form=form,
+        participant=user,
+    )
 
 
 @bp.post("/<int:user_id>/consents/<int:consent_id>/withdraw")
@@ -362,8 +461,13 @@ def consent_withdraw(user_id: int, consent_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        flash(_("The consent is withdrawn from %(day)s on. Nothing it covered is sent any more.",
-                day=local_date(consent.withdrawn_on)), "success")
+        flash(
+            _(
+                "The consent is withdrawn from %(day)s on. Nothing it covered is sent any more.",
+                day=local_date(consent.withdrawn_on),
+            ),
+            "success",
+        )
     return _back(user, "#consents")
 
 
@@ -394,8 +498,14 @@ def shown(user_id: int):
     user = services.get_participant(user_id)
     count = _mark_shown(user, "talk")
     if count:
-        flash(ngettext("%(num)s item is marked as shown in a talk.",
-                       "%(num)s items are marked as shown in a talk.", count), "success")
+        flash(
+            ngettext(
+                "%(num)s item is marked as shown in a talk.",
+                "%(num)s items are marked as shown in a talk.",
+                count,
+            ),
+            "success",
+        )
     elif count == 0:
         flash(_("There was nothing left to mark."), "info")
     return _back(user, "#to-see")
@@ -424,8 +534,9 @@ def seen():
 def reports():
     found = services.prompt_reports()
     people = list({r.user.id: r.user for r in found}.values())
-    return _render("network/reports.html", people, "reports", reports=found,
-                   form=ReportedForm(formdata=None))
+    return _render(
+        "network/reports.html", people, "reports", reports=found, form=ReportedForm(formdata=None)
+    )
 
 
 @bp.post("/reports/reported")
@@ -434,9 +545,12 @@ def reported():
     form = ReportedForm()
     object_id = form.object_id.data or ""
     try:
-        mark = services.mark_reported(current_actor(), form.object_type.data or "",
-                                      int(object_id) if object_id.isdigit() else 0,
-                                      how=form.how.data or "")
+        mark = services.mark_reported(
+            current_actor(),
+            form.object_type.data or "",
+            int(object_id) if object_id.isdigit() else 0,
+            how=form.how.data or "",
+        )
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
@@ -445,8 +559,13 @@ def reported():
         db.session.rollback()
         flash(_("This is reported already, or there is nothing to report."), "error")
     else:
-        flash(_("Marked as reported: %(name)s.", name=db.session.get(
-            User, mark.participant_id).display_name), "success")
+        flash(
+            _(
+                "Marked as reported: %(name)s.",
+                name=db.session.get(User, mark.participant_id).display_name,
+            ),
+            "success",
+        )
     return redirect(url_for("network.reports"))
 
 
@@ -460,10 +579,17 @@ def reports_notice(user) -> list:
     count = len(services.prompt_reports())
     if not count:
         return []
-    return [("warning", ngettext(
-        "To report to the Jobcenter without delay: %(num)s unexcused absence or dropout.",
-        "To report to the Jobcenter without delay: %(num)s unexcused absences or dropouts.",
-        count), "network.reports")]
+    return [
+        (
+            "warning",
+            ngettext(
+                "To report to the Jobcenter without delay: %(num)s unexcused absence or dropout.",
+                "To report to the Jobcenter without delay: %(num)s unexcused absences or dropouts.",
+                count,
+            ),
+            "network.reports",
+        )
+    ]
 
 
 def to_see_notice(user) -> list:
@@ -475,12 +601,10 @@ def to_see_notice(user) -> list:
         return []
     parts = []
     if items.assessments:
-        parts.append(ngettext("%(num)s assessment", "%(num)s assessments",
-                              len(items.assessments)))
+        parts.append(ngettext("%(num)s assessment", "%(num)s assessments", len(items.assessments)))
     if items.absences:
         parts.append(ngettext("%(num)s day", "%(num)s days", len(items.absences)))
-    return [("info", _("New for you: %(what)s – please look.", what=", ".join(parts)),
-             "network.to_see")]
+    return [("info", _("New for you: %(what)s – please look.", what=", ".join(parts)), "network.to_see")]
 
 
 def register() -> None:

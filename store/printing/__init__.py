@@ -17,9 +17,18 @@ def printer_notices(user) -> list:
     if not waiting:
         return []
     last = waiting[-1]
-    return [("warning", _("%(n)s print job(s) are waiting. %(printer)s: %(error)s", n=len(waiting),
-                          printer=last.printer.name, error=last.last_error or ""),
-             "printing.jobs")]
+    return [
+        (
+            "warning",
+            _(
+                "%(n)s print job(s) are waiting. %(printer)s: %(error)s",
+                n=len(waiting),
+                printer=last.printer.name,
+                error=last.last_error or "",
+            ),
+            "printing.jobs",
+        )
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -28,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     register_notice(printer_notices)
-    register_tile(Tile("printing.jobs", _l("Print jobs"), "printer",
-                       frozenset({Role.SUPERVISOR, Role.ADMIN}), 70))
-    register_tile(Tile("printing.printers", _l("Printers"), "printer",
-                       frozenset({Role.ADMIN}), 75))
+    register_tile(
+        Tile("printing.jobs", _l("Print jobs"), "printer", frozenset({Role.SUPERVISOR, Role.ADMIN}), 70)
+    )
+    register_tile(Tile("printing.printers", _l("Printers"), "printer", frozenset({Role.ADMIN}), 75))

@@ -30,9 +30,16 @@ class PrintJobOut(BaseModel):
     @classmethod
     def of(cls, job: PrintJob) -> "PrintJobOut":
         return cls(
-            id=job.id, printer=job.printer.name, kind=job.kind, title=job.title,
-            status=job.status, attempts=job.attempts, last_error=job.last_error,
-            created_at=job.created_at, printed_at=job.printed_at, ref_type=job.ref_type,
+            id=job.id,
+            printer=job.printer.name,
+            kind=job.kind,
+            title=job.title,
+            status=job.status,
+            attempts=job.attempts,
+            last_error=job.last_error,
+            created_at=job.created_at,
+            printed_at=job.printed_at,
+            ref_type=job.ref_type,
             ref_id=job.ref_id,
             bytes_url=url_for("printing_api.print_job_bytes", job_id=job.id, _external=True),
         )
@@ -47,15 +54,26 @@ class PrintJobQuery(BaseModel):
     limit: int = 100
 
 
-@endpoint(bp, "/print-jobs", roles=STAFF, summary="Recent print jobs, newest first",
-          query=PrintJobQuery, response=PrintJobList)
+@endpoint(
+    bp,
+    "/print-jobs",
+    roles=STAFF,
+    summary="Recent print jobs, newest first",
+    query=PrintJobQuery,
+    response=PrintJobList,
+)
 def print_jobs(query: PrintJobQuery):
     jobs = services.list_jobs(min(max(query.limit, 1), 1000), query.status)
     return PrintJobList(print_jobs=[PrintJobOut.of(j) for j in jobs])
 
 
-@endpoint(bp, "/print-jobs/<int:job_id>/bytes", roles=[Role.TRAINEE, *STAFF],
-          summary="The exact ESC/POS bytes of a job", produces="application/octet-stream")
+@endpoint(
+    bp,
+    "/print-jobs/<int:job_id>/bytes",
+    roles=[Role.TRAINEE, *STAFF],
+    summary="The exact ESC/POS bytes of a job",
+    produces="application/octet-stream",
+)
 def print_job_bytes(job_id: int):
     job = services.get_job(job_id)
     return Response(job.payload, mimetype="application/octet-stream")

@@ -26,8 +26,7 @@ class PrinterForm(FlaskForm):
     baudrate = IntegerField(_l("Baud rate"), validators=[Optional()])
     printer_name = StringField(_l("CUPS queue name"), validators=[Optional(), Length(max=255)])
     codepage = StringField(_l("Code page"), default="CP858", validators=[DataRequired()])
-    columns = IntegerField(_l("Characters per line"), default=48,
-                           validators=[NumberRange(24, 64)])
+    columns = IntegerField(_l("Characters per line"), default=48, validators=[NumberRange(24, 64)])
     is_active = BooleanField(_l("In use"), default=True)
 
     PARAMS = {

@@ -45,8 +45,7 @@ class PrintJob(db.Model):
     title: so.Mapped[str] = so.mapped_column(sa.String(120))
     payload: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     status: so.Mapped[JobStatus] = so.mapped_column(
-        sa.Enum(JobStatus, native_enum=False, length=16,
-                values_callable=lambda e: [s.value for s in e]),
+        sa.Enum(JobStatus, native_enum=False, length=16, values_callable=lambda e: [s.value for s in e]),
         index=True,
     )
     attempts: so.Mapped[int] = so.mapped_column(default=0)

@@ -5,11 +5,30 @@ from escpos.printer import Dummy
 from store.printing.models import Printer
 
 # Typographic characters that receipt code pages lack, and what to print instead.
-_PLAIN = str.maketrans({
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "›": ">", "‹": "<", "–": "-", "—": "-",
-    "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "…": "...", "•": "*",
-    "·": "-", "×": "x", "→": "->", "←": "<-", "✓": "v",
-})
+_PLAIN = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "›": ">",
+        "‹": "<",
+        "–": "-",
+        "—": "-",
+        "„": '"',
+        "“": '"',
+        "”": '"',
+        "‚": "'",
+        "‘": "'",
+        "’": "'",
+        "…": "...",
+        "•": "*",
+        "·": "-",
+        "×": "x",
+        "→": "->",
+        "←": "<-",
+        "✓": "v",
+    }
+)
 
 
 def printable(text: str) -> str:

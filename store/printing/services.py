@@ -18,6 +18,7 @@ from hardware import BACKENDS, PrinterError, make_backend
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import utcnow
+from store.core.transaction import after_commit
 from store.extensions import db
 from store.printing.models import JobStatus, Printer, PrintJob
 
@@ -52,22 +53,31 @@ def enqueue(
         ref_id=str(ref[1]) if ref else None,
     )
     db.session.add(job)
+    after_commit(kick, job)
     return job
 
 
 def resend(actor: Actor, job: PrintJob, printer: Printer | None = None) -> PrintJob:
     """Send a job's bytes again (as a new job), e.g. after a paper jam or to another printer."""
-    copy = enqueue(actor, printer or job.printer, job.kind, job.payload, title=job.title,
-                   ref=(job.ref_type, job.ref_id) if job.ref_type else None)
+    copy = enqueue(
+        actor,
+        printer or job.printer,
+        job.kind,
+        job.payload,
+        title=job.title,
+        ref=(job.ref_type, job.ref_id) if job.ref_type else None,
+    )
     audit(actor, "print_job.resend", job, {"new_printer": copy.printer.name})
     return copy
 
 
-def kick(job_ids: list[int]) -> None:
-    """Print committed jobs now, without making the request wait for the printer.
+def kick(jobs: list[PrintJob | int]) -> None:
+    """Print committed jobs now, without making the request wait for the printer. Runs after the
+    commit of every request that queued jobs.
 
     A thread sends them at once; what fails stays pending for the print worker to retry.
     """
+    job_ids = [job if isinstance(job, int) else job.id for job in jobs]
     if not job_ids:
         return
     app = current_app._get_current_object()
@@ -91,9 +101,12 @@ def kick(job_ids: list[int]) -> None:
 
 def kick_due() -> None:
     """Send every job that is due now (after a commit that queued some), as kick() does."""
-    due = db.session.scalars(sa.select(PrintJob.id).where(
-        PrintJob.status == JobStatus.PENDING, PrintJob.next_attempt_at <= utcnow())
-        .order_by(PrintJob.id).limit(50)).all()
+    due = db.session.scalars(
+        sa.select(PrintJob.id)
+        .where(PrintJob.status == JobStatus.PENDING, PrintJob.next_attempt_at <= utcnow())
+        .order_by(PrintJob.id)
+        .limit(50)
+    ).all()
     kick(list(due))
 
 
@@ -127,8 +140,9 @@ def problems() -> list[PrintJob]:
 def backend_for(printer: Printer):
     params = dict(printer.params or {})
     if printer.backend == "virtual":
-        params.setdefault("folder", str(Path(current_app.instance_path) / "virtual-printers"
-                                        / printer.name))
+        params.setdefault(
+            "folder", str(Path(current_app.instance_path) / "virtual-printers" / printer.name)
+        )
     return make_backend(printer.backend, **params)
 
 
@@ -206,9 +220,17 @@ def list_printers() -> list[Printer]:
     return list(db.session.scalars(sa.select(Printer).order_by(Printer.name)))
 
 
-def save_printer(actor: Actor, printer: Printer | None, *, name: str, backend: str,
-                 params: dict, codepage: str = "CP858", columns: int = 48,
-                 is_active: bool = True) -> Printer:
+def save_printer(
+    actor: Actor,
+    printer: Printer | None,
+    *,
+    name: str,
+    backend: str,
+    params: dict,
+    codepage: str = "CP858",
+    columns: int = 48,
+    is_active: bool = True,
+) -> Printer:
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please give the printer a name."), field="name")

@@ -24,8 +24,7 @@ SEE_JOBS = (Role.TRAINEE, *STAFF)
 def jobs():
     from store.auth.forms import EmptyForm
 
-    return render_template("printing/jobs.html", jobs=services.list_jobs(200),
-                           form=EmptyForm())
+    return render_template("printing/jobs.html", jobs=services.list_jobs(200), form=EmptyForm())
 
 
 @bp.get("/print-jobs/<int:job_id>")
@@ -47,8 +46,11 @@ def job_png(job_id: int):
 @roles(*SEE_JOBS)
 def job_bytes(job_id: int):
     job = services.get_job(job_id)
-    return Response(job.payload, mimetype="application/octet-stream", headers={
-        "Content-Disposition": f"attachment; filename=print-job-{job.id}.bin"})
+    return Response(
+        job.payload,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f"attachment; filename=print-job-{job.id}.bin"},
+    )
 
 
 @bp.post("/print-jobs/<int:job_id>/resend")
@@ -66,8 +68,7 @@ def job_resend(job_id: int):
 def printers():
     from store.auth.forms import EmptyForm
 
-    return render_template("printing/printers.html", printers=services.list_printers(),
-                           form=EmptyForm())
+    return render_template("printing/printers.html", printers=services.list_printers(), form=EmptyForm())
 
 
 @bp.route("/admin/printers/new", methods=["GET", "POST"])
@@ -92,9 +93,14 @@ def _printer_form(printer: Printer | None):
     if form.validate_on_submit():
         try:
             services.save_printer(
-                current_actor(), printer, name=form.name.data, backend=form.backend.data,
-                params=form.params(), codepage=form.codepage.data.strip(),
-                columns=form.columns.data, is_active=form.is_active.data,
+                current_actor(),
+                printer,
+                name=form.name.data,
+                backend=form.backend.data,
+                params=form.params(),
+                codepage=form.codepage.data.strip(),
+                columns=form.columns.data,
+                is_active=form.is_active.data,
             )
         except ServiceError as error:
             db.session.rollback()
@@ -112,8 +118,7 @@ def printer_test(printer_id: int):
     from flask import current_app
 
     printer = db.get_or_404(Printer, printer_id)
-    payload = render.test_page(printer, current_app.config["STORE_NAME"],
-                               local_datetime(utcnow()))
+    payload = render.test_page(printer, current_app.config["STORE_NAME"], local_datetime(utcnow()))
     job = services.enqueue(current_actor(), printer, "test", payload, title=_("Test print"))
     db.session.commit()
     if services.send_job(job.id):

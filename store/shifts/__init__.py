@@ -34,11 +34,9 @@ def init_app(app: Flask) -> None:
     register_panel(views.clock_panel)
     register_notice(views.missing_clock_out_notice)
     register_tile(Tile("shifts.mine", _l("My shifts"), "calendar", frozenset({Role.TRAINEE}), 5))
-    register_tile(Tile("attendance.my_hours", _l("My hours"), "clock",
-                       frozenset({Role.TRAINEE}), 6))
+    register_tile(Tile("attendance.my_hours", _l("My hours"), "clock", frozenset({Role.TRAINEE}), 6))
     register_tile(Tile("shifts.plan", _l("Shift plan"), "calendar", PLANNERS, 40))
     register_tile(Tile("attendance.day", _l("Attendance"), "clock", CONFIRMERS, 42))
     register_tile(Tile("attendance.months", _l("Hours sheets"), "list", CONFIRMERS, 44))
     register_tile(Tile("attendance.agreements", _l("Agreements"), "folder", KEEPERS, 46))
-    register_tile(Tile("shifts.stations", _l("Stations"), "settings", frozenset({Role.ADMIN}),
-                       64))
+    register_tile(Tile("shifts.stations", _l("Stations"), "settings", frozenset({Role.ADMIN}), 64))

@@ -60,12 +60,19 @@ def day():
     shown = parse_day(request.args.get("day"), today)
     rows = services.day_overview(shown)
     return render_template(
-        "shifts/day.html", day=shown, today=today, rows=rows, timedelta=timedelta,
+        "shifts/day.html",
+        day=shown,
+        today=today,
+        rows=rows,
+        timedelta=timedelta,
         forms={row.user.id: _confirm_form(row, shown) for row in rows},
-        fix_form=ClockFixForm(formdata=None), add_form=ClockAddForm(formdata=None),
-        action_form=EmptyForm(), holiday=services.holiday_name(shown),
+        fix_form=ClockFixForm(formdata=None),
+        add_form=ClockAddForm(formdata=None),
+        action_form=EmptyForm(),
+        holiday=services.holiday_name(shown),
         missing=services.missing_clock_outs(),
-        ready=sum(1 for r in rows if r.can_confirm_as_clocked and not r.closed))
+        ready=sum(1 for r in rows if r.can_confirm_as_clocked and not r.closed),
+    )
 
 
 def _back(day: date, user_id: int | None = None):
@@ -88,14 +95,28 @@ def confirm():
         code = form.code.data
         if code and code != AttendanceCode.PRESENT.value and form.last_day.data:
             entries = services.record_absence(
-                current_actor(), user, shown, form.last_day.data, code,
-                certificate_until=form.certificate_until.data, note=form.note.data,
-                reason=form.reason.data)
+                current_actor(),
+                user,
+                shown,
+                form.last_day.data,
+                code,
+                certificate_until=form.certificate_until.data,
+                note=form.note.data,
+                reason=form.reason.data,
+            )
         else:
-            entries = [services.confirm_attendance(
-                current_actor(), user, shown, code, minutes=minutes,
-                certificate_until=form.certificate_until.data, note=form.note.data,
-                reason=form.reason.data)]
+            entries = [
+                services.confirm_attendance(
+                    current_actor(),
+                    user,
+                    shown,
+                    code,
+                    minutes=minutes,
+                    certificate_until=form.certificate_until.data,
+                    note=form.note.data,
+                    reason=form.reason.data,
+                )
+            ]
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
@@ -108,15 +129,34 @@ def confirm():
     entry = entries[0]
     label = services.code_label(entry.code)
     if entry.code == AttendanceCode.PRESENT:
-        flash(_("%(name)s, %(day)s: %(code)s, %(hours)s h confirmed.", name=user.short_name,
-                day=services.day_label(entry.day), code=label,
-                hours=services.hours_text(entry.minutes)), "success")
+        flash(
+            _(
+                "%(name)s, %(day)s: %(code)s, %(hours)s h confirmed.",
+                name=user.short_name,
+                day=services.day_label(entry.day),
+                code=label,
+                hours=services.hours_text(entry.minutes),
+            ),
+            "success",
+        )
     else:
-        flash(_("%(name)s: %(code)s recorded for %(n)s day(s).", name=user.short_name,
-                code=label, n=len(entries)), "success")
+        flash(
+            _(
+                "%(name)s: %(code)s recorded for %(n)s day(s).",
+                name=user.short_name,
+                code=label,
+                n=len(entries),
+            ),
+            "success",
+        )
     if entry.reported_in:
-        flash(_("The month is closed: this change is listed as a correction on the sheet of "
-                "%(month)s.", month=entry.reported_in), "info")
+        flash(
+            _(
+                "The month is closed: this change is listed as a correction on the sheet of %(month)s.",
+                month=entry.reported_in,
+            ),
+            "info",
+        )
     return _back(shown, user_id)
 
 
@@ -152,8 +192,7 @@ def clock_fix(event_id: int):
         at = None if void else _at(anchor_day, form.time.data)
         if at is not None and at < event.at - timedelta(hours=12):
             at += timedelta(days=1)  # a night shift's Gehen after midnight
-        services.correct_clock_event(current_actor(), event, at=at, void=void,
-                                     reason=form.reason.data)
+        services.correct_clock_event(current_actor(), event, at=at, void=void, reason=form.reason.data)
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
@@ -162,8 +201,7 @@ def clock_fix(event_id: int):
         db.session.rollback()
         flash(_("This entry was corrected at the same moment. Please look again."), "error")
     else:
-        flash(_("The correction was saved. The first entry stays visible in the history."),
-              "success")
+        flash(_("The correction was saved. The first entry stays visible in the history."), "success")
     return _back(shown, event.user_id)
 
 
@@ -178,9 +216,17 @@ def clock_add():
         user = services.get_trainee(user_id)
         at = _at(shown, form.time.data)
         if at is not None and form.kind.data == "out":
-            open_in = next((p.start for p in (services.day_clocks(
-                [user.id], shown, shown).get((user.id, shown)) or services.worktime.DayClock(
-                shown)).pairs if p.end is None), None)
+            open_in = next(
+                (
+                    p.start
+                    for p in (
+                        services.day_clocks([user.id], shown, shown).get((user.id, shown))
+                        or services.worktime.DayClock(shown)
+                    ).pairs
+                    if p.end is None
+                ),
+                None,
+            )
             if open_in is not None and at <= open_in.at:
                 at += timedelta(days=1)  # Gehen after midnight
         services.add_clock_event(current_actor(), user, form.kind.data, at, form.reason.data)
@@ -211,14 +257,20 @@ def _month_nav(year: int, month: int) -> dict:
     first = date(year, month, 1)
     previous = first - timedelta(days=1)
     following = first + timedelta(days=32)
-    return {"previous": f"{previous.year:04d}-{previous.month:02d}",
-            "next": f"{following.year:04d}-{following.month:02d}",
-            "key": f"{year:04d}-{month:02d}", "first": first}
+    return {
+        "previous": f"{previous.year:04d}-{previous.month:02d}",
+        "next": f"{following.year:04d}-{following.month:02d}",
+        "key": f"{year:04d}-{month:02d}",
+        "first": first,
+    }
 
 
 def _download(body: bytes, name: str, mimetype: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,18 +291,26 @@ def months():
     nav = _month_nav(year, month)
     everybody, _own = services.closings_of(nav["key"])
     return render_template(
-        "shifts/months.html", sheets=shown, nav=nav, everybody=everybody,
+        "shifts/months.html",
+        sheets=shown,
+        nav=nav,
+        everybody=everybody,
         month_title=exports.month_title(all_sheets[0]) if all_sheets else nav["key"],
         close_form=CloseMonthForm(formdata=None, month=nav["key"]),
-        may_close=current_user.role in KEEPERS and everybody is None
-        and services.month_days(year, month)[-1] < local_today())
+        may_close=current_user.role in KEEPERS
+        and everybody is None
+        and services.month_days(year, month)[-1] < local_today(),
+    )
 
 
 def _month_files(kind: str):
     year, month = _month()
     trainees = services.list_trainees(include_inactive=True)
-    all_sheets = [s for s in sheets.month_sheets(trainees, year, month)
-                  if s.agreements or s.confirmed or s.planned or s.corrections]
+    all_sheets = [
+        s
+        for s in sheets.month_sheets(trainees, year, month)
+        if s.agreements or s.confirmed or s.planned or s.corrections
+    ]
     name = _file_name(f"{year:04d}-{month:02d}")
     if kind == "pdf":
         return _download(exports.sheet_pdf(all_sheets), name + ".pdf", "application/pdf")
@@ -283,8 +343,9 @@ def close():
     form = CloseMonthForm()
     try:
         year, month = services.parse_month(form.month.data)
-        user = services.get_trainee(int(form.user_id.data)) if (
-            form.user_id.data or "").isdigit() else None
+        user = (
+            services.get_trainee(int(form.user_id.data)) if (form.user_id.data or "").isdigit() else None
+        )
         services.close_month(current_actor(), year, month, user=user)
         db.session.commit()
     except ServiceError as error:
@@ -298,8 +359,13 @@ def close():
         year, month = _month_from(form.month.data)
         user = None
     else:
-        flash(_("%(month)s is closed. Changes from now on are listed as corrections on the next "
-                "sheet.", month=f"{year:04d}-{month:02d}"), "success")
+        flash(
+            _(
+                "%(month)s is closed. Changes from now on are listed as corrections on the next sheet.",
+                month=f"{year:04d}-{month:02d}",
+            ),
+            "success",
+        )
     key = f"{year:04d}-{month:02d}"
     if user is not None:
         return redirect(url_for("attendance.sheet", user_id=user.id, month=key))
@@ -319,12 +385,21 @@ def render_sheet(user, *, own: bool):
     sheet = sheets.month_sheet(user, year, month)
     nav = _month_nav(year, month)
     return render_template(
-        "shifts/sheet.html", sheet=sheet, nav=nav, own=own, today=local_today(),
+        "shifts/sheet.html",
+        sheet=sheet,
+        nav=nav,
+        own=own,
+        today=local_today(),
         month_title=exports.month_title(sheet),
         close_form=CloseMonthForm(formdata=None, month=nav["key"], user_id=user.id),
-        may_close=(not own and current_user.role in KEEPERS and sheet.closing is None
-                   and sheet.days[-1].day < local_today()),
-        later=sorted({e.reported_in for e in _later_corrections(sheet)}))
+        may_close=(
+            not own
+            and current_user.role in KEEPERS
+            and sheet.closing is None
+            and sheet.days[-1].day < local_today()
+        ),
+        later=sorted({e.reported_in for e in _later_corrections(sheet)}),
+    )
 
 
 def _later_corrections(sheet):
@@ -335,10 +410,14 @@ def _later_corrections(sheet):
 
     from store.shifts.models import AttendanceEntry
 
-    return db.session.scalars(sa.select(AttendanceEntry).where(
-        AttendanceEntry.user_id == sheet.user.id, AttendanceEntry.day >= sheet.first,
-        AttendanceEntry.day <= sheet.days[-1].day,
-        AttendanceEntry.reported_in.is_not(None))).all()
+    return db.session.scalars(
+        sa.select(AttendanceEntry).where(
+            AttendanceEntry.user_id == sheet.user.id,
+            AttendanceEntry.day >= sheet.first,
+            AttendanceEntry.day <= sheet.days[-1].day,
+            AttendanceEntry.reported_in.is_not(None),
+        )
+    ).all()
 
 
 def sheet_file(user, kind: str):
@@ -388,24 +467,33 @@ def my_hours_download(kind: str):
 def agreements():
     trainees = services.list_trainees(include_inactive=True)
     today = local_today()
-    return render_template("shifts/agreements.html", today=today, rows=[
-        (t, services.current_agreement(t.id, today), services.agreements_for(t.id))
-        for t in trainees])
+    return render_template(
+        "shifts/agreements.html",
+        today=today,
+        rows=[
+            (t, services.current_agreement(t.id, today), services.agreements_for(t.id)) for t in trainees
+        ],
+    )
 
 
 def _save_agreement(agreement):
-    form = AgreementForm(obj=agreement) if agreement is not None and request.method == "GET" \
+    form = (
+        AgreementForm(obj=agreement)
+        if agreement is not None and request.method == "GET"
         else AgreementForm()
+    )
     form.user_id.choices = [("", _("– choose –"))] + [
-        (t.id, t.display_name) for t in services.list_trainees(include_inactive=True)]
+        (t.id, t.display_name) for t in services.list_trainees(include_inactive=True)
+    ]
     if request.method == "GET":
         if agreement is not None:
             form.measure.data = agreement.measure.value
             form.weekly_hours.data = services.hours_text(agreement.weekly_minutes)
-            form.hourly_allowance.data = (f"{agreement.hourly_allowance_cents / 100:.2f}"
-                                          .replace(".", ",")
-                                          if agreement.hourly_allowance_cents is not None
-                                          else "")
+            form.hourly_allowance.data = (
+                f"{agreement.hourly_allowance_cents / 100:.2f}".replace(".", ",")
+                if agreement.hourly_allowance_cents is not None
+                else ""
+            )
         else:
             form.user_id.data = request.args.get("user", type=int)
             form.workdays.data = [0, 1, 2, 3, 4]
@@ -416,20 +504,31 @@ def _save_agreement(agreement):
             text = (form.hourly_allowance.data or "").strip()
             allowance = parse_cents(text) if text else None
             agreement = services.save_agreement(
-                current_actor(), agreement,
+                current_actor(),
+                agreement,
                 user_id=agreement.user_id if agreement else (form.user_id.data or 0),
-                measure=form.measure.data, starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data, weekly_minutes=weekly, workdays=form.workdays.data,
-                hourly_allowance_cents=allowance, max_months=form.max_months.data)
+                measure=form.measure.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                weekly_minutes=weekly,
+                workdays=form.workdays.data,
+                hourly_allowance_cents=allowance,
+                max_months=form.max_months.data,
+            )
         except ServiceError as error:
             db.session.rollback()
-            show_error(form, error, {"weekly_minutes": "weekly_hours",
-                                     "hourly_allowance_cents": "hourly_allowance",
-                                     "hours": "weekly_hours"})
+            show_error(
+                form,
+                error,
+                {
+                    "weekly_minutes": "weekly_hours",
+                    "hourly_allowance_cents": "hourly_allowance",
+                    "hours": "weekly_hours",
+                },
+            )
         else:
             db.session.commit()
-            flash(_("The agreement of %(name)s was saved.", name=agreement.user.display_name),
-                  "success")
+            flash(_("The agreement of %(name)s was saved.", name=agreement.user.display_name), "success")
             return redirect(url_for("attendance.agreements"))
     elif form.is_submitted():
         for name in ("starts_on", "ends_on", "max_months"):

@@ -7,9 +7,8 @@ import click
 from flask import Flask
 
 from store.core.audit import Actor
-from store.core.errors import ServiceError
 from store.core.timeutil import local_today
-from store.extensions import db
+from store.core.transaction import add_commands
 
 
 @click.group("shifts")
@@ -30,9 +29,10 @@ def plan_week(week):
     except ValueError:
         raise click.ClickException("--week must be a date like 2026-03-02") from None
     result = services.plan_week(Actor.system(), day)
-    db.session.commit()
-    click.echo(f"{len(result.created)} shifts planned for the week of "
-               f"{services.week_start(day).isoformat()} ({result.existing} were planned already).")
+    click.echo(
+        f"{len(result.created)} shifts planned for the week of "
+        f"{services.week_start(day).isoformat()} ({result.existing} were planned already)."
+    )
     for holiday, name in result.holidays:
         click.echo(f"  {holiday.isoformat()} {name}: public holiday, nobody planned")
 
@@ -45,17 +45,16 @@ def export_month(month, path, kind):
     """Write MONTH's (YYYY-MM) hours sheets of every trainee to PATH."""
     from store.shifts import exports, services, sheets
 
-    try:
-        year, number = services.parse_month(month)
-    except ServiceError as error:
-        raise click.ClickException(error.message) from None
-    found = [s for s in sheets.month_sheets(services.list_trainees(include_inactive=True), year,
-                                             number)
-             if s.agreements or s.confirmed or s.planned or s.corrections]
+    year, number = services.parse_month(month)
+    found = [
+        s
+        for s in sheets.month_sheets(services.list_trainees(include_inactive=True), year, number)
+        if s.agreements or s.confirmed or s.planned or s.corrections
+    ]
     render = {"pdf": exports.sheet_pdf, "xlsx": exports.month_xlsx, "csv": exports.month_csv}
     Path(path).write_bytes(render[kind](found))
     click.echo(f"{len(found)} sheets written to {path}.")
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(shifts_group)
+    add_commands(app, shifts_group)

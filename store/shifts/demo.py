@@ -15,9 +15,13 @@ from store.extensions import db
 from store.shifts import services
 from store.shifts.models import Agreement, AttendanceCode, Shift, ShiftTemplate, Station
 
-STATIONS = [("Kasse", [0, 1, 2, 3, 4]), ("Warenannahme", [0, 1, 2, 3, 4]),
-            ("Sortierung", [0, 1, 2, 3, 4]), ("Lager", [0, 1, 2, 3, 4]),
-            ("Möbel/Transport", [0, 2, 4])]
+STATIONS = [
+    ("Kasse", [0, 1, 2, 3, 4]),
+    ("Warenannahme", [0, 1, 2, 3, 4]),
+    ("Sortierung", [0, 1, 2, 3, 4]),
+    ("Lager", [0, 1, 2, 3, 4]),
+    ("Möbel/Transport", [0, 2, 4]),
+]
 
 # username: (measure, hours a week, workdays, allowance per hour, longest months, months ago)
 AGREEMENTS = {
@@ -56,8 +60,7 @@ def _months_ago(today: date, months: int) -> date:
 
 
 def _trainees() -> dict[str, User]:
-    return {u.username: u for u in db.session.scalars(
-        sa.select(User).where(User.role == Role.TRAINEE))}
+    return {u.username: u for u in db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE))}
 
 
 def load_stations(actor: Actor) -> bool:
@@ -82,9 +85,18 @@ def load_agreements(actor: Actor) -> bool:
         if username == "azubi01":  # 24 months end in a few days: the planner warns
             starts = services.months_after(today + timedelta(days=5), -24)
         ends = services.months_after(starts, months) - timedelta(days=1) if months else None
-        services.save_agreement(who, None, user_id=people[username].id, measure=measure,
-                                starts_on=starts, ends_on=ends, weekly_minutes=hours * 60,
-                                workdays=days, hourly_allowance_cents=rate, max_months=months)
+        services.save_agreement(
+            who,
+            None,
+            user_id=people[username].id,
+            measure=measure,
+            starts_on=starts,
+            ends_on=ends,
+            weekly_minutes=hours * 60,
+            workdays=days,
+            hourly_allowance_cents=rate,
+            max_months=months,
+        )
     return True
 
 
@@ -94,10 +106,15 @@ def load_templates(actor: Actor) -> bool:
     stations = {s.name: s for s in services.list_stations()}
     people = _trainees()
     for station, days, starts, ends, members in TEMPLATES:
-        services.save_template(actor, None, station_id=stations[station].id, weekdays=days,
-                               starts_at=services.parse_time(starts, "starts_at"),
-                               ends_at=services.parse_time(ends, "ends_at"),
-                               member_ids=[people[m].id for m in members if m in people])
+        services.save_template(
+            actor,
+            None,
+            station_id=stations[station].id,
+            weekdays=days,
+            starts_at=services.parse_time(starts, "starts_at"),
+            ends_at=services.parse_time(ends, "ends_at"),
+            member_ids=[people[m].id for m in members if m in people],
+        )
     return True
 
 
@@ -114,8 +131,9 @@ def load_shifts(actor: Actor, seed: int = 7) -> bool:
     first = today - timedelta(days=days)
     monday = services.week_start(first)
     while monday <= services.week_start(today) + timedelta(days=7):
-        services.plan_week(boss, monday, now=min(now, services.local_instant(
-            monday - timedelta(days=3), time(10, 0))))
+        services.plan_week(
+            boss, monday, now=min(now, services.local_instant(monday - timedelta(days=3), time(10, 0)))
+        )
         monday += timedelta(days=7)
     db.session.flush()
     people = _trainees()
@@ -130,8 +148,9 @@ def load_shifts(actor: Actor, seed: int = 7) -> bool:
                 continue
             _worked(boss, shift, rng, day, today, now)
         if day < today - timedelta(days=1):
-            services.confirm_clocked(boss, day, now=services.local_instant(
-                day + timedelta(days=1), time(9, 15)))
+            services.confirm_clocked(
+                boss, day, now=services.local_instant(day + timedelta(days=1), time(9, 15))
+            )
         day += timedelta(days=1)
     return True
 
@@ -156,8 +175,9 @@ def _absent(boss: Actor, user: User, day: date, code: str, rng) -> None:
     until = None
     if code == "sick_certificate":
         until = day + timedelta(days=2)
-    services.confirm_attendance(boss, user, day, code, certificate_until=until,
-                                now=services.local_instant(day, time(8, 30)))
+    services.confirm_attendance(
+        boss, user, day, code, certificate_until=until, now=services.local_instant(day, time(8, 30))
+    )
 
 
 def _worked(boss: Actor, shift: Shift, rng, day: date, today: date, now: datetime) -> None:
@@ -177,16 +197,23 @@ def _worked(boss: Actor, shift: Shift, rng, day: date, today: date, now: datetim
         # pressed Gehen at lunch by mistake; the supervisor corrected it to the real end
         event = services.clock(actor, user, "out", now=start + timedelta(hours=3))
         services.correct_clock_event(
-            boss, event, at=end, reason="Gehen in der Pause gedrückt, bis Schichtende da",
-            now=end + timedelta(hours=1))
+            boss,
+            event,
+            at=end,
+            reason="Gehen in der Pause gedrückt, bis Schichtende da",
+            now=end + timedelta(hours=1),
+        )
     else:
         services.clock(actor, user, "out", now=end)
     if user.username == "azubi07" and day.weekday() == 1:
         # Wednesday is her language course at a partner
         wednesday = day + timedelta(days=1)
-        if wednesday < today and not services.effective_entries([user.id], wednesday,
-                                                                wednesday):
-            services.confirm_attendance(boss, user, wednesday,
-                                        AttendanceCode.EXTERNAL_MEASURE,
-                                        note="Deutschkurs (B1)",
-                                        now=services.local_instant(wednesday, time(16, 0)))
+        if wednesday < today and not services.effective_entries([user.id], wednesday, wednesday):
+            services.confirm_attendance(
+                boss,
+                user,
+                wednesday,
+                AttendanceCode.EXTERNAL_MEASURE,
+                note="Deutschkurs (B1)",
+                now=services.local_instant(wednesday, time(16, 0)),
+            )

@@ -64,8 +64,9 @@ def _note(day) -> str:
         parts.append(day.holiday)
     if entry is not None:
         if entry.certificate_until:
-            parts.append(_("certificate until %(day)s", day=entry.certificate_until.strftime(
-                "%d.%m.%Y")))
+            parts.append(
+                _("certificate until %(day)s", day=entry.certificate_until.strftime("%d.%m.%Y"))
+            )
         if entry.late_minutes:
             parts.append(_("late %(m)s min", m=entry.late_minutes))
         if entry.early_leave_minutes:
@@ -80,20 +81,32 @@ def _note(day) -> str:
 
 
 def day_header() -> list[str]:
-    return [_("Date"), _("Day"), _("Planned (h)"), _("Clocked (h)"), _("Confirmed (h)"),
-            _("Code"), _("Note")]
+    return [
+        _("Date"),
+        _("Day"),
+        _("Planned (h)"),
+        _("Clocked (h)"),
+        _("Confirmed (h)"),
+        _("Code"),
+        _("Note"),
+    ]
 
 
 def day_rows(sheet: MonthSheet, hours=hours_cell) -> Iterator[list]:
     for day in sheet.days:
-        yield [day.day.strftime("%d.%m.%Y"), str(WEEKDAYS_SHORT[day.day.weekday()]),
-               hours(day.planned or None), hours(day.clocked), hours(day.confirmed),
-               _code(day.code), _note(day)]
+        yield [
+            day.day.strftime("%d.%m.%Y"),
+            str(WEEKDAYS_SHORT[day.day.weekday()]),
+            hours(day.planned or None),
+            hours(day.clocked),
+            hours(day.confirmed),
+            _code(day.code),
+            _note(day),
+        ]
 
 
 def summary_rows(sheet: MonthSheet, hours=hours_cell, money=euro) -> Iterator[list]:
-    yield [_("Total"), "", hours(sheet.planned), hours(sheet.clocked), hours(sheet.confirmed),
-           "", ""]
+    yield [_("Total"), "", hours(sheet.planned), hours(sheet.clocked), hours(sheet.confirmed), "", ""]
     yield [_("Hours attended"), "", "", "", hours(sheet.attended), "", ""]
     for code in AttendanceCode:
         if sheet.counts.get(code):
@@ -101,23 +114,41 @@ def summary_rows(sheet: MonthSheet, hours=hours_cell, money=euro) -> Iterator[li
     if sheet.has_allowance:
         yield [_("Allowance (€)"), "", "", "", "", money(sheet.allowance_cents), ""]
         if sheet.corrections:
-            yield [_("Corrections of earlier months (€)"), "", "", "", "",
-                   money(sheet.corrections_cents), ""]
+            yield [
+                _("Corrections of earlier months (€)"),
+                "",
+                "",
+                "",
+                "",
+                money(sheet.corrections_cents),
+                "",
+            ]
             yield [_("To pay (€)"), "", "", "", "", money(sheet.payable_cents), ""]
 
 
 def correction_rows(sheet: MonthSheet, hours=hours_cell, money=euro) -> Iterator[list]:
     for c in sheet.corrections:
-        yield [c.entry.day.strftime("%d.%m.%Y"),
-               f"{_code(c.before.code) if c.before else '–'} → {_code(c.entry.code)}",
-               hours(c.before.minutes if c.before else None), hours(c.entry.minutes),
-               c.entry.reason or "", c.entry.confirmed_by.short_name if c.entry.confirmed_by
-               else "", money(c.allowance_diff_cents)]
+        yield [
+            c.entry.day.strftime("%d.%m.%Y"),
+            f"{_code(c.before.code) if c.before else '–'} → {_code(c.entry.code)}",
+            hours(c.before.minutes if c.before else None),
+            hours(c.entry.minutes),
+            c.entry.reason or "",
+            c.entry.confirmed_by.short_name if c.entry.confirmed_by else "",
+            money(c.allowance_diff_cents),
+        ]
 
 
 def correction_header() -> list[str]:
-    return [_("Day"), _("Change"), _("Hours before"), _("Hours now"), _("Reason"), _("By"),
-            _("Allowance difference (€)")]
+    return [
+        _("Day"),
+        _("Change"),
+        _("Hours before"),
+        _("Hours now"),
+        _("Reason"),
+        _("By"),
+        _("Allowance difference (€)"),
+    ]
 
 
 # ---------------------------------------------------------------- CSV
@@ -137,23 +168,55 @@ def sheet_csv(sheet: MonthSheet) -> bytes:
 
 def month_csv(sheets: list[MonthSheet]) -> bytes:
     """All trainees of a month, one row per day (and one per correction), for the office."""
-    header = [_("Participant"), _("User name"), _("Date"), _("Code"), _("Planned (h)"),
-              _("Clocked (h)"), _("Confirmed (h)"), _("Note"), _("Correction of a closed month"),
-              _("Allowance difference (€)"), _("Customer number")]
+    header = [
+        _("Participant"),
+        _("User name"),
+        _("Date"),
+        _("Code"),
+        _("Planned (h)"),
+        _("Clocked (h)"),
+        _("Confirmed (h)"),
+        _("Note"),
+        _("Correction of a closed month"),
+        _("Allowance difference (€)"),
+        _("Customer number"),
+    ]
     rows = []
     for sheet in sheets:
         for day in sheet.days:
             if day.entry is None and not day.planned and day.clock is None:
                 continue
-            rows.append([sheet.user.display_name, sheet.user.username,
-                         day.day.strftime("%d.%m.%Y"), _code(day.code),
-                         hours_cell(day.planned or None), hours_cell(day.clocked),
-                         hours_cell(day.confirmed), _note(day), "", "", sheet.reference or ""])
+            rows.append(
+                [
+                    sheet.user.display_name,
+                    sheet.user.username,
+                    day.day.strftime("%d.%m.%Y"),
+                    _code(day.code),
+                    hours_cell(day.planned or None),
+                    hours_cell(day.clocked),
+                    hours_cell(day.confirmed),
+                    _note(day),
+                    "",
+                    "",
+                    sheet.reference or "",
+                ]
+            )
         for c in sheet.corrections:
-            rows.append([sheet.user.display_name, sheet.user.username,
-                         c.entry.day.strftime("%d.%m.%Y"), _code(c.entry.code), "", "",
-                         hours_cell(c.entry.minutes), c.entry.reason or "", _("yes"),
-                         euro(c.allowance_diff_cents), sheet.reference or ""])
+            rows.append(
+                [
+                    sheet.user.display_name,
+                    sheet.user.username,
+                    c.entry.day.strftime("%d.%m.%Y"),
+                    _code(c.entry.code),
+                    "",
+                    "",
+                    hours_cell(c.entry.minutes),
+                    c.entry.reason or "",
+                    _("yes"),
+                    euro(c.allowance_diff_cents),
+                    sheet.reference or "",
+                ]
+            )
     return csv_bytes(header, rows)
 
 
@@ -164,15 +227,24 @@ _HEAD = PatternFill("solid", fgColor="DDE3EA")
 
 
 def _write_sheet(ws, sheet: MonthSheet) -> None:
-    ws.append([safe_cell(_("Hours sheet")), safe_cell(sheet.user.display_name),
-               month_title(sheet), *([safe_cell(_("Customer number: %(n)s", n=sheet.reference))]
-                                     if sheet.reference else [])])
+    ws.append(
+        [
+            safe_cell(_("Hours sheet")),
+            safe_cell(sheet.user.display_name),
+            month_title(sheet),
+            *([safe_cell(_("Customer number: %(n)s", n=sheet.reference))] if sheet.reference else []),
+        ]
+    )
     ws["A1"].font = Font(bold=True, size=13)
     agreement = sheet.agreement
     if agreement is not None:
-        ws.append([str(MEASURE_LABELS[agreement.measure]),
-                   _("%(h)s h per week", h=format_minutes(agreement.weekly_minutes)),
-                   weekday_list(agreement.workdays)])
+        ws.append(
+            [
+                str(MEASURE_LABELS[agreement.measure]),
+                _("%(h)s h per week", h=format_minutes(agreement.weekly_minutes)),
+                weekday_list(agreement.workdays),
+            ]
+        )
     ws.append([])
     ws.append(day_header())
     for cell in ws[ws.max_row]:
@@ -215,21 +287,42 @@ def month_xlsx(sheets: list[MonthSheet]) -> bytes:
     book = Workbook()
     overview = book.active
     overview.title = _title(_("Overview"), used := set())
-    header = [_("Participant"), _("Planned (h)"), _("Clocked (h)"), _("Confirmed (h)"),
-              _("Hours attended"), _("Days absent"), _("Open days"), _("Allowance (€)"),
-              _("Corrections (€)"), _("To pay (€)"), _("Closed"), _("Customer number")]
+    header = [
+        _("Participant"),
+        _("Planned (h)"),
+        _("Clocked (h)"),
+        _("Confirmed (h)"),
+        _("Hours attended"),
+        _("Days absent"),
+        _("Open days"),
+        _("Allowance (€)"),
+        _("Corrections (€)"),
+        _("To pay (€)"),
+        _("Closed"),
+        _("Customer number"),
+    ]
     overview.append(header)
     for cell in overview[1]:
         cell.font, cell.fill = _BOLD, _HEAD
         cell.alignment = Alignment(wrap_text=True)
     for sheet in sheets:
         absent = sum(n for code, n in sheet.counts.items() if code != AttendanceCode.PRESENT)
-        overview.append([safe_cell(sheet.user.display_name), decimal_hours(sheet.planned),
-                         decimal_hours(sheet.clocked), decimal_hours(sheet.confirmed),
-                         decimal_hours(sheet.attended), absent, len(sheet.open_days),
-                         sheet.allowance_cents / 100, sheet.corrections_cents / 100,
-                         sheet.payable_cents / 100, _("yes") if sheet.closing else _("no"),
-                         safe_cell(sheet.reference or "")])
+        overview.append(
+            [
+                safe_cell(sheet.user.display_name),
+                decimal_hours(sheet.planned),
+                decimal_hours(sheet.clocked),
+                decimal_hours(sheet.confirmed),
+                decimal_hours(sheet.attended),
+                absent,
+                len(sheet.open_days),
+                sheet.allowance_cents / 100,
+                sheet.corrections_cents / 100,
+                sheet.payable_cents / 100,
+                _("yes") if sheet.closing else _("no"),
+                safe_cell(sheet.reference or ""),
+            ]
+        )
     for index, width in enumerate((28, 11, 11, 11, 11, 10, 10, 12, 12, 12, 9, 16), start=1):
         overview.column_dimensions[get_column_letter(index)].width = width
     for row in overview.iter_rows(min_row=2):
@@ -257,9 +350,16 @@ def sheet_pdf(sheets: list[MonthSheet]) -> bytes:
     """One A4 page per trainee to print and sign: head, days, totals, signature lines."""
     regular, bold = _fonts()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=_("Hours sheet"), author=current_app.config["STORE_NAME"])
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=_("Hours sheet"),
+        author=current_app.config["STORE_NAME"],
+    )
     small = ParagraphStyle("small", fontName=regular, fontSize=7.5, leading=9)
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5)
     head = ParagraphStyle("head", fontName=bold, fontSize=14, leading=17)
@@ -282,102 +382,166 @@ def _pdf_page(sheet: MonthSheet, regular, bold, small, body, head) -> list:
     config = current_app.config
     agreement = sheet.agreement
     story = [_p(_("Hours sheet") + " · " + month_title(sheet), head), Spacer(1, 2 * mm)]
-    facts = [[_("Participant"), sheet.user.display_name,
-              _("Store"), " ".join(filter(None, [config["STORE_NAME"], config["STORE_ADDRESS"]]))]]
+    facts = [
+        [
+            _("Participant"),
+            sheet.user.display_name,
+            _("Store"),
+            " ".join(filter(None, [config["STORE_NAME"], config["STORE_ADDRESS"]])),
+        ]
+    ]
     if sheet.reference:
         facts.append([_("Customer number"), sheet.reference, "", ""])
     if agreement is not None:
-        rate = (format_cents(agreement.hourly_allowance_cents, locale_name()) + " / h"
-                if agreement.hourly_allowance_cents else "–")
-        facts.append([_("Measure"), str(MEASURE_LABELS[agreement.measure]),
-                      _("Agreed"), _("%(h)s h per week, %(days)s",
-                                     h=format_minutes(agreement.weekly_minutes),
-                                     days=weekday_list(agreement.workdays))])
+        rate = (
+            format_cents(agreement.hourly_allowance_cents, locale_name()) + " / h"
+            if agreement.hourly_allowance_cents
+            else "–"
+        )
+        facts.append(
+            [
+                _("Measure"),
+                str(MEASURE_LABELS[agreement.measure]),
+                _("Agreed"),
+                _(
+                    "%(h)s h per week, %(days)s",
+                    h=format_minutes(agreement.weekly_minutes),
+                    days=weekday_list(agreement.workdays),
+                ),
+            ]
+        )
         facts.append([_("Allowance per hour"), rate, _("Status"), _status(sheet)])
     else:
         facts.append([_("Status"), _status(sheet), "", ""])
-    info = Table([[_p(str(c), small if n % 2 == 0 else body) for n, c in enumerate(row)]
-                  for row in facts], colWidths=[28 * mm, 62 * mm, 22 * mm, 68 * mm])
-    info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                              ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    info = Table(
+        [[_p(str(c), small if n % 2 == 0 else body) for n, c in enumerate(row)] for row in facts],
+        colWidths=[28 * mm, 62 * mm, 22 * mm, 68 * mm],
+    )
+    info.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     story += [info, Spacer(1, 3 * mm)]
 
-    header = [_("Date"), _("Day"), _("Planned"), _("Clocked"), _("Confirmed"), _("Code"),
-              _("Note")]
+    header = [_("Date"), _("Day"), _("Planned"), _("Clocked"), _("Confirmed"), _("Code"), _("Note")]
     rows = [header]
     shade = []
     for n, day in enumerate(sheet.days, start=1):
-        rows.append([day.day.strftime("%d.%m."), str(WEEKDAYS_SHORT[day.day.weekday()]),
-                     format_minutes(day.planned or None), format_minutes(day.clocked),
-                     format_minutes(day.confirmed),
-                     CODE_SHORT[day.code] if day.code else ("?" if day.is_open else ""),
-                     _p(_note(day), small)])
+        rows.append(
+            [
+                day.day.strftime("%d.%m."),
+                str(WEEKDAYS_SHORT[day.day.weekday()]),
+                format_minutes(day.planned or None),
+                format_minutes(day.clocked),
+                format_minutes(day.confirmed),
+                CODE_SHORT[day.code] if day.code else ("?" if day.is_open else ""),
+                _p(_note(day), small),
+            ]
+        )
         if day.day.weekday() >= 5 or day.holiday:
             shade.append(("BACKGROUND", (0, n), (-1, n), colors.HexColor("#eef0f3")))
-    rows.append([_("Total"), "", format_minutes(sheet.planned), format_minutes(sheet.clocked),
-                 format_minutes(sheet.confirmed), "", ""])
-    table = Table(rows, colWidths=[15 * mm, 10 * mm, 18 * mm, 24 * mm, 20 * mm, 12 * mm,
-                                   81 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), regular, 8.5),
-        ("FONT", (0, 0), (-1, 0), bold, 8.5),
-        ("FONT", (0, -1), (-1, -1), bold, 8.5),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde3ea")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa3ae")),
-        ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
-        ("ALIGN", (2, 0), (5, -1), "RIGHT"),
-        ("ALIGN", (5, 0), (5, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
-        *shade,
-    ]))
+    rows.append(
+        [
+            _("Total"),
+            "",
+            format_minutes(sheet.planned),
+            format_minutes(sheet.clocked),
+            format_minutes(sheet.confirmed),
+            "",
+            "",
+        ]
+    )
+    table = Table(
+        rows, colWidths=[15 * mm, 10 * mm, 18 * mm, 24 * mm, 20 * mm, 12 * mm, 81 * mm], repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), regular, 8.5),
+                ("FONT", (0, 0), (-1, 0), bold, 8.5),
+                ("FONT", (0, -1), (-1, -1), bold, 8.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde3ea")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa3ae")),
+                ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
+                ("ALIGN", (2, 0), (5, -1), "RIGHT"),
+                ("ALIGN", (5, 0), (5, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.6),
+                *shade,
+            ]
+        )
+    )
     story += [table, Spacer(1, 2.5 * mm)]
 
-    counts = ", ".join(f"{CODE_SHORT[c]} = {CODE_LABELS[c]}: {sheet.counts[c]}"
-                       for c in AttendanceCode if sheet.counts.get(c))
-    summary = [[_("Hours attended"), format_minutes(sheet.attended)],
-               [_("Days by code"), counts or "–"]]
+    counts = ", ".join(
+        f"{CODE_SHORT[c]} = {CODE_LABELS[c]}: {sheet.counts[c]}"
+        for c in AttendanceCode
+        if sheet.counts.get(c)
+    )
+    summary = [[_("Hours attended"), format_minutes(sheet.attended)], [_("Days by code"), counts or "–"]]
     if sheet.has_allowance:
         summary.append([_("Allowance"), _allowance_text(sheet)])
         if sheet.corrections:
-            summary.append([_("Corrections of earlier months"),
-                            format_cents(sheet.corrections_cents, locale_name())])
+            summary.append(
+                [
+                    _("Corrections of earlier months"),
+                    format_cents(sheet.corrections_cents, locale_name()),
+                ]
+            )
             summary.append([_("To pay"), format_cents(sheet.payable_cents, locale_name())])
-    table = Table([[_p(a, body), _p(b, body)] for a, b in summary],
-                  colWidths=[45 * mm, 135 * mm])
-    table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
+    table = Table([[_p(a, body), _p(b, body)] for a, b in summary], colWidths=[45 * mm, 135 * mm])
+    table.setStyle(
+        TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)])
+    )
     story.append(table)
     if sheet.corrections:
         story += [Spacer(1, 2 * mm), _p(_("Corrections of closed months"), body)]
         rows = [correction_header()] + [
             [_p(str(v), small) for v in row]
-            for row in correction_rows(sheet, hours=format_minutes,
-                                       money=lambda c: format_cents(c, locale_name()))]
-        corr = Table(rows, colWidths=[18 * mm, 48 * mm, 16 * mm, 16 * mm, 44 * mm, 18 * mm,
-                                      20 * mm])
-        corr.setStyle(TableStyle([("FONT", (0, 0), (-1, 0), bold, 7),
-                                  ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
+            for row in correction_rows(
+                sheet, hours=format_minutes, money=lambda c: format_cents(c, locale_name())
+            )
+        ]
+        corr = Table(rows, colWidths=[18 * mm, 48 * mm, 16 * mm, 16 * mm, 44 * mm, 18 * mm, 20 * mm])
+        corr.setStyle(
+            TableStyle(
+                [("FONT", (0, 0), (-1, 0), bold, 7), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]
+            )
+        )
         story.append(corr)
     legend = "  ".join(f"{CODE_SHORT[c]} = {CODE_LABELS[c]}" for c in AttendanceCode)
     story += [Spacer(1, 1.5 * mm), _p(legend + "  ? = " + _("not confirmed yet"), small)]
 
-    signature = Table([["", "", ""], [_("Participant"), _("Supervisor"), _("Coordination")],
-                       [_("Date, signature"), _("Date, signature"), _("Date, signature")]],
-                      colWidths=[60 * mm] * 3, rowHeights=[14 * mm, 6 * mm, 5 * mm])
-    signature.setStyle(TableStyle([
-        ("LINEBELOW", (0, 0), (0, 0), 0.8, colors.black),
-        ("LINEBELOW", (1, 0), (1, 0), 0.8, colors.black),
-        ("LINEBELOW", (2, 0), (2, 0), 0.8, colors.black),
-        ("FONT", (0, 1), (-1, 1), bold, 8.5),
-        ("FONT", (0, 2), (-1, 2), regular, 7),
-        ("VALIGN", (0, 1), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 1), (-1, -1), 1.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3 * mm),
-    ]))
+    signature = Table(
+        [
+            ["", "", ""],
+            [_("Participant"), _("Supervisor"), _("Coordination")],
+            [_("Date, signature"), _("Date, signature"), _("Date, signature")],
+        ],
+        colWidths=[60 * mm] * 3,
+        rowHeights=[14 * mm, 6 * mm, 5 * mm],
+    )
+    signature.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (0, 0), 0.8, colors.black),
+                ("LINEBELOW", (1, 0), (1, 0), 0.8, colors.black),
+                ("LINEBELOW", (2, 0), (2, 0), 0.8, colors.black),
+                ("FONT", (0, 1), (-1, 1), bold, 8.5),
+                ("FONT", (0, 2), (-1, 2), regular, 7),
+                ("VALIGN", (0, 1), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 1), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3 * mm),
+            ]
+        )
+    )
     story += [Spacer(1, 2 * mm), KeepTogether(signature)]
     return story
 
@@ -385,8 +549,12 @@ def _pdf_page(sheet: MonthSheet, regular, bold, small, body, head) -> list:
 def _allowance_text(sheet: MonthSheet) -> str:
     amount = format_cents(sheet.allowance_cents, locale_name())
     if len(sheet.rates) == 1:
-        return _("%(hours)s h × %(rate)s = %(amount)s", hours=format_minutes(sheet.attended),
-                 rate=format_cents(sheet.rates[0], locale_name()), amount=amount)
+        return _(
+            "%(hours)s h × %(rate)s = %(amount)s",
+            hours=format_minutes(sheet.attended),
+            rate=format_cents(sheet.rates[0], locale_name()),
+            amount=amount,
+        )
     return amount
 
 
@@ -394,5 +562,4 @@ def _status(sheet: MonthSheet) -> str:
     if sheet.closing is None:
         return _("not closed yet (provisional)")
     who = sheet.closing.closed_by.short_name if sheet.closing.closed_by else ""
-    return _("closed on %(at)s by %(by)s", at=local_datetime(sheet.closing.closed_at, "short"),
-             by=who)
+    return _("closed on %(at)s by %(by)s", at=local_datetime(sheet.closing.closed_at, "short"), by=who)

@@ -32,31 +32,40 @@ def weekday_choices() -> list[tuple[int, object]]:
 
 class StationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=60)])
-    staffed_weekdays = CheckboxesField(_l("Warn when nobody is planned on"), coerce=int,
-                                       choices=weekday_choices(), validate_choice=False)
+    staffed_weekdays = CheckboxesField(
+        _l("Warn when nobody is planned on"),
+        coerce=int,
+        choices=weekday_choices(),
+        validate_choice=False,
+    )
     sort = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(0, 999)])
     is_active = BooleanField(_l("In use"), default=True)
 
 
 class AgreementForm(FlaskForm):
     user_id = SelectField(_l("Participant"), coerce=int_or_none, validate_choice=False)
-    measure = SelectField(_l("Measure"), choices=[(m.value, label)
-                                                   for m, label in MEASURE_LABELS.items()],
-                          validate_choice=False)
+    measure = SelectField(
+        _l("Measure"),
+        choices=[(m.value, label) for m, label in MEASURE_LABELS.items()],
+        validate_choice=False,
+    )
     starts_on = DateField(_l("First day"), validators=[Optional()])
     ends_on = DateField(_l("Planned end"), validators=[Optional()])
     weekly_hours = StringField(_l("Hours per week"), validators=[Length(max=8)])
-    workdays = CheckboxesField(_l("Workdays"), coerce=int, choices=weekday_choices(),
-                               validate_choice=False)
+    workdays = CheckboxesField(
+        _l("Workdays"), coerce=int, choices=weekday_choices(), validate_choice=False
+    )
     hourly_allowance = StringField(_l("Allowance per hour (€)"), validators=[Length(max=10)])
-    max_months = IntegerField(_l("Longest duration (months)"),
-                              validators=[Optional(), NumberRange(1, 120)])
+    max_months = IntegerField(
+        _l("Longest duration (months)"), validators=[Optional(), NumberRange(1, 120)]
+    )
 
 
 class TemplateForm(FlaskForm):
     station_id = SelectField(_l("Station"), coerce=int_or_none, validate_choice=False)
-    weekdays = CheckboxesField(_l("Weekdays"), coerce=int, choices=weekday_choices(),
-                               validate_choice=False)
+    weekdays = CheckboxesField(
+        _l("Weekdays"), coerce=int, choices=weekday_choices(), validate_choice=False
+    )
     starts_at = TimeField(_l("From"), validators=[Optional()])
     ends_at = TimeField(_l("To"), validators=[Optional()])
     members = CheckboxesField(_l("Participants"), coerce=int, validate_choice=False)
@@ -105,8 +114,9 @@ class ClockFixForm(FlaskForm):
 class ClockAddForm(FlaskForm):
     user_id = HiddenField()
     day = HiddenField()
-    kind = SelectField(_l("Entry"), choices=[("out", _l("Clock out")), ("in", _l("Clock in"))],
-                       validate_choice=False)
+    kind = SelectField(
+        _l("Entry"), choices=[("out", _l("Clock out")), ("in", _l("Clock in"))], validate_choice=False
+    )
     time = TimeField(_l("Time"), validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[Length(max=200)])
 

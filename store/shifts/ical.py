@@ -24,9 +24,12 @@ def feed(user: User, *, now: datetime | None = None, host: str = "kaufhaus") -> 
     """The calendar of `user`: four weeks back, twelve weeks ahead."""
     now = now or utcnow()
     today = local_today(now)
-    shifts = services.shifts_between(today - timedelta(days=PAST_DAYS),
-                                     today + timedelta(days=FUTURE_DAYS), user_ids=[user.id],
-                                     include_cancelled=True)
+    shifts = services.shifts_between(
+        today - timedelta(days=PAST_DAYS),
+        today + timedelta(days=FUTURE_DAYS),
+        user_ids=[user.id],
+        include_cancelled=True,
+    )
     store = current_app.config["STORE_NAME"]
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     calendar = Calendar()
@@ -43,12 +46,12 @@ def feed(user: User, *, now: datetime | None = None, host: str = "kaufhaus") -> 
             event.add("dtstart", shift.starts_at)
             event.add("dtend", shift.ends_at)
             event.add("summary", _("Shift: %(station)s", station=shift.station.name))
-            event.add("location", " ".join(filter(None, [
-                store, current_app.config.get("STORE_ADDRESS", "")])))
+            event.add(
+                "location", " ".join(filter(None, [store, current_app.config.get("STORE_ADDRESS", "")]))
+            )
             event.add("sequence", shift.sequence)
             event.add("created", shift.created_at)
             event.add("last-modified", shift.updated_at)
-            event.add("status", "CONFIRMED" if shift.status == ShiftStatus.PLANNED
-                      else "CANCELLED")
+            event.add("status", "CONFIRMED" if shift.status == ShiftStatus.PLANNED else "CANCELLED")
             calendar.add_component(event)
     return calendar.to_ical()

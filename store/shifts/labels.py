@@ -46,11 +46,17 @@ MEASURE_SHORT = {
 }
 
 KIND_LABELS = {"in": _l("Clock in"), "out": _l("Clock out"), "void": _l("removed")}
-SOURCE_LABELS = {"web": _l("web"), "api": _l("API"), "cli": _l("server"),
-                 "correction": _l("correction")}
+SOURCE_LABELS = {"web": _l("web"), "api": _l("API"), "cli": _l("server"), "correction": _l("correction")}
 
-WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
-            _l("Saturday"), _l("Sunday")]
+WEEKDAYS = [
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+]
 WEEKDAYS_SHORT = [_l("Mo"), _l("Tu"), _l("We"), _l("Th"), _l("Fr"), _l("Sa"), _l("Su")]
 
 

@@ -16,8 +16,7 @@ from store.extensions import db
 
 
 def _enum(cls, length: int = 24):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Station(db.Model):
@@ -71,8 +70,7 @@ class Agreement(db.Model):
 template_member = sa.Table(
     "shift_template_member",
     db.metadata,
-    sa.Column("template_id", sa.ForeignKey("shift_template.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column("template_id", sa.ForeignKey("shift_template.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user.id"), primary_key=True),
 )
 
@@ -110,8 +108,9 @@ class Shift(db.Model):
     day: so.Mapped[date] = so.mapped_column(index=True)  # the local date
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    status: so.Mapped[ShiftStatus] = so.mapped_column(_enum(ShiftStatus, 16),
-                                                      default=ShiftStatus.PLANNED)
+    status: so.Mapped[ShiftStatus] = so.mapped_column(
+        _enum(ShiftStatus, 16), default=ShiftStatus.PLANNED
+    )
     template_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("shift_template.id"))
     sequence: so.Mapped[int] = so.mapped_column(default=0)  # iCalendar SEQUENCE
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
@@ -125,8 +124,7 @@ class Shift(db.Model):
     @property
     def minutes(self) -> int:
         # In UTC: two datetimes of one zone subtract by their wall clocks (wrong across DST).
-        return int((self.ends_at.astimezone(UTC) - self.starts_at.astimezone(UTC))
-                   .total_seconds() // 60)
+        return int((self.ends_at.astimezone(UTC) - self.starts_at.astimezone(UTC)).total_seconds() // 60)
 
     @property
     def is_planned(self) -> bool:
@@ -156,8 +154,7 @@ class ClockEvent(db.Model):
     till_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("till.id"))
     source: so.Mapped[str] = so.mapped_column(sa.String(16))  # web | api | cli | correction
     address: so.Mapped[str | None] = so.mapped_column(sa.String(64))
-    replaces_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clock_event.id"),
-                                                          unique=True)
+    replaces_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("clock_event.id"), unique=True)
     reason: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     user = so.relationship("User", foreign_keys=[user_id])
@@ -207,7 +204,8 @@ class AttendanceEntry(db.Model):
     confirmed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     source: so.Mapped[str] = so.mapped_column(sa.String(16))
     replaces_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("attendance_entry.id"), unique=True)
+        sa.ForeignKey("attendance_entry.id"), unique=True
+    )
     reason: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     # Set when the day's month was closed already: the sheet of this month lists it as a correction.
     reported_in: so.Mapped[str | None] = so.mapped_column(sa.String(7), index=True)
@@ -219,9 +217,14 @@ class AttendanceEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_attendance_entry_user_day", "user_id", "day"),
         # A day is confirmed first once; every later change replaces the entry before it.
-        sa.Index("uq_attendance_entry_first", "user_id", "day", unique=True,
-                 sqlite_where=sa.text("replaces_id IS NULL"),
-                 postgresql_where=sa.text("replaces_id IS NULL")),
+        sa.Index(
+            "uq_attendance_entry_first",
+            "user_id",
+            "day",
+            unique=True,
+            sqlite_where=sa.text("replaces_id IS NULL"),
+            postgresql_where=sa.text("replaces_id IS NULL"),
+        ),
     )
 
 
@@ -241,9 +244,13 @@ class MonthClosing(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("month", "user_id"),
-        sa.Index("uq_month_closing_all", "month", unique=True,
-                 sqlite_where=sa.text("user_id IS NULL"),
-                 postgresql_where=sa.text("user_id IS NULL")),
+        sa.Index(
+            "uq_month_closing_all",
+            "month",
+            unique=True,
+            sqlite_where=sa.text("user_id IS NULL"),
+            postgresql_where=sa.text("user_id IS NULL"),
+        ),
     )
 
 

@@ -93,8 +93,9 @@ def parse_month(text: str | None, default: date | None = None) -> tuple[int, int
         year, month = (int(part) for part in text.split("-"))
         date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValidationError(_("Please give the month as YYYY-MM, e.g. 2026-03."),
-                              field="month") from None
+        raise ValidationError(
+            _("Please give the month as YYYY-MM, e.g. 2026-03."), field="month"
+        ) from None
     return year, month
 
 
@@ -150,8 +151,7 @@ def hours_plain(minutes: int) -> str:
     return str(minutes // 60) if minutes % 60 == 0 else worktime.format_minutes(minutes)
 
 
-def parse_hours(text: str | None, *, limit: int = MAX_SHIFT_MINUTES,
-                field: str = "hours") -> int | None:
+def parse_hours(text: str | None, *, limit: int = MAX_SHIFT_MINUTES, field: str = "hours") -> int | None:
     """'4:30', '4,5', '4.5' or '4' hours → minutes; empty → None."""
     text = (text or "").strip().replace(" ", "")
     if not text:
@@ -167,8 +167,7 @@ def parse_hours(text: str | None, *, limit: int = MAX_SHIFT_MINUTES,
     except ValueError:
         raise ValidationError(_("Please enter hours such as 4:30 or 4,5."), field=field) from None
     if value < 0 or value > limit:
-        raise ValidationError(_("Please enter between 0 and %(n)s hours.", n=limit // 60),
-                              field=field)
+        raise ValidationError(_("Please enter between 0 and %(n)s hours.", n=limit // 60), field=field)
     return value
 
 
@@ -190,8 +189,7 @@ def parse_time(text: str | None, field: str) -> time:
 
 @lru_cache(maxsize=64)
 def _holidays(state: str, year: int, language: str) -> dict[date, str]:
-    return dict(holidays_lib.country_holidays("DE", subdiv=state, years=year,
-                                              language=language))
+    return dict(holidays_lib.country_holidays("DE", subdiv=state, years=year, language=language))
 
 
 def holiday_name(day: date) -> str | None:
@@ -204,8 +202,7 @@ def holiday_name(day: date) -> str | None:
 
 
 def list_trainees(include_inactive: bool = False) -> list[User]:
-    query = sa.select(User).where(User.role == Role.TRAINEE).order_by(User.first_name,
-                                                                      User.last_name)
+    query = sa.select(User).where(User.role == Role.TRAINEE).order_by(User.first_name, User.last_name)
     if not include_inactive:
         query = query.where(User.is_active_account.is_(True))
     return list(db.session.scalars(query))
@@ -254,9 +251,15 @@ def _weekdays(values: Iterable, field: str, *, required: bool) -> list[int]:
     return days
 
 
-def save_station(actor: Actor, station: Station | None, *, name: str,
-                 staffed_weekdays: Iterable = (), sort: int = 0,
-                 is_active: bool = True) -> Station:
+def save_station(
+    actor: Actor,
+    station: Station | None,
+    *,
+    name: str,
+    staffed_weekdays: Iterable = (),
+    sort: int = 0,
+    is_active: bool = True,
+) -> Station:
     """Create or change a station; the name must be free."""
     name = (name or "").strip()
     if not name:
@@ -270,8 +273,12 @@ def save_station(actor: Actor, station: Station | None, *, name: str,
         db.session.add(station)
     station.name, station.staffed_weekdays = name[:60], days
     station.sort, station.is_active = int(sort or 0), bool(is_active)
-    audit(actor, "station.save", station, {"name": station.name, "staffed_weekdays": days,
-                                           "is_active": station.is_active})
+    audit(
+        actor,
+        "station.save",
+        station,
+        {"name": station.name, "staffed_weekdays": days, "is_active": station.is_active},
+    )
     return station
 
 
@@ -279,8 +286,11 @@ def save_station(actor: Actor, station: Station | None, *, name: str,
 
 
 def agreements_for(user_id: int) -> list[Agreement]:
-    return list(db.session.scalars(sa.select(Agreement).where(Agreement.user_id == user_id)
-                                   .order_by(Agreement.starts_on.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Agreement).where(Agreement.user_id == user_id).order_by(Agreement.starts_on.desc())
+        )
+    )
 
 
 def get_agreement(agreement_id: int) -> Agreement:
@@ -290,12 +300,13 @@ def get_agreement(agreement_id: int) -> Agreement:
     return agreement
 
 
-def agreements_between(user_ids: Iterable[int] | None, first: date, last: date
-                       ) -> dict[int, list[Agreement]]:
+def agreements_between(
+    user_ids: Iterable[int] | None, first: date, last: date
+) -> dict[int, list[Agreement]]:
     """Agreements overlapping [first, last], by user."""
     query = sa.select(Agreement).where(
-        Agreement.starts_on <= last,
-        sa.or_(Agreement.ends_on.is_(None), Agreement.ends_on >= first))
+        Agreement.starts_on <= last, sa.or_(Agreement.ends_on.is_(None), Agreement.ends_on >= first)
+    )
     if user_ids is not None:
         query = query.where(Agreement.user_id.in_(list(user_ids)))
     found: dict[int, list[Agreement]] = defaultdict(list)
@@ -320,16 +331,27 @@ def current_agreement(user_id: int, today: date | None = None) -> Agreement | No
     """The agreement in force today, else the next one, else the last one."""
     today = today or local_today()
     agreements = agreements_for(user_id)
-    return (covering(agreements, today)
-            or next((a for a in reversed(agreements) if a.starts_on > today), None)
-            or (agreements[0] if agreements else None))
+    return (
+        covering(agreements, today)
+        or next((a for a in reversed(agreements) if a.starts_on > today), None)
+        or (agreements[0] if agreements else None)
+    )
 
 
-def save_agreement(actor: Actor, agreement: Agreement | None, *, user_id: int,
-                   measure: Measure | str, starts_on: date | None, ends_on: date | None,
-                   weekly_minutes: int | None, workdays: Iterable,
-                   hourly_allowance_cents: int | None = None, max_months: int | None = None,
-                   now: datetime | None = None) -> Agreement:
+def save_agreement(
+    actor: Actor,
+    agreement: Agreement | None,
+    *,
+    user_id: int,
+    measure: Measure | str,
+    starts_on: date | None,
+    ends_on: date | None,
+    weekly_minutes: int | None,
+    workdays: Iterable,
+    hourly_allowance_cents: int | None = None,
+    max_months: int | None = None,
+    now: datetime | None = None,
+) -> Agreement:
     """Create or change a trainee's agreement. Agreements of one person must not overlap."""
     now = _utc(now)
     user = get_trainee(user_id)
@@ -342,23 +364,31 @@ def save_agreement(actor: Actor, agreement: Agreement | None, *, user_id: int,
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError(_("The planned end is before the start."), field="ends_on")
     if weekly_minutes is None or not 0 < weekly_minutes <= MAX_WEEKLY_MINUTES:
-        raise ValidationError(_("Please give the weekly hours (more than 0, at most 48)."),
-                              field="weekly_hours")
+        raise ValidationError(
+            _("Please give the weekly hours (more than 0, at most 48)."), field="weekly_hours"
+        )
     days = _weekdays(workdays, "workdays", required=True)
     if hourly_allowance_cents is not None and not 0 <= hourly_allowance_cents <= 2000:
-        raise ValidationError(_("The allowance per hour must be between 0,00 € and 20,00 €."),
-                              field="hourly_allowance")
+        raise ValidationError(
+            _("The allowance per hour must be between 0,00 € and 20,00 €."), field="hourly_allowance"
+        )
     if max_months is not None and not 1 <= max_months <= 120:
-        raise ValidationError(_("The longest duration must be between 1 and 120 months."),
-                              field="max_months")
+        raise ValidationError(
+            _("The longest duration must be between 1 and 120 months."), field="max_months"
+        )
     for other in agreements_for(user.id):
         if agreement is not None and other.id == agreement.id:
             continue
         if other.starts_on <= (ends_on or date.max) and starts_on <= (other.ends_on or date.max):
             raise ValidationError(
-                _("This overlaps another agreement of %(name)s (from %(start)s). "
-                  "Please end that one first.", name=user.display_name,
-                  start=day_label(other.starts_on)), field="starts_on")
+                _(
+                    "This overlaps another agreement of %(name)s (from %(start)s). "
+                    "Please end that one first.",
+                    name=user.display_name,
+                    start=day_label(other.starts_on),
+                ),
+                field="starts_on",
+            )
     if agreement is None:
         agreement = Agreement(user_id=user.id)
         db.session.add(agreement)
@@ -366,11 +396,22 @@ def save_agreement(actor: Actor, agreement: Agreement | None, *, user_id: int,
     agreement.weekly_minutes, agreement.workdays = weekly_minutes, days
     agreement.hourly_allowance_cents, agreement.max_months = hourly_allowance_cents, max_months
     agreement.updated_at = now
-    audit(actor, "agreement.save", agreement, {
-        "user": user.username, "measure": measure.value, "starts_on": starts_on.isoformat(),
-        "ends_on": ends_on.isoformat() if ends_on else None, "weekly_minutes": weekly_minutes,
-        "workdays": days, "hourly_allowance_cents": hourly_allowance_cents,
-        "max_months": max_months}, now=now)
+    audit(
+        actor,
+        "agreement.save",
+        agreement,
+        {
+            "user": user.username,
+            "measure": measure.value,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None,
+            "weekly_minutes": weekly_minutes,
+            "workdays": days,
+            "hourly_allowance_cents": hourly_allowance_cents,
+            "max_months": max_months,
+        },
+        now=now,
+    )
     return agreement
 
 
@@ -391,8 +432,11 @@ def months_after(start: date, months: int) -> date:
 
 
 def list_templates(include_inactive: bool = True) -> list[ShiftTemplate]:
-    query = (sa.select(ShiftTemplate).join(Station)
-             .order_by(Station.sort, Station.name, ShiftTemplate.starts_at))
+    query = (
+        sa.select(ShiftTemplate)
+        .join(Station)
+        .order_by(Station.sort, Station.name, ShiftTemplate.starts_at)
+    )
     if not include_inactive:
         query = query.where(ShiftTemplate.is_active.is_(True))
     return list(db.session.scalars(query))
@@ -414,9 +458,17 @@ def _check_times(starts: time | None, ends: time | None) -> None:
         raise ValidationError(_("The shift ends when it starts."), field="ends_at")
 
 
-def save_template(actor: Actor, template: ShiftTemplate | None, *, station_id: int | None,
-                  weekdays: Iterable, starts_at: time | None, ends_at: time | None,
-                  member_ids: Iterable[int] = (), is_active: bool = True) -> ShiftTemplate:
+def save_template(
+    actor: Actor,
+    template: ShiftTemplate | None,
+    *,
+    station_id: int | None,
+    weekdays: Iterable,
+    starts_at: time | None,
+    ends_at: time | None,
+    member_ids: Iterable[int] = (),
+    is_active: bool = True,
+) -> ShiftTemplate:
     """Create or change a weekly pattern and the trainees who usually work it."""
     station = get_station(station_id)
     days = _weekdays(weekdays, "weekdays", required=True)
@@ -433,10 +485,19 @@ def save_template(actor: Actor, template: ShiftTemplate | None, *, station_id: i
     template.starts_at, template.ends_at = starts_at, ends_at
     template.members = members
     template.is_active = bool(is_active)
-    audit(actor, "shift_template.save", template, {
-        "station": station.name, "weekdays": days, "starts_at": starts_at.isoformat("minutes"),
-        "ends_at": ends_at.isoformat("minutes"), "members": [m.username for m in members],
-        "is_active": template.is_active})
+    audit(
+        actor,
+        "shift_template.save",
+        template,
+        {
+            "station": station.name,
+            "weekdays": days,
+            "starts_at": starts_at.isoformat("minutes"),
+            "ends_at": ends_at.isoformat("minutes"),
+            "members": [m.username for m in members],
+            "is_active": template.is_active,
+        },
+    )
     return template
 
 
@@ -450,8 +511,9 @@ def get_shift(shift_id: int) -> Shift:
     return shift
 
 
-def shifts_between(first: date, last: date, *, user_ids: Iterable[int] | None = None,
-                   include_cancelled: bool = False) -> list[Shift]:
+def shifts_between(
+    first: date, last: date, *, user_ids: Iterable[int] | None = None, include_cancelled: bool = False
+) -> list[Shift]:
     query = sa.select(Shift).where(Shift.day >= first, Shift.day <= last)
     if user_ids is not None:
         query = query.where(Shift.user_id.in_(list(user_ids)))
@@ -471,13 +533,19 @@ def planned_work(starts_at: datetime, ends_at: datetime, rules=None) -> int:
 
 
 def _shift_data(shift: Shift) -> dict:
-    return {"user_id": shift.user_id, "station_id": shift.station_id,
-            "day": shift.day.isoformat(), "starts_at": shift.starts_at.isoformat(),
-            "ends_at": shift.ends_at.isoformat(), "status": shift.status.value}
+    return {
+        "user_id": shift.user_id,
+        "station_id": shift.station_id,
+        "day": shift.day.isoformat(),
+        "starts_at": shift.starts_at.isoformat(),
+        "ends_at": shift.ends_at.isoformat(),
+        "status": shift.status.value,
+    }
 
 
-def _check_shift(user_id: int, station_id: int | None, day: date | None, starts: time | None,
-                 ends: time | None) -> tuple[User, Station, datetime, datetime]:
+def _check_shift(
+    user_id: int, station_id: int | None, day: date | None, starts: time | None, ends: time | None
+) -> tuple[User, Station, datetime, datetime]:
     user = get_trainee(user_id)
     if not user.is_active_account:
         raise ValidationError(_("This account is switched off."), field="user_id")
@@ -493,33 +561,62 @@ def _check_shift(user_id: int, station_id: int | None, day: date | None, starts:
     return user, station, start, end
 
 
-def assign_shift(actor: Actor, *, user_id: int, station_id: int | None, day: date | None,
-                 starts_at: time | None, ends_at: time | None, template_id: int | None = None,
-                 now: datetime | None = None) -> Shift:
+def assign_shift(
+    actor: Actor,
+    *,
+    user_id: int,
+    station_id: int | None,
+    day: date | None,
+    starts_at: time | None,
+    ends_at: time | None,
+    template_id: int | None = None,
+    now: datetime | None = None,
+) -> Shift:
     """Plan a trainee at a station on a day. Warnings are shown, not enforced: see plan_warnings."""
     now = _utc(now)
     user, station, start, end = _check_shift(user_id, station_id, day, starts_at, ends_at)
-    same = db.session.scalar(sa.select(Shift).where(
-        Shift.user_id == user.id, Shift.station_id == station.id, Shift.day == day,
-        Shift.starts_at == start, Shift.ends_at == end))
+    same = db.session.scalar(
+        sa.select(Shift).where(
+            Shift.user_id == user.id,
+            Shift.station_id == station.id,
+            Shift.day == day,
+            Shift.starts_at == start,
+            Shift.ends_at == end,
+        )
+    )
     if same is not None and same.is_planned:
-        raise ConflictError(_("%(name)s is planned for this shift already.",
-                              name=user.short_name))
+        raise ConflictError(_("%(name)s is planned for this shift already.", name=user.short_name))
     if same is not None:  # a cancelled shift comes back: the calendar sees the same event again
         same.status, same.sequence, same.updated_at = ShiftStatus.PLANNED, same.sequence + 1, now
         audit(actor, "shift.restore", same, _shift_data(same), now=now)
         return same
-    shift = Shift(user_id=user.id, station_id=station.id, day=day, starts_at=start, ends_at=end,
-                  status=ShiftStatus.PLANNED, template_id=template_id, sequence=0,
-                  created_at=now, updated_at=now)
+    shift = Shift(
+        user_id=user.id,
+        station_id=station.id,
+        day=day,
+        starts_at=start,
+        ends_at=end,
+        status=ShiftStatus.PLANNED,
+        template_id=template_id,
+        sequence=0,
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(shift)
     audit(actor, "shift.assign", shift, _shift_data(shift), now=now)
     return shift
 
 
-def change_shift(actor: Actor, shift: Shift, *, station_id: int | None, day: date | None,
-                 starts_at: time | None, ends_at: time | None,
-                 now: datetime | None = None) -> Shift:
+def change_shift(
+    actor: Actor,
+    shift: Shift,
+    *,
+    station_id: int | None,
+    day: date | None,
+    starts_at: time | None,
+    ends_at: time | None,
+    now: datetime | None = None,
+) -> Shift:
     """Move a planned shift; the calendar feed shows the change (SEQUENCE goes up)."""
     now = _utc(now)
     if not shift.is_planned:
@@ -530,8 +627,7 @@ def change_shift(actor: Actor, shift: Shift, *, station_id: int | None, day: dat
     if _shift_data(shift) != before:
         shift.sequence += 1
         shift.updated_at = now
-        audit(actor, "shift.change", shift, {"before": before, "after": _shift_data(shift)},
-              now=now)
+        audit(actor, "shift.change", shift, {"before": before, "after": _shift_data(shift)}, now=now)
     return shift
 
 
@@ -561,9 +657,10 @@ def plan_week(actor: Actor, monday: date, *, now: datetime | None = None) -> Fil
     now = _utc(now)
     monday = week_start(monday)
     result = FillResult()
-    existing = {(s.user_id, s.station_id, s.starts_at, s.ends_at): s
-                for s in shifts_between(monday, monday + timedelta(days=6),
-                                        include_cancelled=True)}
+    existing = {
+        (s.user_id, s.station_id, s.starts_at, s.ends_at): s
+        for s in shifts_between(monday, monday + timedelta(days=6), include_cancelled=True)
+    }
     for template in list_templates(include_inactive=False):
         if not template.station.is_active:
             continue
@@ -581,16 +678,29 @@ def plan_week(actor: Actor, monday: date, *, now: datetime | None = None) -> Fil
                 if (member.id, template.station_id, start, end) in existing:
                     result.existing += 1
                     continue
-                shift = Shift(user_id=member.id, station_id=template.station_id, day=day,
-                              starts_at=start, ends_at=end, status=ShiftStatus.PLANNED,
-                              template_id=template.id, sequence=0, created_at=now,
-                              updated_at=now)
+                shift = Shift(
+                    user_id=member.id,
+                    station_id=template.station_id,
+                    day=day,
+                    starts_at=start,
+                    ends_at=end,
+                    status=ShiftStatus.PLANNED,
+                    template_id=template.id,
+                    sequence=0,
+                    created_at=now,
+                    updated_at=now,
+                )
                 db.session.add(shift)
                 existing[(member.id, template.station_id, start, end)] = shift
                 result.created.append(shift)
     db.session.flush()
-    audit(actor, "shift.plan_week", None, {"week": monday.isoformat(),
-                                           "created": [s.id for s in result.created]}, now=now)
+    audit(
+        actor,
+        "shift.plan_week",
+        None,
+        {"week": monday.isoformat(), "created": [s.id for s in result.created]},
+        now=now,
+    )
     return result
 
 
@@ -608,8 +718,9 @@ class PlanWarning:
     shift_ids: tuple[int, ...] = ()
 
 
-def absences_between(user_ids: Iterable[int] | None, first: date, last: date
-                     ) -> dict[int, list[tuple[date, date, AttendanceEntry]]]:
+def absences_between(
+    user_ids: Iterable[int] | None, first: date, last: date
+) -> dict[int, list[tuple[date, date, AttendanceEntry]]]:
     """Recorded absences touching [first, last], as (from, until, entry) by user. A sick note
     with a certificate covers the days up to its until-date."""
     horizon = first - timedelta(days=366)
@@ -624,8 +735,9 @@ def absences_between(user_ids: Iterable[int] | None, first: date, last: date
     return found
 
 
-def plan_warnings(first: date, last: date, *, shifts: list[Shift] | None = None,
-                  user_ids: Iterable[int] | None = None) -> list[PlanWarning]:
+def plan_warnings(
+    first: date, last: date, *, shifts: list[Shift] | None = None, user_ids: Iterable[int] | None = None
+) -> list[PlanWarning]:
     """Everything the planner should look at in [first, last] (normally one week)."""
     if shifts is None:
         shifts = shifts_between(first, last, user_ids=user_ids)
@@ -646,48 +758,118 @@ def plan_warnings(first: date, last: date, *, shifts: list[Shift] | None = None,
             label = day_label(shift.day)
             holiday = holiday_name(shift.day)
             if holiday:
-                warnings.append(PlanWarning("holiday", _(
-                    "%(name)s: planned on a public holiday (%(holiday)s, %(day)s).", name=name,
-                    holiday=holiday, day=label), shift.day, user_id, shift.station_id,
-                    (shift.id,)))
+                warnings.append(
+                    PlanWarning(
+                        "holiday",
+                        _(
+                            "%(name)s: planned on a public holiday (%(holiday)s, %(day)s).",
+                            name=name,
+                            holiday=holiday,
+                            day=label,
+                        ),
+                        shift.day,
+                        user_id,
+                        shift.station_id,
+                        (shift.id,),
+                    )
+                )
             if agreement is None:
-                outside = [a for a in mine if a.starts_on > shift.day or
-                           (a.ends_on and a.ends_on < shift.day)]
+                outside = [
+                    a for a in mine if a.starts_on > shift.day or (a.ends_on and a.ends_on < shift.day)
+                ]
                 if outside or agreements_for(user_id):
-                    warnings.append(PlanWarning("outside_agreement", _(
-                        "%(name)s: %(day)s is outside the agreement.", name=name, day=label),
-                        shift.day, user_id, shift.station_id, (shift.id,)))
+                    warnings.append(
+                        PlanWarning(
+                            "outside_agreement",
+                            _("%(name)s: %(day)s is outside the agreement.", name=name, day=label),
+                            shift.day,
+                            user_id,
+                            shift.station_id,
+                            (shift.id,),
+                        )
+                    )
                 else:
-                    warnings.append(PlanWarning("no_agreement", _(
-                        "%(name)s has no agreement yet (hours, days). Please ask the "
-                        "coordination.", name=name), shift.day, user_id, shift.station_id,
-                        (shift.id,)))
+                    warnings.append(
+                        PlanWarning(
+                            "no_agreement",
+                            _(
+                                "%(name)s has no agreement yet (hours, days). Please ask the "
+                                "coordination.",
+                                name=name,
+                            ),
+                            shift.day,
+                            user_id,
+                            shift.station_id,
+                            (shift.id,),
+                        )
+                    )
                 continue
             if shift.day.weekday() not in agreement.workdays:
-                warnings.append(PlanWarning("off_day", _(
-                    "%(name)s: %(day)s is not an agreed workday.", name=name, day=label),
-                    shift.day, user_id, shift.station_id, (shift.id,)))
+                warnings.append(
+                    PlanWarning(
+                        "off_day",
+                        _("%(name)s: %(day)s is not an agreed workday.", name=name, day=label),
+                        shift.day,
+                        user_id,
+                        shift.station_id,
+                        (shift.id,),
+                    )
+                )
             if agreement.max_months:
                 limit = months_after(agreement.starts_on, agreement.max_months)
                 if shift.day >= limit:
-                    warnings.append(PlanWarning("max_duration", _(
-                        "%(name)s: on %(day)s the measure is longer than %(months)s months "
-                        "(started %(start)s).", name=name, day=label,
-                        months=agreement.max_months, start=day_label(agreement.starts_on)),
-                        shift.day, user_id, shift.station_id, (shift.id,)))
+                    warnings.append(
+                        PlanWarning(
+                            "max_duration",
+                            _(
+                                "%(name)s: on %(day)s the measure is longer than %(months)s months "
+                                "(started %(start)s).",
+                                name=name,
+                                day=label,
+                                months=agreement.max_months,
+                                start=day_label(agreement.starts_on),
+                            ),
+                            shift.day,
+                            user_id,
+                            shift.station_id,
+                            (shift.id,),
+                        )
+                    )
             for start, until, entry in absences.get(user_id, []):
                 if start <= shift.day <= until:
-                    warnings.append(PlanWarning("absence", _(
-                        "%(name)s: planned on %(day)s, but recorded as absent (%(code)s).",
-                        name=name, day=label, code=code_label(entry.code)),
-                        shift.day, user_id, shift.station_id, (shift.id,)))
+                    warnings.append(
+                        PlanWarning(
+                            "absence",
+                            _(
+                                "%(name)s: planned on %(day)s, but recorded as absent (%(code)s).",
+                                name=name,
+                                day=label,
+                                code=code_label(entry.code),
+                            ),
+                            shift.day,
+                            user_id,
+                            shift.station_id,
+                            (shift.id,),
+                        )
+                    )
                     break
         ordered = sorted(own, key=lambda s: s.starts_at)
         for a, b in zip(ordered, ordered[1:], strict=False):
             if b.starts_at < a.ends_at:
-                warnings.append(PlanWarning("overlap", _(
-                    "%(name)s: two shifts at the same time on %(day)s.", name=name,
-                    day=day_label(b.day)), b.day, user_id, b.station_id, (a.id, b.id)))
+                warnings.append(
+                    PlanWarning(
+                        "overlap",
+                        _(
+                            "%(name)s: two shifts at the same time on %(day)s.",
+                            name=name,
+                            day=day_label(b.day),
+                        ),
+                        b.day,
+                        user_id,
+                        b.station_id,
+                        (a.id, b.id),
+                    )
+                )
         # weekly hours, week by week (Monday to Sunday)
         weeks: dict[date, int] = defaultdict(int)
         for shift in own:
@@ -696,27 +878,67 @@ def plan_warnings(first: date, last: date, *, shifts: list[Shift] | None = None,
             week = [s for s in own if week_start(s.day) == monday]
             agreement = next((a for s in week if (a := covering(mine, s.day))), None)
             if agreement and minutes > agreement.weekly_minutes:
-                warnings.append(PlanWarning("over_hours", _(
-                    "%(name)s: %(planned)s h planned in the week of %(day)s, only %(agreed)s h "
-                    "agreed.", name=name, planned=hours_text(minutes),
-                    agreed=hours_text(agreement.weekly_minutes), day=day_label(monday)),
-                    None, user_id, None, tuple(s.id for s in week)))
+                warnings.append(
+                    PlanWarning(
+                        "over_hours",
+                        _(
+                            "%(name)s: %(planned)s h planned in the week of %(day)s, only %(agreed)s h "
+                            "agreed.",
+                            name=name,
+                            planned=hours_text(minutes),
+                            agreed=hours_text(agreement.weekly_minutes),
+                            day=day_label(monday),
+                        ),
+                        None,
+                        user_id,
+                        None,
+                        tuple(s.id for s in week),
+                    )
+                )
     # stations without anyone
     staffed = {(s.station_id, s.day) for s in shifts}
     if user_ids is None:
         for station in list_stations():
             day = first
             while day <= last:
-                if (day.weekday() in station.staffed_weekdays and (station.id, day) not in staffed
-                        and not holiday_name(day)):
-                    warnings.append(PlanWarning("empty_station", _(
-                        "%(station)s: nobody planned on %(day)s.", station=station.name,
-                        day=day_label(day)), day, None, station.id))
+                if (
+                    day.weekday() in station.staffed_weekdays
+                    and (station.id, day) not in staffed
+                    and not holiday_name(day)
+                ):
+                    warnings.append(
+                        PlanWarning(
+                            "empty_station",
+                            _(
+                                "%(station)s: nobody planned on %(day)s.",
+                                station=station.name,
+                                day=day_label(day),
+                            ),
+                            day,
+                            None,
+                            station.id,
+                        )
+                    )
                 day += timedelta(days=1)
-    order = ["over_hours", "overlap", "absence", "off_day", "max_duration", "outside_agreement",
-             "no_agreement", "holiday", "empty_station"]
-    return sorted(warnings, key=lambda w: (order.index(w.kind), w.day or first,
-                                           users[w.user_id].short_name if w.user_id else ""))
+    order = [
+        "over_hours",
+        "overlap",
+        "absence",
+        "off_day",
+        "max_duration",
+        "outside_agreement",
+        "no_agreement",
+        "holiday",
+        "empty_station",
+    ]
+    return sorted(
+        warnings,
+        key=lambda w: (
+            order.index(w.kind),
+            w.day or first,
+            users[w.user_id].short_name if w.user_id else "",
+        ),
+    )
 
 
 @dataclass
@@ -758,9 +980,11 @@ def week_plan(monday: date) -> WeekPlan:
             stations.append(shift.station)
             known.add(shift.station_id)
     for weekend_day in (6, 5):  # the weekend only when someone works or should work then
-        if days[-1].weekday() == weekend_day and not any(
-                s.day.weekday() == weekend_day for s in shifts) and not any(
-                weekend_day in st.staffed_weekdays for st in stations):
+        if (
+            days[-1].weekday() == weekend_day
+            and not any(s.day.weekday() == weekend_day for s in shifts)
+            and not any(weekend_day in st.staffed_weekdays for st in stations)
+        ):
             days = days[:-1]
     cells: dict[tuple[int, date], list[Shift]] = defaultdict(list)
     minutes: dict[int, int] = defaultdict(int)
@@ -769,25 +993,39 @@ def week_plan(monday: date) -> WeekPlan:
         minutes[shift.user_id] += planned_minutes(shift)
     trainees = list_trainees()
     agreements = agreements_between([t.id for t in trainees], days[0], days[-1])
-    hours = [(t, minutes.get(t.id, 0), covering(agreements.get(t.id, []), days[0]) or next(
-        iter(agreements.get(t.id, [])), None)) for t in trainees]
-    return WeekPlan(monday=monday, days=days,
-                    holidays={d: h for d in days if (h := holiday_name(d))},
-                    stations=stations, cells=cells,
-                    warnings=plan_warnings(monday, monday + timedelta(days=6), shifts=shifts),
-                    hours=hours)
+    hours = [
+        (
+            t,
+            minutes.get(t.id, 0),
+            covering(agreements.get(t.id, []), days[0]) or next(iter(agreements.get(t.id, [])), None),
+        )
+        for t in trainees
+    ]
+    return WeekPlan(
+        monday=monday,
+        days=days,
+        holidays={d: h for d in days if (h := holiday_name(d))},
+        stations=stations,
+        cells=cells,
+        warnings=plan_warnings(monday, monday + timedelta(days=6), shifts=shifts),
+        hours=hours,
+    )
 
 
 # ---------------------------------------------------------------- clock in and out
 
 
 def _recent_events(user_id: int, since: datetime) -> list[ClockEvent]:
-    events = list(db.session.scalars(sa.select(ClockEvent).where(
-        ClockEvent.user_id == user_id, ClockEvent.at >= since)))
+    events = list(
+        db.session.scalars(
+            sa.select(ClockEvent).where(ClockEvent.user_id == user_id, ClockEvent.at >= since)
+        )
+    )
     ids = [e.id for e in events]
     if ids:
-        events += db.session.scalars(sa.select(ClockEvent).where(
-            ClockEvent.replaces_id.in_(ids), ClockEvent.at < since)).all()
+        events += db.session.scalars(
+            sa.select(ClockEvent).where(ClockEvent.replaces_id.in_(ids), ClockEvent.at < since)
+        ).all()
     return events
 
 
@@ -806,15 +1044,18 @@ def open_clock_in(user_id: int, now: datetime | None = None) -> ClockEvent | Non
 
 def last_clock_event(user_id: int, now: datetime | None = None) -> ClockEvent | None:
     now = _utc(now)
-    events = [e for e in worktime.effective(_recent_events(user_id, now - timedelta(days=2)))
-              if e.at <= now]
+    events = [
+        e for e in worktime.effective(_recent_events(user_id, now - timedelta(days=2))) if e.at <= now
+    ]
     return events[-1] if events else None
 
 
 def _next_seq(user_id: int) -> int:
     # Unique with user_id: two tills pressing at once cannot both book (IntegrityError).
-    return (db.session.scalar(sa.select(sa.func.max(ClockEvent.seq))
-                              .where(ClockEvent.user_id == user_id)) or 0) + 1
+    return (
+        db.session.scalar(sa.select(sa.func.max(ClockEvent.seq)).where(ClockEvent.user_id == user_id))
+        or 0
+    ) + 1
 
 
 def clock(actor: Actor, user: User, action: str, *, now: datetime | None = None) -> ClockEvent:
@@ -828,21 +1069,43 @@ def clock(actor: Actor, user: User, action: str, *, now: datetime | None = None)
         raise ValidationError(_("This account is switched off."))
     open_in = open_clock_in(user.id, now)
     if action == "in" and open_in is not None:
-        raise ConflictError(_("You clocked in already at %(time)s. To leave, press "
-                              "“Clock out”.", time=clock_time(open_in.at)))
+        raise ConflictError(
+            _(
+                "You clocked in already at %(time)s. To leave, press “Clock out”.",
+                time=clock_time(open_in.at),
+            )
+        )
     if action == "out" and open_in is None:
         last = last_clock_event(user.id, now)
         if last is not None and last.kind == ClockKind.IN:
-            raise ConflictError(_(
-                "Your last clock-in (%(day)s, %(time)s) is too long ago. Please tell your "
-                "supervisor.", day=day_label(to_local(last.at).date()), time=clock_time(last.at)))
+            raise ConflictError(
+                _(
+                    "Your last clock-in (%(day)s, %(time)s) is too long ago. Please tell your "
+                    "supervisor.",
+                    day=day_label(to_local(last.at).date()),
+                    time=clock_time(last.at),
+                )
+            )
         raise ConflictError(_("You have not clocked in. Press “Clock in” first."))
-    event = ClockEvent(user_id=user.id, seq=_next_seq(user.id), kind=ClockKind(action), at=now,
-                       recorded_at=now, recorded_by_id=actor.user_id, till_id=actor.till_id,
-                       source=actor.source, address=actor.address)
+    event = ClockEvent(
+        user_id=user.id,
+        seq=_next_seq(user.id),
+        kind=ClockKind(action),
+        at=now,
+        recorded_at=now,
+        recorded_by_id=actor.user_id,
+        till_id=actor.till_id,
+        source=actor.source,
+        address=actor.address,
+    )
     db.session.add(event)
-    audit(actor, f"clock.{action}", event, {"user": user.username, "at": now.isoformat(),
-                                             "till_id": actor.till_id}, now=now)
+    audit(
+        actor,
+        f"clock.{action}",
+        event,
+        {"user": user.username, "at": now.isoformat(), "till_id": actor.till_id},
+        now=now,
+    )
     return event
 
 
@@ -860,8 +1123,9 @@ def _reason(reason: str | None) -> str:
     return reason[:200]
 
 
-def add_clock_event(actor: Actor, user: User, kind: str, at: datetime | None, reason: str,
-                    *, now: datetime | None = None) -> ClockEvent:
+def add_clock_event(
+    actor: Actor, user: User, kind: str, at: datetime | None, reason: str, *, now: datetime | None = None
+) -> ClockEvent:
     """A supervisor enters a forgotten Kommen or Gehen: a new entry with reason and who."""
     now = _utc(now)
     reason = _reason(reason)
@@ -874,18 +1138,38 @@ def add_clock_event(actor: Actor, user: User, kind: str, at: datetime | None, re
     at = at.astimezone(UTC)
     if at > now:
         raise ValidationError(_("This time has not come yet."), field="time")
-    event = ClockEvent(user_id=user.id, seq=_next_seq(user.id), kind=ClockKind(kind), at=at,
-                       recorded_at=now, recorded_by_id=actor.user_id, till_id=actor.till_id,
-                       source="correction", address=actor.address, reason=reason)
+    event = ClockEvent(
+        user_id=user.id,
+        seq=_next_seq(user.id),
+        kind=ClockKind(kind),
+        at=at,
+        recorded_at=now,
+        recorded_by_id=actor.user_id,
+        till_id=actor.till_id,
+        source="correction",
+        address=actor.address,
+        reason=reason,
+    )
     db.session.add(event)
-    audit(actor, "clock.add", event, {"user": user.username, "kind": kind, "at": at.isoformat(),
-                                      "reason": reason}, now=now)
+    audit(
+        actor,
+        "clock.add",
+        event,
+        {"user": user.username, "kind": kind, "at": at.isoformat(), "reason": reason},
+        now=now,
+    )
     return event
 
 
-def correct_clock_event(actor: Actor, event: ClockEvent, *, at: datetime | None = None,
-                        void: bool = False, reason: str,
-                        now: datetime | None = None) -> ClockEvent:
+def correct_clock_event(
+    actor: Actor,
+    event: ClockEvent,
+    *,
+    at: datetime | None = None,
+    void: bool = False,
+    reason: str,
+    now: datetime | None = None,
+) -> ClockEvent:
     """A counter-entry: the event at another time, or (void) it did not happen at all."""
     now = _utc(now)
     reason = _reason(reason)
@@ -899,20 +1183,44 @@ def correct_clock_event(actor: Actor, event: ClockEvent, *, at: datetime | None 
         at = at.astimezone(UTC)
         if at > now:
             raise ValidationError(_("This time has not come yet."), field="time")
-    new = ClockEvent(user_id=event.user_id, seq=_next_seq(event.user_id),
-                     kind=ClockKind.VOID if void else event.kind, at=event.at if void else at,
-                     recorded_at=now, recorded_by_id=actor.user_id, till_id=actor.till_id,
-                     source="correction", address=actor.address, replaces_id=event.id,
-                     reason=reason)
+    new = ClockEvent(
+        user_id=event.user_id,
+        seq=_next_seq(event.user_id),
+        kind=ClockKind.VOID if void else event.kind,
+        at=event.at if void else at,
+        recorded_at=now,
+        recorded_by_id=actor.user_id,
+        till_id=actor.till_id,
+        source="correction",
+        address=actor.address,
+        replaces_id=event.id,
+        reason=reason,
+    )
     db.session.add(new)
-    audit(actor, "clock.correct", new, {
-        "replaces": event.id, "kind": event.kind.value, "before": event.at.isoformat(),
-        "after": None if void else at.isoformat(), "reason": reason}, now=now)
+    audit(
+        actor,
+        "clock.correct",
+        new,
+        {
+            "replaces": event.id,
+            "kind": event.kind.value,
+            "before": event.at.isoformat(),
+            "after": None if void else at.isoformat(),
+            "reason": reason,
+        },
+        now=now,
+    )
     return new
 
 
-def clock_events(user_ids: Iterable[int] | None, first: date, last: date, *,
-                 as_of: datetime | None = None, rows: bool = False) -> list:
+def clock_events(
+    user_ids: Iterable[int] | None,
+    first: date,
+    last: date,
+    *,
+    as_of: datetime | None = None,
+    rows: bool = False,
+) -> list:
     """Every clock row (corrections included) that may matter for [first, last]: a day more on
     both sides for night shifts, plus the counter-entries of the rows found.
 
@@ -921,26 +1229,42 @@ def clock_events(user_ids: Iterable[int] | None, first: date, last: date, *,
     """
     start = local_instant(first - timedelta(days=1), time.min)
     end = local_instant(last + timedelta(days=2), time.min)
-    what = (sa.select(ClockEvent.id, ClockEvent.user_id, ClockEvent.seq, ClockEvent.kind,
-                      ClockEvent.at, ClockEvent.recorded_at, ClockEvent.replaces_id)
-            if rows else sa.select(ClockEvent))
+    what = (
+        sa.select(
+            ClockEvent.id,
+            ClockEvent.user_id,
+            ClockEvent.seq,
+            ClockEvent.kind,
+            ClockEvent.at,
+            ClockEvent.recorded_at,
+            ClockEvent.replaces_id,
+        )
+        if rows
+        else sa.select(ClockEvent)
+    )
     query = what.where(ClockEvent.at >= start, ClockEvent.at < end)
     if user_ids is not None:
         query = query.where(ClockEvent.user_id.in_(list(user_ids)))
     run = db.session.execute if rows else db.session.scalars
     events = list(run(query))
     ids = {e.id for e in events}
-    extra = [e for e in run(what.where(ClockEvent.replaces_id.in_(ids))) if e.id not in ids
-             ] if ids else []
+    extra = (
+        [e for e in run(what.where(ClockEvent.replaces_id.in_(ids))) if e.id not in ids] if ids else []
+    )
     events += extra
     if as_of is not None:
         events = [e for e in events if e.recorded_at <= as_of]
     return sorted(events, key=lambda e: (e.user_id, e.seq))
 
 
-def day_clocks(user_ids: Iterable[int] | None, first: date, last: date, *,
-               as_of: datetime | None = None,
-               events: list[ClockEvent] | None = None) -> dict[tuple[int, date], worktime.DayClock]:
+def day_clocks(
+    user_ids: Iterable[int] | None,
+    first: date,
+    last: date,
+    *,
+    as_of: datetime | None = None,
+    events: list[ClockEvent] | None = None,
+) -> dict[tuple[int, date], worktime.DayClock]:
     """Clock pairs, worked minutes and breaks per (user, local day) in [first, last]."""
     if events is None:
         events = clock_events(user_ids, first, last, as_of=as_of)
@@ -984,10 +1308,18 @@ def missing_clock_outs(now: datetime | None = None, days: int = 31) -> list[Miss
         for pair in clock_day.pairs:
             if pair.end is None and day < today and now - pair.start.at > limit:
                 found.append((user_id, pair.start))
-    users = {u.id: u for u in db.session.scalars(
-        sa.select(User).where(User.id.in_({uid for uid, _e in found})))} if found else {}
-    return sorted((MissingClockOut(users[uid], event) for uid, event in found),
-                  key=lambda m: (m.event.at, m.user.first_name))
+    users = (
+        {
+            u.id: u
+            for u in db.session.scalars(sa.select(User).where(User.id.in_({uid for uid, _e in found})))
+        }
+        if found
+        else {}
+    )
+    return sorted(
+        (MissingClockOut(users[uid], event) for uid, event in found),
+        key=lambda m: (m.event.at, m.user.first_name),
+    )
 
 
 def lateness(shifts: list[Shift], clock_day: worktime.DayClock | None) -> tuple[int, int]:
@@ -1009,6 +1341,7 @@ def lateness(shifts: list[Shift], clock_day: worktime.DayClock | None) -> tuple[
 
 # ---------------------------------------------------------------- attendance
 
+
 def code_label(code: AttendanceCode | str) -> str:
     return str(CODE_LABELS[AttendanceCode(code)])
 
@@ -1024,15 +1357,23 @@ def _resolve(entries: Iterable[AttendanceEntry]) -> dict[tuple[int, date], Atten
     return found
 
 
-def effective_entries(user_ids: Iterable[int] | None, first: date, last: date, *,
-                      as_of: datetime | None = None,
-                      rows: bool = False) -> dict[tuple[int, date], AttendanceEntry]:
+def effective_entries(
+    user_ids: Iterable[int] | None,
+    first: date,
+    last: date,
+    *,
+    as_of: datetime | None = None,
+    rows: bool = False,
+) -> dict[tuple[int, date], AttendanceEntry]:
     """The entry that counts for each (user, day) in [first, last]; `as_of`: as it was then.
     `rows`: plain rows of id, user_id, day, code, minutes and replaces_id instead of ORM objects
     (much faster for a year of many people)."""
     e = AttendanceEntry
-    query = (sa.select(e.id, e.user_id, e.day, e.code, e.minutes, e.replaces_id) if rows
-             else sa.select(AttendanceEntry)).where(e.day >= first, e.day <= last)
+    query = (
+        sa.select(e.id, e.user_id, e.day, e.code, e.minutes, e.replaces_id)
+        if rows
+        else sa.select(AttendanceEntry)
+    ).where(e.day >= first, e.day <= last)
     if user_ids is not None:
         query = query.where(AttendanceEntry.user_id.in_(list(user_ids)))
     if as_of is not None:
@@ -1042,17 +1383,26 @@ def effective_entries(user_ids: Iterable[int] | None, first: date, last: date, *
 
 def entry_history(user_id: int, day: date) -> list[AttendanceEntry]:
     """Every entry of the day, oldest first (the last one counts)."""
-    return list(db.session.scalars(sa.select(AttendanceEntry).where(
-        AttendanceEntry.user_id == user_id, AttendanceEntry.day == day
-    ).order_by(AttendanceEntry.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AttendanceEntry)
+            .where(AttendanceEntry.user_id == user_id, AttendanceEntry.day == day)
+            .order_by(AttendanceEntry.id)
+        )
+    )
 
 
 def closing_for(user_id: int, month: str) -> MonthClosing | None:
     """The closing of `month` that applies to the user (their own, or the one for everybody)."""
-    return db.session.scalar(sa.select(MonthClosing).where(
-        MonthClosing.month == month,
-        sa.or_(MonthClosing.user_id == user_id, MonthClosing.user_id.is_(None))
-    ).order_by(MonthClosing.closed_at).limit(1))
+    return db.session.scalar(
+        sa.select(MonthClosing)
+        .where(
+            MonthClosing.month == month,
+            sa.or_(MonthClosing.user_id == user_id, MonthClosing.user_id.is_(None)),
+        )
+        .order_by(MonthClosing.closed_at)
+        .limit(1)
+    )
 
 
 def closings_of(month: str) -> tuple[MonthClosing | None, dict[int, MonthClosing]]:
@@ -1069,11 +1419,19 @@ def first_open_month_after(user_id: int, month: str) -> str:
     return key
 
 
-def confirm_attendance(actor: Actor, user: User, day: date, code: AttendanceCode | str, *,
-                       minutes: int | None = None, note: str | None = None,
-                       certificate_until: date | None = None, reason: str | None = None,
-                       source: str | None = None,
-                       now: datetime | None = None) -> AttendanceEntry:
+def confirm_attendance(
+    actor: Actor,
+    user: User,
+    day: date,
+    code: AttendanceCode | str,
+    *,
+    minutes: int | None = None,
+    note: str | None = None,
+    certificate_until: date | None = None,
+    reason: str | None = None,
+    source: str | None = None,
+    now: datetime | None = None,
+) -> AttendanceEntry:
     """Confirm a day (present, with the minutes worked) or record an absence with its code.
 
     A confirmed day is locked: a second confirmation needs a reason and becomes a counter-entry
@@ -1095,30 +1453,35 @@ def confirm_attendance(actor: Actor, user: User, day: date, code: AttendanceCode
     note = " ".join((note or "").split())[:200] or None
     if code == AttendanceCode.SICK_CERTIFICATE:
         if certificate_until is None:
-            raise ValidationError(_("Until when does the certificate hold?"),
-                                  field="certificate_until")
+            raise ValidationError(_("Until when does the certificate hold?"), field="certificate_until")
         if certificate_until < day:
-            raise ValidationError(_("The certificate ends before this day."),
-                                  field="certificate_until")
+            raise ValidationError(_("The certificate ends before this day."), field="certificate_until")
     elif certificate_until is not None:
-        raise ValidationError(_("Only “sick with certificate” has an until-date."),
-                              field="certificate_until")
+        raise ValidationError(
+            _("Only “sick with certificate” has an until-date."), field="certificate_until"
+        )
     if code == AttendanceCode.PUBLIC_HOLIDAY and not holiday_name(day):
-        raise ValidationError(_("%(day)s is not a public holiday here.", day=day_label(day)),
-                              field="code")
+        raise ValidationError(
+            _("%(day)s is not a public holiday here.", day=day_label(day)), field="code"
+        )
     break_minutes = late = early = 0
     if code == AttendanceCode.PRESENT:
         clock_day = day_clocks([user.id], day, day).get((user.id, day))
         shifts = shifts_between(day, day, user_ids=[user.id])
         if minutes is None:
             if clock_day is None or not clock_day.is_complete:
-                raise ValidationError(_("The clock times of this day are not complete. Please "
-                                        "enter the hours worked, or correct the clock times."),
-                                      field="hours")
+                raise ValidationError(
+                    _(
+                        "The clock times of this day are not complete. Please "
+                        "enter the hours worked, or correct the clock times."
+                    ),
+                    field="hours",
+                )
             minutes, break_minutes = clock_day.net, clock_day.deducted_break
         if not 0 < minutes <= MAX_SHIFT_MINUTES:
-            raise ValidationError(_("Please enter between 0 and %(n)s hours.",
-                                    n=MAX_SHIFT_MINUTES // 60), field="hours")
+            raise ValidationError(
+                _("Please enter between 0 and %(n)s hours.", n=MAX_SHIFT_MINUTES // 60), field="hours"
+            )
         late, early = lateness(shifts, clock_day)
     elif minutes:
         raise ValidationError(_("Hours are recorded only for days at work."), field="hours")
@@ -1127,33 +1490,64 @@ def confirm_attendance(actor: Actor, user: User, day: date, code: AttendanceCode
     closing = closing_for(user.id, month)
     if current is not None or closing is not None:
         if not (reason or "").strip():
-            message = (_("This month is closed. Please give a reason for the correction.")
-                       if closing is not None else
-                       _("This day is confirmed already. Please give a reason for the change."))
+            message = (
+                _("This month is closed. Please give a reason for the correction.")
+                if closing is not None
+                else _("This day is confirmed already. Please give a reason for the change.")
+            )
             raise ValidationError(message, field="reason")
         reason = _reason(reason)
     else:
         reason = None
     entry = AttendanceEntry(
-        user_id=user.id, day=day, code=code, minutes=minutes or 0, break_minutes=break_minutes,
-        late_minutes=late, early_leave_minutes=early, certificate_until=certificate_until,
-        note=note, confirmed_by_id=actor.user_id, confirmed_at=now,
-        source=source or actor.source, replaces_id=current.id if current else None,
+        user_id=user.id,
+        day=day,
+        code=code,
+        minutes=minutes or 0,
+        break_minutes=break_minutes,
+        late_minutes=late,
+        early_leave_minutes=early,
+        certificate_until=certificate_until,
+        note=note,
+        confirmed_by_id=actor.user_id,
+        confirmed_at=now,
+        source=source or actor.source,
+        replaces_id=current.id if current else None,
         reason=reason,
-        reported_in=first_open_month_after(user.id, month) if closing is not None else None)
+        reported_in=first_open_month_after(user.id, month) if closing is not None else None,
+    )
     db.session.add(entry)
-    audit(actor, "attendance.correct" if current or closing else "attendance.confirm", entry, {
-        "user": user.username, "day": day.isoformat(), "code": code.value,
-        "minutes": entry.minutes, "replaces": entry.replaces_id, "reason": reason,
-        "reported_in": entry.reported_in}, now=now)
+    audit(
+        actor,
+        "attendance.correct" if current or closing else "attendance.confirm",
+        entry,
+        {
+            "user": user.username,
+            "day": day.isoformat(),
+            "code": code.value,
+            "minutes": entry.minutes,
+            "replaces": entry.replaces_id,
+            "reason": reason,
+            "reported_in": entry.reported_in,
+        },
+        now=now,
+    )
     events.attendance_confirmed.send(entry, actor=actor)
     return entry
 
 
-def record_absence(actor: Actor, user: User, first: date, last: date | None,
-                   code: AttendanceCode | str, *, certificate_until: date | None = None,
-                   note: str | None = None, reason: str | None = None,
-                   now: datetime | None = None) -> list[AttendanceEntry]:
+def record_absence(
+    actor: Actor,
+    user: User,
+    first: date,
+    last: date | None,
+    code: AttendanceCode | str,
+    *,
+    certificate_until: date | None = None,
+    note: str | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> list[AttendanceEntry]:
     """An absence over several days: one entry for each agreed or planned workday in [first,
     last] that has none yet (public holidays are left out)."""
     try:
@@ -1168,8 +1562,18 @@ def record_absence(actor: Actor, user: User, first: date, last: date | None,
     if (last - first).days > 62:
         raise ValidationError(_("Please record at most two months at once."), field="last")
     if last == first:
-        return [confirm_attendance(actor, user, first, code, certificate_until=certificate_until,
-                                   note=note, reason=reason, now=now)]
+        return [
+            confirm_attendance(
+                actor,
+                user,
+                first,
+                code,
+                certificate_until=certificate_until,
+                note=note,
+                reason=reason,
+                now=now,
+            )
+        ]
     agreements = agreements_between([user.id], first, last).get(user.id, [])
     planned = {s.day for s in shifts_between(first, last, user_ids=[user.id])}
     existing = effective_entries([user.id], first, last)
@@ -1179,9 +1583,18 @@ def record_absence(actor: Actor, user: User, first: date, last: date | None,
         agreement = covering(agreements, day)
         workday = day in planned or (agreement is not None and day.weekday() in agreement.workdays)
         if workday and (user.id, day) not in existing and not holiday_name(day):
-            created.append(confirm_attendance(
-                actor, user, day, code, certificate_until=certificate_until, note=note,
-                reason=reason, now=now))
+            created.append(
+                confirm_attendance(
+                    actor,
+                    user,
+                    day,
+                    code,
+                    certificate_until=certificate_until,
+                    note=note,
+                    reason=reason,
+                    now=now,
+                )
+            )
         day += timedelta(days=1)
     if not created:
         raise ValidationError(_("There is no open workday in this time."), field="last")
@@ -1229,8 +1642,9 @@ def day_overview(day: date, *, now: datetime | None = None) -> list[DayRow]:
     clocks = day_clocks(ids, day, day, events=events)
     entries = effective_entries(ids, day, day)
     history: dict[int, list[AttendanceEntry]] = defaultdict(list)
-    for entry in db.session.scalars(sa.select(AttendanceEntry).where(
-            AttendanceEntry.day == day).order_by(AttendanceEntry.id)):
+    for entry in db.session.scalars(
+        sa.select(AttendanceEntry).where(AttendanceEntry.day == day).order_by(AttendanceEntry.id)
+    ):
         history[entry.user_id].append(entry)
     agreements = agreements_between(ids, day, day)
     everybody, own = closings_of(month_key(day))
@@ -1243,21 +1657,36 @@ def day_overview(day: date, *, now: datetime | None = None) -> list[DayRow]:
         agreed = agreement is not None and day.weekday() in agreement.workdays
         if not (mine or clock_day or (trainee.id, day) in entries or agreed):
             continue
-        pair_ids = {e.id for p in (clock_day.pairs if clock_day else []) for e in (p.start, p.end)
-                    if e is not None}
-        own_events = [e for e in events if e.user_id == trainee.id and (
-            e.id in pair_ids or e.at.astimezone(zone).date() == day)]
+        pair_ids = {
+            e.id
+            for p in (clock_day.pairs if clock_day else [])
+            for e in (p.start, p.end)
+            if e is not None
+        }
+        own_events = [
+            e
+            for e in events
+            if e.user_id == trainee.id and (e.id in pair_ids or e.at.astimezone(zone).date() == day)
+        ]
         late, early = lateness(mine, clock_day)
-        rows.append(DayRow(user=trainee, shifts=mine, clock=clock_day,
-                           events=sorted(own_events, key=lambda e: e.seq),
-                           entry=entries.get((trainee.id, day)), history=history[trainee.id],
-                           agreement=agreement, late=late, early=early,
-                           closed=everybody is not None or trainee.id in own))
+        rows.append(
+            DayRow(
+                user=trainee,
+                shifts=mine,
+                clock=clock_day,
+                events=sorted(own_events, key=lambda e: e.seq),
+                entry=entries.get((trainee.id, day)),
+                history=history[trainee.id],
+                agreement=agreement,
+                late=late,
+                early=early,
+                closed=everybody is not None or trainee.id in own,
+            )
+        )
     return rows
 
 
-def confirm_clocked(actor: Actor, day: date, *, now: datetime | None = None
-                    ) -> list[AttendanceEntry]:
+def confirm_clocked(actor: Actor, day: date, *, now: datetime | None = None) -> list[AttendanceEntry]:
     """Confirm as clocked everyone of the day whose clock times are complete and not confirmed."""
     done = []
     for row in day_overview(day, now=now):
@@ -1269,8 +1698,9 @@ def confirm_clocked(actor: Actor, day: date, *, now: datetime | None = None
 # ---------------------------------------------------------------- months
 
 
-def close_month(actor: Actor, year: int, month: int, *, user: User | None = None,
-                now: datetime | None = None) -> MonthClosing:
+def close_month(
+    actor: Actor, year: int, month: int, *, user: User | None = None, now: datetime | None = None
+) -> MonthClosing:
     """Close a month for one trainee or for everybody. It must be over, and every planned day
     confirmed; afterwards it changes only by counter-entries (reported in the next month)."""
     now = _utc(now)
@@ -1287,13 +1717,24 @@ def close_month(actor: Actor, year: int, month: int, *, user: User | None = None
     confirmed = set(effective_entries(user_ids, days[0], days[-1]))
     open_days = planned - confirmed
     if open_days:
-        raise ValidationError(_("%(n)s planned days are not confirmed yet. Please confirm them "
-                                "(or record the absence) first.", n=len(open_days)))
-    closing = MonthClosing(month=key, user_id=user.id if user else None,
-                           closed_by_id=actor.user_id, closed_at=now)
+        raise ValidationError(
+            _(
+                "%(n)s planned days are not confirmed yet. Please confirm them "
+                "(or record the absence) first.",
+                n=len(open_days),
+            )
+        )
+    closing = MonthClosing(
+        month=key, user_id=user.id if user else None, closed_by_id=actor.user_id, closed_at=now
+    )
     db.session.add(closing)
-    audit(actor, "attendance.close_month", closing, {
-        "month": key, "user": user.username if user else None}, now=now)
+    audit(
+        actor,
+        "attendance.close_month",
+        closing,
+        {"month": key, "user": user.username if user else None},
+        now=now,
+    )
     events.month_closed.send(closing, actor=actor)
     return closing
 
@@ -1320,8 +1761,11 @@ def create_calendar_token(actor: Actor, user: User, *, now: datetime | None = No
 
 def revoke_calendar_tokens(actor: Actor, user: User, *, now: datetime | None = None) -> int:
     now = _utc(now)
-    tokens = db.session.scalars(sa.select(CalendarToken).where(
-        CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None))).all()
+    tokens = db.session.scalars(
+        sa.select(CalendarToken).where(
+            CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+        )
+    ).all()
     for token in tokens:
         token.revoked_at = now
         audit(actor, "calendar.revoke", token, {"user": user.username}, now=now)
@@ -1329,13 +1773,17 @@ def revoke_calendar_tokens(actor: Actor, user: User, *, now: datetime | None = N
 
 
 def active_calendar_token(user: User) -> CalendarToken | None:
-    return db.session.scalar(sa.select(CalendarToken).where(
-        CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)))
+    return db.session.scalar(
+        sa.select(CalendarToken).where(
+            CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+        )
+    )
 
 
 def user_for_calendar_token(plain: str) -> User | None:
-    token = db.session.scalar(sa.select(CalendarToken).where(
-        CalendarToken.token_hash == _digest(plain or "")))
+    token = db.session.scalar(
+        sa.select(CalendarToken).where(CalendarToken.token_hash == _digest(plain or ""))
+    )
     if token is None or token.revoked_at is not None or not token.user.is_active_account:
         return None
     return token.user

@@ -109,8 +109,7 @@ class MonthSheet:
 
     @property
     def rates(self) -> list[int]:
-        return sorted({a.hourly_allowance_cents for a in self.agreements
-                       if a.hourly_allowance_cents})
+        return sorted({a.hourly_allowance_cents for a in self.agreements if a.hourly_allowance_cents})
 
     @property
     def planned(self) -> int:
@@ -182,10 +181,14 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
     as_of = {uid: c.closed_at for uid in ids if (c := closing_of(uid)) is not None}
     latest = max(as_of.values(), default=None) if len(as_of) == len(ids) else None
     # Plain rows, not ORM objects: for 200 sheets, building objects would be most of the cost.
-    entries = db.session.execute(sa.select(*AttendanceEntry.__table__.c).where(
-        AttendanceEntry.user_id.in_(ids), AttendanceEntry.day >= first,
-        AttendanceEntry.day <= last, *([AttendanceEntry.confirmed_at <= latest]
-                                       if latest is not None else []))).all()
+    entries = db.session.execute(
+        sa.select(*AttendanceEntry.__table__.c).where(
+            AttendanceEntry.user_id.in_(ids),
+            AttendanceEntry.day >= first,
+            AttendanceEntry.day <= last,
+            *([AttendanceEntry.confirmed_at <= latest] if latest is not None else []),
+        )
+    ).all()
     per_user_entries: dict[int, list] = defaultdict(list)
     for entry in entries:
         if entry.user_id not in as_of or entry.confirmed_at <= as_of[entry.user_id]:
@@ -206,9 +209,13 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
     planned: dict[tuple[int, date], int] = defaultdict(int)
     rules = services.break_rules()
     for user_id, day, starts_at, ends_at in db.session.execute(
-            sa.select(Shift.user_id, Shift.day, Shift.starts_at, Shift.ends_at).where(
-                Shift.user_id.in_(ids), Shift.day >= first, Shift.day <= last,
-                Shift.status == ShiftStatus.PLANNED)):
+        sa.select(Shift.user_id, Shift.day, Shift.starts_at, Shift.ends_at).where(
+            Shift.user_id.in_(ids),
+            Shift.day >= first,
+            Shift.day <= last,
+            Shift.status == ShiftStatus.PLANNED,
+        )
+    ):
         planned[(user_id, day)] += services.planned_work(starts_at, ends_at, rules)
     agreements = services.agreements_between(ids, first, last)
     holidays = {d: h for d in days if (h := services.holiday_name(d))}
@@ -220,26 +227,52 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
         sheet_days = []
         for day in days:
             agreement = services.covering(mine, day)
-            sheet_days.append(SheetDay(
-                day=day, holiday=holidays.get(day), planned=planned.get((user.id, day), 0),
-                clock=clocks.get((user.id, day)), entry=effective.get((user.id, day)),
-                is_workday=agreement is not None and day.weekday() in agreement.workdays))
-        sheets.append(MonthSheet(user=user, year=year, month=month, days=sheet_days,
-                                 agreements=mine, closing=closing_of(user.id),
-                                 corrections=corrections.get(user.id, [])))
+            sheet_days.append(
+                SheetDay(
+                    day=day,
+                    holiday=holidays.get(day),
+                    planned=planned.get((user.id, day), 0),
+                    clock=clocks.get((user.id, day)),
+                    entry=effective.get((user.id, day)),
+                    is_workday=agreement is not None and day.weekday() in agreement.workdays,
+                )
+            )
+        sheets.append(
+            MonthSheet(
+                user=user,
+                year=year,
+                month=month,
+                days=sheet_days,
+                agreements=mine,
+                closing=closing_of(user.id),
+                corrections=corrections.get(user.id, []),
+            )
+        )
     return sheets
 
 
 def _corrections(user_ids: list[int], key: str) -> dict[int, list[Correction]]:
     """Counter-entries to closed months that this month's sheet reports."""
-    rows = list(db.session.scalars(sa.select(AttendanceEntry).where(
-        AttendanceEntry.user_id.in_(user_ids), AttendanceEntry.reported_in == key)
-        .order_by(AttendanceEntry.day, AttendanceEntry.id)))
+    rows = list(
+        db.session.scalars(
+            sa.select(AttendanceEntry)
+            .where(AttendanceEntry.user_id.in_(user_ids), AttendanceEntry.reported_in == key)
+            .order_by(AttendanceEntry.day, AttendanceEntry.id)
+        )
+    )
     if not rows:
         return {}
     before_ids = [r.replaces_id for r in rows if r.replaces_id]
-    before = {e.id: e for e in db.session.scalars(
-        sa.select(AttendanceEntry).where(AttendanceEntry.id.in_(before_ids)))} if before_ids else {}
+    before = (
+        {
+            e.id: e
+            for e in db.session.scalars(
+                sa.select(AttendanceEntry).where(AttendanceEntry.id.in_(before_ids))
+            )
+        }
+        if before_ids
+        else {}
+    )
     days = [r.day for r in rows]
     agreements = services.agreements_between(user_ids, min(days), max(days))
     found: dict[int, list[Correction]] = defaultdict(list)
@@ -247,8 +280,11 @@ def _corrections(user_ids: list[int], key: str) -> dict[int, list[Correction]]:
         agreement = services.covering(agreements.get(row.user_id, []), row.day)
         rate = agreement.hourly_allowance_cents if agreement else None
         old = before.get(row.replaces_id)
-        found[row.user_id].append(Correction(
-            entry=row, before=old,
-            allowance_diff_cents=entry_allowance(row, rate) - entry_allowance(old, rate)))
+        found[row.user_id].append(
+            Correction(
+                entry=row,
+                before=old,
+                allowance_diff_cents=entry_allowance(row, rate) - entry_allowance(old, rate),
+            )
+        )
     return found
-

@@ -54,10 +54,16 @@ def ui() -> dict:
     """Words and helpers the templates of this area use."""
     from store.shifts.exports import _note
 
-    return {"code_labels": CODE_LABELS, "measure_labels": MEASURE_LABELS,
-            "measure_short": MEASURE_SHORT, "kind_labels": KIND_LABELS,
-            "source_labels": SOURCE_LABELS, "weekday_list": weekday_list,
-            "present": AttendanceCode.PRESENT, "note": _note}
+    return {
+        "code_labels": CODE_LABELS,
+        "measure_labels": MEASURE_LABELS,
+        "measure_short": MEASURE_SHORT,
+        "kind_labels": KIND_LABELS,
+        "source_labels": SOURCE_LABELS,
+        "weekday_list": weekday_list,
+        "present": AttendanceCode.PRESENT,
+        "note": _note,
+    }
 
 
 bp.context_processor(ui)
@@ -76,9 +82,11 @@ def parse_day(text: str | None, default: date | None = None) -> date:
 def _assign_form(plan: services.WeekPlan) -> AssignForm:
     form = AssignForm()
     form.user_id.choices = [("", _("– choose –"))] + [
-        (t.id, t.short_name) for t in services.list_trainees()]
-    form.station_id.choices = [("", _("– choose –"))] + [(s.id, s.name) for s in plan.stations
-                                                         if s.is_active]
+        (t.id, t.short_name) for t in services.list_trainees()
+    ]
+    form.station_id.choices = [("", _("– choose –"))] + [
+        (s.id, s.name) for s in plan.stations if s.is_active
+    ]
     form.day.choices = [(d.isoformat(), services.day_label(d)) for d in plan.days]
     return form
 
@@ -94,8 +102,7 @@ def _prefill(form: AssignForm, plan: services.WeekPlan) -> None:
         weekday = date.fromisoformat(form.day.data).weekday()
         for template in services.list_templates(include_inactive=False):
             if template.station_id == station_id and weekday in template.weekdays:
-                starts, ends = template.starts_at.strftime("%H:%M"), template.ends_at.strftime(
-                    "%H:%M")
+                starts, ends = template.starts_at.strftime("%H:%M"), template.ends_at.strftime("%H:%M")
                 break
     form.starts_at.data = services.parse_time(starts, "starts_at")
     form.ends_at.data = services.parse_time(ends, "ends_at")
@@ -108,9 +115,15 @@ def plan():
     week = services.week_plan(monday)
     form = _assign_form(week)
     _prefill(form, week)
-    return render_template("shifts/plan.html", plan=week, form=form, action_form=EmptyForm(),
-                           prefilled=bool(request.args.get("station")),
-                           today=local_today(), timedelta=timedelta)
+    return render_template(
+        "shifts/plan.html",
+        plan=week,
+        form=form,
+        action_form=EmptyForm(),
+        prefilled=bool(request.args.get("station")),
+        today=local_today(),
+        timedelta=timedelta,
+    )
 
 
 @bp.post("/shifts/plan/fill")
@@ -121,11 +134,16 @@ def fill():
     db.session.commit()
     flash(_("%(n)s shifts planned from the templates.", n=len(result.created)), "success")
     if result.existing:
-        flash(_("%(n)s shifts were planned already and stay as they are.", n=result.existing),
-              "info")
+        flash(_("%(n)s shifts were planned already and stay as they are.", n=result.existing), "info")
     for day, name in result.holidays:
-        flash(_("%(day)s is a public holiday (%(name)s): nobody was planned.",
-                day=services.day_label(day), name=name), "info")
+        flash(
+            _(
+                "%(day)s is a public holiday (%(name)s): nobody was planned.",
+                day=services.day_label(day),
+                name=name,
+            ),
+            "info",
+        )
     return redirect(url_for("shifts.plan", week=monday.isoformat()))
 
 
@@ -145,22 +163,42 @@ def assign():
     form = _assign_form(week)
     form.validate_on_submit()
     try:
-        shift = services.assign_shift(current_actor(), user_id=form.user_id.data or 0,
-                                      station_id=form.station_id.data, day=day,
-                                      starts_at=form.starts_at.data, ends_at=form.ends_at.data)
+        shift = services.assign_shift(
+            current_actor(),
+            user_id=form.user_id.data or 0,
+            station_id=form.station_id.data,
+            day=day,
+            starts_at=form.starts_at.data,
+            ends_at=form.ends_at.data,
+        )
     except ServiceError as error:
         db.session.rollback()
         show_error(form, error)
-        return render_template("shifts/plan.html", plan=week, form=form,
-                               action_form=EmptyForm(), prefilled=True, today=local_today(),
-                               timedelta=timedelta), 422
+        return render_template(
+            "shifts/plan.html",
+            plan=week,
+            form=form,
+            action_form=EmptyForm(),
+            prefilled=True,
+            today=local_today(),
+            timedelta=timedelta,
+        ), 422
     db.session.commit()
-    flash(_("%(name)s planned: %(day)s, %(time)s, %(station)s.", name=shift.user.short_name,
-            day=services.day_label(shift.day), time=shift_time(shift),
-            station=shift.station.name), "success")
+    flash(
+        _(
+            "%(name)s planned: %(day)s, %(time)s, %(station)s.",
+            name=shift.user.short_name,
+            day=services.day_label(shift.day),
+            time=shift_time(shift),
+            station=shift.station.name,
+        ),
+        "success",
+    )
     _flash_warnings(monday, shift.user_id)
-    return redirect(url_for("shifts.plan", week=monday.isoformat()) + f"#cell-{shift.station_id}"
-                    f"-{shift.day.isoformat()}")
+    return redirect(
+        url_for("shifts.plan", week=monday.isoformat()) + f"#cell-{shift.station_id}"
+        f"-{shift.day.isoformat()}"
+    )
 
 
 def shift_time(shift) -> str:
@@ -179,9 +217,14 @@ def shift_edit(shift_id: int):
         form.ends_at.data = to_local(shift.ends_at).time()
     elif form.validate_on_submit():
         try:
-            services.change_shift(current_actor(), shift, station_id=form.station_id.data,
-                                  day=form.day.data, starts_at=form.starts_at.data,
-                                  ends_at=form.ends_at.data)
+            services.change_shift(
+                current_actor(),
+                shift,
+                station_id=form.station_id.data,
+                day=form.day.data,
+                starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
@@ -191,8 +234,7 @@ def shift_edit(shift_id: int):
             monday = services.week_start(shift.day)
             _flash_warnings(monday, shift.user_id)
             return redirect(url_for("shifts.plan", week=monday.isoformat()))
-    return render_template("shifts/shift_form.html", shift=shift, form=form,
-                           cancel_form=EmptyForm())
+    return render_template("shifts/shift_form.html", shift=shift, form=form, cancel_form=EmptyForm())
 
 
 @bp.post("/shifts/<int:shift_id>/cancel")
@@ -206,10 +248,18 @@ def shift_cancel(shift_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("%(name)s is no longer planned on %(day)s.", name=shift.user.short_name,
-                day=services.day_label(shift.day)), "success")
-    return redirect(url_for("shifts.plan", week=services.week_start(shift.day).isoformat())
-                    + f"#cell-{shift.station_id}-{shift.day.isoformat()}")
+        flash(
+            _(
+                "%(name)s is no longer planned on %(day)s.",
+                name=shift.user.short_name,
+                day=services.day_label(shift.day),
+            ),
+            "success",
+        )
+    return redirect(
+        url_for("shifts.plan", week=services.week_start(shift.day).isoformat())
+        + f"#cell-{shift.station_id}-{shift.day.isoformat()}"
+    )
 
 
 # ---------------------------------------------------------------- templates
@@ -222,10 +272,14 @@ def templates():
 
 
 def _template_form(template=None) -> TemplateForm:
-    form = TemplateForm(obj=template) if template is not None and request.method == "GET" \
+    form = (
+        TemplateForm(obj=template)
+        if template is not None and request.method == "GET"
         else TemplateForm()
+    )
     form.station_id.choices = [("", _("– choose –"))] + [
-        (s.id, s.name) for s in services.list_stations()]
+        (s.id, s.name) for s in services.list_stations()
+    ]
     form.members.choices = [(t.id, t.short_name) for t in services.list_trainees()]
     if template is not None and request.method == "GET":
         form.members.data = [m.id for m in template.members]
@@ -237,10 +291,15 @@ def _save_template(template):
     if form.validate_on_submit():
         try:
             template = services.save_template(
-                current_actor(), template, station_id=form.station_id.data,
-                weekdays=form.weekdays.data, starts_at=form.starts_at.data,
-                ends_at=form.ends_at.data, member_ids=form.members.data or [],
-                is_active=form.is_active.data)
+                current_actor(),
+                template,
+                station_id=form.station_id.data,
+                weekdays=form.weekdays.data,
+                starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data,
+                member_ids=form.members.data or [],
+                is_active=form.is_active.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error, {"member_ids": "members"})
@@ -273,17 +332,23 @@ def template_edit(template_id: int):
 @bp.get("/shifts/stations")
 @roles(Role.ADMIN)
 def stations():
-    return render_template("shifts/stations.html",
-                           stations=services.list_stations(include_inactive=True))
+    return render_template(
+        "shifts/stations.html", stations=services.list_stations(include_inactive=True)
+    )
 
 
 def _save_station(station):
     form = StationForm(obj=station) if request.method == "GET" else StationForm()
     if form.validate_on_submit():
         try:
-            services.save_station(current_actor(), station, name=form.name.data,
-                                  staffed_weekdays=form.staffed_weekdays.data,
-                                  sort=form.sort.data or 0, is_active=form.is_active.data)
+            services.save_station(
+                current_actor(),
+                station,
+                name=form.name.data,
+                staffed_weekdays=form.staffed_weekdays.data,
+                sort=form.sort.data or 0,
+                is_active=form.is_active.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
@@ -316,10 +381,10 @@ def station_edit(station_id: int):
 def mine():
     today = local_today()
     monday = services.week_start(today)
-    shifts = services.shifts_between(monday, monday + timedelta(days=13),
-                                     user_ids=[current_user.id])
-    absences = services.absences_between([current_user.id], monday,
-                                         monday + timedelta(days=13)).get(current_user.id, [])
+    shifts = services.shifts_between(monday, monday + timedelta(days=13), user_ids=[current_user.id])
+    absences = services.absences_between([current_user.id], monday, monday + timedelta(days=13)).get(
+        current_user.id, []
+    )
     weeks = []
     for start in (monday, monday + timedelta(days=7)):
         days = []
@@ -332,10 +397,15 @@ def mine():
         weeks.append((start, days))
     link = session.pop("new_calendar_link", None)
     return render_template(
-        "shifts/mine.html", weeks=weeks, today=today,
+        "shifts/mine.html",
+        weeks=weeks,
+        today=today,
         agreement=services.current_agreement(current_user.id, today),
         has_link=services.active_calendar_token(current_user) is not None,
-        link=link, qr=_qr_svg(link) if link else None, form=EmptyForm())
+        link=link,
+        qr=_qr_svg(link) if link else None,
+        form=EmptyForm(),
+    )
 
 
 def _qr_svg(text: str) -> Markup:
@@ -343,7 +413,7 @@ def _qr_svg(text: str) -> Markup:
     out = io.BytesIO()
     image.save(out)
     svg = out.getvalue().decode()
-    return Markup(svg[svg.index("<svg"):])  # noqa: S704 (made here from our own URL)
+    return Markup(svg[svg.index("<svg") :])  # noqa: S704 (made here from our own URL)
 
 
 @bp.post("/my/calendar")
@@ -373,9 +443,14 @@ def calendar_feed(token: str):
     if user is None:
         abort(404)
     body = ical.feed(user, host=request.host.split(":")[0] or "kaufhaus")
-    return Response(body, mimetype="text/calendar", headers={
-        "Cache-Control": "private, max-age=300",
-        "Content-Disposition": 'inline; filename="schichten.ics"'})
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": 'inline; filename="schichten.ics"',
+        },
+    )
 
 
 # ---------------------------------------------------------------- Kommen / Gehen
@@ -388,9 +463,16 @@ def clock_panel(user):
     today = local_today()
     open_in = services.open_clock_in(user.id)
     shifts = services.shifts_between(today, today, user_ids=[user.id])
-    return Markup(render_template(  # noqa: S704 (an escaped template)
-        "shifts/_clock_panel.html", open_in=open_in, shifts=shifts, form=EmptyForm(),
-        shift_time=shift_time, clock_time=services.clock_time))
+    return Markup(  # noqa: S704 (an escaped template)
+        render_template(
+            "shifts/_clock_panel.html",
+            open_in=open_in,
+            shifts=shifts,
+            form=EmptyForm(),
+            shift_time=shift_time,
+            clock_time=services.clock_time,
+        )
+    )
 
 
 @bp.post("/clock")

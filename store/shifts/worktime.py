@@ -120,8 +120,9 @@ class DayClock:
         return max(ends) if ends else None
 
 
-def by_day(events: Iterable[ClockEvent], zone: tzinfo, rules: Sequence[Sequence[int]]
-           ) -> dict[date, DayClock]:
+def by_day(
+    events: Iterable[ClockEvent], zone: tzinfo, rules: Sequence[Sequence[int]]
+) -> dict[date, DayClock]:
     """Pairs grouped by the local date of their Kommen (a night shift counts for its evening)."""
     days: dict[date, DayClock] = {}
     for pair in pairs(events):
@@ -136,9 +137,12 @@ def by_day(events: Iterable[ClockEvent], zone: tzinfo, rules: Sequence[Sequence[
         clock.missing_in = any(p.start is None for p in clock.pairs)
         ordered = sorted(complete, key=lambda p: p.start.at)
         clock.taken_break = sum(
-            gap for gap in (minutes_between(a.end.at, b.start.at)
-                            for a, b in zip(ordered, ordered[1:], strict=False))
-            if gap >= MIN_BREAK)
+            gap
+            for gap in (
+                minutes_between(a.end.at, b.start.at) for a, b in zip(ordered, ordered[1:], strict=False)
+            )
+            if gap >= MIN_BREAK
+        )
         clock.deducted_break = break_deduction(clock.worked, clock.taken_break, rules)
     return days
 

@@ -35,14 +35,26 @@ class Catalogue(BaseModel):
     skills: list[SkillOut]
 
 
-@endpoint(bp, "/skills", roles=ALL_ROLES, response=Catalogue,
-          summary="The skill catalogue with the descriptor of each level")
+@endpoint(
+    bp,
+    "/skills",
+    roles=ALL_ROLES,
+    response=Catalogue,
+    summary="The skill catalogue with the descriptor of each level",
+)
 def skill_catalogue():
-    return Catalogue(skills=[
-        SkillOut(id=s.id, name=s.name, group=s.group.key, group_name=s.group.name,
-                 levels=[LevelOut(level=n, descriptor=d)
-                         for n, d in enumerate(s.descriptors, start=1)])
-        for s in services.skills()])
+    return Catalogue(
+        skills=[
+            SkillOut(
+                id=s.id,
+                name=s.name,
+                group=s.group.key,
+                group_name=s.group.name,
+                levels=[LevelOut(level=n, descriptor=d) for n, d in enumerate(s.descriptors, start=1)],
+            )
+            for s in services.skills()
+        ]
+    )
 
 
 class RatingIn(Schema):
@@ -73,8 +85,16 @@ class AssessmentOut(BaseModel):
     ratings: list[RatingOut]
 
 
-@endpoint(bp, "/assessments", methods=["POST"], roles=ALL_ROLES, body=AssessmentIn,
-          response=AssessmentOut, status=201, summary="Record an assessment (never overwritten)")
+@endpoint(
+    bp,
+    "/assessments",
+    methods=["POST"],
+    roles=ALL_ROLES,
+    body=AssessmentIn,
+    response=AssessmentOut,
+    status=201,
+    summary="Record an assessment (never overwritten)",
+)
 def record_assessment(body: AssessmentIn):
     """Supervisors and admins assess participants; a participant may only record a
     self-assessment (`"self": true`) of themselves. Level 1–4, known skills, no future date;
@@ -83,15 +103,21 @@ def record_assessment(body: AssessmentIn):
     if current_user.role == Role.TRAINEE and not body.self:
         raise PermissionDeniedError("a participant may only record a self-assessment")
     assessment = services.record_assessment(
-        current_actor(), participant, body.date,
+        current_actor(),
+        participant,
+        body.date,
         [services.RatingInput(r.skill, r.level, r.note) for r in body.ratings],
-        is_self=body.self)
+        is_self=body.self,
+    )
     db.session.commit()
     return AssessmentOut(
-        id=assessment.id, participant=participant.id, date=assessment.day,
-        assessor=assessment.assessor_id, self=assessment.is_self,
-        ratings=[RatingOut(skill=r.skill_id, level=r.level, note=r.note)
-                 for r in assessment.ratings])
+        id=assessment.id,
+        participant=participant.id,
+        date=assessment.day,
+        assessor=assessment.assessor_id,
+        self=assessment.is_self,
+        ratings=[RatingOut(skill=r.skill_id, level=r.level, note=r.note) for r in assessment.ratings],
+    )
 
 
 class PointOut(BaseModel):
@@ -119,7 +145,8 @@ class SkillStateOut(BaseModel):
 
 class EvidenceOut(BaseModel):
     minutes_by_station: dict[str, int] = Field(
-        description='confirmed minutes at work per planned station ("" = no planned shift)')
+        description='confirmed minutes at work per planned station ("" = no planned shift)'
+    )
     total_minutes: int
     sales: int
     voids: int
@@ -136,9 +163,13 @@ class ParticipantSkills(BaseModel):
     evidence: EvidenceOut
 
 
-@endpoint(bp, "/participants/<int:user_id>/skills", roles=ALL_ROLES,
-          response=ParticipantSkills,
-          summary="A participant's current level per skill, history and evidence figures")
+@endpoint(
+    bp,
+    "/participants/<int:user_id>/skills",
+    roles=ALL_ROLES,
+    response=ParticipantSkills,
+    summary="A participant's current level per skill, history and evidence figures",
+)
 def participant_skills(user_id: int):
     """A trainee's token sees only its own skills."""
     if current_user.role == Role.TRAINEE and current_user.id != user_id:
@@ -146,18 +177,33 @@ def participant_skills(user_id: int):
     person = services.get_participant(user_id)
     facts = services.evidence(person.id)
     return ParticipantSkills(
-        participant=person.id, name=person.display_name,
-        skills=[SkillStateOut(
-            skill=s.skill.id, name=s.skill.name, level=s.level, descriptor=s.words or None,
-            assessed_on=s.current.day if s.current else None,
-            self_level=s.self_rating.level if s.self_rating else None,
-            history=[PointOut(date=p.day, level=p.level, note=p.note) for p in s.history],
-            goal=GoalOut(target_level=s.goal.target_level, due_on=s.goal.due_on,
-                         reached=s.goal_reached) if s.goal else None)
-            for s in services.skill_states(person.id)],
+        participant=person.id,
+        name=person.display_name,
+        skills=[
+            SkillStateOut(
+                skill=s.skill.id,
+                name=s.skill.name,
+                level=s.level,
+                descriptor=s.words or None,
+                assessed_on=s.current.day if s.current else None,
+                self_level=s.self_rating.level if s.self_rating else None,
+                history=[PointOut(date=p.day, level=p.level, note=p.note) for p in s.history],
+                goal=GoalOut(
+                    target_level=s.goal.target_level, due_on=s.goal.due_on, reached=s.goal_reached
+                )
+                if s.goal
+                else None,
+            )
+            for s in services.skill_states(person.id)
+        ],
         evidence=EvidenceOut(
             minutes_by_station={k or "": v for k, v in facts.minutes_by_station.items()},
-            total_minutes=facts.total_minutes, sales=facts.sales, voids=facts.voids,
-            items_taken_in=facts.items_taken_in, closings=facts.closings,
+            total_minutes=facts.total_minutes,
+            sales=facts.sales,
+            voids=facts.voids,
+            items_taken_in=facts.items_taken_in,
+            closings=facts.closings,
             closings_with_difference=facts.closings_with_difference,
-            difference_cents=facts.difference_cents))
+            difference_cents=facts.difference_cents,
+        ),
+    )

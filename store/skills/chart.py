@@ -21,8 +21,9 @@ def _y(level: float, height: int) -> float:
     return round(PAD + (4 - level) * (height - 2 * PAD) / 3, 1)
 
 
-def step_chart(points, first: date, last: date, *, goal: int | None = None,
-               width: int = WIDTH, height: int = HEIGHT) -> Chart:
+def step_chart(
+    points, first: date, last: date, *, goal: int | None = None, width: int = WIDTH, height: int = HEIGHT
+) -> Chart:
     """`points`: objects with .day and .level, oldest first; `first`–`last`: the time axis."""
     span = max((last - first).days, 1)
 
@@ -37,8 +38,14 @@ def step_chart(points, first: date, last: date, *, goal: int | None = None,
             parts.append(f"H{px}V{py}")
         parts.append(f"H{width - PAD}")
         path = "".join(parts)
-    return Chart(width, height, path, dots, [(_y(lv, height), lv) for lv in (1, 2, 3, 4)],
-                 _y(goal, height) if goal else None)
+    return Chart(
+        width,
+        height,
+        path,
+        dots,
+        [(_y(lv, height), lv) for lv in (1, 2, 3, 4)],
+        _y(goal, height) if goal else None,
+    )
 
 
 def time_axis(days: list[date], today: date) -> tuple[date, date]:

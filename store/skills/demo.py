@@ -19,12 +19,13 @@ def load_assessments(actor: Actor, seed: int = 11) -> bool:
     if db.session.scalar(sa.select(sa.func.count(Assessment.id))):
         return False
     skills = services.skills()
-    trainees = list(db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE)
-                                       .order_by(User.username)))
-    supervisor = db.session.scalar(sa.select(User).where(User.role == Role.SUPERVISOR)
-                                   .order_by(User.id))
-    coordinator = db.session.scalar(sa.select(User).where(User.role == Role.COORDINATOR)
-                                    .order_by(User.id))
+    trainees = list(
+        db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE).order_by(User.username))
+    )
+    supervisor = db.session.scalar(sa.select(User).where(User.role == Role.SUPERVISOR).order_by(User.id))
+    coordinator = db.session.scalar(
+        sa.select(User).where(User.role == Role.COORDINATOR).order_by(User.id)
+    )
     if not skills or not trainees or supervisor is None:
         return False
     boss = Actor(user=supervisor, source="web")
@@ -44,14 +45,25 @@ def load_assessments(actor: Actor, seed: int = 11) -> bool:
                 ratings.append(services.RatingInput(skill.id, levels[skill.id]))
             services.record_assessment(boss, person, day, ratings)
         if n % 3 == 0:
-            self_ratings = [services.RatingInput(s.id, min(4, levels[s.id] + rng.choice([0, 1])))
-                            for s in rng.sample(skills, k=6)]
-            services.record_assessment(Actor(user=person, source="web"), person,
-                                       today - timedelta(days=n % 4), self_ratings, is_self=True)
+            self_ratings = [
+                services.RatingInput(s.id, min(4, levels[s.id] + rng.choice([0, 1])))
+                for s in rng.sample(skills, k=6)
+            ]
+            services.record_assessment(
+                Actor(user=person, source="web"),
+                person,
+                today - timedelta(days=n % 4),
+                self_ratings,
+                is_self=True,
+            )
         if n % 2 == 0:
-            low = sorted(skills, key=lambda s: levels[s.id])[:1 + n % 3 // 2]
+            low = sorted(skills, key=lambda s: levels[s.id])[: 1 + n % 3 // 2]
             for skill in low:
-                services.set_goal(keeper, person, skill_id=skill.id,
-                                  target_level=min(4, levels[skill.id] + 1),
-                                  due_on=today + timedelta(days=30 * (2 + n % 3)))
+                services.set_goal(
+                    keeper,
+                    person,
+                    skill_id=skill.id,
+                    target_level=min(4, levels[skill.id] + 1),
+                    due_on=today + timedelta(days=30 * (2 + n % 3)),
+                )
     return True

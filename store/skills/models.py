@@ -26,7 +26,8 @@ class SkillGroup(db.Model):
     sort: so.Mapped[int] = so.mapped_column(default=0)
 
     skills: so.Mapped[list["Skill"]] = so.relationship(
-        back_populates="group", order_by="(Skill.sort, Skill.name)")
+        back_populates="group", order_by="(Skill.sort, Skill.name)"
+    )
 
 
 class Skill(db.Model):
@@ -65,7 +66,8 @@ class Assessment(db.Model):
     participant = so.relationship("User", foreign_keys=[participant_id])
     assessor = so.relationship("User", foreign_keys=[assessor_id])
     ratings: so.Mapped[list["AssessmentRating"]] = so.relationship(
-        back_populates="assessment", order_by="AssessmentRating.id")
+        back_populates="assessment", order_by="AssessmentRating.id"
+    )
 
 
 class AssessmentRating(db.Model):

@@ -26,15 +26,24 @@ LINE = colors.HexColor("#1f5f8b")
 
 
 def _chart(states_points, first, last, goal) -> Drawing:
-    chart = step_chart(states_points, first, last, goal=goal, width=int(CHART_W),
-                       height=int(CHART_H))
+    chart = step_chart(states_points, first, last, goal=goal, width=int(CHART_W), height=int(CHART_H))
     drawing = Drawing(CHART_W, CHART_H)
     for y, _level in chart.grid:
-        drawing.add(Line(0, CHART_H - y, CHART_W, CHART_H - y, strokeColor=colors.lightgrey,
-                         strokeWidth=0.3))
+        drawing.add(
+            Line(0, CHART_H - y, CHART_W, CHART_H - y, strokeColor=colors.lightgrey, strokeWidth=0.3)
+        )
     if chart.goal_y is not None:
-        drawing.add(Line(0, CHART_H - chart.goal_y, CHART_W, CHART_H - chart.goal_y,
-                         strokeColor=colors.orange, strokeWidth=0.6, strokeDashArray=[2, 1]))
+        drawing.add(
+            Line(
+                0,
+                CHART_H - chart.goal_y,
+                CHART_W,
+                CHART_H - chart.goal_y,
+                strokeColor=colors.orange,
+                strokeWidth=0.6,
+                strokeDashArray=[2, 1],
+            )
+        )
     if chart.dots:
         coords = []
         for n, (x, y, _level) in enumerate(chart.dots):
@@ -65,18 +74,30 @@ def skills_report(participant: User) -> bytes:
     evidence = services.evidence(participant.id, today=today)
     config = current_app.config
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=_("Skills report"), author=config["STORE_NAME"])
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=_("Skills report"),
+        author=config["STORE_NAME"],
+    )
     story = [
         p(_("Skills report"), head),
         p(f"{participant.display_name} · {config['STORE_NAME']}", strong),
-        p(_("Period: %(first)s to %(last)s", first=local_date(first), last=local_date(last)),
-          small),
+        p(_("Period: %(first)s to %(last)s", first=local_date(first), last=local_date(last)), small),
         Spacer(1, 3 * mm),
     ]
-    rows = [[p(_("Skill"), strong), p(_("Level"), strong), p(_("What it means"), strong),
-             p(_("Over time"), strong)]]
+    rows = [
+        [
+            p(_("Skill"), strong),
+            p(_("Level"), strong),
+            p(_("What it means"), strong),
+            p(_("Over time"), strong),
+        ]
+    ]
     group_rows = []
     for group in services.groups():
         group_rows.append(len(rows))
@@ -86,48 +107,73 @@ def skills_report(participant: User) -> bytes:
             words = state.words or _("not assessed yet")
             if state.current and state.current.note:
                 words += f" ({state.current.note})"
-            rows.append([p(state.skill.name), p(level),
-                         p(words, small),
-                         _chart(state.history, first, last,
-                                state.goal.target_level if state.goal else None)])
+            rows.append(
+                [
+                    p(state.skill.name),
+                    p(level),
+                    p(words, small),
+                    _chart(state.history, first, last, state.goal.target_level if state.goal else None),
+                ]
+            )
     table = Table(rows, colWidths=[50 * mm, 15 * mm, 79 * mm, 36 * mm], repeatRows=1)
-    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-             ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
-             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
     for index in group_rows:
-        style += [("SPAN", (0, index), (-1, index)),
-                  ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#eef3f7"))]
+        style += [
+            ("SPAN", (0, index), (-1, index)),
+            ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#eef3f7")),
+        ]
     table.setStyle(TableStyle(style))
     story += [table, Spacer(1, 3 * mm), p(_("Evidence from the work"), sub)]
     facts = [(_("Hours worked"), hours_plain(evidence.total_minutes))]
     for station, minutes in evidence.minutes_by_station.items():
         facts.append(("– " + (station or _("no planned station")), hours_plain(minutes)))
-    facts += [(_("Sales handled"), str(evidence.sales)),
-              (_("Voids"), str(evidence.voids)),
-              (_("Items taken in"), str(evidence.items_taken_in)),
-              (_("Till closings (with a difference)"),
-               f"{evidence.closings} ({evidence.closings_with_difference})"),
-              (_("Till differences in total"), money(evidence.difference_cents))]
+    facts += [
+        (_("Sales handled"), str(evidence.sales)),
+        (_("Voids"), str(evidence.voids)),
+        (_("Items taken in"), str(evidence.items_taken_in)),
+        (
+            _("Till closings (with a difference)"),
+            f"{evidence.closings} ({evidence.closings_with_difference})",
+        ),
+        (_("Till differences in total"), money(evidence.difference_cents)),
+    ]
     half = (len(facts) + 1) // 2
     left, right = facts[:half], facts[half:] + [("", "")] * (2 * half - len(facts))
-    facts_table = Table([[p(a), p(b), p(c), p(d)] for (a, b), (c, d) in zip(left, right,
-                                                                             strict=True)],
-                        colWidths=[55 * mm, 25 * mm, 60 * mm, 30 * mm], hAlign="LEFT")
-    facts_table.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
+    facts_table = Table(
+        [[p(a), p(b), p(c), p(d)] for (a, b), (c, d) in zip(left, right, strict=True)],
+        colWidths=[55 * mm, 25 * mm, 60 * mm, 30 * mm],
+        hAlign="LEFT",
+    )
+    facts_table.setStyle(
+        TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)])
+    )
     story.append(facts_table)
     goals = services.open_goals(participant.id)
     story.append(p(_("Goals"), sub))
     if goals:
         for goal in goals:
-            story.append(p(_("%(skill)s: level %(level)s by %(day)s", skill=goal.skill.name,
-                             level=goal.target_level, day=local_date(goal.due_on))))
+            story.append(
+                p(
+                    _(
+                        "%(skill)s: level %(level)s by %(day)s",
+                        skill=goal.skill.name,
+                        level=goal.target_level,
+                        day=local_date(goal.due_on),
+                    )
+                )
+            )
     else:
         story.append(p(_("No open goals."), small))
-    story += [Spacer(1, 8 * mm),
-              p(_("Created on %(day)s", day=local_date(today)), small),
-              p(_("Levels: 1 = first steps, 2 = with help, 3 = on one's own, 4 = can show "
-                  "others."), small)]
+    story += [
+        Spacer(1, 8 * mm),
+        p(_("Created on %(day)s", day=local_date(today)), small),
+        p(_("Levels: 1 = first steps, 2 = with help, 3 = on one's own, 4 = can show others."), small),
+    ]
     doc.build(story)
     return out.getvalue()

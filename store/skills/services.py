@@ -50,13 +50,15 @@ def may_see(viewer: User, participant: User) -> bool:
 
 
 def groups() -> list[SkillGroup]:
-    return list(db.session.scalars(sa.select(SkillGroup).order_by(SkillGroup.sort,
-                                                                  SkillGroup.id)))
+    return list(db.session.scalars(sa.select(SkillGroup).order_by(SkillGroup.sort, SkillGroup.id)))
 
 
 def skills(include_inactive: bool = False) -> list[Skill]:
-    query = (sa.select(Skill).join(SkillGroup)
-             .order_by(SkillGroup.sort, SkillGroup.id, Skill.sort, Skill.name))
+    query = (
+        sa.select(Skill)
+        .join(SkillGroup)
+        .order_by(SkillGroup.sort, SkillGroup.id, Skill.sort, Skill.name)
+    )
     if not include_inactive:
         query = query.where(Skill.is_active.is_(True))
     return list(db.session.scalars(query))
@@ -73,8 +75,16 @@ def _clean(text: str | None, length: int) -> str:
     return " ".join((text or "").split())[:length]
 
 
-def save_skill(actor: Actor, skill: Skill | None, *, group_id: int | None, name: str,
-               descriptors: list[str], sort: int = 0, is_active: bool = True) -> Skill:
+def save_skill(
+    actor: Actor,
+    skill: Skill | None,
+    *,
+    group_id: int | None,
+    name: str,
+    descriptors: list[str],
+    sort: int = 0,
+    is_active: bool = True,
+) -> Skill:
     """Create or change a skill and its four level descriptors (coordinators and admins)."""
     if actor.user is not None and actor.user.role not in KEEPERS:
         raise PermissionDeniedError(_("Only coordinators change the skill catalogue."))
@@ -86,8 +96,9 @@ def save_skill(actor: Actor, skill: Skill | None, *, group_id: int | None, name:
         raise ValidationError(_("Please choose a group."), field="group_id")
     texts = [_clean(d, 200) for d in descriptors]
     if len(texts) != len(LEVELS) or not all(texts):
-        raise ValidationError(_("Please describe each of the four levels in a few words."),
-                              field="descriptors")
+        raise ValidationError(
+            _("Please describe each of the four levels in a few words."), field="descriptors"
+        )
     clash = db.session.scalar(sa.select(Skill.id).where(Skill.name == name))
     if clash is not None and (skill is None or clash != skill.id):
         raise ValidationError(_("A skill with this name exists already."), field="name")
@@ -97,8 +108,12 @@ def save_skill(actor: Actor, skill: Skill | None, *, group_id: int | None, name:
         db.session.add(skill)
     skill.group_id, skill.name, skill.descriptors = group.id, name, texts
     skill.sort, skill.is_active = int(sort or 0), bool(is_active)
-    audit(actor, "skill.create" if created else "skill.update", skill,
-          {"name": name, "group": group.key, "descriptors": texts, "active": skill.is_active})
+    audit(
+        actor,
+        "skill.create" if created else "skill.update",
+        skill,
+        {"name": name, "group": group.key, "descriptors": texts, "active": skill.is_active},
+    )
     return skill
 
 
@@ -112,9 +127,15 @@ class RatingInput:
     note: str | None = None
 
 
-def record_assessment(actor: Actor, participant: User, day: date | None,
-                      ratings: list[RatingInput], *, is_self: bool = False,
-                      now: datetime | None = None) -> Assessment:
+def record_assessment(
+    actor: Actor,
+    participant: User,
+    day: date | None,
+    ratings: list[RatingInput],
+    *,
+    is_self: bool = False,
+    now: datetime | None = None,
+) -> Assessment:
     """Book one assessment with its ratings. Nothing is ever overwritten: a later assessment is a
     new record, and the latest rating per skill is the current level."""
     now = now or utcnow()
@@ -129,8 +150,7 @@ def record_assessment(actor: Actor, participant: User, day: date | None,
     if day is None:
         raise ValidationError(_("Please choose the date."), field="date")
     if day > local_today(now):
-        raise ValidationError(_("The date of an assessment cannot be in the future."),
-                              field="date")
+        raise ValidationError(_("The date of an assessment cannot be in the future."), field="date")
     if not ratings:
         raise ValidationError(_("Please rate at least one skill."), field="ratings")
     known = {s.id: s for s in skills()}
@@ -140,25 +160,45 @@ def record_assessment(actor: Actor, participant: User, day: date | None,
         if skill is None:
             raise ValidationError(_("This skill is not in the catalogue."), field="ratings")
         if rating.skill_id in seen:
-            raise ValidationError(_("Each skill can be rated only once per assessment."),
-                                  field="ratings")
+            raise ValidationError(
+                _("Each skill can be rated only once per assessment."), field="ratings"
+            )
         seen.add(rating.skill_id)
         if rating.level not in LEVELS:
-            raise ValidationError(_("%(skill)s: the level must be between 1 and 4.",
-                                    skill=skill.name), field="ratings")
+            raise ValidationError(
+                _("%(skill)s: the level must be between 1 and 4.", skill=skill.name), field="ratings"
+            )
         if rating.note and len(rating.note.strip()) > NOTE_LENGTH:
-            raise ValidationError(_("A note can have at most %(n)s characters.", n=NOTE_LENGTH),
-                                  field="ratings")
-    assessment = Assessment(participant_id=participant.id, day=day, assessor_id=actor.user_id,
-                            is_self=is_self, created_at=now)
+            raise ValidationError(
+                _("A note can have at most %(n)s characters.", n=NOTE_LENGTH), field="ratings"
+            )
+    assessment = Assessment(
+        participant_id=participant.id,
+        day=day,
+        assessor_id=actor.user_id,
+        is_self=is_self,
+        created_at=now,
+    )
     db.session.add(assessment)
     for rating in ratings:
-        assessment.ratings.append(AssessmentRating(
-            skill_id=rating.skill_id, level=rating.level,
-            note=" ".join((rating.note or "").split()) or None))
-    audit(actor, "skill.self_assess" if is_self else "skill.assess", assessment, {
-        "participant": participant.username, "date": day.isoformat(),
-        "ratings": {known[r.skill_id].name: r.level for r in ratings}}, now=now)
+        assessment.ratings.append(
+            AssessmentRating(
+                skill_id=rating.skill_id,
+                level=rating.level,
+                note=" ".join((rating.note or "").split()) or None,
+            )
+        )
+    audit(
+        actor,
+        "skill.self_assess" if is_self else "skill.assess",
+        assessment,
+        {
+            "participant": participant.username,
+            "date": day.isoformat(),
+            "ratings": {known[r.skill_id].name: r.level for r in ratings},
+        },
+        now=now,
+    )
     events.assessment_recorded.send(assessment, actor=actor)
     return assessment
 
@@ -197,9 +237,13 @@ class SkillState:
 
 def assessments_of(participant_id: int) -> list[Assessment]:
     """Oldest first: by date, then by when they were written."""
-    return list(db.session.scalars(
-        sa.select(Assessment).where(Assessment.participant_id == participant_id)
-        .order_by(Assessment.day, Assessment.created_at, Assessment.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.participant_id == participant_id)
+            .order_by(Assessment.day, Assessment.created_at, Assessment.id)
+        )
+    )
 
 
 def skill_states(participant_id: int) -> list[SkillState]:
@@ -223,21 +267,34 @@ def skill_states(participant_id: int) -> list[SkillState]:
 
 
 def last_assessment_day(participant_id: int) -> date | None:
-    return db.session.scalar(sa.select(sa.func.max(Assessment.day)).where(
-        Assessment.participant_id == participant_id, Assessment.is_self.is_(False)))
+    return db.session.scalar(
+        sa.select(sa.func.max(Assessment.day)).where(
+            Assessment.participant_id == participant_id, Assessment.is_self.is_(False)
+        )
+    )
 
 
 # ---------------------------------------------------------------- goals
 
 
 def open_goals(participant_id: int) -> list[Goal]:
-    return list(db.session.scalars(sa.select(Goal).where(
-        Goal.participant_id == participant_id, Goal.closed_at.is_(None)).order_by(Goal.due_on)))
+    return list(
+        db.session.scalars(
+            sa.select(Goal)
+            .where(Goal.participant_id == participant_id, Goal.closed_at.is_(None))
+            .order_by(Goal.due_on)
+        )
+    )
 
 
 def goals_of(participant_id: int) -> list[Goal]:
-    return list(db.session.scalars(sa.select(Goal).where(Goal.participant_id == participant_id)
-                                   .order_by(Goal.closed_at.is_not(None), Goal.due_on)))
+    return list(
+        db.session.scalars(
+            sa.select(Goal)
+            .where(Goal.participant_id == participant_id)
+            .order_by(Goal.closed_at.is_not(None), Goal.due_on)
+        )
+    )
 
 
 def get_goal(goal_id: int) -> Goal:
@@ -247,9 +304,15 @@ def get_goal(goal_id: int) -> Goal:
     return goal
 
 
-def set_goal(actor: Actor, participant: User, *, skill_id: int | None,
-             target_level: int | None, due_on: date | None,
-             now: datetime | None = None) -> Goal:
+def set_goal(
+    actor: Actor,
+    participant: User,
+    *,
+    skill_id: int | None,
+    target_level: int | None,
+    due_on: date | None,
+    now: datetime | None = None,
+) -> Goal:
     """A new goal for a skill; an open goal for the same skill is closed (replaced)."""
     now = now or utcnow()
     if actor.user is not None and actor.user.role not in KEEPERS:
@@ -268,12 +331,27 @@ def set_goal(actor: Actor, participant: User, *, skill_id: int | None,
     for old in open_goals(participant.id):
         if old.skill_id == skill.id:
             close_goal(actor, old, now=now)
-    goal = Goal(participant_id=participant.id, skill_id=skill.id, target_level=target_level,
-                due_on=due_on, set_by_id=actor.user_id, created_at=now)
+    goal = Goal(
+        participant_id=participant.id,
+        skill_id=skill.id,
+        target_level=target_level,
+        due_on=due_on,
+        set_by_id=actor.user_id,
+        created_at=now,
+    )
     db.session.add(goal)
-    audit(actor, "skill.goal_set", goal, {"participant": participant.username,
-                                          "skill": skill.name, "level": target_level,
-                                          "due": due_on.isoformat()}, now=now)
+    audit(
+        actor,
+        "skill.goal_set",
+        goal,
+        {
+            "participant": participant.username,
+            "skill": skill.name,
+            "level": target_level,
+            "due": due_on.isoformat(),
+        },
+        now=now,
+    )
     return goal
 
 
@@ -321,13 +399,20 @@ class Evidence:
 def evidence(participant_id: int, *, today: date | None = None) -> Evidence:
     today = today or local_today()
     entries = shifts.effective_entries([participant_id], date(2000, 1, 1), today)
-    present = {day: e.minutes for (_uid, day), e in entries.items()
-               if e.code == AttendanceCode.PRESENT and e.minutes > 0}
+    present = {
+        day: e.minutes
+        for (_uid, day), e in entries.items()
+        if e.code == AttendanceCode.PRESENT and e.minutes > 0
+    }
     by_day: dict[date, list[Shift]] = defaultdict(list)
     if present:
-        for shift in db.session.scalars(sa.select(Shift).where(
-                Shift.user_id == participant_id, Shift.status == ShiftStatus.PLANNED,
-                Shift.day.in_(list(present)))):
+        for shift in db.session.scalars(
+            sa.select(Shift).where(
+                Shift.user_id == participant_id,
+                Shift.status == ShiftStatus.PLANNED,
+                Shift.day.in_(list(present)),
+            )
+        ):
             by_day[shift.day].append(shift)
     minutes: dict[str | None, int] = defaultdict(int)
     for day, worked in sorted(present.items()):
@@ -338,8 +423,7 @@ def evidence(participant_id: int, *, today: date | None = None) -> Evidence:
             continue
         given = 0
         for n, shift in enumerate(sorted(planned, key=lambda s: s.starts_at)):
-            share = (worked - given if n == len(planned) - 1
-                     else worked * max(shift.minutes, 0) // total)
+            share = worked - given if n == len(planned) - 1 else worked * max(shift.minutes, 0) // total
             minutes[shift.station.name] += share
             given += share
 
@@ -348,16 +432,23 @@ def evidence(participant_id: int, *, today: date | None = None) -> Evidence:
 
     def sales_of(kind: SaleKind):
         return sa.select(sa.func.count(Sale.id)).where(
-            Sale.cashier_id == participant_id, Sale.kind == kind, Sale.training.is_(False))
+            Sale.cashier_id == participant_id, Sale.kind == kind, Sale.training.is_(False)
+        )
 
-    closing_rows = db.session.execute(sa.select(Closing.difference_cents).where(
-        Closing.closed_by_id == participant_id)).scalars().all()
+    closing_rows = (
+        db.session.execute(
+            sa.select(Closing.difference_cents).where(Closing.closed_by_id == participant_id)
+        )
+        .scalars()
+        .all()
+    )
     return Evidence(
         minutes_by_station=dict(sorted(minutes.items(), key=lambda kv: (kv[0] is None, -kv[1]))),
         sales=count(sales_of(SaleKind.SALE)),
         voids=count(sales_of(SaleKind.VOID)),
-        items_taken_in=count(sa.select(sa.func.count(Item.id)).where(
-            Item.taken_in_by_id == participant_id)),
+        items_taken_in=count(
+            sa.select(sa.func.count(Item.id)).where(Item.taken_in_by_id == participant_id)
+        ),
         closings=len(closing_rows),
         closings_with_difference=sum(1 for d in closing_rows if d),
         difference_cents=sum(abs(d) for d in closing_rows),
@@ -381,9 +472,13 @@ def overview() -> list[OverviewRow]:
     for person in shifts.list_trainees():
         states = skill_states(person.id)
         levels = [s.level for s in states if s.level]
-        rows.append(OverviewRow(
-            participant=person, rated=len(levels),
-            average=round(sum(levels) / len(levels), 1) if levels else None,
-            last_day=last_assessment_day(person.id),
-            open_goals=sum(1 for s in states if s.goal)))
+        rows.append(
+            OverviewRow(
+                participant=person,
+                rated=len(levels),
+                average=round(sum(levels) / len(levels), 1) if levels else None,
+                last_day=last_assessment_day(person.id),
+                open_goals=sum(1 for s in states if s.goal),
+            )
+        )
     return rows

@@ -38,8 +38,7 @@ bp.context_processor(ui)
 
 def level_words() -> dict[int, str]:
     """Short words beside the faces of the self-assessment."""
-    return {1: _("I am starting"), 2: _("With help"), 3: _("On my own"),
-            4: _("I can show others")}
+    return {1: _("I am starting"), 2: _("With help"), 3: _("On my own"), 4: _("I can show others")}
 
 
 def _day(text: str | None) -> date | None:
@@ -53,13 +52,24 @@ def _profile(participant, template: str = "skills/profile.html", **extra):
     states = services.skill_states(participant.id)
     today = local_today()
     first, last = time_axis([p.day for s in states for p in s.history], today)
-    charts = {s.skill.id: step_chart(s.history, first, last,
-                                     goal=s.goal.target_level if s.goal else None)
-              for s in states}
+    charts = {
+        s.skill.id: step_chart(s.history, first, last, goal=s.goal.target_level if s.goal else None)
+        for s in states
+    }
     return render_template(
-        template, participant=participant, states=states, charts=charts, first=first,
-        last=last, evidence=services.evidence(participant.id), groups=services.groups(),
-        is_own=current_user.id == participant.id, form=EmptyForm(), today=today, **extra)
+        template,
+        participant=participant,
+        states=states,
+        charts=charts,
+        first=first,
+        last=last,
+        evidence=services.evidence(participant.id),
+        groups=services.groups(),
+        is_own=current_user.id == participant.id,
+        form=EmptyForm(),
+        today=today,
+        **extra,
+    )
 
 
 # ---------------------------------------------------------------- the participant's own
@@ -74,11 +84,13 @@ def mine():
 @bp.post("/mine/self")
 @roles(Role.TRAINEE)
 def self_assess():
-    ratings = [services.RatingInput(skill.id, int_or_none(request.form.get(f"level-{skill.id}")))
-               for skill in services.skills() if request.form.get(f"level-{skill.id}")]
+    ratings = [
+        services.RatingInput(skill.id, int_or_none(request.form.get(f"level-{skill.id}")))
+        for skill in services.skills()
+        if request.form.get(f"level-{skill.id}")
+    ]
     try:
-        services.record_assessment(current_actor(), current_user, local_today(), ratings,
-                                   is_self=True)
+        services.record_assessment(current_actor(), current_user, local_today(), ratings, is_self=True)
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
@@ -114,23 +126,29 @@ def assess(user_id: int):
         for skill_id in states:
             level = request.form.get(f"level-{skill_id}")
             if level:
-                ratings.append(services.RatingInput(skill_id, int_or_none(level),
-                                                    request.form.get(f"note-{skill_id}")))
+                ratings.append(
+                    services.RatingInput(
+                        skill_id, int_or_none(level), request.form.get(f"note-{skill_id}")
+                    )
+                )
         try:
-            services.record_assessment(current_actor(), person,
-                                       _day(request.form.get("date")), ratings)
+            services.record_assessment(current_actor(), person, _day(request.form.get("date")), ratings)
             db.session.commit()
         except ServiceError as failure:
             db.session.rollback()
             error = failure.message
         else:
-            flash(_("The assessment of %(name)s is saved.", name=person.display_name),
-                  "success")
+            flash(_("The assessment of %(name)s is saved.", name=person.display_name), "success")
             return redirect(url_for("skills.participant", user_id=person.id))
-    return render_template("skills/assess.html", participant=person, groups=services.groups(),
-                           states=states, error=error, form_data=request.form,
-                           day=request.form.get("date") or local_today().isoformat()), (
-        422 if error else 200)
+    return render_template(
+        "skills/assess.html",
+        participant=person,
+        groups=services.groups(),
+        states=states,
+        error=error,
+        form_data=request.form,
+        day=request.form.get("date") or local_today().isoformat(),
+    ), (422 if error else 200)
 
 
 @bp.route("/participants/<int:user_id>/goals", methods=["GET", "POST"])
@@ -140,10 +158,13 @@ def goals(user_id: int):
     error = None
     if request.method == "POST":
         try:
-            services.set_goal(current_actor(), person,
-                              skill_id=int_or_none(request.form.get("skill_id")),
-                              target_level=int_or_none(request.form.get("target_level")),
-                              due_on=_day(request.form.get("due_on")))
+            services.set_goal(
+                current_actor(),
+                person,
+                skill_id=int_or_none(request.form.get("skill_id")),
+                target_level=int_or_none(request.form.get("target_level")),
+                due_on=_day(request.form.get("due_on")),
+            )
             db.session.commit()
         except ServiceError as failure:
             db.session.rollback()
@@ -152,9 +173,15 @@ def goals(user_id: int):
             flash(_("The goal is saved."), "success")
             return redirect(url_for("skills.goals", user_id=person.id))
     states = {s.skill.id: s for s in services.skill_states(person.id)}
-    return render_template("skills/goals.html", participant=person,
-                           goals=services.goals_of(person.id), skills=services.skills(),
-                           states=states, error=error, form=EmptyForm()), (422 if error else 200)
+    return render_template(
+        "skills/goals.html",
+        participant=person,
+        goals=services.goals_of(person.id),
+        skills=services.skills(),
+        states=states,
+        error=error,
+        form=EmptyForm(),
+    ), (422 if error else 200)
 
 
 @bp.post("/goals/<int:goal_id>/close")
@@ -179,8 +206,9 @@ def report_pdf(user_id: int):
         abort(403)
     body = report.skills_report(person)
     name = f"Kompetenznachweis-{person.last_name}-{person.first_name}.pdf".replace(" ", "_")
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(
+        body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
+    )
 
 
 # ---------------------------------------------------------------- catalogue
@@ -207,9 +235,11 @@ def skill_edit(skill_id: int):
 def _skill_form(skill):
     error = None
     values = {
-        "group_id": skill.group_id if skill else None, "name": skill.name if skill else "",
+        "group_id": skill.group_id if skill else None,
+        "name": skill.name if skill else "",
         "descriptors": list(skill.descriptors) if skill else ["", "", "", ""],
-        "sort": skill.sort if skill else 0, "is_active": skill.is_active if skill else True,
+        "sort": skill.sort if skill else 0,
+        "is_active": skill.is_active if skill else True,
     }
     if request.method == "POST":
         values = {
@@ -228,5 +258,6 @@ def _skill_form(skill):
         else:
             flash(_("The skill is saved."), "success")
             return redirect(url_for("skills.catalogue"))
-    return render_template("skills/skill_form.html", skill=skill, values=values,
-                           groups=services.groups(), error=error), (422 if error else 200)
+    return render_template(
+        "skills/skill_form.html", skill=skill, values=values, groups=services.groups(), error=error
+    ), (422 if error else 200)

@@ -19,8 +19,15 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(report_views.bp)
-    register_tile(Tile("till_reports.vouchers", _l("Vouchers to invoice"), "folder",
-                       frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN}), 16))
+    register_tile(
+        Tile(
+            "till_reports.vouchers",
+            _l("Vouchers to invoice"),
+            "folder",
+            frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN}),
+            16,
+        )
+    )
     app.register_blueprint(api.bp)
     register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
 

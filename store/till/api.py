@@ -102,14 +102,24 @@ class TseOut(BaseModel):
 
     @classmethod
     def of(cls, tx) -> "TseOut":
-        return cls(state=tx.state, error=tx.error, transaction_number=tx.tx_number,
-                   signature_counter=tx.signature_counter, start=tx.started_at,
-                   end=tx.finished_at, signature=tx.signature, algorithm=tx.algorithm,
-                   time_format=tx.time_format, public_key=tx.public_key,
-                   tse_serial=tx.tse_serial, client_serial=tx.client_serial,
-                   process_type=tx.process_type, process_data=tx.process_data,
-                   qr_code_data=tx.qr_code_data,
-                   certified=bool(tx.device and tx.device.certified))
+        return cls(
+            state=tx.state,
+            error=tx.error,
+            transaction_number=tx.tx_number,
+            signature_counter=tx.signature_counter,
+            start=tx.started_at,
+            end=tx.finished_at,
+            signature=tx.signature,
+            algorithm=tx.algorithm,
+            time_format=tx.time_format,
+            public_key=tx.public_key,
+            tse_serial=tx.tse_serial,
+            client_serial=tx.client_serial,
+            process_type=tx.process_type,
+            process_data=tx.process_data,
+            qr_code_data=tx.qr_code_data,
+            certified=bool(tx.device and tx.device.certified),
+        )
 
 
 class SaleOut(BaseModel):
@@ -134,28 +144,51 @@ class SaleOut(BaseModel):
     def of(cls, sale: Sale) -> "SaleOut":
         tx = signing.for_sale(sale.id)
         return cls(
-            training=sale.training, tse=TseOut.of(tx) if tx else None,
-            id=sale.uuid, kind=sale.kind.value, till=sale.till.name,
-            receipt_number=sale.receipt_number, created_at=sale.created_at,
-            cashier=sale.cashier_label, total_cents=sale.total_cents,
+            training=sale.training,
+            tse=TseOut.of(tx) if tx else None,
+            id=sale.uuid,
+            kind=sale.kind.value,
+            till=sale.till.name,
+            receipt_number=sale.receipt_number,
+            created_at=sale.created_at,
+            cashier=sale.cashier_label,
+            total_cents=sale.total_cents,
             change_cents=sum(p.change_cents for p in sale.payments),
-            eligibility=sale.eligibility, reverses=sale.reverses.uuid if sale.reverses else None,
+            eligibility=sale.eligibility,
+            reverses=sale.reverses.uuid if sale.reverses else None,
             reason=sale.reason,
-            vat=[VatOut(**vars(r)) for r in vat_breakdown(
-                [(line.vat_rate_bp, line.total_cents) for line in sale.lines])],
-            lines=[LineOut(position=line.position, code=line.code, article=line.article_id,
-                           description=line.description, quantity=line.quantity,
-                           unit_price_cents=line.unit_price_cents,
-                           label_price_cents=line.label_price_cents,
-                           markdown_percent=line.markdown_percent,
-                           discount_cents=line.discount_cents,
-                           eligibility_discount_cents=line.eligibility_discount_cents,
-                           vat_rate_bp=line.vat_rate_bp, total_cents=line.total_cents)
-                   for line in sale.lines],
-            payments=[PaymentOut(method=p.method.value, amount_cents=p.amount_cents,
-                                 tendered_cents=p.tendered_cents, change_cents=p.change_cents,
-                                 voucher_number=p.voucher_number, voucher_issuer=p.voucher_issuer)
-                      for p in sale.payments],
+            vat=[
+                VatOut(**vars(r))
+                for r in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines])
+            ],
+            lines=[
+                LineOut(
+                    position=line.position,
+                    code=line.code,
+                    article=line.article_id,
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_price_cents=line.unit_price_cents,
+                    label_price_cents=line.label_price_cents,
+                    markdown_percent=line.markdown_percent,
+                    discount_cents=line.discount_cents,
+                    eligibility_discount_cents=line.eligibility_discount_cents,
+                    vat_rate_bp=line.vat_rate_bp,
+                    total_cents=line.total_cents,
+                )
+                for line in sale.lines
+            ],
+            payments=[
+                PaymentOut(
+                    method=p.method.value,
+                    amount_cents=p.amount_cents,
+                    tendered_cents=p.tendered_cents,
+                    change_cents=p.change_cents,
+                    voucher_number=p.voucher_number,
+                    voucher_issuer=p.voucher_issuer,
+                )
+                for p in sale.payments
+            ],
         )
 
 
@@ -175,10 +208,16 @@ class TillOut(BaseModel):
 
     @classmethod
     def of(cls, till: Till) -> "TillOut":
-        return cls(id=till.id, name=till.name, location=till.location, serial=till.serial,
-                   is_open=till.current_session_id is not None, training=till.training,
-                   receipt_printer=till.receipt_printer.name if till.receipt_printer else None,
-                   label_printer=till.label_printer.name if till.label_printer else None)
+        return cls(
+            id=till.id,
+            name=till.name,
+            location=till.location,
+            serial=till.serial,
+            is_open=till.current_session_id is not None,
+            training=till.training,
+            receipt_printer=till.receipt_printer.name if till.receipt_printer else None,
+            label_printer=till.label_printer.name if till.label_printer else None,
+        )
 
 
 class TillList(BaseModel):
@@ -212,24 +251,46 @@ class ClosingOut(BaseModel):
 
     @classmethod
     def of(cls, closing: Closing) -> "ClosingOut":
-        return cls(number=closing.number, till=closing.till.name, closed_at=closing.closed_at,
-                   expected_cents=closing.expected_cents, counted_cents=closing.counted_cents,
-                   difference_cents=closing.difference_cents, report=closing.report)
+        return cls(
+            number=closing.number,
+            till=closing.till.name,
+            closed_at=closing.closed_at,
+            expected_cents=closing.expected_cents,
+            counted_cents=closing.counted_cents,
+            difference_cents=closing.difference_cents,
+            report=closing.report,
+        )
 
 
-@endpoint(bp, "/sales", methods=["POST"], roles=SELLERS, body=SaleIn, response=SaleOut,
-          status=201, summary="Book a sale (idempotent: the same id books once)")
+@endpoint(
+    bp,
+    "/sales",
+    methods=["POST"],
+    roles=SELLERS,
+    body=SaleIn,
+    response=SaleOut,
+    status=201,
+    summary="Book a sale (idempotent: the same id books once)",
+)
 def create_sale(body: SaleIn):
     """Lines by item code or article id; payments with cash last. Sold-out item: 409."""
     till = services.find_till(body.till)
     sale_id = str(body.id)
     try:
         sale, created = services.sell(
-            current_actor(), till, sale_id,
-            [services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
-             for line in body.lines],
-            [services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
-             for p in body.payments], eligibility=body.eligibility)
+            current_actor(),
+            till,
+            sale_id,
+            [
+                services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
+                for line in body.lines
+            ],
+            [
+                services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
+                for p in body.payments
+            ],
+            eligibility=body.eligibility,
+        )
         db.session.commit()
     except IntegrityError:
         # The same id arrived twice at the same moment: the other request booked it.
@@ -242,15 +303,27 @@ def create_sale(body: SaleIn):
     return SaleOut.of(sale), 201 if created else 200
 
 
-@endpoint(bp, "/sales/<sale_id>", roles=SELLERS + [Role.COORDINATOR], response=SaleOut,
-          summary="A sale by its id")
+@endpoint(
+    bp,
+    "/sales/<sale_id>",
+    roles=SELLERS + [Role.COORDINATOR],
+    response=SaleOut,
+    summary="A sale by its id",
+)
 def get_sale(sale_id: str):
     return SaleOut.of(services.get_sale(sale_id))
 
 
-@endpoint(bp, "/sales/<sale_id>/void", methods=["POST"], roles=[Role.SUPERVISOR, Role.ADMIN],
-          body=VoidIn, response=SaleOut, status=201,
-          summary="Void a whole sale (a counter-sale; the caller confirms as supervisor)")
+@endpoint(
+    bp,
+    "/sales/<sale_id>/void",
+    methods=["POST"],
+    roles=[Role.SUPERVISOR, Role.ADMIN],
+    body=VoidIn,
+    response=SaleOut,
+    status=201,
+    summary="Void a whole sale (a counter-sale; the caller confirms as supervisor)",
+)
 def void_sale(sale_id: str, body: VoidIn):
     sale = services.get_sale(sale_id)
     try:
@@ -263,29 +336,44 @@ def void_sale(sale_id: str, body: VoidIn):
     return SaleOut.of(void)
 
 
-@endpoint(bp, "/tills", roles=list(STAFF | {Role.TRAINEE}), response=TillList,
-          summary="The tills")
+@endpoint(bp, "/tills", roles=list(STAFF | {Role.TRAINEE}), response=TillList, summary="The tills")
 def list_tills():
     return TillList(tills=[TillOut.of(t) for t in services.list_tills()])
 
 
-@endpoint(bp, "/tills/<till>/session", methods=["POST"], roles=SELLERS, body=OpenIn,
-          response=SessionOut, status=201, summary="Open a till with its counted float")
+@endpoint(
+    bp,
+    "/tills/<till>/session",
+    methods=["POST"],
+    roles=SELLERS,
+    body=OpenIn,
+    response=SessionOut,
+    status=201,
+    summary="Open a till with its counted float",
+)
 def open_session(till: str, body: OpenIn):
     t = services.find_till(till)
     session = services.open_session(current_actor(), t, float_cents=body.float_cents)
     db.session.commit()
-    return SessionOut(id=session.id, till=t.name, opened_at=session.opened_at,
-                      float_cents=session.float_cents)
+    return SessionOut(
+        id=session.id, till=t.name, opened_at=session.opened_at, float_cents=session.float_cents
+    )
 
 
-@endpoint(bp, "/tills/<till>/session/close", methods=["POST"],
-          roles=[Role.SUPERVISOR, Role.ADMIN], body=CloseIn, response=ClosingOut,
-          summary="Close the till with the counted cash; returns the Z report")
+@endpoint(
+    bp,
+    "/tills/<till>/session/close",
+    methods=["POST"],
+    roles=[Role.SUPERVISOR, Role.ADMIN],
+    body=CloseIn,
+    response=ClosingOut,
+    summary="Close the till with the counted cash; returns the Z report",
+)
 def close_session(till: str, body: CloseIn):
     t = services.find_till(till)
-    closing = services.close_session(current_actor(), t, counted_cents=body.counted_cents,
-                                     reason=body.reason)
+    closing = services.close_session(
+        current_actor(), t, counted_cents=body.counted_cents, reason=body.reason
+    )
     db.session.commit()
     printing.kick_due()
     return ClosingOut.of(closing)
@@ -295,9 +383,15 @@ class TrainingIn(Schema):
     enabled: bool
 
 
-@endpoint(bp, "/tills/<till>/training", methods=["POST"], roles=[Role.SUPERVISOR, Role.ADMIN],
-          body=TrainingIn, response=TillOut,
-          summary="Switch training mode (receipts say TRAINING, signed AVTraining, no revenue)")
+@endpoint(
+    bp,
+    "/tills/<till>/training",
+    methods=["POST"],
+    roles=[Role.SUPERVISOR, Role.ADMIN],
+    body=TrainingIn,
+    response=TillOut,
+    summary="Switch training mode (receipts say TRAINING, signed AVTraining, no revenue)",
+)
 def set_training(till: str, body: TrainingIn):
     t = services.find_till(till)
     services.set_training(current_actor(), t, body.enabled)

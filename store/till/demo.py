@@ -21,9 +21,11 @@ from store.till import services
 from store.till.models import Sale, Till
 from store.till.pricing import price_line
 
-TILLS = [("Kasse 1", "Eingang", "KH-KASSE-0001", "Bondrucker Kasse 1"),
-         ("Kasse 2", "Möbelhalle", "KH-KASSE-0002", "Bondrucker Kasse 2"),
-         ("Kasse 3", "Bücherecke", "KH-KASSE-0003", "Bondrucker Kasse 3")]
+TILLS = [
+    ("Kasse 1", "Eingang", "KH-KASSE-0001", "Bondrucker Kasse 1"),
+    ("Kasse 2", "Möbelhalle", "KH-KASSE-0002", "Bondrucker Kasse 2"),
+    ("Kasse 3", "Bücherecke", "KH-KASSE-0003", "Bondrucker Kasse 3"),
+]
 
 
 def load_tills(actor: Actor) -> bool:
@@ -32,8 +34,15 @@ def load_tills(actor: Actor) -> bool:
     label = db.session.scalar(sa.select(Printer.id).where(Printer.name.like("Etiketten%")))
     for name, location, serial, printer_name in TILLS:
         printer = db.session.scalar(sa.select(Printer.id).where(Printer.name == printer_name))
-        services.save_till(actor, None, name=name, serial=serial, location=location,
-                           receipt_printer_id=printer, label_printer_id=label)
+        services.save_till(
+            actor,
+            None,
+            name=name,
+            serial=serial,
+            location=location,
+            receipt_printer_id=printer,
+            label_printer_id=label,
+        )
     return True
 
 
@@ -62,21 +71,29 @@ def load_history(actor: Actor, seed: int = 11) -> bool:
                 moment += timedelta(minutes=rng.randrange(5, 25))
                 _one_sale(rng, cashier, till, articles, moment)
             if rng.random() < 0.15:
-                last = db.session.scalar(sa.select(Sale).where(Sale.till_id == till.id)
-                                         .order_by(Sale.id.desc()).limit(1))
-                services.void_sale(Actor(user=supervisor, till_id=till.id), last,
-                                   "Falsch gebucht", confirmed_by=supervisor,
-                                   now=moment + timedelta(minutes=2))
+                last = db.session.scalar(
+                    sa.select(Sale).where(Sale.till_id == till.id).order_by(Sale.id.desc()).limit(1)
+                )
+                services.void_sale(
+                    Actor(user=supervisor, till_id=till.id),
+                    last,
+                    "Falsch gebucht",
+                    confirmed_by=supervisor,
+                    now=moment + timedelta(minutes=2),
+                )
             session = services.current_session(till)
             counted = services.expected_cash(session) + rng.choice([0, 0, 0, 0, -50, 100])
-            services.close_session(Actor(user=supervisor, till_id=till.id), till,
-                                   counted_cents=counted, reason="Zählfehler" if counted !=
-                                   services.expected_cash(session) else "",
-                                   printed=False, now=moment + timedelta(minutes=30))
+            services.close_session(
+                Actor(user=supervisor, till_id=till.id),
+                till,
+                counted_cents=counted,
+                reason="Zählfehler" if counted != services.expected_cash(session) else "",
+                printed=False,
+                now=moment + timedelta(minutes=30),
+            )
         db.session.flush()
     # today: Kasse 1 is open and ready
-    services.open_session(Actor(user=supervisor, till_id=tills[0].id), tills[0],
-                          float_cents=15000)
+    services.open_session(Actor(user=supervisor, till_id=tills[0].id), tills[0], float_cents=15000)
     return True
 
 
@@ -86,9 +103,11 @@ def _one_sale(rng, cashier, till, articles, moment) -> None:
     percent = get_setting("eligibility_percent") if eligibility else 0
     lines, total = [], 0
     candidates = db.session.scalars(
-        sa.select(Item).where(Item.status == ItemStatus.IN_STOCK,
-                              Item.taken_in_at < moment - timedelta(hours=1))
-        .order_by(sa.func.random()).limit(3)).all()
+        sa.select(Item)
+        .where(Item.status == ItemStatus.IN_STOCK, Item.taken_in_at < moment - timedelta(hours=1))
+        .order_by(sa.func.random())
+        .limit(3)
+    ).all()
     for item in candidates[: rng.choice([0, 1, 1, 2, 3])]:
         try:
             goods.check_sellable(item)
@@ -107,7 +126,21 @@ def _one_sale(rng, cashier, till, articles, moment) -> None:
     elif method == "card":
         payments = [services.PaymentIn("card", total)]
     else:
-        payments = [services.PaymentIn("voucher", total, f"EA-{rng.randrange(1000, 9999)}",
-                                       rng.choice(get_setting("voucher_issuers")))]
-    services.sell(cashier, till, str(uuid.uuid4()), lines, payments, eligibility=eligibility,
-                  printed=False, now=moment)
+        payments = [
+            services.PaymentIn(
+                "voucher",
+                total,
+                f"EA-{rng.randrange(1000, 9999)}",
+                rng.choice(get_setting("voucher_issuers")),
+            )
+        ]
+    services.sell(
+        cashier,
+        till,
+        str(uuid.uuid4()),
+        lines,
+        payments,
+        eligibility=eligibility,
+        printed=False,
+        now=moment,
+    )

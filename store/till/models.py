@@ -11,8 +11,7 @@ from store.extensions import db
 
 
 def _enum(cls, length: int = 16):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Till(db.Model):
@@ -32,7 +31,8 @@ class Till(db.Model):
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     # The open session, claimed with a conditional UPDATE so a till opens once.
     current_session_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("till_session.id", use_alter=True))
+        sa.ForeignKey("till_session.id", use_alter=True)
+    )
     # Counters, raised with UPDATE … SET n = n + 1 inside the booking's transaction.
     last_receipt_number: so.Mapped[int] = so.mapped_column(default=0)
     last_closing_number: so.Mapped[int] = so.mapped_column(default=0)
@@ -45,7 +45,8 @@ class Till(db.Model):
     receipt_printer = so.relationship("Printer", foreign_keys=[receipt_printer_id])
     label_printer = so.relationship("Printer", foreign_keys=[label_printer_id])
     current_session: so.Mapped["TillSession | None"] = so.relationship(
-        foreign_keys=[current_session_id], post_update=True)
+        foreign_keys=[current_session_id], post_update=True
+    )
 
 
 class TillSession(db.Model):
@@ -62,8 +63,7 @@ class TillSession(db.Model):
 
     till: so.Mapped[Till] = so.relationship(foreign_keys=[till_id])
     opened_by = so.relationship("User")
-    closing: so.Mapped["Closing | None"] = so.relationship(back_populates="session",
-                                                           uselist=False)
+    closing: so.Mapped["Closing | None"] = so.relationship(back_populates="session", uselist=False)
 
 
 class CashKind(StrEnum):
@@ -110,7 +110,8 @@ class Cart(db.Model):
     tse_error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
 
     lines: so.Mapped[list["CartLine"]] = so.relationship(
-        back_populates="cart", order_by="CartLine.id", cascade="all, delete-orphan")
+        back_populates="cart", order_by="CartLine.id", cascade="all, delete-orphan"
+    )
 
 
 class CartLine(db.Model):
@@ -163,17 +164,22 @@ class Sale(db.Model):
     till: so.Mapped[Till] = so.relationship()
     cashier = so.relationship("User", foreign_keys=[cashier_id])
     confirmed_by = so.relationship("User", foreign_keys=[confirmed_by_id])
-    lines: so.Mapped[list["SaleLine"]] = so.relationship(back_populates="sale",
-                                                         order_by="SaleLine.position")
-    payments: so.Mapped[list["Payment"]] = so.relationship(back_populates="sale",
-                                                           order_by="Payment.id")
+    lines: so.Mapped[list["SaleLine"]] = so.relationship(
+        back_populates="sale", order_by="SaleLine.position"
+    )
+    payments: so.Mapped[list["Payment"]] = so.relationship(back_populates="sale", order_by="Payment.id")
     reverses: so.Mapped["Sale | None"] = so.relationship(remote_side=[id])
 
     __table_args__ = (
         sa.UniqueConstraint("till_id", "receipt_number"),
         # A sale is voided at most once, even when two supervisors press at the same moment.
-        sa.Index("uq_sale_void_of", "reverses_id", unique=True,
-                 sqlite_where=sa.text("kind = 'void'"), postgresql_where=sa.text("kind = 'void'")),
+        sa.Index(
+            "uq_sale_void_of",
+            "reverses_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'void'"),
+            postgresql_where=sa.text("kind = 'void'"),
+        ),
     )
 
 

@@ -18,8 +18,6 @@ from store.till.services import DENOMINATIONS
 MAX_PIECES = 100000
 
 
-
-
 def denomination_label(cents: int) -> str:
     """5000 → '50 €', 50 → '50 ct' (the same in German and English)."""
     return f"{cents // 100} €" if cents >= 100 else f"{cents} ct"
@@ -36,18 +34,22 @@ class CountForm(FlaskForm):
 
     def rows(self) -> list[tuple[int, str, object, int | None]]:
         """[(cents, label, field, value of the pieces or None), …], largest first."""
-        return [(cents, label, field, cents * field.data if field.data else None)
-                for cents, label, field in self.denominations()]
+        return [
+            (cents, label, field, cents * field.data if field.data else None)
+            for cents, label, field in self.denominations()
+        ]
 
     def counts(self) -> dict[str, int]:
         """{"5000": 2, …} with the pieces that were counted (empty and 0 left out)."""
-        return {str(cents): field.data for cents, _label, field in self.denominations()
-                if field.data}
+        return {str(cents): field.data for cents, _label, field in self.denominations() if field.data}
 
 
 for _cents in DENOMINATIONS:
-    setattr(CountForm, f"n{_cents}", IntegerField(
-        denomination_label(_cents), validators=[Optional(), NumberRange(0, MAX_PIECES)]))
+    setattr(
+        CountForm,
+        f"n{_cents}",
+        IntegerField(denomination_label(_cents), validators=[Optional(), NumberRange(0, MAX_PIECES)]),
+    )
 
 
 class OpenForm(CountForm):
@@ -59,9 +61,14 @@ class CloseForm(CountForm):
 
 
 class CashForm(FlaskForm):
-    kind = RadioField(_l("What happens?"), default="withdrawal", choices=[
-        ("deposit", _l("Put money in (deposit)")),
-        ("withdrawal", _l("Take money out (withdrawal)"))])
+    kind = RadioField(
+        _l("What happens?"),
+        default="withdrawal",
+        choices=[
+            ("deposit", _l("Put money in (deposit)")),
+            ("withdrawal", _l("Take money out (withdrawal)")),
+        ],
+    )
     amount = StringField(_l("Amount in €"), validators=[Length(max=20)])
     reason = StringField(_l("Reason"), validators=[Length(max=200)])
 
@@ -71,8 +78,7 @@ class VoidForm(FlaskForm):
 
     reason = StringField(_l("Reason for the void"), validators=[Length(max=200)])
     badge = PasswordField(_l("Supervisor: scan your card"), validators=[Length(max=64)])
-    user_id = SelectField(_l("Or: choose your name"), coerce=int_or_none,
-                          validate_choice=False)
+    user_id = SelectField(_l("Or: choose your name"), coerce=int_or_none, validate_choice=False)
     pin = PasswordField(_l("PIN"), validators=[Length(max=8)])
 
 
@@ -80,17 +86,18 @@ class ReturnForm(FlaskForm):
     """The quantities come as qty-<line id> fields, one per line of the sale."""
 
     reason = StringField(_l("Reason for the return"), validators=[Length(max=200)])
-    target = RadioField(_l("Where do the goods go?"), default="stock", choices=[
-        ("stock", _l("Back to stock")), ("write_off", _l("Write off (broken)"))])
+    target = RadioField(
+        _l("Where do the goods go?"),
+        default="stock",
+        choices=[("stock", _l("Back to stock")), ("write_off", _l("Write off (broken)"))],
+    )
 
 
 class TillForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=40)])
     serial = StringField(_l("Serial number"), validators=[Length(max=40)])
     location = StringField(_l("Where it stands"), validators=[Length(max=80)])
-    receipt_printer_id = SelectField(_l("Receipt printer"), coerce=int_or_none,
-                                     validate_choice=False)
-    label_printer_id = SelectField(_l("Label printer"), coerce=int_or_none,
-                                   validate_choice=False)
+    receipt_printer_id = SelectField(_l("Receipt printer"), coerce=int_or_none, validate_choice=False)
+    label_printer_id = SelectField(_l("Label printer"), coerce=int_or_none, validate_choice=False)
     has_drawer = BooleanField(_l("Has a cash drawer"), default=True)
     is_active = BooleanField(_l("In use"), default=True)

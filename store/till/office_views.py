@@ -44,17 +44,25 @@ MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
 READERS = (Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN)
 
 KIND_LABELS = {"sale": _l("Sale"), "void": _l("Void"), "return": _l("Return")}
-CASH_LABELS = {"float": _l("Float"), "deposit": _l("Deposit"), "withdrawal": _l("Withdrawal"),
-               "difference": _l("Difference")}
+CASH_LABELS = {
+    "float": _l("Float"),
+    "deposit": _l("Deposit"),
+    "withdrawal": _l("Withdrawal"),
+    "difference": _l("Difference"),
+}
 PAYMENT_LABELS = {"cash": _l("Cash"), "card": _l("Card"), "voucher": _l("Voucher")}
 
 
 @bp.context_processor
 def labels():
-    return {"kind_labels": KIND_LABELS, "cash_labels": CASH_LABELS,
-            "payment_labels": PAYMENT_LABELS, "sale_screen": sale_screen,
-            "may": lambda *wanted: current_user.is_authenticated and current_user.role in wanted,
-            "Role": Role}
+    return {
+        "kind_labels": KIND_LABELS,
+        "cash_labels": CASH_LABELS,
+        "payment_labels": PAYMENT_LABELS,
+        "sale_screen": sale_screen,
+        "may": lambda *wanted: current_user.is_authenticated and current_user.role in wanted,
+        "Role": Role,
+    }
 
 
 def sale_screen(till_id: int) -> str:
@@ -63,8 +71,6 @@ def sale_screen(till_id: int) -> str:
         return url_for("till.sale", till_id=till_id)
     except BuildError:
         return "/till"
-
-
 
 
 def _cents(text: str | None, field: str) -> int:
@@ -99,9 +105,10 @@ def _parse_time(value: str | None) -> datetime | None:
 
 def _report_extras(report: dict) -> dict:
     """The report's ISO timestamps as datetimes, for the date filters."""
-    return {"opened_at": _parse_time(report.get("opened_at")),
-            "movements": [{**m, "at": _parse_time(m["at"])}
-                          for m in report.get("cash_movements", [])]}
+    return {
+        "opened_at": _parse_time(report.get("opened_at")),
+        "movements": [{**m, "at": _parse_time(m["at"])} for m in report.get("cash_movements", [])],
+    }
 
 
 def _till_filter() -> Till | None:
@@ -122,8 +129,7 @@ def open_session(till_id: int):
         try:
             counts, counted = _counted(form)
             if not _checking():
-                services.open_session(current_actor(), till, counts=counts or None,
-                                      float_cents=counted)
+                services.open_session(current_actor(), till, counts=counts or None, float_cents=counted)
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error, {"float_cents": "total"})
@@ -144,8 +150,13 @@ def cash(till_id: int):
     form = CashForm()
     if form.validate_on_submit():
         try:
-            movement = services.move_cash(current_actor(), till, form.kind.data,
-                                          _cents(form.amount.data, "amount"), form.reason.data)
+            movement = services.move_cash(
+                current_actor(),
+                till,
+                form.kind.data,
+                _cents(form.amount.data, "amount"),
+                form.reason.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)
@@ -155,13 +166,17 @@ def cash(till_id: int):
             if movement.amount_cents > 0:
                 flash(_("Deposit of %(sum)s booked.", sum=money(movement.amount_cents)), "success")
             else:
-                flash(_("Withdrawal of %(sum)s booked.", sum=money(-movement.amount_cents)),
-                      "success")
+                flash(_("Withdrawal of %(sum)s booked.", sum=money(-movement.amount_cents)), "success")
             return redirect(url_for(".cash", till_id=till.id))
     session = services.current_session(till)
-    return render_template("till/office/cash.html", till=till, form=form, till_session=session,
-                           movements=services.cash_movements(session),
-                           expected=services.expected_cash(session))
+    return render_template(
+        "till/office/cash.html",
+        till=till,
+        form=form,
+        till_session=session,
+        movements=services.cash_movements(session),
+        expected=services.expected_cash(session),
+    )
 
 
 # ---------------------------------------------------------------- X report and closing
@@ -174,9 +189,14 @@ def x_report(till_id: int):
     if till.current_session_id is None:
         return _not_open(till)
     report = services.x_report(till)
-    return render_template("till/office/x_report.html", till=till, report=report,
-                           till_session=services.current_session(till), form=EmptyForm(),
-                           **_report_extras(report))
+    return render_template(
+        "till/office/x_report.html",
+        till=till,
+        report=report,
+        till_session=services.current_session(till),
+        form=EmptyForm(),
+        **_report_extras(report),
+    )
 
 
 @bp.post("/till/<int:till_id>/x-report/print")
@@ -194,9 +214,14 @@ def x_report_print(till_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
-    job = printing.enqueue(current_actor(), printer, "report", render_x_report(report, printer),
-                           title=f"{till.name} · " + _("X report"),
-                           ref=("x_report", str(report["session"])))
+    job = printing.enqueue(
+        current_actor(),
+        printer,
+        "report",
+        render_x_report(report, printer),
+        title=f"{till.name} · " + _("X report"),
+        ref=("x_report", str(report["session"])),
+    )
     db.session.commit()
     printing.kick([job.id])
     flash(_("The X report is being printed."), "success")
@@ -218,9 +243,13 @@ def close(till_id: int):
         try:
             counts, counted = _counted(form)
             if not _checking():
-                closing = services.close_session(actor, till, counts=counts or None,
-                                                 counted_cents=counted,
-                                                 reason=form.reason.data or "")
+                closing = services.close_session(
+                    actor,
+                    till,
+                    counts=counts or None,
+                    counted_cents=counted,
+                    reason=form.reason.data or "",
+                )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error, {"counted": "total"})
@@ -229,25 +258,43 @@ def close(till_id: int):
                 db.session.commit()
                 jobs = printing.jobs_for(("closing", str(closing.id)))
                 printing.kick([job.id for job in jobs])
-                flash(_("Daily closing Z %(n)s is done.", n=closing.number) + " "
-                      + (_("The report is being printed.") if jobs
-                         else _("This till has no receipt printer.")), "success")
+                flash(
+                    _("Daily closing Z %(n)s is done.", n=closing.number)
+                    + " "
+                    + (
+                        _("The report is being printed.")
+                        if jobs
+                        else _("This till has no receipt printer.")
+                    ),
+                    "success",
+                )
                 return redirect(url_for(".closing", closing_id=closing.id))
         if till.current_session_id is None:  # closed by someone else meanwhile
             return _not_open(till)
     session = services.current_session(till)
     expected = services.expected_cash(session)
     difference = counted - expected if counted is not None else None
-    return render_template("till/office/close.html", till=till, form=form, till_session=session,
-                           expected=expected, counted=counted, difference=difference)
+    return render_template(
+        "till/office/close.html",
+        till=till,
+        form=form,
+        till_session=session,
+        expected=expected,
+        counted=counted,
+        difference=difference,
+    )
 
 
 @bp.get("/closings")
 @roles(*READERS)
 def closings():
     till = _till_filter()
-    return render_template("till/office/closings.html", closings=services.list_closings(till),
-                           tills=services.list_tills(include_inactive=True), till=till)
+    return render_template(
+        "till/office/closings.html",
+        closings=services.list_closings(till),
+        tills=services.list_tills(include_inactive=True),
+        till=till,
+    )
 
 
 @bp.get("/closings/<int:closing_id>")
@@ -256,10 +303,17 @@ def closing(closing_id: int):
     closing = services.get_closing(closing_id)
     report = closing.report
     pieces = sorted(((int(cents), n) for cents, n in (closing.counted or {}).items()), reverse=True)
-    counted_rows = [{"label": denomination_label(cents), "pieces": n, "cents": cents * n}
-                    for cents, n in pieces]
-    return render_template("till/office/closing.html", closing=closing, report=report,
-                           counted_rows=counted_rows, form=EmptyForm(), **_report_extras(report))
+    counted_rows = [
+        {"label": denomination_label(cents), "pieces": n, "cents": cents * n} for cents, n in pieces
+    ]
+    return render_template(
+        "till/office/closing.html",
+        closing=closing,
+        report=report,
+        counted_rows=counted_rows,
+        form=EmptyForm(),
+        **_report_extras(report),
+    )
 
 
 @bp.post("/closings/<int:closing_id>/print")
@@ -271,9 +325,14 @@ def closing_print(closing_id: int):
     if printer is None:
         flash(_("This till has no receipt printer."), "error")
         return redirect(back)
-    job = printing.enqueue(current_actor(), printer, "report", render_closing(closing, printer),
-                           title=f"{closing.till.name} · Z {closing.number}",
-                           ref=("closing", str(closing.id)))
+    job = printing.enqueue(
+        current_actor(),
+        printer,
+        "report",
+        render_closing(closing, printer),
+        title=f"{closing.till.name} · Z {closing.number}",
+        ref=("closing", str(closing.id)),
+    )
     db.session.commit()
     printing.kick([job.id])
     flash(_("The report is being printed again."), "success")
@@ -287,9 +346,13 @@ def closing_print(closing_id: int):
 @roles(*SELLERS)
 def sales():
     till = _till_filter()
-    return render_template("till/office/sales.html",
-                           sales=services.recent_sales(till, limit=SALES_LIMIT), limit=SALES_LIMIT,
-                           tills=services.list_tills(include_inactive=True), till=till)
+    return render_template(
+        "till/office/sales.html",
+        sales=services.recent_sales(till, limit=SALES_LIMIT),
+        limit=SALES_LIMIT,
+        tills=services.list_tills(include_inactive=True),
+        till=till,
+    )
 
 
 @bp.get("/sales/<int:sale_id>")
@@ -303,20 +366,31 @@ def _supervisors(form: VoidForm) -> None:
     form.user_id.choices = [("", _("– choose –"))] + [(u.id, u.display_name) for u in people]
 
 
-def _render_sale(sale: Sale, *, void_form: VoidForm | None = None,
-                 return_form: ReturnForm | None = None, entered: dict | None = None):
+def _render_sale(
+    sale: Sale,
+    *,
+    void_form: VoidForm | None = None,
+    return_form: ReturnForm | None = None,
+    entered: dict | None = None,
+):
     done = services.reversed_quantities(sale) if sale.kind == SaleKind.SALE else {}
     remaining = {line.id: line.quantity - done.get(line.id, 0) for line in sale.lines}
     void_form = void_form or VoidForm(formdata=None)
     _supervisors(void_form)
     return render_template(
-        "till/office/sale.html", sale=sale, reversals=services.reversals_of(sale),
+        "till/office/sale.html",
+        sale=sale,
+        reversals=services.reversals_of(sale),
         vat=vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]),
         can_void=sale.kind == SaleKind.SALE and not done,
         can_return=sale.kind == SaleKind.SALE and any(n > 0 for n in remaining.values()),
-        remaining=remaining, entered=entered or {}, till_open=sale.till.current_session_id
-        is not None, void_form=void_form, return_form=return_form or ReturnForm(formdata=None),
-        action_form=EmptyForm())
+        remaining=remaining,
+        entered=entered or {},
+        till_open=sale.till.current_session_id is not None,
+        void_form=void_form,
+        return_form=return_form or ReturnForm(formdata=None),
+        action_form=EmptyForm(),
+    )
 
 
 @bp.post("/sales/<int:sale_id>/reprint")
@@ -344,12 +418,14 @@ def sale_void(sale_id: int):
     actor = current_actor()
     try:
         supervisor = services.confirming_supervisor(
-            badge=form.badge.data or None, user_id=form.user_id.data, pin=form.pin.data or None,
-            address=request.remote_addr)
+            badge=form.badge.data or None,
+            user_id=form.user_id.data,
+            pin=form.pin.data or None,
+            address=request.remote_addr,
+        )
     except auth.LoginError as error:
         db.session.commit()  # keep the failed attempt: it counts towards the lock
-        show_error(form, ValidationError(error.message,
-                                          field="badge" if form.badge.data else "pin"))
+        show_error(form, ValidationError(error.message, field="badge" if form.badge.data else "pin"))
         return _render_sale(sale, void_form=form)
     except ServiceError as error:
         db.session.rollback()
@@ -363,8 +439,14 @@ def sale_void(sale_id: int):
         return _render_sale(sale, void_form=form)
     db.session.commit()
     printing.kick_due()  # the receipt and the drawer
-    flash(_("Receipt %(n)s was voided. Pay back %(sum)s.", n=sale.receipt_number,
-            sum=money(-counter.total_cents)), "success")
+    flash(
+        _(
+            "Receipt %(n)s was voided. Pay back %(sum)s.",
+            n=sale.receipt_number,
+            sum=money(-counter.total_cents),
+        ),
+        "success",
+    )
     return redirect(url_for(".sale", sale_id=counter.id))
 
 
@@ -383,16 +465,22 @@ def sale_return(sale_id: int):
                 if not text.lstrip("-").isdigit():
                     raise ValidationError(_("Please enter whole numbers."))
                 quantities[line_id] = int(text)
-        counter = services.return_lines(current_actor(), sale, quantities, form.reason.data or "",
-                                        to_stock=form.target.data != "write_off")
+        counter = services.return_lines(
+            current_actor(),
+            sale,
+            quantities,
+            form.reason.data or "",
+            to_stock=form.target.data != "write_off",
+        )
     except ServiceError as error:
         db.session.rollback()
         show_error(form, error)
         return _render_sale(sale, return_form=form, entered=entered)
     db.session.commit()
     printing.kick_due()  # the receipt and the drawer
-    flash(_("The return is booked. Pay back %(sum)s in cash.", sum=money(-counter.total_cents)),
-          "success")
+    flash(
+        _("The return is booked. Pay back %(sum)s in cash.", sum=money(-counter.total_cents)), "success"
+    )
     return redirect(url_for(".sale", sale_id=counter.id))
 
 
@@ -404,8 +492,10 @@ def receipt(uuid: str):
     if sale is None:
         abort(404)
     response = render_template(
-        "till/office/receipt.html", sale=sale,
-        vat=vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]))
+        "till/office/receipt.html",
+        sale=sale,
+        vat=vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]),
+    )
     return response, 200, {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "private"}
 
 
@@ -415,8 +505,7 @@ def receipt(uuid: str):
 @bp.get("/admin/tills")
 @roles(Role.ADMIN)
 def tills():
-    return render_template("till/office/tills.html",
-                           tills=services.list_tills(include_inactive=True))
+    return render_template("till/office/tills.html", tills=services.list_tills(include_inactive=True))
 
 
 @bp.route("/admin/tills/new", methods=["GET", "POST"])
@@ -438,10 +527,16 @@ def _till_form(till: Till | None):
     if form.validate_on_submit():
         try:
             saved = services.save_till(
-                current_actor(), till, name=form.name.data, serial=form.serial.data,
-                location=form.location.data or "", receipt_printer_id=form.receipt_printer_id.data,
-                label_printer_id=form.label_printer_id.data, has_drawer=form.has_drawer.data,
-                is_active=form.is_active.data)
+                current_actor(),
+                till,
+                name=form.name.data,
+                serial=form.serial.data,
+                location=form.location.data or "",
+                receipt_printer_id=form.receipt_printer_id.data,
+                label_printer_id=form.label_printer_id.data,
+                has_drawer=form.has_drawer.data,
+                is_active=form.is_active.data,
+            )
         except ServiceError as error:
             db.session.rollback()
             show_error(form, error)

@@ -14,14 +14,20 @@ class LinePrice:
     total_cents: int  # gross to pay for the line
 
 
-def price_line(unit_cents: int, quantity: int, discount_percent: int,
-               eligibility_percent: int) -> LinePrice:
+def price_line(
+    unit_cents: int, quantity: int, discount_percent: int, eligibility_percent: int
+) -> LinePrice:
     """Line discount first, then the entitlement discount on what is left; each rounded half up."""
     gross = unit_cents * quantity
     after_discount = apply_percent(gross, discount_percent)
     after_eligibility = apply_percent(after_discount, eligibility_percent)
-    return LinePrice(unit_cents, quantity, gross - after_discount,
-                     after_discount - after_eligibility, after_eligibility)
+    return LinePrice(
+        unit_cents,
+        quantity,
+        gross - after_discount,
+        after_discount - after_eligibility,
+        after_eligibility,
+    )
 
 
 @dataclass(frozen=True)

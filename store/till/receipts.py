@@ -45,8 +45,11 @@ def _header(doc, width: int) -> None:
 
 
 def payment_label(method: PaymentMethod) -> str:
-    return {PaymentMethod.CASH: _("Cash"), PaymentMethod.CARD: _("Card"),
-            PaymentMethod.VOUCHER: _("Voucher")}[method]
+    return {
+        PaymentMethod.CASH: _("Cash"),
+        PaymentMethod.CARD: _("Card"),
+        PaymentMethod.VOUCHER: _("Voucher"),
+    }[method]
 
 
 def render_receipt(sale: Sale, printer: Printer | None, *, copy: bool = False) -> bytes:
@@ -74,8 +77,7 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
         doc.text(printable(_("Reason: %(r)s", r=sale.reason or "")) + "\n")
     when = to_local(sale.created_at)
     doc.text(columns(sale.till.name, _("Receipt no. %(n)s", n=sale.receipt_number), width))
-    doc.text(columns(when.strftime("%d.%m.%Y %H:%M"), _("Cashier: %(c)s", c=cashier_text(sale)),
-                     width))
+    doc.text(columns(when.strftime("%d.%m.%Y %H:%M"), _("Cashier: %(c)s", c=cashier_text(sale)), width))
     doc.text("-" * width + "\n")
     for line in sale.lines:
         letter = VAT_LETTERS.get(line.vat_rate_bp, "?")
@@ -86,13 +88,19 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
         if line.code:
             detail = f"  {line.code}"
             if line.markdown_percent:
-                detail += "  " + _("label %(p)s, -%(n)s %%", p=_money(line.label_price_cents),
-                                   n=line.markdown_percent)
+                detail += "  " + _(
+                    "label %(p)s, -%(n)s %%", p=_money(line.label_price_cents), n=line.markdown_percent
+                )
             doc.text(printable(detail) + "\n")
         if line.discount_cents:
             label = _("Discount")
-            doc.text(columns(f"  {label} {line.discount_percent} % {line.discount_reason or ''}",
-                             _money(-line.discount_cents), width))
+            doc.text(
+                columns(
+                    f"  {label} {line.discount_percent} % {line.discount_reason or ''}",
+                    _money(-line.discount_cents),
+                    width,
+                )
+            )
         if line.eligibility_discount_cents:
             label = _("Entitlement card")
             doc.text(columns(f"  {label}", _money(-line.eligibility_discount_cents), width))
@@ -113,8 +121,13 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     doc.text(printable(f"{vat:9}{net:>13}{tax:>13}{gross:>13}") + "\n")
     for row in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]):
         name = f"{VAT_LETTERS.get(row.rate_bp, '?')} {row.rate_bp / 100:g} %"
-        doc.text(printable(f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
-                           f"{_money(row.gross_cents):>13}") + "\n")
+        doc.text(
+            printable(
+                f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
+                f"{_money(row.gross_cents):>13}"
+            )
+            + "\n"
+        )
     doc.text("-" * width + "\n")
     _fiscal_block(doc, sale, width)
     if sale.training:
@@ -136,7 +149,7 @@ def _training_banner(doc) -> None:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "".join(text[i:i + width] + "\n" for i in range(0, len(text), width))
+    return "".join(text[i : i + width] + "\n" for i in range(0, len(text), width))
 
 
 def _fiscal_block(doc, sale: Sale, width: int) -> None:
@@ -148,8 +161,12 @@ def _fiscal_block(doc, sale: Sale, width: int) -> None:
         doc.set(bold=True)
         doc.text(printable(_("TSE failed: this receipt has no signature.")) + "\n")
         doc.set(bold=False)
-        doc.text(printable(_("Failure recorded at %(t)s",
-                             t=to_local(tx.recorded_at).strftime("%d.%m.%Y %H:%M:%S"))) + "\n")
+        doc.text(
+            printable(
+                _("Failure recorded at %(t)s", t=to_local(tx.recorded_at).strftime("%d.%m.%Y %H:%M:%S"))
+            )
+            + "\n"
+        )
         doc.text("-" * width + "\n")
         return
     fmt = "%d.%m.%Y %H:%M:%S"
@@ -173,8 +190,7 @@ def _fiscal_block(doc, sale: Sale, width: int) -> None:
 def render_closing(closing: Closing, printer: Printer | None) -> bytes:
     """The Z report as printed at the closing."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return _report(closing.report, printer, title=_("Z report no. %(n)s",
-                                                        n=closing.number))
+        return _report(closing.report, printer, title=_("Z report no. %(n)s", n=closing.number))
 
 
 def render_x_report(report: dict, printer: Printer | None) -> bytes:
@@ -191,23 +207,23 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
     doc.set(align="left", bold=False, normal_textsize=True)
     doc.text(columns(report["till"], report.get("closed_local", ""), width))
     if report["receipts"]:
-        doc.text(columns(_("Receipts"), f"{report['first_receipt']} - {report['last_receipt']}",
-                         width))
+        doc.text(columns(_("Receipts"), f"{report['first_receipt']} - {report['last_receipt']}", width))
     doc.text("-" * width + "\n")
     kinds = {"sale": _("Sales"), "void": _("Voids"), "return": _("Returns")}
     for kind, entry in report["by_kind"].items():
-        doc.text(columns(f"{kinds[kind]} ({entry['count']})", _money(entry["total_cents"]),
-                         width))
+        doc.text(columns(f"{kinds[kind]} ({entry['count']})", _money(entry["total_cents"]), width))
     doc.set(bold=True)
     doc.text(columns(_("Total"), _money(report["total_cents"]), width))
     doc.set(bold=False)
     doc.text("-" * width + "\n")
     for row in report["vat"]:
-        doc.text(columns(_("VAT %(r)s %%", r=f"{row['rate_bp'] / 100:g}"),
-                         _money(row["gross_cents"]), width))
+        doc.text(
+            columns(_("VAT %(r)s %%", r=f"{row['rate_bp'] / 100:g}"), _money(row["gross_cents"]), width)
+        )
         net, tax = _("net"), _("tax")
-        doc.text(columns(f"  {net} {_money(row['net_cents'])}",
-                         f"{tax} {_money(row['vat_cents'])}", width))
+        doc.text(
+            columns(f"  {net} {_money(row['net_cents'])}", f"{tax} {_money(row['vat_cents'])}", width)
+        )
     doc.text("-" * width + "\n")
     for method, amount in report["payments"].items():
         doc.text(columns(payment_label(PaymentMethod(method)), _money(amount), width))
@@ -215,16 +231,26 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
         doc.text(columns(f"  {issuer}", _money(amount), width))
     doc.text("-" * width + "\n")
     for category in report["categories"]:
-        doc.text(columns(f"{category['name']} ({category['count']})",
-                         _money(category["total_cents"]), width))
+        doc.text(
+            columns(f"{category['name']} ({category['count']})", _money(category["total_cents"]), width)
+        )
     doc.text("-" * width + "\n")
     d = report["discounts"]
     doc.text(columns(_("Discounts (%(n)s)", n=d["line_count"]), _money(d["line_cents"]), width))
-    doc.text(columns(_("Entitlement card (%(n)s)", n=d["eligibility_receipts"]),
-                     _money(d["eligibility_cents"]), width))
+    doc.text(
+        columns(
+            _("Entitlement card (%(n)s)", n=d["eligibility_receipts"]),
+            _money(d["eligibility_cents"]),
+            width,
+        )
+    )
     doc.text("-" * width + "\n")
-    names = {"float": _("Float"), "deposit": _("Deposits"), "withdrawal": _("Withdrawals"),
-             "difference": _("Difference")}
+    names = {
+        "float": _("Float"),
+        "deposit": _("Deposits"),
+        "withdrawal": _("Withdrawals"),
+        "difference": _("Difference"),
+    }
     for kind, amount in report["cash"].items():
         if amount or kind == "float":
             doc.text(columns(names[kind], _money(amount), width))

@@ -33,8 +33,12 @@ def _month() -> tuple[int, int]:
 def vouchers():
     year, month = _month()
     report = services.voucher_report(year, month)
-    return render_template("till/vouchers.html", report=report, month=f"{year:04d}-{month:02d}",
-                           totals={k: sum(r.amount_cents for r in v) for k, v in report.items()})
+    return render_template(
+        "till/vouchers.html",
+        report=report,
+        month=f"{year:04d}-{month:02d}",
+        totals={k: sum(r.amount_cents for r in v) for k, v in report.items()},
+    )
 
 
 @bp.get("/reports/vouchers.csv")
@@ -45,11 +49,23 @@ def vouchers_csv():
     issuer = request.args.get("issuer", "")
     rows = services.voucher_report(year, month).get(issuer, [])
     body = csv_bytes(
-        [_("Date"), _("Till"), _("Receipt no."), _("Voucher number"), _("Amount (€)"),
-         _("Kind")],
-        [[local_datetime(r.at, "short"), r.till, r.receipt_number, r.number,
-          euro(r.amount_cents), r.kind] for r in rows]
-        + [["", "", "", _("Total"), euro(sum(r.amount_cents for r in rows)), ""]])
+        [_("Date"), _("Till"), _("Receipt no."), _("Voucher number"), _("Amount (€)"), _("Kind")],
+        [
+            [
+                local_datetime(r.at, "short"),
+                r.till,
+                r.receipt_number,
+                r.number,
+                euro(r.amount_cents),
+                r.kind,
+            ]
+            for r in rows
+        ]
+        + [["", "", "", _("Total"), euro(sum(r.amount_cents for r in rows)), ""]],
+    )
     name = f"gutscheine-{year:04d}-{month:02d}-{issuer or 'ohne'}.csv".replace(" ", "_")
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

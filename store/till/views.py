@@ -53,9 +53,14 @@ def index():
 def select():
     till = services.get_till(request.form.get("till_id", type=int) or 0)
     response = make_response(redirect(url_for("till.sale", till_id=till.id)))
-    response.set_cookie(DEVICE_COOKIE, device_cookie_value(till.id), max_age=10 * 365 * 86400,
-                        httponly=True, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_cookie_value(till.id),
+        max_age=10 * 365 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
     return response
 
 
@@ -66,8 +71,12 @@ def sale(till_id: int):
     if till.current_session_id is None:
         return redirect(url_for("till_office.open_session", till_id=till.id))
     return render_template(
-        "till/sale.html", till=till, cart=_cart_html(till), articles=goods.list_articles(),
-        issuers=get_setting("voucher_issuers"), limit=get_setting("discount_confirm_percent"),
+        "till/sale.html",
+        till=till,
+        cart=_cart_html(till),
+        articles=goods.list_articles(),
+        issuers=get_setting("voucher_issuers"),
+        limit=get_setting("discount_confirm_percent"),
         eligibility_percent=get_setting("eligibility_percent"),
         is_supervisor=current_user.role in services.CONFIRMING_ROLES,
     )
@@ -78,8 +87,7 @@ def _cart_html(till: Till) -> str:
     priced = services.price_cart(cart) if cart is not None else None
     printer = services.receipt_printer(till)
     problems = [j for j in printing.problems() if printer and j.printer_id == printer.id]
-    return render_template("till/_cart.html", till=till, cart=cart, priced=priced,
-                           problems=problems)
+    return render_template("till/_cart.html", till=till, cart=cart, priced=priced, problems=problems)
 
 
 def _answer(till: Till, message: str | None = None, error: str | None = None, **extra):
@@ -107,25 +115,36 @@ def _payload() -> dict:
 def scan(till_id: int):
     data = _payload()
     code = str(data.get("code", "")).strip()
-    return _act(till_id, lambda till: services.add_code(
-        current_actor(), till, code, cart_uuid=data.get("uuid")),
-        lambda line: line.item.description)
+    return _act(
+        till_id,
+        lambda till: services.add_code(current_actor(), till, code, cart_uuid=data.get("uuid")),
+        lambda line: line.item.description,
+    )
 
 
 @bp.post("/till/<int:till_id>/article")
 @roles(*SELLERS)
 def article(till_id: int):
     data = _payload()
-    return _act(till_id, lambda till: services.add_article(
-        current_actor(), till, int(data.get("article_id") or 0), int(data.get("quantity") or 1),
-        cart_uuid=data.get("uuid")), lambda line: f"{line.quantity} × {line.article.name}")
+    return _act(
+        till_id,
+        lambda till: services.add_article(
+            current_actor(),
+            till,
+            int(data.get("article_id") or 0),
+            int(data.get("quantity") or 1),
+            cart_uuid=data.get("uuid"),
+        ),
+        lambda line: f"{line.quantity} × {line.article.name}",
+    )
 
 
 @bp.post("/till/<int:till_id>/lines/<int:line_id>/remove")
 @roles(*SELLERS)
 def remove(till_id: int, line_id: int):
-    return _act(till_id, lambda till: services.remove_line(current_actor(), till, line_id),
-                _("Line removed."))
+    return _act(
+        till_id, lambda till: services.remove_line(current_actor(), till, line_id), _("Line removed.")
+    )
 
 
 @bp.post("/till/<int:till_id>/lines/<int:line_id>/quantity")
@@ -145,13 +164,22 @@ def discount(till_id: int, line_id: int):
         if data.get("badge") or data.get("pin"):
             try:
                 confirmed_by = services.confirming_supervisor(
-                    badge=data.get("badge"), user_id=data.get("supervisor_id"),
-                    pin=data.get("pin"), address=request.remote_addr)
+                    badge=data.get("badge"),
+                    user_id=data.get("supervisor_id"),
+                    pin=data.get("pin"),
+                    address=request.remote_addr,
+                )
             except LoginError:
                 db.session.commit()  # the failed attempt counts towards the lock
                 raise
-        services.set_discount(current_actor(), till, line_id, int(data.get("percent") or 0),
-                              str(data.get("reason") or ""), confirmed_by=confirmed_by)
+        services.set_discount(
+            current_actor(),
+            till,
+            line_id,
+            int(data.get("percent") or 0),
+            str(data.get("reason") or ""),
+            confirmed_by=confirmed_by,
+        )
 
     return _act(till_id, apply, _("Discount set."))
 
@@ -160,15 +188,19 @@ def discount(till_id: int, line_id: int):
 @roles(*SELLERS)
 def eligibility(till_id: int):
     data = _payload()
-    return _act(till_id, lambda till: services.set_eligibility(
-        current_actor(), till, bool(data.get("on"))))
+    return _act(
+        till_id, lambda till: services.set_eligibility(current_actor(), till, bool(data.get("on")))
+    )
 
 
 @bp.post("/till/<int:till_id>/cancel")
 @roles(*SELLERS)
 def cancel(till_id: int):
-    return _act(till_id, lambda till: services.cancel_cart(current_actor(), till),
-                _("Receipt cancelled. Nothing was booked."))
+    return _act(
+        till_id,
+        lambda till: services.cancel_cart(current_actor(), till),
+        _("Receipt cancelled. Nothing was booked."),
+    )
 
 
 @bp.get("/till/<int:till_id>/cart")
@@ -184,12 +216,18 @@ def pay(till_id: int):
     till = services.get_till(till_id)
     data = _payload()
     try:
-        payments = [services.PaymentIn(
-            method=str(p.get("method")), amount_cents=parse_cents(str(p.get("amount", ""))),
-            voucher_number=p.get("voucher_number"), voucher_issuer=p.get("voucher_issuer"))
-            for p in data.get("payments") or []]
-        sale, _created = services.checkout(current_actor(), till, payments,
-                                           cart_uuid=data.get("uuid") or None)
+        payments = [
+            services.PaymentIn(
+                method=str(p.get("method")),
+                amount_cents=parse_cents(str(p.get("amount", ""))),
+                voucher_number=p.get("voucher_number"),
+                voucher_issuer=p.get("voucher_issuer"),
+            )
+            for p in data.get("payments") or []
+        ]
+        sale, _created = services.checkout(
+            current_actor(), till, payments, cart_uuid=data.get("uuid") or None
+        )
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()
@@ -197,10 +235,13 @@ def pay(till_id: int):
     printing.kick_due()
     jobs = printing.jobs_for(("sale", str(sale.id)))
     change = sum(p.change_cents for p in sale.payments)
-    done = render_template("till/_done.html", sale=sale, change=change,
-                           receipt_job=jobs[0] if jobs else None,
-                           receipt_url=url_for("till_office.receipt", uuid=sale.uuid,
-                                               _external=True))
+    done = render_template(
+        "till/_done.html",
+        sale=sale,
+        change=change,
+        receipt_job=jobs[0] if jobs else None,
+        receipt_url=url_for("till_office.receipt", uuid=sale.uuid, _external=True),
+    )
     return _answer(till, done=done, receipt_number=sale.receipt_number, change_cents=change)
 
 
@@ -230,6 +271,5 @@ def training(till_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("Training mode is on.") if till.training else _("Training mode is off."),
-              "success")
+        flash(_("Training mode is on.") if till.training else _("Training mode is off."), "success")
     return redirect(url_for("till.sale", till_id=till.id))

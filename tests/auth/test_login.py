@@ -73,8 +73,7 @@ def test_unknown_badge_is_refused(client):
 def test_pin_login(client, make_user):
     user = make_user("trainee", pin="2468", first_name="Ahmad")
     assert client.post(f"/login/till/pin/{user.id}", data={"pin": "1111"}).status_code == 200
-    response = client.post(f"/login/till/pin/{user.id}", data={"pin": "2468"},
-                           follow_redirects=True)
+    response = client.post(f"/login/till/pin/{user.id}", data={"pin": "2468"}, follow_redirects=True)
     assert "Hallo, Ahmad!" in response.get_data(as_text=True)
 
 
@@ -119,8 +118,9 @@ def test_language_choice_survives_logout(client, make_user, login):
 
 def test_open_redirect_is_refused(client, make_user):
     user = make_user("supervisor")
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                           "next": "https://evil.example/"})
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -165,7 +165,6 @@ def test_users_are_audited(make_user):
     from store.core.audit import AuditEntry
 
     user = make_user("trainee")
-    entry = db.session.query(AuditEntry).filter_by(object_type="user", object_id=str(user.id)
-                                                   ).one()
+    entry = db.session.query(AuditEntry).filter_by(object_type="user", object_id=str(user.id)).one()
     assert entry.action == "user.create"
     assert db.session.get(User, user.id).username == user.username

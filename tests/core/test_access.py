@@ -18,7 +18,8 @@ def _rules(app):
 
 def test_every_route_declares_access(app):
     undeclared = [
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if rule.endpoint != "static" and allowed_roles(app.view_functions[rule.endpoint]) is None
     ]
     assert undeclared == []
@@ -85,9 +86,7 @@ def test_api_refuses_bad_and_revoked_tokens(app, client, make_user):
     db.session.commit()
     ok = client.get("/api/v1/users", headers={"Authorization": f"Bearer {plain}"})
     assert ok.status_code == 200
-    assert client.get("/api/v1/users", headers={"Authorization": "Bearer kh_wrong"}
-                      ).status_code == 401
+    assert client.get("/api/v1/users", headers={"Authorization": "Bearer kh_wrong"}).status_code == 401
     services.revoke_api_token(Actor.system(), token)
     db.session.commit()
-    assert client.get("/api/v1/users", headers={"Authorization": f"Bearer {plain}"}
-                      ).status_code == 401
+    assert client.get("/api/v1/users", headers={"Authorization": f"Bearer {plain}"}).status_code == 401

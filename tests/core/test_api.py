@@ -12,7 +12,7 @@ def test_openapi_lists_every_api_rule(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith(PREFIX):
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len(PREFIX):])
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len(PREFIX) :])
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, (path, method)
 
@@ -31,8 +31,7 @@ def test_invalid_body_is_a_problem_and_changes_nothing(client, make_user, api_to
 
     headers = api_token(make_user("admin"))
     before = db.session.query(User).count()
-    response = client.post("/api/v1/users", json={"username": "x", "role": "emperor"},
-                           headers=headers)
+    response = client.post("/api/v1/users", json={"username": "x", "role": "emperor"}, headers=headers)
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert response.json["errors"][0]["field"] == "role"
@@ -46,15 +45,20 @@ def test_api_creates_user_and_audits_it(client, make_user, api_token):
     from store.extensions import db
 
     headers = api_token(make_user("admin"))
-    response = client.post("/api/v1/users", json={
-        "username": "neu", "role": "trainee", "first_name": "Nora", "pin": "4321"}, headers=headers)
+    response = client.post(
+        "/api/v1/users",
+        json={"username": "neu", "role": "trainee", "first_name": "Nora", "pin": "4321"},
+        headers=headers,
+    )
     assert response.status_code == 201, response.json
     assert response.json["has_pin"] is True
-    entry = db.session.query(AuditEntry).filter_by(action="user.create", object_id=str(
-        response.json["id"])).one()
+    entry = (
+        db.session.query(AuditEntry)
+        .filter_by(action="user.create", object_id=str(response.json["id"]))
+        .one()
+    )
     assert entry.source == "api"
-    again = client.post("/api/v1/users", json={"username": "neu", "role": "trainee"},
-                        headers=headers)
+    again = client.post("/api/v1/users", json={"username": "neu", "role": "trainee"}, headers=headers)
     assert again.status_code == 409
     assert "neu" in again.json["detail"]
 

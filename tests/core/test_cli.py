@@ -17,8 +17,21 @@ def count(table: str) -> int:
 
 
 def test_user_create_and_token(runner):
-    result = runner.invoke(args=["user", "create", "mschulz", "--role", "supervisor",
-                                 "--password", "geheim123", "--badge", "9000009", "--pin", "4321"])
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "mschulz",
+            "--role",
+            "supervisor",
+            "--password",
+            "geheim123",
+            "--badge",
+            "9000009",
+            "--pin",
+            "4321",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.username == "mschulz"))
     assert user.badge == "9000009" and user.pin_hash
@@ -35,8 +48,17 @@ def test_demo_data_twice_changes_nothing(runner):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "admin" in first.output and "1000001" in first.output
-    tables = ["user", "category", "item", "stock_movement", "sale", "closing", "till",
-              "audit_entry", "print_job"]
+    tables = [
+        "user",
+        "category",
+        "item",
+        "stock_movement",
+        "sale",
+        "closing",
+        "till",
+        "audit_entry",
+        "print_job",
+    ]
     before = {t: count(t) for t in tables}
     assert before["user"] == 17 and before["till"] == 3 and before["category"] >= 30
     assert before["item"] >= 60 and before["sale"] > 0

@@ -14,8 +14,10 @@ def _extracted() -> set[str]:
     method_map = [("store/**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords={"_": None, "gettext": None, "_l": None,
-                                             "lazy_gettext": None, "ngettext": (1, 2)}):
+        str(ROOT),
+        method_map,
+        keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)},
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return {m for m in found if m}
 

@@ -33,20 +33,22 @@ def test_upgrade_keeps_rows_written_by_the_first_schema(databases, tmp_path, mon
     monkeypatch.setenv("KAUFHAUS_INSTANCE", str(tmp_path))
     app, uri = _fresh_app(databases, tmp_path)
     with app.app_context():
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(
-            MIGRATIONS))
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(MIGRATIONS))
         revisions = list(reversed(list(script.walk_revisions())))
         assert len(revisions) >= 2
         upgrade(revision=revisions[0].revision)
         with db.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO \"user\" (username, first_name, last_name, role, is_active_account, "
-                "created_at) VALUES ('old', 'Olga', 'Alt', 'trainee', true, '2024-01-02 03:04:05')"
-            ))
+            conn.execute(
+                sa.text(
+                    'INSERT INTO "user" (username, first_name, last_name, role, is_active_account, '
+                    "created_at) VALUES ('old', 'Olga', 'Alt', 'trainee', true, '2024-01-02 03:04:05')"
+                )
+            )
         upgrade()
         with db.engine.connect() as conn:
-            row = conn.execute(sa.text(
-                "SELECT username, first_name FROM \"user\" WHERE username = 'old'")).one()
+            row = conn.execute(
+                sa.text("SELECT username, first_name FROM \"user\" WHERE username = 'old'")
+            ).one()
             head = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         db.engine.dispose()
     databases.drop(uri)
@@ -69,12 +71,16 @@ def test_every_booking_table_has_its_append_only_triggers(app):
     from store.core.immutable import APPEND_ONLY
 
     if db.engine.dialect.name == "sqlite":
-        rows = db.session.execute(sa.text(
-            "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        rows = db.session.execute(
+            sa.text("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
         guarded = {table for table, sql in rows if "append-only" in sql}
     else:
-        rows = db.session.execute(sa.text(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND t.tgname LIKE '%append_only'")).all()
+        rows = db.session.execute(
+            sa.text(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND t.tgname LIKE '%append_only'"
+            )
+        ).all()
         guarded = {table for (table,) in rows}
     assert set(APPEND_ONLY) <= guarded

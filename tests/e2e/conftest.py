@@ -25,8 +25,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1024, "height": 768},
-            "locale": "de-DE", "timezone_id": "Europe/Berlin"}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1024, "height": 768},
+        "locale": "de-DE",
+        "timezone_id": "Europe/Berlin",
+    }
 
 
 @pytest.fixture

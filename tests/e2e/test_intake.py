@@ -17,8 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def shop(make_user, make_category):
-    printer = save_printer(Actor.system(), None, name="Etikettendrucker", backend="virtual",
-                           params={})
+    printer = save_printer(Actor.system(), None, name="Etikettendrucker", backend="virtual", params={})
     db.session.flush()
     set_setting(Actor.system(), "label_printer_id", printer.id)
     db.session.commit()
@@ -66,5 +65,8 @@ def test_trainee_takes_in_three_items_and_labels_scan_back(live_server, page: Pa
         assert [r.text for r in found] == [code]
         item = page.request.get(f"{live_server}/api/v1/items/{found[0].text}").json()
         assert (item["description"], item["price_cents"], item["status"]) == (
-            "Kaffeetasse", 150, "in_stock")
+            "Kaffeetasse",
+            150,
+            "in_stock",
+        )
         page.go_back()

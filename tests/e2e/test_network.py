@@ -34,25 +34,32 @@ def shot(page: Page, name: str) -> None:
 
 @pytest.fixture
 def people(make_user):
-    coordinator = make_user("coordinator", username="vogel", first_name="Katrin",
-                            last_name="Vogel")
-    supervisor = make_user("supervisor", username="schulz", first_name="Michael",
-                           last_name="Schulz")
+    coordinator = make_user("coordinator", username="vogel", first_name="Katrin", last_name="Vogel")
+    supervisor = make_user("supervisor", username="schulz", first_name="Michael", last_name="Schulz")
     olena = make_user("trainee", badge="1000001", first_name="Olena", last_name="Kovalenko")
     make_user("trainee", badge="1000002", first_name="Ahmad", last_name="Haidari")
     actor = Actor(user=coordinator, source="web")
     jobcenter = services.save_partner(actor, None, name="Jobcenter Teststadt", kind="jobcenter")
-    shifts.save_agreement(actor, None, user_id=olena.id, measure="agh",
-                          starts_on=date(2026, 1, 5), ends_on=date(2026, 12, 31),
-                          weekly_minutes=20 * 60, workdays=[0, 1, 2, 3, 4],
-                          hourly_allowance_cents=150, max_months=24)
+    shifts.save_agreement(
+        actor,
+        None,
+        user_id=olena.id,
+        measure="agh",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 12, 31),
+        weekly_minutes=20 * 60,
+        workdays=[0, 1, 2, 3, 4],
+        hourly_allowance_cents=150,
+        max_months=24,
+    )
     till = till_services.save_till(Actor.system(), None, name="Kasse 1", serial="K1")
     db.session.commit()
     return {"olena": olena, "supervisor": supervisor, "jobcenter": jobcenter, "till": till}
 
 
 def test_coordinator_keeps_the_record_and_the_trainee_sees_the_assessment(
-        live_server, page: Page, people):
+    live_server, page: Page, people
+):
     olena, jobcenter = people["olena"], people["jobcenter"]
 
     sign_in(page, live_server, "vogel")
@@ -102,15 +109,18 @@ def test_coordinator_keeps_the_record_and_the_trainee_sees_the_assessment(
 
     # a supervisor assesses Olena
     skill = skills.skills()[0]
-    assessment = skills.record_assessment(Actor(user=people["supervisor"], source="web"),
-                                          olena, local_today(),
-                                          [skills.RatingInput(skill.id, 3)])
+    assessment = skills.record_assessment(
+        Actor(user=people["supervisor"], source="web"),
+        olena,
+        local_today(),
+        [skills.RatingInput(skill.id, 3)],
+    )
     db.session.commit()
 
     # Olena signs in at the till with her badge and sees the notice
-    page.context.add_cookies([{"name": DEVICE_COOKIE,
-                               "value": device_cookie_value(people["till"].id),
-                               "url": live_server}])
+    page.context.add_cookies(
+        [{"name": DEVICE_COOKIE, "value": device_cookie_value(people["till"].id), "url": live_server}]
+    )
     scan_badge(page, live_server, "1000001")
     notice = page.locator('.flash a[href="/participants/me/to-see"]')
     expect(notice).to_be_visible()
@@ -129,8 +139,7 @@ def test_coordinator_keeps_the_record_and_the_trainee_sees_the_assessment(
     db.session.expire_all()
     mark = db.session.scalar(sa.select(Mark))
     assert (mark.object_id, mark.how, mark.by_id) == (assessment.id, "app", olena.id)
-    event = db.session.scalar(sa.select(OutboxEvent).where(
-        OutboxEvent.type == "assessment.recorded"))
+    event = db.session.scalar(sa.select(OutboxEvent).where(OutboxEvent.type == "assessment.recorded"))
     assert event.released_at is not None
     page.goto(f"{live_server}/")
     expect(page.locator('.flash a[href="/participants/me/to-see"]')).to_have_count(0)

@@ -27,16 +27,29 @@ def floor(make_user):
     kasse = services.save_station(system, None, name="Kasse", staffed_weekdays=[0, 1, 2, 3, 4])
     services.save_station(system, None, name="Sortierung", staffed_weekdays=[])
     olena = make_user("trainee", badge="1000001", first_name="Olena", last_name="Kovalenko")
-    supervisor = make_user("supervisor", username="schulz", first_name="Michael",
-                           last_name="Schulz")
-    services.save_agreement(system, None, user_id=olena.id, measure="agh",
-                            starts_on=local_today() - timedelta(days=60), ends_on=None,
-                            weekly_minutes=20 * 60, workdays=[0, 1, 2, 3, 4],
-                            hourly_allowance_cents=150, max_months=24)
+    supervisor = make_user("supervisor", username="schulz", first_name="Michael", last_name="Schulz")
+    services.save_agreement(
+        system,
+        None,
+        user_id=olena.id,
+        measure="agh",
+        starts_on=local_today() - timedelta(days=60),
+        ends_on=None,
+        weekly_minutes=20 * 60,
+        workdays=[0, 1, 2, 3, 4],
+        hourly_allowance_cents=150,
+        max_months=24,
+    )
     # Mon–Fri 9:00–14:00 is 25 hours a week: five more than the agreement allows
-    services.save_template(system, None, station_id=kasse.id, weekdays=[0, 1, 2, 3, 4],
-                           starts_at=services.parse_time("9:00", "s"),
-                           ends_at=services.parse_time("14:00", "e"), member_ids=[olena.id])
+    services.save_template(
+        system,
+        None,
+        station_id=kasse.id,
+        weekdays=[0, 1, 2, 3, 4],
+        starts_at=services.parse_time("9:00", "s"),
+        ends_at=services.parse_time("14:00", "e"),
+        member_ids=[olena.id],
+    )
     till = till_services.save_till(system, None, name="Kasse 1", serial="K1")
     db.session.commit()
     return {"olena": olena, "supervisor": supervisor, "kasse": kasse, "till": till}
@@ -59,7 +72,8 @@ def scan_badge(page: Page, base: str, badge: str):
 
 
 def test_supervisor_plans_a_week_from_the_template_and_sees_the_over_hours_warning(
-        live_server, page: Page, floor):
+    live_server, page: Page, floor
+):
     next_monday = services.week_start(local_today()) + timedelta(days=7)
     sign_in(page, live_server, "schulz")
     page.locator(".tile", has_text=tr("Shift plan")).click()
@@ -70,39 +84,50 @@ def test_supervisor_plans_a_week_from_the_template_and_sees_the_over_hours_warni
     page.get_by_role("button", name=tr("Fill the week from the templates")).click()
     expect(page.locator(".flash-success")).to_contain_text("5")
     expect(page.locator(".plan-grid .chip")).to_have_count(5)
-    warning = tr("%(name)s: %(planned)s h planned in the week of %(day)s, only %(agreed)s h "
-                 "agreed.", name="Olena K.", planned="25:00", agreed="20:00",
-                 day=services.day_label(next_monday))
+    warning = tr(
+        "%(name)s: %(planned)s h planned in the week of %(day)s, only %(agreed)s h agreed.",
+        name="Olena K.",
+        planned="25:00",
+        agreed="20:00",
+        day=services.day_label(next_monday),
+    )
     expect(page.locator("#warnings")).to_contain_text(warning)
     expect(page.locator(".chip-warn")).to_have_count(5)
     expect(page.locator(".plan-bottom .bad-row")).to_contain_text("25:00")
 
     # one shift less by keyboard: focus the chip's ✕ and press Enter
     friday = next_monday + timedelta(days=4)
-    remove = page.get_by_role("button", name=tr("Remove %(name)s from %(day)s",
-                                                name="Olena K.",
-                                                day=services.day_label(friday)))
+    remove = page.get_by_role(
+        "button",
+        name=tr("Remove %(name)s from %(day)s", name="Olena K.", day=services.day_label(friday)),
+    )
     remove.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".plan-grid .chip")).to_have_count(4)
     expect(page.locator("#warnings")).not_to_contain_text("25:00")
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Shift).where(
-        Shift.status == "planned")) == 4
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Shift).where(Shift.status == "planned"))
+        == 4
+    )
 
 
 def test_trainee_clocks_in_and_out_at_the_till_and_the_supervisor_confirms(
-        live_server, page: Page, floor):
+    live_server, page: Page, floor
+):
     olena, till = floor["olena"], floor["till"]
-    page.context.add_cookies([{"name": DEVICE_COOKIE, "value": device_cookie_value(till.id),
-                               "url": live_server}])  # this browser is Kasse 1
+    page.context.add_cookies(
+        [{"name": DEVICE_COOKIE, "value": device_cookie_value(till.id), "url": live_server}]
+    )  # this browser is Kasse 1
 
     # one scan, one press: the big "Kommen" button has the focus
     scan_badge(page, live_server, "1000001")
     expect(page.locator("#clock-in")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".flash-clock")).to_have_text(
-        re.compile(re.escape(tr("Clocked in at %(time)s.", time="TIME")).replace(
-            "TIME", r"\d{1,2}:\d{2}")))
+        re.compile(
+            re.escape(tr("Clocked in at %(time)s.", time="TIME")).replace("TIME", r"\d{1,2}:\d{2}")
+        )
+    )
     expect(page.locator("#clock-out")).to_be_focused()
     page.get_by_role("button", name=tr("Sign out")).click()
 

@@ -19,17 +19,16 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def store(make_user, make_category, take_in):
-    printer = save_printer(Actor.system(), None, name="Bondrucker 1", backend="virtual",
-                           params={})
+    printer = save_printer(Actor.system(), None, name="Bondrucker 1", backend="virtual", params={})
     db.session.flush()
-    till = till_services.save_till(Actor.system(), None, name="Kasse 1", serial="K1",
-                                   receipt_printer_id=printer.id)
+    till = till_services.save_till(
+        Actor.system(), None, name="Kasse 1", serial="K1", receipt_printer_id=printer.id
+    )
     clothes = make_category("Kleidung", vat_rate_bp=1900)
     books = make_category("Bücher", vat_rate_bp=700)
-    jacket, = take_in(clothes, "Winterjacke", 1250)
-    mug, = take_in(clothes, "Schal", 350)
-    goods.save_article(Actor.system(), None, name="Taschenbuch", category_id=books.id,
-                       price_cents=100)
+    (jacket,) = take_in(clothes, "Winterjacke", 1250)
+    (mug,) = take_in(clothes, "Schal", 350)
+    goods.save_article(Actor.system(), None, name="Taschenbuch", category_id=books.id, price_cents=100)
     db.session.commit()
     make_user("trainee", badge="1000001", first_name="Olena")
     make_user("supervisor", badge="9000001", first_name="Michael", pin="9001")

@@ -38,15 +38,27 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 PREFIX = "/api/v2"
 ALGORITHM = "ecdsa-plain-SHA256"
-RECEIPT_TYPES = {"RECEIPT": "Beleg", "TRAINING": "AVTraining", "TRANSFER": "AVTransfer",
-                 "ORDER": "AVBestellung", "CANCELLATION": "AVBelegstorno",
-                 "ABORT": "AVBelegabbruch", "BENEFIT_IN_KIND": "AVSachbezug",
-                 "INVOICE": "AVRechnung", "OTHER": "AVSonstige"}
+RECEIPT_TYPES = {
+    "RECEIPT": "Beleg",
+    "TRAINING": "AVTraining",
+    "TRANSFER": "AVTransfer",
+    "ORDER": "AVBestellung",
+    "CANCELLATION": "AVBelegstorno",
+    "ABORT": "AVBelegabbruch",
+    "BENEFIT_IN_KIND": "AVSachbezug",
+    "INVOICE": "AVRechnung",
+    "OTHER": "AVSonstige",
+}
 VAT_RATES = ("NORMAL", "REDUCED_1", "SPECIAL_RATE_1", "SPECIAL_RATE_2", "NULL")
 PAYMENT_TYPES = {"CASH": "Bar", "NON_CASH": "Unbar"}
 AMOUNT = re.compile(r"^-?\d{1,12}\.\d{2}$")
-REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict",
-           500: "Internal Server Error"}
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    409: "Conflict",
+    500: "Internal Server Error",
+}
 
 
 class ApiError(Exception):
@@ -55,11 +67,30 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def signed_text(tss_serial: str, client_serial: str, process_type: str, process_data: str,
-                number: int, counter: int, start: int, end: int) -> bytes:
+def signed_text(
+    tss_serial: str,
+    client_serial: str,
+    process_type: str,
+    process_data: str,
+    number: int,
+    counter: int,
+    start: int,
+    end: int,
+) -> bytes:
     """What the fake signs (a real TSE signs an ASN.1 log message with the same facts)."""
-    return ";".join(["FakeFiskaly-V1", tss_serial, client_serial, process_type, process_data,
-                     str(number), str(counter), str(start), str(end)]).encode()
+    return ";".join(
+        [
+            "FakeFiskaly-V1",
+            tss_serial,
+            client_serial,
+            process_type,
+            process_data,
+            str(number),
+            str(counter),
+            str(start),
+            str(end),
+        ]
+    ).encode()
 
 
 def iso(unix: int) -> str:
@@ -73,15 +104,23 @@ def from_iso(text: str) -> int:
 class FakeFiskaly:
     """The fake server. Start with `start()` or `with`; `url` is the base URL to configure."""
 
-    def __init__(self, *, api_key: str = "test_key_kaufhaus", api_secret: str | None = None,
-                 token_lifetime: int = 3600, env: str = "TEST", tss_state: str = "INITIALIZED"):
+    def __init__(
+        self,
+        *,
+        api_key: str = "test_key_kaufhaus",
+        api_secret: str | None = None,
+        token_lifetime: int = 3600,
+        env: str = "TEST",
+        tss_state: str = "INITIALIZED",
+    ):
         self.api_key = api_key
         self.api_secret = api_secret or secrets.token_hex(16)
         self.token_lifetime = token_lifetime
         self.env = env
         self.key = ec.generate_private_key(ec.SECP256R1())
-        public = self.key.public_key().public_bytes(serialization.Encoding.X962,
-                                                    serialization.PublicFormat.UncompressedPoint)
+        public = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
         self.public_key = base64.b64encode(public).decode()
         self.tss_id = str(uuid.uuid4())
         self.tss_serial = hashlib.sha256(public).hexdigest()
@@ -112,8 +151,9 @@ class FakeFiskaly:
         Handler.fake = fake
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -161,8 +201,11 @@ class FakeFiskaly:
             self.tokens.clear()
 
     def count(self, method: str, path_end: str, status: int | None = None) -> int:
-        return sum(1 for m, p, s in self.log
-                   if m == method and p.endswith(path_end) and (status is None or s == status))
+        return sum(
+            1
+            for m, p, s in self.log
+            if m == method and p.endswith(path_end) and (status is None or s == status)
+        )
 
     def verify(self, qr_code_data: str) -> bool:
         """Does the QR code's signature verify over the facts in the QR code?"""
@@ -170,8 +213,16 @@ class FakeFiskaly:
         if len(parts) != 12:
             return False
         _v0, client, ptype, pdata, number, counter, start, end, _alg, _fmt, sig, pub = parts
-        data = signed_text(self.tss_serial, client, ptype, pdata, int(number), int(counter),
-                           from_iso(start), from_iso(end))
+        data = signed_text(
+            self.tss_serial,
+            client,
+            ptype,
+            pdata,
+            int(number),
+            int(counter),
+            from_iso(start),
+            from_iso(end),
+        )
         from store.fiscal.tse.simulator import verify
 
         return pub == self.public_key and verify(pub, sig, data)
@@ -182,7 +233,7 @@ class FakeFiskaly:
         """(status, JSON object or bytes) for one request."""
         if not path.startswith(PREFIX + "/"):
             raise ApiError(404, "E_NOT_FOUND", "No such endpoint")
-        parts = path[len(PREFIX) + 1:].split("/")
+        parts = path[len(PREFIX) + 1 :].split("/")
         if parts == ["auth"] and method == "POST":
             return 200, self._auth(body)
         self._check_token(auth)
@@ -205,16 +256,23 @@ class FakeFiskaly:
         raise ApiError(404, "E_NOT_FOUND", "No such endpoint")
 
     def _auth(self, body) -> dict:
-        if (not isinstance(body, dict) or body.get("api_key") != self.api_key
-                or body.get("api_secret") != self.api_secret):
+        if (
+            not isinstance(body, dict)
+            or body.get("api_key") != self.api_key
+            or body.get("api_secret") != self.api_secret
+        ):
             raise ApiError(401, "E_UNAUTHORIZED", "Invalid API key or API secret")
         token = secrets.token_urlsafe(24)
         self.tokens[token] = time.monotonic() + self.token_lifetime
         now = int(time.time())
-        return {"access_token": token, "access_token_expires_in": self.token_lifetime,
-                "access_token_expires_at": now + self.token_lifetime,
-                "refresh_token": secrets.token_urlsafe(24), "refresh_token_expires_in": 172800,
-                "refresh_token_expires_at": now + 172800}
+        return {
+            "access_token": token,
+            "access_token_expires_in": self.token_lifetime,
+            "access_token_expires_at": now + self.token_lifetime,
+            "refresh_token": secrets.token_urlsafe(24),
+            "refresh_token_expires_in": 172800,
+            "refresh_token_expires_at": now + 172800,
+        }
 
     def _check_token(self, auth: str | None) -> None:
         token = (auth or "").removeprefix("Bearer ").strip()
@@ -225,14 +283,24 @@ class FakeFiskaly:
             raise ApiError(401, "E_TOKEN_EXPIRED", "The access token has expired")
 
     def _tss(self) -> dict:
-        return {"_id": self.tss_id, "_type": "TSS", "_env": self.env, "_version": "2.1.18",
-                "state": self.tss_state, "serial_number": self.tss_serial,
-                "public_key": self.public_key, "certificate": "-----BEGIN CERTIFICATE-----…",
-                "signature_algorithm": ALGORITHM, "signature_timestamp_format": "unixTime",
-                "transaction_data_encoding": "UTF-8", "signature_counter": str(self.signature_counter),
-                "transaction_counter": str(self.tx_counter),
-                "number_registered_clients": len(self.clients),
-                "max_number_registered_clients": 199, "time_creation": int(time.time())}
+        return {
+            "_id": self.tss_id,
+            "_type": "TSS",
+            "_env": self.env,
+            "_version": "2.1.18",
+            "state": self.tss_state,
+            "serial_number": self.tss_serial,
+            "public_key": self.public_key,
+            "certificate": "-----BEGIN CERTIFICATE-----…",
+            "signature_algorithm": ALGORITHM,
+            "signature_timestamp_format": "unixTime",
+            "transaction_data_encoding": "UTF-8",
+            "signature_counter": str(self.signature_counter),
+            "transaction_counter": str(self.tx_counter),
+            "number_registered_clients": len(self.clients),
+            "max_number_registered_clients": 199,
+            "time_creation": int(time.time()),
+        }
 
     def _client(self, method: str, client_id: str, body) -> dict:
         _uuid(client_id, "client")
@@ -242,13 +310,20 @@ class FakeFiskaly:
                 raise ApiError(400, "E_VALIDATION", "serial_number is required")
             known = self.clients.get(client_id)
             if known is not None and known != serial:
-                raise ApiError(409, "E_CLIENT_CONFLICT",
-                               f"Client {client_id} exists with another serial number")
+                raise ApiError(
+                    409, "E_CLIENT_CONFLICT", f"Client {client_id} exists with another serial number"
+                )
             self.clients[client_id] = serial
         elif client_id not in self.clients:
             raise ApiError(404, "E_CLIENT_NOT_FOUND", f"Client {client_id} not found")
-        return {"_id": client_id, "_type": "CLIENT", "_env": self.env, "tss_id": self.tss_id,
-                "serial_number": self.clients[client_id], "state": "REGISTERED"}
+        return {
+            "_id": client_id,
+            "_type": "CLIENT",
+            "_env": self.env,
+            "tss_id": self.tss_id,
+            "serial_number": self.clients[client_id],
+            "state": "REGISTERED",
+        }
 
     def _find_tx(self, tx_id: str) -> dict:
         tx = self.transactions.get(tx_id)
@@ -259,8 +334,16 @@ class FakeFiskaly:
     def _sign(self, tx: dict, process_type: str, process_data: str, end: int) -> None:
         self.signature_counter += 1
         tx["counter"] = self.signature_counter
-        data = signed_text(self.tss_serial, tx["client_serial"], process_type, process_data,
-                           tx["number"], self.signature_counter, tx["time_start"], end)
+        data = signed_text(
+            self.tss_serial,
+            tx["client_serial"],
+            process_type,
+            process_data,
+            tx["number"],
+            self.signature_counter,
+            tx["time_start"],
+            end,
+        )
         r, s = decode_dss_signature(self.key.sign(data, ec.ECDSA(hashes.SHA256())))
         tx["signature"] = base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
 
@@ -288,15 +371,26 @@ class FakeFiskaly:
             if state != "ACTIVE":
                 raise ApiError(400, "E_VALIDATION", "A new transaction must be ACTIVE")
             self.tx_counter += 1
-            tx = {"_id": tx_id, "number": self.tx_counter, "client_id": client_id,
-                  "client_serial": self.clients[client_id], "state": "ACTIVE",
-                  "revision": 1, "time_start": now, "schema": None, "operation": "Start"}
+            tx = {
+                "_id": tx_id,
+                "number": self.tx_counter,
+                "client_id": client_id,
+                "client_serial": self.clients[client_id],
+                "state": "ACTIVE",
+                "revision": 1,
+                "time_start": now,
+                "schema": None,
+                "operation": "Start",
+            }
             self._sign(tx, "", "", now)
             self.transactions[tx_id] = tx
             return self._tx_answer(tx)
         if revision != tx["revision"] + 1:
-            raise ApiError(409, "E_TX_REVISION_CONFLICT",
-                           f"tx_revision must be {tx['revision'] + 1}, not {revision}")
+            raise ApiError(
+                409,
+                "E_TX_REVISION_CONFLICT",
+                f"tx_revision must be {tx['revision'] + 1}, not {revision}",
+            )
         if tx["state"] != "ACTIVE":
             raise ApiError(409, "E_TX_ALREADY_FINISHED", f"Transaction is {tx['state']}")
         if client_id != tx["client_id"]:
@@ -307,13 +401,29 @@ class FakeFiskaly:
             tx["operation"] = "Update"
             self._sign(tx, process_type, process_data, now)
             return self._tx_answer(tx)
-        tx.update(operation="Finish", time_end=max(now, tx["time_start"]),
-                  process_type=process_type, process_data=process_data)
+        tx.update(
+            operation="Finish",
+            time_end=max(now, tx["time_start"]),
+            process_type=process_type,
+            process_data=process_data,
+        )
         self._sign(tx, process_type, process_data, tx["time_end"])
-        tx["qr_code_data"] = ";".join([
-            "V0", tx["client_serial"], process_type, process_data, str(tx["number"]),
-            str(tx["counter"]), iso(tx["time_start"]), iso(tx["time_end"]), ALGORITHM,
-            "unixTime", tx["signature"], self.public_key])
+        tx["qr_code_data"] = ";".join(
+            [
+                "V0",
+                tx["client_serial"],
+                process_type,
+                process_data,
+                str(tx["number"]),
+                str(tx["counter"]),
+                iso(tx["time_start"]),
+                iso(tx["time_end"]),
+                ALGORITHM,
+                "unixTime",
+                tx["signature"],
+                self.public_key,
+            ]
+        )
         return self._tx_answer(tx)
 
     def _process(self, schema, *, required: bool) -> tuple[str, str]:
@@ -328,16 +438,19 @@ class FakeFiskaly:
                 data = base64.b64decode(raw["process_data"], validate=True).decode("utf-8")
                 return str(raw["process_type"]), data
             except (KeyError, TypeError, ValueError):
-                raise ApiError(400, "E_VALIDATION", "raw needs process_type and base64 "
-                                                    "process_data") from None
+                raise ApiError(
+                    400, "E_VALIDATION", "raw needs process_type and base64 process_data"
+                ) from None
         receipt = (schema.get("standard_v1") or {}).get("receipt")
         if not isinstance(receipt, dict):
             raise ApiError(400, "E_VALIDATION", "standard_v1 needs a receipt")
         kind = RECEIPT_TYPES.get(receipt.get("receipt_type"))
         if kind is None:
-            raise ApiError(400, "E_VALIDATION",
-                           f"receipt_type {receipt.get('receipt_type')!r} is not one of "
-                           f"{', '.join(RECEIPT_TYPES)}")
+            raise ApiError(
+                400,
+                "E_VALIDATION",
+                f"receipt_type {receipt.get('receipt_type')!r} is not one of {', '.join(RECEIPT_TYPES)}",
+            )
         vat = dict.fromkeys(VAT_RATES, Decimal("0.00"))
         for row in _list(receipt, "amounts_per_vat_rate"):
             if row.get("vat_rate") not in vat:
@@ -347,27 +460,46 @@ class FakeFiskaly:
         for row in _list(receipt, "amounts_per_payment_type"):
             name = PAYMENT_TYPES.get(row.get("payment_type"))
             if name is None:
-                raise ApiError(400, "E_VALIDATION",
-                               f"payment_type {row.get('payment_type')!r} unknown")
+                raise ApiError(400, "E_VALIDATION", f"payment_type {row.get('payment_type')!r} unknown")
             currency = row.get("currency_code", "EUR")
             label = name if currency == "EUR" else f"{name}:{currency}"
             payments[label] = payments.get(label, Decimal("0.00")) + _amount(row)
-        data = "^".join([kind, "_".join(f"{vat[r]:.2f}" for r in VAT_RATES),
-                         "_".join(f"{value:.2f}:{label}" for label, value in payments.items())])
+        data = "^".join(
+            [
+                kind,
+                "_".join(f"{vat[r]:.2f}" for r in VAT_RATES),
+                "_".join(f"{value:.2f}:{label}" for label, value in payments.items()),
+            ]
+        )
         return "Kassenbeleg-V1", data
 
     def _tx_answer(self, tx: dict) -> dict:
-        answer = {"_id": tx["_id"], "_type": "TRANSACTION", "_env": self.env,
-                  "_version": "2.1.18", "tss_id": self.tss_id, "client_id": tx["client_id"],
-                  "client_serial_number": tx["client_serial"],
-                  "tss_serial_number": self.tss_serial, "number": tx["number"],
-                  "state": tx["state"], "revision": tx["revision"],
-                  "latest_revision": tx["revision"], "time_start": tx["time_start"],
-                  "log": {"operation": tx["operation"], "timestamp": tx.get("time_end",
-                                                                            tx["time_start"]),
-                          "timestamp_format": "unixTime"},
-                  "signature": {"value": tx["signature"], "algorithm": ALGORITHM,
-                                "counter": str(tx["counter"]), "public_key": self.public_key}}
+        answer = {
+            "_id": tx["_id"],
+            "_type": "TRANSACTION",
+            "_env": self.env,
+            "_version": "2.1.18",
+            "tss_id": self.tss_id,
+            "client_id": tx["client_id"],
+            "client_serial_number": tx["client_serial"],
+            "tss_serial_number": self.tss_serial,
+            "number": tx["number"],
+            "state": tx["state"],
+            "revision": tx["revision"],
+            "latest_revision": tx["revision"],
+            "time_start": tx["time_start"],
+            "log": {
+                "operation": tx["operation"],
+                "timestamp": tx.get("time_end", tx["time_start"]),
+                "timestamp_format": "unixTime",
+            },
+            "signature": {
+                "value": tx["signature"],
+                "algorithm": ALGORITHM,
+                "counter": str(tx["counter"]),
+                "public_key": self.public_key,
+            },
+        }
         if tx.get("schema") is not None:
             answer["schema"] = tx["schema"]
         if "time_end" in tx:
@@ -379,8 +511,7 @@ class FakeFiskaly:
         _uuid(export_id, "export")
         if method == "PUT" and not rest:
             self.exports[export_id] = {"state": "PENDING", "polls": 0}
-            return 200, {"_id": export_id, "_type": "EXPORT", "state": "PENDING",
-                         "tss_id": self.tss_id}
+            return 200, {"_id": export_id, "_type": "EXPORT", "state": "PENDING", "tss_id": self.tss_id}
         export = self.exports.get(export_id)
         if export is None:
             raise ApiError(404, "E_EXPORT_NOT_FOUND", f"Export {export_id} not found")
@@ -390,8 +521,12 @@ class FakeFiskaly:
                 export["state"] = "COMPLETED"
             else:
                 export["state"] = "WORKING"
-            return 200, {"_id": export_id, "_type": "EXPORT", "state": export["state"],
-                         "tss_id": self.tss_id}
+            return 200, {
+                "_id": export_id,
+                "_type": "EXPORT",
+                "state": export["state"],
+                "tss_id": self.tss_id,
+            }
         if method == "GET" and rest == ["file"]:
             if export["state"] != "COMPLETED":
                 raise ApiError(409, "E_EXPORT_NOT_COMPLETED", "The export is not ready yet")
@@ -399,13 +534,17 @@ class FakeFiskaly:
         raise ApiError(404, "E_NOT_FOUND", "No such endpoint")
 
     def _tar(self) -> bytes:
-        log = "\n".join(json.dumps({k: v for k, v in tx.items() if k != "schema"})
-                        for tx in self.transactions.values())
+        log = "\n".join(
+            json.dumps({k: v for k, v in tx.items() if k != "schema"})
+            for tx in self.transactions.values()
+        )
         out = io.BytesIO()
         with tarfile.open(fileobj=out, mode="w") as tar:
-            for name, content in (("public_key.b64", self.public_key.encode()),
-                                  ("transactions.jsonl", log.encode()),
-                                  ("info.txt", f"fake fiskaly TSS {self.tss_serial}\n".encode())):
+            for name, content in (
+                ("public_key.b64", self.public_key.encode()),
+                ("transactions.jsonl", log.encode()),
+                ("info.txt", f"fake fiskaly TSS {self.tss_serial}\n".encode()),
+            ):
                 info = tarfile.TarInfo(name)
                 info.size = len(content)
                 info.mtime = int(time.time())
@@ -468,8 +607,10 @@ class _Handler(BaseHTTPRequestHandler):
                 fake._malformed -= 1
                 malformed = True
             if fail is not None:
-                status, payload = fail, _error(fail, "E_INTERNAL",
-                                               "Internal error (injected by the test)")
+                status, payload = (
+                    fail,
+                    _error(fail, "E_INTERNAL", "Internal error (injected by the test)"),
+                )
             elif malformed:
                 status, payload = 200, b'{"number": 1, "this is": not json'
             else:
@@ -479,11 +620,15 @@ class _Handler(BaseHTTPRequestHandler):
                     status, payload = 400, _error(400, "E_VALIDATION", "Body is not JSON")
                 else:
                     try:
-                        status, payload = fake.handle(method, url.path, parse_qs(url.query),
-                                                      body, self.headers.get("Authorization"))
+                        status, payload = fake.handle(
+                            method,
+                            url.path,
+                            parse_qs(url.query),
+                            body,
+                            self.headers.get("Authorization"),
+                        )
                     except ApiError as error:
-                        status, payload = error.status, _error(error.status, error.code,
-                                                               error.message)
+                        status, payload = error.status, _error(error.status, error.code, error.message)
             fake.log.append((method, url.path, status))
         if isinstance(payload, dict):
             content, kind = json.dumps(payload).encode(), "application/json"
@@ -501,5 +646,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _error(status: int, code: str, message: str) -> dict:
-    return {"status_code": status, "error": REASONS.get(status, "Error"), "code": code,
-            "message": message}
+    return {
+        "status_code": status,
+        "error": REASONS.get(status, "Error"),
+        "code": code,
+        "message": message,
+    }

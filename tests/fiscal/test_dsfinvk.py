@@ -23,10 +23,27 @@ from store.till.models import Closing, Sale
 from store.till.pricing import vat_breakdown
 
 CSV_FILES = {
-    "transactions.csv", "transactions_vat.csv", "allocation_groups.csv", "datapayment.csv",
-    "references.csv", "transactions_tse.csv", "lines.csv", "lines_vat.csv", "itemamounts.csv",
-    "subitems.csv", "cashpointclosing.csv", "location.csv", "cashregister.csv", "slaves.csv",
-    "pa.csv", "vat.csv", "tse.csv", "businesscases.csv", "payment.csv", "cash_per_currency.csv"}
+    "transactions.csv",
+    "transactions_vat.csv",
+    "allocation_groups.csv",
+    "datapayment.csv",
+    "references.csv",
+    "transactions_tse.csv",
+    "lines.csv",
+    "lines_vat.csv",
+    "itemamounts.csv",
+    "subitems.csv",
+    "cashpointclosing.csv",
+    "location.csv",
+    "cashregister.csv",
+    "slaves.csv",
+    "pa.csv",
+    "vat.csv",
+    "tse.csv",
+    "businesscases.csv",
+    "payment.csv",
+    "cash_per_currency.csv",
+}
 
 
 def cents(text: str) -> int:
@@ -56,8 +73,9 @@ def day(app, shop, take_in):
     line = t.add_code(s.actor, s.till, s.items[1].code)
     t.set_eligibility(s.actor, s.till, True)  # −20 %
     t.set_discount(s.actor, s.till, line.id, 10, "Fleck")  # −10 %
-    d.voucher, _ = t.checkout(s.actor, s.till, [t.PaymentIn(
-        "voucher", 900, voucher_number="EA-17", voucher_issuer="Gemeinde")])
+    d.voucher, _ = t.checkout(
+        s.actor, s.till, [t.PaymentIn("voucher", 900, voucher_number="EA-17", voucher_issuer="Gemeinde")]
+    )
     db.session.commit()
 
     t.add_code(s.actor, s.till, coat.code)  # 20,00 marked down to 14,00
@@ -200,21 +218,31 @@ def test_headers_equal_their_lines(day, files):
         s[0] += cents(row["POS_BRUTTO"])
         s[1] += cents(row["POS_NETTO"])
         s[2] += cents(row["POS_UST"])
-    head_sums = {(r["BON_ID"], r["UST_SCHLUESSEL"]): [cents(r["BON_BRUTTO"]), cents(r["BON_NETTO"]),
-                                                      cents(r["BON_UST"])]
-                 for r in rows(files, "transactions_vat.csv")}
+    head_sums = {
+        (r["BON_ID"], r["UST_SCHLUESSEL"]): [
+            cents(r["BON_BRUTTO"]),
+            cents(r["BON_NETTO"]),
+            cents(r["BON_UST"]),
+        ]
+        for r in rows(files, "transactions_vat.csv")
+    }
     assert head_sums == {k: v for k, v in line_sums.items()}
 
     # … and the VAT of each receipt is what the receipt printed
     for sale in db.session.scalars(sa.select(Sale)):
-        printed = {str(dsfinvk.vat_id(r.rate_bp)): [r.gross_cents, r.net_cents, r.vat_cents]
-                   for r in vat_breakdown([(x.vat_rate_bp, x.total_cents) for x in sale.lines])}
+        printed = {
+            str(dsfinvk.vat_id(r.rate_bp)): [r.gross_cents, r.net_cents, r.vat_cents]
+            for r in vat_breakdown([(x.vat_rate_bp, x.total_cents) for x in sale.lines])
+        }
         assert {k[1]: v for k, v in head_sums.items() if k[0] == sale.uuid} == printed
 
     # the unit price times the quantity is the line's gross
     for row in rows(files, "lines.csv"):
-        gross = next(cents(v["POS_BRUTTO"]) for v in lines_vat
-                     if (v["BON_ID"], v["POS_ZEILE"]) == (row["BON_ID"], row["POS_ZEILE"]))
+        gross = next(
+            cents(v["POS_BRUTTO"])
+            for v in lines_vat
+            if (v["BON_ID"], v["POS_ZEILE"]) == (row["BON_ID"], row["POS_ZEILE"])
+        )
         unit = Decimal(row["STK_BR"].replace(",", "."))
         assert abs(unit * Decimal(row["MENGE"].replace(",", ".")) * 100 - gross) < 1
 
@@ -230,18 +258,26 @@ def test_headers_equal_their_lines(day, files):
 def test_price_determination_explains_every_discount(day, files):
     amounts = defaultdict(list)
     for row in rows(files, "itemamounts.csv"):
-        amounts[(row["BON_ID"], row["POS_ZEILE"])].append((row["TYP"], cents(row["PF_BRUTTO"]),
-                                                           cents(row["PF_UST"])))
+        amounts[(row["BON_ID"], row["POS_ZEILE"])].append(
+            (row["TYP"], cents(row["PF_BRUTTO"]), cents(row["PF_UST"]))
+        )
     # jacket: 12,50 − 10 % line discount (1,25) − 20 % entitlement discount (2,25) = 9,00
     assert [(typ, gross) for typ, gross, _ in amounts[(day.voucher.uuid, "1")]] == [
-        ("base_amount", 1250), ("discount", -125), ("discount", -225)]
+        ("base_amount", 1250),
+        ("discount", -125),
+        ("discount", -225),
+    ]
     # the coat: 20,00 marked down by 30 %
     coat = [(typ, gross) for typ, gross, _ in amounts[(day.voided.uuid, "1")]]
     assert coat == [("base_amount", 2000), ("discount", -600)]
     assert [(typ, gross) for typ, gross, _ in amounts[(day.void.uuid, "1")]] == [
-        ("base_amount", -2000), ("discount", 600)]
-    lines = {(r["BON_ID"], r["POS_ZEILE"]): (cents(r["POS_BRUTTO"]), cents(r["POS_UST"]))
-             for r in rows(files, "lines_vat.csv")}
+        ("base_amount", -2000),
+        ("discount", 600),
+    ]
+    lines = {
+        (r["BON_ID"], r["POS_ZEILE"]): (cents(r["POS_BRUTTO"]), cents(r["POS_UST"]))
+        for r in rows(files, "lines_vat.csv")
+    }
     for key, parts in amounts.items():
         assert (sum(p[1] for p in parts), sum(p[2] for p in parts)) == lines[key]
     # undiscounted lines need no explanation
@@ -259,32 +295,43 @@ def test_closing_reconciles_with_the_z_report(day, files):
             vat_by_id[row["UST_SCHLUESSEL"]] = (cents(row["Z_UMS_BRUTTO"]), cents(row["Z_UST"]))
     assert cases["Umsatz"] == report["total_cents"] == 2350
     assert {k: v[0] for k, v in vat_by_id.items()} == {
-        str(dsfinvk.vat_id(r["rate_bp"])): r["gross_cents"] for r in report["vat"]}
+        str(dsfinvk.vat_id(r["rate_bp"])): r["gross_cents"] for r in report["vat"]
+    }
     assert cases["Anfangsbestand"] == report["cash"]["float"] == 10000
     assert cases["Einzahlung"] == report["cash"]["deposit"] == 2000
     assert cases["Auszahlung"] == report["cash"]["withdrawal"] == -3000
     assert cases["DifferenzSollIst"] == report["cash"]["difference"] == closing.difference_cents
     assert closing.difference_cents == -20
     # the closing's VAT is the sum of its receipts' VAT (training and aborted carts excluded)
-    summed = {r["BON_ID"] for r in rows(files, "transactions.csv")
-              if r["BON_TYP"] in ("Beleg", "AVBelegstorno")}
+    summed = {
+        r["BON_ID"]
+        for r in rows(files, "transactions.csv")
+        if r["BON_TYP"] in ("Beleg", "AVBelegstorno")
+    }
     receipts_vat = defaultdict(int)
     for row in rows(files, "transactions_vat.csv"):
         if row["BON_ID"] in summed:
             receipts_vat[row["UST_SCHLUESSEL"]] += cents(row["BON_UST"])
-    assert {k: v[1] for k, v in vat_by_id.items()} == {k: v for k, v in receipts_vat.items()
-                                                       if k in vat_by_id}
+    assert {k: v[1] for k, v in vat_by_id.items()} == {
+        k: v for k, v in receipts_vat.items() if k in vat_by_id
+    }
 
-    payments = {(r["ZAHLART_TYP"], r["ZAHLART_NAME"]): cents(r["Z_ZAHLART_BETRAG"])
-                for r in rows(files, "payment.csv")}
+    payments = {
+        (r["ZAHLART_TYP"], r["ZAHLART_NAME"]): cents(r["Z_ZAHLART_BETRAG"])
+        for r in rows(files, "payment.csv")
+    }
     cash_moved = sum(report["cash"].values())
-    assert payments == {("Bar", "Bar"): report["payments"]["cash"] + cash_moved,
-                        ("Unbar", "Karte"): report["payments"]["card"],
-                        ("Unbar", "Gutschein Gemeinde"): report["vouchers"]["Gemeinde"]}
+    assert payments == {
+        ("Bar", "Bar"): report["payments"]["cash"] + cash_moved,
+        ("Unbar", "Karte"): report["payments"]["card"],
+        ("Unbar", "Gutschein Gemeinde"): report["vouchers"]["Gemeinde"],
+    }
     assert payments[("Bar", "Bar")] == closing.counted_cents == 9430
     [currency] = rows(files, "cash_per_currency.csv")
     assert (currency["ZAHLART_WAEH"], cents(currency["ZAHLART_BETRAG_WAEH"])) == (
-        "EUR", closing.counted_cents)
+        "EUR",
+        closing.counted_cents,
+    )
     [head] = rows(files, "cashpointclosing.csv")
     assert cents(head["Z_SE_ZAHLUNGEN"]) == sum(payments.values())
     assert cents(head["Z_SE_BARZAHLUNGEN"]) == closing.counted_cents
@@ -293,21 +340,25 @@ def test_closing_reconciles_with_the_z_report(day, files):
     assert head["NAME"] == "Sozialkaufhaus Teststadt" and head["TAXONOMIE_VERSION"]
     # the training sale is recorded but counts for nothing
     assert rows(files, "datapayment.csv") and day.training.uuid in {
-        r["BON_ID"] for r in rows(files, "datapayment.csv")}
+        r["BON_ID"] for r in rows(files, "datapayment.csv")
+    }
 
 
 def test_z_report_vat_equals_the_sum_of_the_receipts(day, files):
-    exported = {row["UST_SCHLUESSEL"]: cents(row["Z_UST"]) for row in rows(files, "businesscases.csv")
-                if row["GV_TYP"] == "Umsatz"}
-    assert exported == {str(dsfinvk.vat_id(r["rate_bp"])): r["vat_cents"]
-                        for r in day.report["vat"]}
+    exported = {
+        row["UST_SCHLUESSEL"]: cents(row["Z_UST"])
+        for row in rows(files, "businesscases.csv")
+        if row["GV_TYP"] == "Umsatz"
+    }
+    assert exported == {str(dsfinvk.vat_id(r["rate_bp"])): r["vat_cents"] for r in day.report["vat"]}
 
 
 def test_every_tse_transaction_is_exported_with_its_receipt(day, files):
     tse_rows = rows(files, "transactions_tse.csv")
     bons = {r["BON_ID"] for r in rows(files, "transactions.csv")}
-    assert len(tse_rows) == len({r["BON_ID"] for r in tse_rows}) and {
-        r["BON_ID"] for r in tse_rows} <= bons
+    assert (
+        len(tse_rows) == len({r["BON_ID"] for r in tse_rows}) and {r["BON_ID"] for r in tse_rows} <= bons
+    )
     stored = db.session.scalars(sa.select(FiscalTransaction).order_by(FiscalTransaction.id)).all()
     assert len(tse_rows) == len(stored)
     signed = [r for r in tse_rows if not r["TSE_TA_FEHLER"]]
@@ -324,7 +375,8 @@ def test_every_tse_transaction_is_exported_with_its_receipt(day, files):
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # no gaps
     sale_tx = {r["BON_ID"]: r for r in tse_rows}
     assert sale_tx[day.split.uuid]["TSE_VORGANGSDATEN"] == (
-        "Beleg^12.50_1.00_0.00_0.00_0.00^3.50:Bar_10.00:Unbar")
+        "Beleg^12.50_1.00_0.00_0.00_0.00^3.50:Bar_10.00:Unbar"
+    )
     assert sale_tx[day.training.uuid]["TSE_VORGANGSDATEN"].startswith("AVTraining^")
     assert sale_tx[day.aborted_uuid]["TSE_VORGANGSDATEN"].startswith("AVBelegabbruch^")
     failed = sale_tx[day.unsigned.uuid]
@@ -333,7 +385,10 @@ def test_every_tse_transaction_is_exported_with_its_receipt(day, files):
     [tse] = rows(files, "tse.csv")
     device = stored[0].device
     assert (tse["TSE_ID"], tse["TSE_SERIAL"], tse["TSE_PUBLIC_KEY"]) == (
-        "1", device.serial, device.public_key)
+        "1",
+        device.serial,
+        device.public_key,
+    )
     assert tse["TSE_ZEITFORMAT"] == "unixTime" and tse["TSE_PD_ENCODING"] == "UTF-8"
 
 
@@ -393,8 +448,13 @@ def test_api_returns_the_zip_to_supervisors_only(client, day, make_user, api_tok
     assert admin.status_code == 200
 
     headers = api_token(day.shop.supervisor)
-    for bad in (f"from=2026-13-01&to={today}", f"from=yesterday&to={today}", f"from={today}",
-                f"from={today}&to=2026-02-30", "from=2026-03-02&to=2026-03-01"):
+    for bad in (
+        f"from=2026-13-01&to={today}",
+        f"from=yesterday&to={today}",
+        f"from={today}",
+        f"from={today}&to=2026-02-30",
+        "from=2026-03-02&to=2026-03-01",
+    ):
         response = client.get(f"/api/v1/fiscal/dsfinvk?{bad}", headers=headers)
         assert response.status_code == 422, bad
         assert response.mimetype == "application/problem+json"
@@ -404,8 +464,9 @@ def test_api_returns_the_zip_to_supervisors_only(client, day, make_user, api_tok
     assert client.get("/api/v1/fiscal/closings/999/dsfinvk", headers=headers).status_code == 404
     tar = client.get("/api/v1/fiscal/tse/export", headers=headers)
     assert tar.status_code == 200 and tar.mimetype == "application/x-tar"
-    actions = db.session.scalars(sa.select(AuditEntry.data).where(
-        AuditEntry.action == "fiscal.export")).all()
+    actions = db.session.scalars(
+        sa.select(AuditEntry.data).where(AuditEntry.action == "fiscal.export")
+    ).all()
     assert [a["format"] for a in actions] == ["dsfinvk", "dsfinvk", "dsfinvk", "tse"]
 
 
@@ -459,9 +520,13 @@ def test_retention_cutoff():
 
 
 def test_fiscal_records_cannot_be_deleted_or_changed(day):
-    for statement in ("DELETE FROM sale", "DELETE FROM fiscal_transaction", "DELETE FROM closing",
-                      "UPDATE sale SET total_cents = 0",
-                      "UPDATE fiscal_transaction SET signature = 'x'"):
+    for statement in (
+        "DELETE FROM sale",
+        "DELETE FROM fiscal_transaction",
+        "DELETE FROM closing",
+        "UPDATE sale SET total_cents = 0",
+        "UPDATE fiscal_transaction SET signature = 'x'",
+    ):
         with pytest.raises(sa.exc.DatabaseError):
             with db.engine.begin() as conn:
                 conn.execute(sa.text(statement))
@@ -472,10 +537,13 @@ def test_fiscal_records_cannot_be_deleted_or_changed(day):
 
 def test_the_retention_job_leaves_fiscal_records_alone(day, runner):
     def snapshot():
-        return (db.session.scalars(sa.select(Sale.id).order_by(Sale.id)).all(),
-                db.session.scalars(sa.select(Closing.report)).all(),
-                db.session.scalars(sa.select(FiscalTransaction.signature)
-                                   .order_by(FiscalTransaction.id)).all())
+        return (
+            db.session.scalars(sa.select(Sale.id).order_by(Sale.id)).all(),
+            db.session.scalars(sa.select(Closing.report)).all(),
+            db.session.scalars(
+                sa.select(FiscalTransaction.signature).order_by(FiscalTransaction.id)
+            ).all(),
+        )
 
     before = snapshot()
     result = runner.invoke(args=["retention"])

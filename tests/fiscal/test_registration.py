@@ -34,7 +34,10 @@ def test_deadline_is_one_calendar_month_later():
 
 def test_address_is_split_for_the_form():
     assert registration.split_address("Marktstraße 12, 49191 Belm") == (
-        "Marktstraße 12", "49191", "Belm")
+        "Marktstraße 12",
+        "49191",
+        "Belm",
+    )
     assert registration.split_address("") == ("", "", "")
 
 
@@ -51,12 +54,13 @@ def test_page_lists_every_till_with_serial_and_tse(client, shop, second_till, lo
     assert "/out-of-service" not in html  # the forms are for admins
 
 
-def test_taking_a_till_out_of_service_shows_the_deadline(client, shop, second_till, make_user,
-                                                         login):
+def test_taking_a_till_out_of_service_shows_the_deadline(client, shop, second_till, make_user, login):
     login(make_user("admin"))
     on = local_today() - timedelta(days=3)
-    response = client.post(f"/fiscal/registration/{second_till.id}/out-of-service",
-                           data={f"out{second_till.id}-on": on.isoformat()})
+    response = client.post(
+        f"/fiscal/registration/{second_till.id}/out-of-service",
+        data={f"out{second_till.id}-on": on.isoformat()},
+    )
     assert response.status_code == 302
     db.session.refresh(second_till)
     assert second_till.out_of_service_on == on and not second_till.is_active
@@ -64,22 +68,26 @@ def test_taking_a_till_out_of_service_shows_the_deadline(client, shop, second_ti
     deadline = registration.add_months(on, 1)
     assert local_date(deadline) in html
     assert 'class="flash flash-warning deadline"' in html
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "till.out_of_service"))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "till.out_of_service"))
     assert entry.data["on"] == on.isoformat() and entry.object_id == str(second_till.id)
     with pytest.raises(ConflictError):  # it sells no more
         t.open_session(Actor.system(), second_till, float_cents=0)
 
 
-def test_out_of_service_is_refused_while_open_or_in_the_future(client, shop, second_till,
-                                                                make_user, login):
+def test_out_of_service_is_refused_while_open_or_in_the_future(
+    client, shop, second_till, make_user, login
+):
     login(make_user("admin"))
     today = local_today()
-    open_till = client.post(f"/fiscal/registration/{shop.till.id}/out-of-service",
-                            data={f"out{shop.till.id}-on": today.isoformat()})
+    open_till = client.post(
+        f"/fiscal/registration/{shop.till.id}/out-of-service",
+        data={f"out{shop.till.id}-on": today.isoformat()},
+    )
     assert open_till.status_code == 422
-    future = client.post(f"/fiscal/registration/{second_till.id}/out-of-service",
-                         data={f"out{second_till.id}-on": (today + timedelta(days=1)).isoformat()})
+    future = client.post(
+        f"/fiscal/registration/{second_till.id}/out-of-service",
+        data={f"out{second_till.id}-on": (today + timedelta(days=1)).isoformat()},
+    )
     assert future.status_code == 422
     empty = client.post(f"/fiscal/registration/{second_till.id}/out-of-service", data={})
     assert empty.status_code == 422
@@ -94,8 +102,10 @@ def test_out_of_service_is_refused_while_open_or_in_the_future(client, shop, sec
 def test_in_service_date_and_csv_for_elster(client, shop, second_till, make_user, login):
     login(make_user("admin"))
     on = local_today() - timedelta(days=10)
-    response = client.post(f"/fiscal/registration/{second_till.id}/in-service",
-                           data={f"in{second_till.id}-on": on.isoformat()})
+    response = client.post(
+        f"/fiscal/registration/{second_till.id}/in-service",
+        data={f"in{second_till.id}-on": on.isoformat()},
+    )
     assert response.status_code == 302
     db.session.refresh(second_till)
     assert second_till.in_service_on == on
@@ -114,8 +124,10 @@ def test_in_service_date_and_csv_for_elster(client, shop, second_till, make_user
 
 def test_supervisors_and_trainees_cannot_change_service_dates(client, shop, second_till, login):
     login(shop.supervisor)
-    response = client.post(f"/fiscal/registration/{second_till.id}/out-of-service",
-                           data={f"out{second_till.id}-on": local_today().isoformat()})
+    response = client.post(
+        f"/fiscal/registration/{second_till.id}/out-of-service",
+        data={f"out{second_till.id}-on": local_today().isoformat()},
+    )
     assert response.status_code == 403
     client.post("/logout")
     login(shop.cashier)

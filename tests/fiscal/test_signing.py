@@ -16,13 +16,19 @@ from store.till.models import Sale
 def test_process_data_is_byte_exact():
     slots = processdata.vat_slots([(1900, 7533), (700, 799), (1900, 0)])
     assert processdata.kassenbeleg("Beleg", slots, 1000, 7332) == (
-        "Beleg^75.33_7.99_0.00_0.00_0.00^10.00:Bar_73.32:Unbar")
+        "Beleg^75.33_7.99_0.00_0.00_0.00^10.00:Bar_73.32:Unbar"
+    )
     assert processdata.kassenbeleg("Beleg", processdata.vat_slots([(700, 50)]), 50, 0) == (
-        "Beleg^0.00_0.50_0.00_0.00_0.00^0.50:Bar")
-    assert processdata.kassenbeleg("AVBelegstorno", processdata.vat_slots([(1900, -1250)]),
-                                   -1250, 0) == "AVBelegstorno^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
-    assert processdata.kassenbeleg("AVBelegabbruch", processdata.vat_slots([(1900, 300)]), 0,
-                                   0) == "AVBelegabbruch^3.00_0.00_0.00_0.00_0.00^"
+        "Beleg^0.00_0.50_0.00_0.00_0.00^0.50:Bar"
+    )
+    assert (
+        processdata.kassenbeleg("AVBelegstorno", processdata.vat_slots([(1900, -1250)]), -1250, 0)
+        == "AVBelegstorno^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
+    )
+    assert (
+        processdata.kassenbeleg("AVBelegabbruch", processdata.vat_slots([(1900, 300)]), 0, 0)
+        == "AVBelegabbruch^3.00_0.00_0.00_0.00_0.00^"
+    )
     with pytest.raises(ValueError):
         processdata.vat_slots([(1600, 100)])
 
@@ -30,8 +36,7 @@ def test_process_data_is_byte_exact():
 def test_sale_with_mixed_vat_and_split_payment_is_signed(shop):
     t.add_code(shop.actor, shop.till, shop.items[0].code)  # 12,50 at 19 %
     t.add_article(shop.actor, shop.till, shop.book_article.id, 3)  # 1,50 at 7 %
-    sale, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("card", 1000),
-                                                 t.PaymentIn("cash", 2000)])
+    sale, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("card", 1000), t.PaymentIn("cash", 2000)])
     db.session.commit()
     tx = signing.for_sale(sale.id)
     assert tx.state == "signed" and tx.process_type == "Kassenbeleg-V1"
@@ -46,9 +51,16 @@ def test_sale_with_mixed_vat_and_split_payment_is_signed(shop):
     assert qr["public_key"] == tx.public_key and qr["signature"] == tx.signature
     start, end = processdata.parse_time(qr["start"]), processdata.parse_time(qr["end"])
     assert (start, end) == (tx.started_at, tx.finished_at)
-    data = signed_text(tx.tse_serial, qr["till_serial"], qr["process_type"], qr["process_data"],
-                       int(qr["number"]), int(qr["counter"]), int(start.timestamp()),
-                       int(end.timestamp()))
+    data = signed_text(
+        tx.tse_serial,
+        qr["till_serial"],
+        qr["process_type"],
+        qr["process_data"],
+        int(qr["number"]),
+        int(qr["counter"]),
+        int(start.timestamp()),
+        int(end.timestamp()),
+    )
     assert verify(qr["public_key"], qr["signature"], data)
     assert not verify(qr["public_key"], qr["signature"], data.replace(b"12.50", b"12.49"))
 
@@ -65,11 +77,15 @@ def test_transaction_numbers_have_no_gaps(shop):
         db.session.commit()
     t.move_cash(shop.actor, shop.till, "deposit", 500, "Wechselgeld")
     db.session.commit()
-    numbers = db.session.scalars(sa.select(FiscalTransaction.tx_number).where(
-        FiscalTransaction.tx_number.is_not(None)).order_by(FiscalTransaction.tx_number)).all()
+    numbers = db.session.scalars(
+        sa.select(FiscalTransaction.tx_number)
+        .where(FiscalTransaction.tx_number.is_not(None))
+        .order_by(FiscalTransaction.tx_number)
+    ).all()
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-    kinds = db.session.scalars(sa.select(FiscalTransaction.receipt_type)
-                               .order_by(FiscalTransaction.id)).all()
+    kinds = db.session.scalars(
+        sa.select(FiscalTransaction.receipt_type).order_by(FiscalTransaction.id)
+    ).all()
     assert kinds == ["Anfangsbestand", "Beleg", "Beleg", "Beleg", "Einzahlung"]
 
 
@@ -82,8 +98,12 @@ def test_abandoned_cart_and_void_are_signed(shop):
     t.void_sale(shop.actor, sale, "Fehlbon", confirmed_by=shop.supervisor)
     db.session.commit()
     rows = db.session.scalars(sa.select(FiscalTransaction).order_by(FiscalTransaction.id)).all()
-    assert [r.receipt_type for r in rows] == ["Anfangsbestand", "AVBelegabbruch", "Beleg",
-                                              "AVBelegstorno"]
+    assert [r.receipt_type for r in rows] == [
+        "Anfangsbestand",
+        "AVBelegabbruch",
+        "Beleg",
+        "AVBelegstorno",
+    ]
     assert rows[1].process_data == "AVBelegabbruch^12.50_0.00_0.00_0.00_0.00^"
     assert rows[3].process_data == "AVBelegstorno^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
 
@@ -127,15 +147,21 @@ def test_training_counts_for_nothing_and_moves_no_stock(shop):
 def test_sale_api_includes_the_fiscal_block(client, shop, api_token):
     import uuid
 
-    body = {"id": str(uuid.uuid4()), "till": shop.till.id,
-            "lines": [{"code": shop.items[0].code}],
-            "payments": [{"method": "cash", "amount_cents": 1250}]}
+    body = {
+        "id": str(uuid.uuid4()),
+        "till": shop.till.id,
+        "lines": [{"code": shop.items[0].code}],
+        "payments": [{"method": "cash", "amount_cents": 1250}],
+    }
     sale = client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).json
     tse = sale["tse"]
     assert tse["state"] == "signed" and tse["certified"] is False
     assert tse["qr_code_data"].startswith(f"V0;{shop.till.serial};Kassenbeleg-V1;Beleg^12.50_")
-    training = client.post(f"/api/v1/tills/{shop.till.id}/training", json={"enabled": True},
-                           headers=api_token(shop.supervisor))
+    training = client.post(
+        f"/api/v1/tills/{shop.till.id}/training",
+        json={"enabled": True},
+        headers=api_token(shop.supervisor),
+    )
     assert training.status_code == 200 and training.json["training"] is True
 
 
@@ -145,6 +171,7 @@ def test_closing_ends_an_empty_open_receipt(shop):
     t.close_session(shop.actor, shop.till, counted_cents=10000)
     db.session.commit()
     assert t.open_cart(shop.till) is None
-    kinds = db.session.scalars(sa.select(FiscalTransaction.receipt_type)
-                               .order_by(FiscalTransaction.id)).all()
+    kinds = db.session.scalars(
+        sa.select(FiscalTransaction.receipt_type).order_by(FiscalTransaction.id)
+    ).all()
     assert kinds == ["Anfangsbestand", "AVBelegabbruch", "Kassenabschluss"]

@@ -57,16 +57,21 @@ def backend(request, app):
         db.session.commit()
 
         def check(qr: dict, done: Finished) -> bool:
-            data = signed_text(done.tse_serial, qr["till_serial"], qr["process_type"],
-                               qr["process_data"], int(qr["number"]), int(qr["counter"]),
-                               int(moment(qr["start"]).timestamp()),
-                               int(moment(qr["end"]).timestamp()))
+            data = signed_text(
+                done.tse_serial,
+                qr["till_serial"],
+                qr["process_type"],
+                qr["process_data"],
+                int(qr["number"]),
+                int(qr["counter"]),
+                int(moment(qr["start"]).timestamp()),
+                int(moment(qr["end"]).timestamp()),
+            )
             return verify(qr["public_key"], qr["signature"], data)
 
         return Backend("simulator", SimulatorTse(device), check)
     server = request.getfixturevalue("fake")
-    return Backend("fiskaly", fiskaly_tse(server),
-                   lambda qr, done: server.verify(done.qr_code_data))
+    return Backend("fiskaly", fiskaly_tse(server), lambda qr, done: server.verify(done.qr_code_data))
 
 
 def moment(text: str) -> datetime:
@@ -82,7 +87,8 @@ def tx_id() -> str:
 
 RECEIPTS = {
     "sale, mixed VAT, split payment": lambda: signing.receipt_for(
-        "Beleg", [(1900, 1250), (700, 150)], 400, 1000),
+        "Beleg", [(1900, 1250), (700, 150)], 400, 1000
+    ),
     "training": lambda: signing.receipt_for("AVTraining", [(1900, 1250)], 2000, 0),
     "void": lambda: signing.receipt_for("AVBelegstorno", [(1900, -1250)], -1250, 0),
     "card only, 0 %": lambda: signing.receipt_for("Beleg", [(0, 300), (1900, 200)], 0, 500),
@@ -201,14 +207,25 @@ def test_the_client_id_is_a_stable_uuid_of_the_till_serial(fake):
 
 def test_the_receipt_goes_out_as_standard_v1(fake):
     receipt = signing.receipt_for("AVBelegstorno", [(1900, -1250), (700, -50)], -1300, 0)
-    assert FiskalyTse.schema(receipt) == {"standard_v1": {"receipt": {
-        "receipt_type": "CANCELLATION",
-        "amounts_per_vat_rate": [{"vat_rate": "NORMAL", "amount": "-12.50"},
-                                 {"vat_rate": "REDUCED_1", "amount": "-0.50"}],
-        "amounts_per_payment_type": [{"payment_type": "CASH", "amount": "-13.00"}]}}}
+    assert FiskalyTse.schema(receipt) == {
+        "standard_v1": {
+            "receipt": {
+                "receipt_type": "CANCELLATION",
+                "amounts_per_vat_rate": [
+                    {"vat_rate": "NORMAL", "amount": "-12.50"},
+                    {"vat_rate": "REDUCED_1", "amount": "-0.50"},
+                ],
+                "amounts_per_payment_type": [{"payment_type": "CASH", "amount": "-13.00"}],
+            }
+        }
+    }
     other = FiskalyTse.schema(signing.other_receipt("Anfangsbestand", 10000))
-    assert other == {"raw": {"process_type": "SonstigerVorgang",
-                             "process_data": base64.b64encode(b"Anfangsbestand^100.00").decode()}}
+    assert other == {
+        "raw": {
+            "process_type": "SonstigerVorgang",
+            "process_data": base64.b64encode(b"Anfangsbestand^100.00").decode(),
+        }
+    }
 
 
 def test_token_is_cached_and_renewed_after_a_401(fake):
@@ -303,13 +320,11 @@ def test_a_later_revision_is_followed_once(fake):
     started = tse.start(TILL, tx_id())
     tse.update(TILL, started, "Beleg^1.00_0.00_0.00_0.00_0.00^1.00:Bar")  # revision 2
     # the till finishes with a new instance, which does not know about the update
-    done = fiskaly_tse(fake).finish(TILL, started,
-                                    signing.receipt_for("Beleg", [(1900, 100)], 100, 0))
+    done = fiskaly_tse(fake).finish(TILL, started, signing.receipt_for("Beleg", [(1900, 100)], 100, 0))
     assert fake.transactions[started.tx_id]["revision"] == 3 and done.number == started.number
     assert fake.count("PUT", started.tx_id, status=409) == 1
     with pytest.raises(TseError, match="409"):  # a finished transaction stays finished
-        fiskaly_tse(fake).finish(TILL, started,
-                                 signing.receipt_for("Beleg", [(1900, 100)], 100, 0))
+        fiskaly_tse(fake).finish(TILL, started, signing.receipt_for("Beleg", [(1900, 100)], 100, 0))
 
 
 def test_export_that_never_completes_is_a_tse_error(fake):
@@ -328,10 +343,14 @@ def test_uncertified_test_environment_and_certified_live(fake):
 
 
 def test_from_device_needs_the_secret_from_the_environment(app, fake, monkeypatch):
-    device = TseDevice(backend="fiskaly", serial=fake.tss_serial, public_key=fake.public_key,
-                       algorithm="ecdsa-plain-SHA256", time_format="unixTime",
-                       config={"api_key": fake.api_key, "tss_id": fake.tss_id,
-                               "base_url": fake.url})
+    device = TseDevice(
+        backend="fiskaly",
+        serial=fake.tss_serial,
+        public_key=fake.public_key,
+        algorithm="ecdsa-plain-SHA256",
+        time_format="unixTime",
+        config={"api_key": fake.api_key, "tss_id": fake.tss_id, "base_url": fake.url},
+    )
     monkeypatch.delenv("FISKALY_API_SECRET", raising=False)
     with pytest.raises(TseError, match="FISKALY_API_SECRET"):
         FiskalyTse.from_device(device)
@@ -356,17 +375,22 @@ def test_plain_http_only_on_this_machine():
 def test_till_signs_with_fiskaly_and_sells_on_when_it_is_down(app, shop, fake, monkeypatch):
     monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
     simulator = signing.active_device()
-    device = connect_device(Actor.system(), api_key=fake.api_key, api_secret=fake.api_secret,
-                            tss_id=fake.tss_id, base_url=fake.url)
+    device = connect_device(
+        Actor.system(),
+        api_key=fake.api_key,
+        api_secret=fake.api_secret,
+        tss_id=fake.tss_id,
+        base_url=fake.url,
+    )
     db.session.commit()
     assert signing.active_device() is device and not simulator.is_active
     assert device.backend == "fiskaly" and "api_secret" not in str(device.config)
-    assert db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "fiscal.tse_connect")).object_id == str(device.id)
+    assert db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "fiscal.tse_connect")
+    ).object_id == str(device.id)
 
     t.add_code(shop.actor, shop.till, shop.items[0].code)
-    sale, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("card", 250),
-                                                 t.PaymentIn("cash", 1000)])
+    sale, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("card", 250), t.PaymentIn("cash", 1000)])
     db.session.commit()
     tx = signing.for_sale(sale.id)
     assert tx.state == "signed" and tx.device_id == device.id
@@ -390,8 +414,13 @@ def test_till_signs_with_fiskaly_and_sells_on_when_it_is_down(app, shop, fake, m
 
 def test_till_records_a_fiskaly_time_out_as_failed(app, shop, fake, monkeypatch):
     monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
-    device = connect_device(Actor.system(), api_key=fake.api_key, api_secret=fake.api_secret,
-                            tss_id=fake.tss_id, base_url=fake.url)
+    device = connect_device(
+        Actor.system(),
+        api_key=fake.api_key,
+        api_secret=fake.api_secret,
+        tss_id=fake.tss_id,
+        base_url=fake.url,
+    )
     device.config = {**device.config, "read_timeout": READ_TIMEOUT}
     db.session.commit()
     t.add_code(shop.actor, shop.till, shop.items[0].code)  # started at fiskaly

@@ -30,16 +30,22 @@ def simulator(app):
 
 
 def setup_form(fake, **changes) -> dict:
-    return {"api_key": fake.api_key, "tss_id": fake.tss_id, "base_url": fake.url,
-            "action": "save", **changes}
+    return {
+        "api_key": fake.api_key,
+        "tss_id": fake.tss_id,
+        "base_url": fake.url,
+        "action": "save",
+        **changes,
+    }
 
 
 def devices() -> list[TseDevice]:
     return db.session.scalars(sa.select(TseDevice).order_by(TseDevice.id)).all()
 
 
-@pytest.mark.parametrize("role, status", [("admin", 200), ("supervisor", 200),
-                                          ("coordinator", 403), ("trainee", 403)])
+@pytest.mark.parametrize(
+    "role, status", [("admin", 200), ("supervisor", 200), ("coordinator", 403), ("trainee", 403)]
+)
 def test_who_may_see_the_page(client, make_user, login, simulator, role, status):
     login(make_user(role))
     assert client.get("/admin/tse").status_code == status
@@ -99,8 +105,7 @@ def test_connection_test_of_the_simulator(app, client, make_user, login, simulat
     assert "The TSE does not answer" in page and "switched off" in page
 
 
-def test_fiskaly_set_up_makes_it_the_active_tse(client, make_user, login, simulator, fake,
-                                                monkeypatch):
+def test_fiskaly_set_up_makes_it_the_active_tse(client, make_user, login, simulator, fake, monkeypatch):
     monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
     login(make_user("admin"))
     client.set_cookie("lang", "en")
@@ -118,8 +123,7 @@ def test_fiskaly_set_up_makes_it_the_active_tse(client, make_user, login, simula
     assert new.config == {"api_key": fake.api_key, "tss_id": fake.tss_id, "base_url": fake.url}
     assert fake.api_secret not in str(new.config)
     assert signing.active_device().id == new.id
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "fiscal.tse_connect"))
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "fiscal.tse_connect"))
     assert entry.object_id == str(new.id) and entry.user_id is not None
 
     page = client.get("/admin/tse").get_data(as_text=True)
@@ -134,8 +138,9 @@ def test_fiskaly_set_up_makes_it_the_active_tse(client, make_user, login, simula
     assert f"The TSE answers. Serial: {fake.tss_serial}" in page
 
 
-def test_bad_key_shows_an_error_and_changes_nothing(client, make_user, login, simulator, fake,
-                                                    monkeypatch):
+def test_bad_key_shows_an_error_and_changes_nothing(
+    client, make_user, login, simulator, fake, monkeypatch
+):
     monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
     login(make_user("admin"))
     client.set_cookie("lang", "en")
@@ -144,12 +149,12 @@ def test_bad_key_shows_an_error_and_changes_nothing(client, make_user, login, si
     assert "refused the API key or secret" in response.get_data(as_text=True)
     db.session.expire_all()
     assert devices() == [simulator] and simulator.is_active
-    assert db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "fiscal.tse_connect")) is None
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "fiscal.tse_connect")) is None
+    )
 
 
-def test_missing_secret_or_bad_tss_id_is_refused(client, make_user, login, simulator, fake,
-                                                 monkeypatch):
+def test_missing_secret_or_bad_tss_id_is_refused(client, make_user, login, simulator, fake, monkeypatch):
     login(make_user("admin"))
     client.set_cookie("lang", "en")
     monkeypatch.delenv("FISKALY_API_SECRET", raising=False)
@@ -157,8 +162,7 @@ def test_missing_secret_or_bad_tss_id_is_refused(client, make_user, login, simul
     assert response.status_code == 422 and "FISKALY_API_SECRET" in response.get_data(as_text=True)
     monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
     response = client.post("/admin/tse/fiskaly", data=setup_form(fake, tss_id="not-a-uuid"))
-    assert response.status_code == 422 and "The TSS id is a UUID" in response.get_data(
-        as_text=True)
+    assert response.status_code == 422 and "The TSS id is a UUID" in response.get_data(as_text=True)
     assert devices() == [simulator] and not fake.log
 
 

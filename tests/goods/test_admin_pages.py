@@ -37,8 +37,15 @@ def _category(name: str = "Hausrat", **values) -> Category:
 
 
 def _form(**overrides) -> dict:
-    data = {"name": "Jacken", "parent_id": "", "vat_rate_bp": "1900", "price_min": "",
-            "price_max": "", "is_active": "y", "sort": "0"}
+    data = {
+        "name": "Jacken",
+        "parent_id": "",
+        "vat_rate_bp": "1900",
+        "price_min": "",
+        "price_max": "",
+        "is_active": "y",
+        "sort": "0",
+    }
     for row in range(3):
         data[f"markdown_steps-{row}-weeks"] = ""
         data[f"markdown_steps-{row}-percent"] = ""
@@ -52,11 +59,23 @@ def _form(**overrides) -> dict:
 def test_admin_creates_category_with_two_markdown_steps(client, make_user, login):
     login(make_user("admin"))
     parent = _category("Kleidung")
-    response = client.post("/admin/categories/new", data=_form(
-        name="Jacken", parent_id=str(parent.id), vat_rate_bp="700", price_min="2,50",
-        price_max="20", requires_safety_test="y", **{
-            "markdown_steps-0-weeks": "8", "markdown_steps-0-percent": "50",
-            "markdown_steps-1-weeks": "4", "markdown_steps-1-percent": "30"}))
+    response = client.post(
+        "/admin/categories/new",
+        data=_form(
+            name="Jacken",
+            parent_id=str(parent.id),
+            vat_rate_bp="700",
+            price_min="2,50",
+            price_max="20",
+            requires_safety_test="y",
+            **{
+                "markdown_steps-0-weeks": "8",
+                "markdown_steps-0-percent": "50",
+                "markdown_steps-1-weeks": "4",
+                "markdown_steps-1-percent": "30",
+            },
+        ),
+    )
     assert response.status_code == 302
     category = db.session.scalar(sa.select(Category).where(Category.name == "Jacken"))
     assert category.parent_id == parent.id and category.vat_rate_bp == 700
@@ -81,14 +100,18 @@ def test_admin_edits_category_and_the_change_is_audited(client, make_user, login
     page = client.get(f"/admin/categories/{category.id}")
     assert page.status_code == 200
     assert 'value="Bücher"' in page.get_data(as_text=True)
-    response = client.post(f"/admin/categories/{category.id}", data=_form(
-        name="Bücher und Medien", vat_rate_bp="700"))  # step row emptied, active still on
+    response = client.post(
+        f"/admin/categories/{category.id}", data=_form(name="Bücher und Medien", vat_rate_bp="700")
+    )  # step row emptied, active still on
     assert response.status_code == 302
     db.session.refresh(category)
     assert category.name == "Bücher und Medien" and category.vat_rate_bp == 700
     assert category.markdown_steps == []
-    entry = db.session.scalar(sa.select(AuditEntry).where(
-        AuditEntry.action == "category.update", AuditEntry.object_id == str(category.id)))
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "category.update", AuditEntry.object_id == str(category.id)
+        )
+    )
     assert entry.data["vat_rate_bp"] == [1900, 700]
 
 
@@ -96,8 +119,7 @@ def test_category_cannot_be_put_inside_itself(app, client, make_user, login):
     login(make_user("admin"))
     top = _category("Möbel")
     child = _category("Stühle", parent_id=top.id)
-    page = client.post(f"/admin/categories/{top.id}", data=_form(
-        name="Möbel", parent_id=str(child.id)))
+    page = client.post(f"/admin/categories/{top.id}", data=_form(name="Möbel", parent_id=str(child.id)))
     assert page.status_code == 200
     assert _message(app, "A category cannot be placed inside itself.") in _body(page)
     db.session.refresh(top)
@@ -109,13 +131,25 @@ def test_bad_category_input_is_explained_and_saves_nothing(app, client, make_use
     before = _count(Category)
     cases = [
         (_form(vat_rate_bp="1600"), "The VAT rate must be 19 %, 7 % or 0 %."),
-        (_form(**{"markdown_steps-0-weeks": "4", "markdown_steps-0-percent": "150"}),
-         "A markdown step needs weeks (1 or more) and a percentage between 1 and 99."),
-        (_form(**{"markdown_steps-0-weeks": "4"}),  # half a row
-         "A markdown step needs weeks (1 or more) and a percentage between 1 and 99."),
-        (_form(**{"markdown_steps-0-weeks": "4", "markdown_steps-0-percent": "50",
-                  "markdown_steps-1-weeks": "8", "markdown_steps-1-percent": "30"}),
-         "Each markdown step must come later and reduce more than the one before."),
+        (
+            _form(**{"markdown_steps-0-weeks": "4", "markdown_steps-0-percent": "150"}),
+            "A markdown step needs weeks (1 or more) and a percentage between 1 and 99.",
+        ),
+        (
+            _form(**{"markdown_steps-0-weeks": "4"}),  # half a row
+            "A markdown step needs weeks (1 or more) and a percentage between 1 and 99.",
+        ),
+        (
+            _form(
+                **{
+                    "markdown_steps-0-weeks": "4",
+                    "markdown_steps-0-percent": "50",
+                    "markdown_steps-1-weeks": "8",
+                    "markdown_steps-1-percent": "30",
+                }
+            ),
+            "Each markdown step must come later and reduce more than the one before.",
+        ),
         (_form(name="  "), "Please give the category a name."),
         (_form(price_min="9", price_max="3"), "The lowest price must not be above the highest."),
         (_form(price_min="zwei Euro"), "Please enter an amount such as 12,50."),
@@ -126,12 +160,13 @@ def test_bad_category_input_is_explained_and_saves_nothing(app, client, make_use
         body = _body(page)
         assert _message(app, text) in body, text
         assert 'role="alert"' in body
-    page = client.post("/admin/categories/new", data=_form(**{
-        "markdown_steps-0-weeks": "vier", "markdown_steps-0-percent": "20"}))
+    page = client.post(
+        "/admin/categories/new",
+        data=_form(**{"markdown_steps-0-weeks": "vier", "markdown_steps-0-percent": "20"}),
+    )
     assert page.status_code == 200 and 'role="alert"' in page.get_data(as_text=True)
     assert _count(Category) == before
-    assert not db.session.scalar(sa.select(AuditEntry.id).where(
-        AuditEntry.action == "category.create"))
+    assert not db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action == "category.create"))
 
 
 def test_only_admins_open_category_and_settings_pages(client, make_user, login):
@@ -150,27 +185,46 @@ def test_only_admins_open_category_and_settings_pages(client, make_user, login):
 def test_supervisor_manages_the_price_list(app, client, make_user, login):
     login(make_user("supervisor"))
     books = _category("Bücher", vat_rate_bp=700)
-    response = client.post("/admin/articles/new", data={
-        "name": "Taschenbuch", "category": str(books.id), "price": "1,00", "is_active": "y",
-        "sort": "1"})
+    response = client.post(
+        "/admin/articles/new",
+        data={
+            "name": "Taschenbuch",
+            "category": str(books.id),
+            "price": "1,00",
+            "is_active": "y",
+            "sort": "1",
+        },
+    )
     assert response.status_code == 302
     article = db.session.scalar(sa.select(Article).where(Article.name == "Taschenbuch"))
     assert article.price_cents == 100 and article.category_id == books.id
     assert not article.track_stock
 
-    response = client.post(f"/admin/articles/{article.id}", data={
-        "name": "Taschenbuch", "category": str(books.id), "price": "1.5", "track_stock": "y",
-        "is_active": "y", "sort": "1"})
+    response = client.post(
+        f"/admin/articles/{article.id}",
+        data={
+            "name": "Taschenbuch",
+            "category": str(books.id),
+            "price": "1.5",
+            "track_stock": "y",
+            "is_active": "y",
+            "sort": "1",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(article)
     assert article.price_cents == 150 and article.track_stock
 
-    page = client.post("/admin/articles/new", data={
-        "name": "Ohne Preis", "category": str(books.id), "price": "", "is_active": "y"})
+    page = client.post(
+        "/admin/articles/new",
+        data={"name": "Ohne Preis", "category": str(books.id), "price": "", "is_active": "y"},
+    )
     assert page.status_code == 200
     assert _message(app, "Please enter a sensible price.") in _body(page)
-    page = client.post("/admin/articles/new", data={
-        "name": "Ohne Kategorie", "category": "", "price": "2", "is_active": "y"})
+    page = client.post(
+        "/admin/articles/new",
+        data={"name": "Ohne Kategorie", "category": "", "price": "2", "is_active": "y"},
+    )
     assert _message(app, "Please choose a category from the list.") in _body(page)
     assert _count(Article) == 1
 
@@ -181,23 +235,29 @@ def test_supervisor_manages_the_price_list(app, client, make_user, login):
 def test_adding_stock_changes_article_stock(app, client, make_user, login):
     login(make_user("admin"))
     category = _category("Kurzwaren")
-    counted = services.save_article(Actor.system(), None, name="Socken neu",
-                                    category_id=category.id, price_cents=200, track_stock=True)
-    loose = services.save_article(Actor.system(), None, name="Knopf", category_id=category.id,
-                                  price_cents=10)
+    counted = services.save_article(
+        Actor.system(),
+        None,
+        name="Socken neu",
+        category_id=category.id,
+        price_cents=200,
+        track_stock=True,
+    )
+    loose = services.save_article(
+        Actor.system(), None, name="Knopf", category_id=category.id, price_cents=10
+    )
     db.session.commit()
     assert services.article_stock(counted) == 0
 
-    response = client.post(f"/admin/articles/{counted.id}/stock",
-                           data={"quantity": "12", "note": "Lieferung"})
+    response = client.post(
+        f"/admin/articles/{counted.id}/stock", data={"quantity": "12", "note": "Lieferung"}
+    )
     assert response.status_code == 302
     assert services.article_stock(counted) == 12
-    movement = db.session.scalar(sa.select(StockMovement).where(
-        StockMovement.article_id == counted.id))
+    movement = db.session.scalar(sa.select(StockMovement).where(StockMovement.article_id == counted.id))
     assert movement.kind == MovementKind.STOCK_IN and movement.quantity == 12
     assert movement.note == "Lieferung"
-    assert db.session.scalar(sa.select(AuditEntry.id).where(
-        AuditEntry.action == "article.stock_in"))
+    assert db.session.scalar(sa.select(AuditEntry.id).where(AuditEntry.action == "article.stock_in"))
 
     for bad in ("0", "-3", "10001", "viele"):
         client.post(f"/admin/articles/{counted.id}/stock", data={"quantity": bad})
@@ -208,13 +268,14 @@ def test_adding_stock_changes_article_stock(app, client, make_user, login):
     page = client.get(f"/admin/articles/{counted.id}")
     assert "12" in _body(page)
     listing = _body(client.get("/admin/articles"))
-    assert "<strong class=\"\">12</strong>" in listing
+    assert '<strong class="">12</strong>' in listing
 
 
 def test_add_article_stock_service_checks_its_rules(app):
     category = _category("Kurzwaren")
-    article = services.save_article(Actor.system(), None, name="Socken", price_cents=200,
-                                    category_id=category.id, track_stock=True)
+    article = services.save_article(
+        Actor.system(), None, name="Socken", price_cents=200, category_id=category.id, track_stock=True
+    )
     services.add_article_stock(Actor.system(), article, 10_000, "voll")
     for bad in (0, 10_001, True, "3"):
         with pytest.raises(ValidationError) as caught:
@@ -231,33 +292,48 @@ def test_add_article_stock_service_checks_its_rules(app):
 
 def test_admin_saves_settings_and_they_are_read_back(app, client, make_user, login):
     login(make_user("admin"))
-    printer = printing.save_printer(Actor.system(), None, name="Etiketten", backend="virtual",
-                                    params={})
+    printer = printing.save_printer(Actor.system(), None, name="Etiketten", backend="virtual", params={})
     db.session.commit()
     page = client.get("/admin/settings")
     assert page.status_code == 200
     assert "Etiketten" in page.get_data(as_text=True)
 
-    response = client.post("/admin/settings", data={
-        "label_printer_id": str(printer.id), "label_qr": "y", "label_sheet": "3x7",
-        "max_price": "1000,00"})
+    response = client.post(
+        "/admin/settings",
+        data={
+            "label_printer_id": str(printer.id),
+            "label_qr": "y",
+            "label_sheet": "3x7",
+            "max_price": "1000,00",
+        },
+    )
     assert response.status_code == 302
     assert get_setting("label_printer_id") == printer.id
     assert get_setting("label_qr") is True
     assert get_setting("label_sheet") == "3x7"
     assert get_setting("max_price_cents") == 100_000
-    changed = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.action == "setting.change")).all()
+    changed = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "setting.change")
+    ).all()
     assert sorted(e.data["key"] for e in changed) == [
-        "label_printer_id", "label_qr", "label_sheet", "max_price_cents"]
+        "label_printer_id",
+        "label_qr",
+        "label_sheet",
+        "max_price_cents",
+    ]
 
     # Only what changed is written; bad input changes nothing.
-    client.post("/admin/settings", data={
-        "label_printer_id": "0", "label_sheet": "3x7", "max_price": "1000"})
+    client.post(
+        "/admin/settings", data={"label_printer_id": "0", "label_sheet": "3x7", "max_price": "1000"}
+    )
     assert get_setting("label_printer_id") is None and get_setting("label_qr") is False
     assert _setting_changes() == 4 + 2  # the printer and the QR code, nothing else
-    for bad in ({"max_price": "0"}, {"max_price": "viel"}, {"label_sheet": "4x10"},
-                {"label_printer_id": "999"}):
+    for bad in (
+        {"max_price": "0"},
+        {"max_price": "viel"},
+        {"label_sheet": "4x10"},
+        {"label_printer_id": "999"},
+    ):
         data = {"label_printer_id": "0", "label_sheet": "3x7", "max_price": "1000", **bad}
         page = client.post("/admin/settings", data=data)
         assert page.status_code == 200, bad
@@ -267,8 +343,7 @@ def test_admin_saves_settings_and_they_are_read_back(app, client, make_user, log
 
 
 def _setting_changes() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(
-        AuditEntry.action == "setting.change"))
+    return db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "setting.change"))
 
 
 # ---------------------------------------------------------------- start screen
@@ -277,8 +352,13 @@ def _setting_changes() -> int:
 def test_start_screen_shows_the_new_tiles_by_role(client, make_user, login):
     login(make_user("admin"))
     body = client.get("/").get_data(as_text=True)
-    for path in ("/admin/categories", "/admin/articles", "/admin/settings",
-                 "/inventory/stocktakes", "/inventory/ageing"):
+    for path in (
+        "/admin/categories",
+        "/admin/articles",
+        "/admin/settings",
+        "/inventory/stocktakes",
+        "/inventory/ageing",
+    ):
         assert f'href="{path}"' in body, path
     client.post("/logout")
     login(make_user("trainee"))

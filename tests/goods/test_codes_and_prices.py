@@ -35,16 +35,23 @@ def test_prefix_outside_store_range_is_refused():
         codes.make_code(1, prefix="40")
 
 
-@pytest.mark.parametrize(("weeks", "percent"), [(0, 0), (3, 0), (4, 30), (7, 30), (8, 50),
-                                                (52, 50)])
+@pytest.mark.parametrize(("weeks", "percent"), [(0, 0), (3, 0), (4, 30), (7, 30), (8, 50), (52, 50)])
 def test_markdown_steps(weeks, percent):
     assert markdown_percent(STEPS, weeks) == percent
 
 
-@pytest.mark.parametrize(("cents", "percent", "expected"), [
-    (1000, 30, 700), (999, 30, 699), (995, 30, 697), (1, 50, 1), (3, 50, 2), (1250, 50, 625),
-    (1999, 0, 1999),
-])
+@pytest.mark.parametrize(
+    ("cents", "percent", "expected"),
+    [
+        (1000, 30, 700),
+        (999, 30, 699),
+        (995, 30, 697),
+        (1, 50, 1),
+        (3, 50, 2),
+        (1250, 50, 625),
+        (1999, 0, 1999),
+    ],
+)
 def test_percent_is_rounded_half_up_to_the_cent(cents, percent, expected):
     # 995 * 0.7 = 696.5 → 697; 3 * 0.5 = 1.5 → 2
     assert apply_percent(cents, percent) == expected

@@ -22,22 +22,26 @@ def test_three_mugs_get_three_labels_with_three_codes(make_category, take_in):
     items = take_in(make_category(), "Tasse blau", 100, quantity=3)
     assert len({i.code for i in items}) == 3
     assert all(codes.is_valid(i.code) and i.status == ItemStatus.IN_STOCK for i in items)
-    movements = db.session.scalars(sa.select(StockMovement).where(
-        StockMovement.kind == MovementKind.INTAKE)).all()
+    movements = db.session.scalars(
+        sa.select(StockMovement).where(StockMovement.kind == MovementKind.INTAKE)
+    ).all()
     assert [m.item_id for m in movements] == [i.id for i in items]
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"price_cents": None}, "price"),
-    ({"price_cents": -100}, "price"),
-    ({"price_cents": 0}, "price"),
-    ({"price_cents": 99_999_999}, "price"),
-    ({"description": "  "}, "description"),
-    ({"quantity": 0}, "quantity"),
-    ({"quantity": 1000}, "quantity"),
-    ({"category_id": 999999}, "category"),
-    ({"condition": "broken"}, "condition"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"price_cents": None}, "price"),
+        ({"price_cents": -100}, "price"),
+        ({"price_cents": 0}, "price"),
+        ({"price_cents": 99_999_999}, "price"),
+        ({"description": "  "}, "description"),
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": 1000}, "quantity"),
+        ({"category_id": 999999}, "category"),
+        ({"condition": "broken"}, "condition"),
+    ],
+)
 def test_bad_input_books_nothing(make_category, changes, field):
     category = make_category()
     entry = services.IntakeEntry(category_id=category.id, description="Vase", price_cents=300)
@@ -64,8 +68,10 @@ def test_a_bad_line_stops_the_whole_intake(make_category):
 def test_inactive_category_is_refused(make_category):
     category = make_category(is_active=False)
     with pytest.raises(ValidationError):
-        services.take_in_items(Actor.system(), [services.IntakeEntry(
-            category_id=category.id, description="x", price_cents=100)])
+        services.take_in_items(
+            Actor.system(),
+            [services.IntakeEntry(category_id=category.id, description="x", price_cents=100)],
+        )
 
 
 def test_intake_page_books_and_queues_labels(app, client, make_user, login, make_category):
@@ -78,9 +84,16 @@ def test_intake_page_books_and_queues_labels(app, client, make_user, login, make
     db.session.commit()
     category = make_category("Bücher", vat_rate_bp=700)
     login(make_user("trainee"))
-    response = client.post("/intake", data={
-        "category": category.id, "description": "Kochbuch", "price": "2,50", "quantity": "2",
-        "condition": "good"})
+    response = client.post(
+        "/intake",
+        data={
+            "category": category.id,
+            "description": "Kochbuch",
+            "price": "2,50",
+            "quantity": "2",
+            "condition": "good",
+        },
+    )
     assert response.status_code == 302
     items = db.session.scalars(sa.select(Item)).all()
     assert [(i.description, i.price_cents) for i in items] == [("Kochbuch", 250)] * 2
@@ -97,12 +110,28 @@ def test_intake_page_books_and_queues_labels(app, client, make_user, login, make
 def test_intake_page_shows_the_error_and_books_nothing(client, make_user, login, make_category):
     category = make_category()
     login(make_user("trainee"))
-    page = client.post("/intake", data={"category": category.id, "description": "Vase",
-                                        "price": "zwölf", "quantity": "1", "condition": "good"})
+    page = client.post(
+        "/intake",
+        data={
+            "category": category.id,
+            "description": "Vase",
+            "price": "zwölf",
+            "quantity": "1",
+            "condition": "good",
+        },
+    )
     assert page.status_code == 200
     assert "12,50" in page.get_data(as_text=True)  # the message shows how to write an amount
-    page = client.post("/intake", data={"category": "0", "description": "Vase", "price": "3",
-                                        "quantity": "1", "condition": "good"})
+    page = client.post(
+        "/intake",
+        data={
+            "category": "0",
+            "description": "Vase",
+            "price": "3",
+            "quantity": "1",
+            "condition": "good",
+        },
+    )
     assert "Kategorie" in page.get_data(as_text=True)
     assert count(Item) == 0
 
@@ -148,8 +177,7 @@ def test_price_change_is_booked_with_old_and_new(make_category, take_in):
 
 
 def test_markdown_applies_from_intake_date(make_category, take_in):
-    category = make_category(markdown_steps=[{"weeks": 4, "percent": 30},
-                                             {"weeks": 8, "percent": 50}])
+    category = make_category(markdown_steps=[{"weeks": 4, "percent": 30}, {"weeks": 8, "percent": 50}])
     old = datetime.now(UTC) - timedelta(weeks=5)
     item = take_in(category, price_cents=1000, now=old)[0]
     assert services.current_price(item).price_cents == 700
@@ -160,16 +188,24 @@ def test_appliance_needs_passed_safety_test(make_category, take_in):
     item = take_in(category, "Toaster", 800)[0]
     with pytest.raises(ConflictError) as error:
         services.check_sellable(item)
-    assert error.value.message == tr("This appliance has no safety test yet. It must not be sold "
-                                     "until it has passed one.")
-    services.record_safety_test(Actor.system(), item, tested_on="2026-01-05", tester="M. Schulz",
-                                passed=False, values="RISO 0,1 MΩ")
+    assert error.value.message == tr(
+        "This appliance has no safety test yet. It must not be sold until it has passed one."
+    )
+    services.record_safety_test(
+        Actor.system(),
+        item,
+        tested_on="2026-01-05",
+        tester="M. Schulz",
+        passed=False,
+        values="RISO 0,1 MΩ",
+    )
     db.session.commit()
     with pytest.raises(ConflictError) as error:
         services.check_sellable(item)
     assert error.value.message == tr("This appliance failed its safety test. It must not be sold.")
-    services.record_safety_test(Actor.system(), item, tested_on="2026-01-06", tester="M. Schulz",
-                                passed=True)
+    services.record_safety_test(
+        Actor.system(), item, tested_on="2026-01-06", tester="M. Schulz", passed=True
+    )
     db.session.commit()
     db.session.refresh(item)
     services.check_sellable(item)  # no error
@@ -181,12 +217,12 @@ def test_find_item_explains_misread_codes(make_category, take_in):
     misread = item.code[:12] + str((int(item.code[12]) + 1) % 10)
     with pytest.raises(services.NotFoundError) as error:
         services.find_item(misread)
-    assert error.value.message == tr("The code %(code)s was not read correctly. Please scan again.",
-                                     code=misread)
+    assert error.value.message == tr(
+        "The code %(code)s was not read correctly. Please scan again.", code=misread
+    )
     with pytest.raises(services.NotFoundError) as error:
         services.find_item(codes.make_code(999_999))
-    assert error.value.message == tr("No item has the code %(code)s.",
-                                     code=codes.make_code(999_999))
+    assert error.value.message == tr("No item has the code %(code)s.", code=codes.make_code(999_999))
 
 
 def test_label_pdf_has_one_label_per_code(client, make_user, login, make_category, take_in):
@@ -197,8 +233,7 @@ def test_label_pdf_has_one_label_per_code(client, make_user, login, make_categor
     assert client.get("/labels.pdf?codes=123").status_code == 404
 
 
-def test_photo_upload_is_resized_and_bad_files_refused(client, make_user, login, make_category,
-                                                        take_in):
+def test_photo_upload_is_resized_and_bad_files_refused(client, make_user, login, make_category, take_in):
     import io
 
     from PIL import Image
@@ -208,16 +243,22 @@ def test_photo_upload_is_resized_and_bad_files_refused(client, make_user, login,
     big = io.BytesIO()
     Image.new("RGB", (3000, 2000), "red").save(big, "PNG")
     big.seek(0)
-    response = client.post(f"/items/{item.id}/photo", data={"ph-photo": (big, "jacke.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/items/{item.id}/photo",
+        data={"ph-photo": (big, "jacke.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.refresh(item)
     assert item.photo == f"{item.code}.jpg"
     served = client.get(f"/items/{item.id}/photo.jpg")
     assert served.status_code == 200
     assert max(Image.open(io.BytesIO(served.data)).size) == 1200
-    client.post(f"/items/{item.id}/photo", data={"ph-photo": (io.BytesIO(b"no image"), "x.jpg")},
-                content_type="multipart/form-data")
+    client.post(
+        f"/items/{item.id}/photo",
+        data={"ph-photo": (io.BytesIO(b"no image"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
     db.session.refresh(item)
     assert item.photo == f"{item.code}.jpg"
 

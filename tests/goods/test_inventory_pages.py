@@ -24,17 +24,27 @@ def _body(response) -> str:
 
 
 def _category(name: str) -> Category:
-    category = services.save_category(Actor.system(), None, name=name, vat_rate_bp=1900,
-                                      markdown_steps=[], is_active=True)
+    category = services.save_category(
+        Actor.system(), None, name=name, vat_rate_bp=1900, markdown_steps=[], is_active=True
+    )
     db.session.commit()
     return category
 
 
-def _take_in(category: Category, description: str, *, quantity: int = 1, location=None,
-             now=None):
-    items = services.take_in_items(Actor.system(), [services.IntakeEntry(
-        category_id=category.id, description=description, price_cents=350,
-        quantity=quantity, location=location)], now=now)
+def _take_in(category: Category, description: str, *, quantity: int = 1, location=None, now=None):
+    items = services.take_in_items(
+        Actor.system(),
+        [
+            services.IntakeEntry(
+                category_id=category.id,
+                description=description,
+                price_cents=350,
+                quantity=quantity,
+                location=location,
+            )
+        ],
+        now=now,
+    )
     db.session.commit()
     return items
 
@@ -72,8 +82,9 @@ def test_ageing_lists_categories_with_old_items(client, make_user, login):
 
 def test_stocktake_scan_find_missing_and_write_off(client, make_user, login):
     shelf = _category("Hausrat")
-    first, second, third = _take_in(shelf, "Vase", quantity=3, location="R1",
-                                    now=datetime.now(UTC) - timedelta(days=1))
+    first, second, third = _take_in(
+        shelf, "Vase", quantity=3, location="R1", now=datetime.now(UTC) - timedelta(days=1)
+    )
     elsewhere = _take_in(shelf, "Lampe", location="R2")[0]
 
     trainee = make_user("trainee")
@@ -137,8 +148,11 @@ def test_stocktake_scan_find_missing_and_write_off(client, make_user, login):
         db.session.refresh(item)
     assert third.status == ItemStatus.WRITTEN_OFF
     assert first.status == second.status == elsewhere.status == ItemStatus.IN_STOCK
-    movement = db.session.scalar(sa.select(StockMovement).where(
-        StockMovement.item_id == third.id, StockMovement.kind == MovementKind.WRITE_OFF))
+    movement = db.session.scalar(
+        sa.select(StockMovement).where(
+            StockMovement.item_id == third.id, StockMovement.kind == MovementKind.WRITE_OFF
+        )
+    )
     assert movement.reason == WriteOffReason.MISSING and movement.note == "Regal leer"
     assert movement.user_id == supervisor.id
 
@@ -152,14 +166,17 @@ def test_stocktake_scan_find_missing_and_write_off(client, make_user, login):
     client.post(scan_url, data={"code": third.code})
     client.post(finish_url, data={"write_off": "y"})
     assert _count(StocktakeScan) == 3
-    assert db.session.scalar(sa.select(sa.func.count()).where(
-        StockMovement.kind == MovementKind.WRITE_OFF)) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(StockMovement.kind == MovementKind.WRITE_OFF))
+        == 1
+    )
 
 
 def test_finish_without_write_off_keeps_items_in_stock(client, make_user, login):
     shelf = _category("Spielzeug")
-    items = _take_in(shelf, "Puzzle", quantity=2, location="K3",
-                     now=datetime.now(UTC) - timedelta(hours=1))
+    items = _take_in(
+        shelf, "Puzzle", quantity=2, location="K3", now=datetime.now(UTC) - timedelta(hours=1)
+    )
     login(make_user("admin"))
     client.post("/inventory/stocktakes", data={"location": "K3"})
     stocktake = db.session.scalar(sa.select(Stocktake))
@@ -170,8 +187,9 @@ def test_finish_without_write_off_keeps_items_in_stock(client, make_user, login)
     for item in items:
         db.session.refresh(item)
         assert item.status == ItemStatus.IN_STOCK
-    assert not db.session.scalar(sa.select(StockMovement.id).where(
-        StockMovement.kind == MovementKind.WRITE_OFF))
+    assert not db.session.scalar(
+        sa.select(StockMovement.id).where(StockMovement.kind == MovementKind.WRITE_OFF)
+    )
     body = client.get(f"/inventory/stocktakes/{stocktake.id}").get_data(as_text=True)
     assert all(item.code in body for item in items)  # listed as missing at the end
 
@@ -182,8 +200,11 @@ def test_unknown_code_is_explained_and_changes_nothing(app, client, make_user, l
     login(make_user("trainee"))
     client.post("/inventory/stocktakes", data={"location": "R1"})
     stocktake = db.session.scalar(sa.select(Stocktake))
-    response = client.post(f"/inventory/stocktakes/{stocktake.id}/scan",
-                           data={"code": "4006381333931"}, follow_redirects=True)
+    response = client.post(
+        f"/inventory/stocktakes/{stocktake.id}/scan",
+        data={"code": "4006381333931"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     body = _body(response)
     assert "4006381333931" in body and "flash-error" in body

@@ -10,7 +10,7 @@ import json
 import re
 import stat
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -45,12 +45,15 @@ def unzip(body: bytes) -> dict[str, bytes]:
 
 def csv_rows(body: bytes) -> list[list[str]]:
     assert body.startswith(BOM)
-    return list(csv.reader(io.StringIO(body[len(BOM):].decode()), delimiter=";"))
+    return list(csv.reader(io.StringIO(body[len(BOM) :].decode()), delimiter=";"))
 
 
 def audits(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)
-                                   .order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
+    )
 
 
 @pytest.fixture
@@ -59,26 +62,56 @@ def activity(net):
     notes, an evaluation consent for Olena only, and Ahmad's exit at the end of October."""
     for user in (net.olena, net.ahmad):
         for day in (5, 6, 7):
-            shifts.confirm_attendance(net.sup, user, date(2026, 10, day), "present", minutes=240,
-                                      note=NOTE if day == 6 else None)
-    shifts.confirm_attendance(net.sup, net.olena, date(2026, 10, 7), "present", minutes=180,
-                              reason=REASON)
-    shifts.confirm_attendance(net.sup, net.olena, date(2026, 10, 8), "sick_certificate",
-                              certificate_until=date(2026, 10, 9), note=ABSENCE_NOTE)
-    shifts.confirm_attendance(net.sup, net.ahmad, date(2026, 10, 8), "unexcused",
-                              note=ABSENCE_NOTE)
+            shifts.confirm_attendance(
+                net.sup,
+                user,
+                date(2026, 10, day),
+                "present",
+                minutes=240,
+                note=NOTE if day == 6 else None,
+            )
+    shifts.confirm_attendance(
+        net.sup, net.olena, date(2026, 10, 7), "present", minutes=180, reason=REASON
+    )
+    shifts.confirm_attendance(
+        net.sup,
+        net.olena,
+        date(2026, 10, 8),
+        "sick_certificate",
+        certificate_until=date(2026, 10, 9),
+        note=ABSENCE_NOTE,
+    )
+    shifts.confirm_attendance(net.sup, net.ahmad, date(2026, 10, 8), "unexcused", note=ABSENCE_NOTE)
     catalogue = skills.skills()
     for user, level in ((net.olena, 3), (net.ahmad, 2)):
-        skills.record_assessment(net.sup, user, date(2026, 9, 20), [
-            skills.RatingInput(catalogue[0].id, level - 1, note=RATING_NOTE),
-            skills.RatingInput(catalogue[1].id, level)])
-        skills.record_assessment(net.sup, user, date(2026, 10, 15), [
-            skills.RatingInput(catalogue[0].id, level, note=RATING_NOTE)])
-    services.give_consent(net.coord, net.olena, partner_id=None, scopes=["evaluation"],
-                          given_on=date(2026, 1, 5))
-    services.record_exit(net.coord, net.ahmad, exit_on=date(2026, 10, 30), reason="job",
-                         job_seeking=False, in_education=False, qualification=True,
-                         employed=True)
+        skills.record_assessment(
+            net.sup,
+            user,
+            date(2026, 9, 20),
+            [
+                skills.RatingInput(catalogue[0].id, level - 1, note=RATING_NOTE),
+                skills.RatingInput(catalogue[1].id, level),
+            ],
+        )
+        skills.record_assessment(
+            net.sup,
+            user,
+            date(2026, 10, 15),
+            [skills.RatingInput(catalogue[0].id, level, note=RATING_NOTE)],
+        )
+    services.give_consent(
+        net.coord, net.olena, partner_id=None, scopes=["evaluation"], given_on=date(2026, 1, 5)
+    )
+    services.record_exit(
+        net.coord,
+        net.ahmad,
+        exit_on=date(2026, 10, 30),
+        reason="job",
+        job_seeking=False,
+        in_education=False,
+        qualification=True,
+        employed=True,
+    )
     db.session.commit()
     net.skill_a, net.skill_b = catalogue[0], catalogue[1]
     return net
@@ -92,14 +125,21 @@ def people_values(users, records) -> list[str]:
         if user.badge:
             values.append(user.badge)
     for record in records:
-        values += [v for v in (record.customer_number, record.phone, record.email,
-                               record.referrer_contact) if v]
+        values += [
+            v for v in (record.customer_number, record.phone, record.email, record.referrer_contact) if v
+        ]
         if record.phone:
             values.append(record.phone.replace(" ", ""))
         if record.birth_date:
             b = record.birth_date
-            values += [b.isoformat(), b.strftime("%d.%m.%Y"), f"{b.day}.{b.month}.{b.year}",
-                       b.strftime("%Y%m%d"), b.strftime("%d.%m.%y"), b.strftime("%m/%d/%Y")]
+            values += [
+                b.isoformat(),
+                b.strftime("%d.%m.%Y"),
+                f"{b.day}.{b.month}.{b.year}",
+                b.strftime("%Y%m%d"),
+                b.strftime("%d.%m.%y"),
+                b.strftime("%m/%d/%Y"),
+            ]
     return [v for v in values if v and len(v) >= 3]
 
 
@@ -115,17 +155,33 @@ def leaks(files: dict[str, bytes], values: list[str]) -> list[tuple[str, str]]:
 
 
 FIXED_COLUMNS = [
-    "pseudonym", "month", "month_in_programme", "measure", "age_band_at_entry", "gender",
-    "employment_status_at_entry", "education_isced", "entry_complete", "hours_planned",
-    "hours_confirmed", "hours_attended", *[f"days_{c.value}" for c in AttendanceCode]]
-EXIT_COLUMNS = ["exit_reason", "exit_job_seeking", "exit_in_education", "exit_qualification",
-                "exit_employed"]
+    "pseudonym",
+    "month",
+    "month_in_programme",
+    "measure",
+    "age_band_at_entry",
+    "gender",
+    "employment_status_at_entry",
+    "education_isced",
+    "entry_complete",
+    "hours_planned",
+    "hours_confirmed",
+    "hours_attended",
+    *[f"days_{c.value}" for c in AttendanceCode],
+]
+EXIT_COLUMNS = [
+    "exit_reason",
+    "exit_job_seeking",
+    "exit_in_education",
+    "exit_qualification",
+    "exit_employed",
+]
 
 
 def check_columns(header: list[str]) -> None:
-    assert header[:len(FIXED_COLUMNS)] == FIXED_COLUMNS
-    assert header[-len(EXIT_COLUMNS):] == EXIT_COLUMNS
-    middle = header[len(FIXED_COLUMNS):-len(EXIT_COLUMNS)]
+    assert header[: len(FIXED_COLUMNS)] == FIXED_COLUMNS
+    assert header[-len(EXIT_COLUMNS) :] == EXIT_COLUMNS
+    middle = header[len(FIXED_COLUMNS) : -len(EXIT_COLUMNS)]
     assert middle and all(re.fullmatch(r"skill_\d+", c) for c in middle)
 
 
@@ -146,9 +202,20 @@ def test_evaluation_has_no_identifying_column_or_value(app, activity):
     users = list(db.session.scalars(sa.select(User)))
     records = list(db.session.scalars(sa.select(ParticipantRecord)))
     values = people_values(users, records) + [
-        NOTE, REASON, RATING_NOTE, ABSENCE_NOTE, "Privatmann", "Geheimgrund", "Geheimnotiz",
-        "Geheimtermin", net.jobcenter.name, net.workshop.name, "Frau Weber", "0541 123",
-        "Ukrainisch"]
+        NOTE,
+        REASON,
+        RATING_NOTE,
+        ABSENCE_NOTE,
+        "Privatmann",
+        "Geheimgrund",
+        "Geheimnotiz",
+        "Geheimtermin",
+        net.jobcenter.name,
+        net.workshop.name,
+        "Frau Weber",
+        "0541 123",
+        "Ukrainisch",
+    ]
     assert leaks(files, values) == []
     # No column can carry a user id: every pseudonym is the keyed hash, nothing else.
     ids = {str(u.id) for u in users}
@@ -179,8 +246,13 @@ def test_evaluation_has_no_identifying_column_or_value(app, activity):
     ahmad = by_row[(exports.pseudonym(net.ahmad.id), "2026-10")]
     assert ahmad["age_band_at_entry"] == "18_29"
     assert ahmad["days_unexcused"] == "1"
-    assert (ahmad["exit_reason"], ahmad["exit_job_seeking"], ahmad["exit_in_education"],
-            ahmad["exit_qualification"], ahmad["exit_employed"]) == ("job", "0", "0", "1", "1")
+    assert (
+        ahmad["exit_reason"],
+        ahmad["exit_job_seeking"],
+        ahmad["exit_in_education"],
+        ahmad["exit_qualification"],
+        ahmad["exit_employed"],
+    ) == ("job", "0", "0", "1", "1")
     assert by_row[(exports.pseudonym(net.ahmad.id), "2026-09")]["exit_reason"] == ""
 
     codebook = files["codebook.md"].decode()
@@ -207,7 +279,8 @@ def test_evaluation_of_the_demo_data_leaks_nothing(app):
     # The demo records may not be among the demo loaders yet: load them if they exist.
     network_demo = _network_demo()
     if network_demo is not None and not db.session.scalar(
-            sa.select(sa.func.count()).select_from(ParticipantRecord)):
+        sa.select(sa.func.count()).select_from(ParticipantRecord)
+    ):
         network_demo.load_records(Actor.system())
         db.session.commit()
     app.config["EVALUATION_APPROVED"] = True
@@ -259,9 +332,9 @@ def test_pseudonyms_are_stable_and_depend_on_the_key(app, activity):
     other = pseudonyms()
     assert len(other) == 2 and not other & first
     assert exports.pseudonym(net.olena.id) == exports.pseudonym(
-        net.olena.id, "another key, kept somewhere else")
-    assert exports.pseudonym(net.olena.id, b"k" * 32) != exports.pseudonym(
-        net.olena.id, b"q" * 32)
+        net.olena.id, "another key, kept somewhere else"
+    )
+    assert exports.pseudonym(net.olena.id, b"k" * 32) != exports.pseudonym(net.olena.id, b"q" * 32)
 
 
 # ---------------------------------------------------------------- who is in the evaluation
@@ -284,9 +357,14 @@ def test_evaluation_includes_only_consenting_people_unless_approved(app, activit
     db.session.commit()
     assert included() == set()
     codebook = unzip(exports.evaluation_export(net.coord, *period).body)["codebook.md"]
-    assert tr("Only participants who consented to the evaluation (and have not withdrawn the "
-              "consent) are included; data from the Jobcenter may go to research only with "
-              "consent or an approval under §75 SGB X.") in codebook.decode()
+    assert (
+        tr(
+            "Only participants who consented to the evaluation (and have not withdrawn the "
+            "consent) are included; data from the Jobcenter may go to research only with "
+            "consent or an approval under §75 SGB X."
+        )
+        in codebook.decode()
+    )
 
 
 def test_evaluation_refuses_bad_periods(app, net):
@@ -304,13 +382,20 @@ def test_evaluation_refuses_bad_periods(app, net):
 def tricky(net, make_user):
     """A trainee whose name and notes would be formulas in a spreadsheet."""
     user = make_user("trainee", first_name='=HYPERLINK("x")', last_name="@SUM(1)")
-    shifts.save_agreement(net.coord, None, user_id=user.id, measure="tam",
-                          starts_on=date(2026, 10, 1), ends_on=None, weekly_minutes=30 * 60,
-                          workdays=[0, 1, 2, 3, 4], hourly_allowance_cents=None, max_months=None)
-    shifts.confirm_attendance(net.sup, user, date(2026, 10, 5), "present", minutes=240,
-                              note="+1")
-    shifts.confirm_attendance(net.sup, user, date(2026, 10, 6), "present", minutes=240,
-                              note="-1+1")
+    shifts.save_agreement(
+        net.coord,
+        None,
+        user_id=user.id,
+        measure="tam",
+        starts_on=date(2026, 10, 1),
+        ends_on=None,
+        weekly_minutes=30 * 60,
+        workdays=[0, 1, 2, 3, 4],
+        hourly_allowance_cents=None,
+        max_months=None,
+    )
+    shifts.confirm_attendance(net.sup, user, date(2026, 10, 5), "present", minutes=240, note="+1")
+    shifts.confirm_attendance(net.sup, user, date(2026, 10, 6), "present", minutes=240, note="-1+1")
     shifts.confirm_attendance(net.sup, user, date(2026, 10, 7), "excused", note="@cmd")
     user.last_name = "\t-2+3"  # a tab cannot come in through the services; make sure anyway
     db.session.commit()
@@ -323,9 +408,12 @@ def test_hours_zip_has_xlsx_csv_and_one_pdf_per_trainee(app, activity):
     db.session.commit()
     assert result.filename == "Stunden_2026-10.zip"
     files = unzip(result.body)
-    assert set(files) == {"Stunden_2026-10.xlsx", "Stunden_2026-10.csv",
-                          "Stunden_2026-10_Kovalenko_Olena.pdf",
-                          "Stunden_2026-10_Haidari_Ahmad.pdf"}
+    assert set(files) == {
+        "Stunden_2026-10.xlsx",
+        "Stunden_2026-10.csv",
+        "Stunden_2026-10_Kovalenko_Olena.pdf",
+        "Stunden_2026-10_Haidari_Ahmad.pdf",
+    }
     assert all(body.startswith(b"%PDF") for name, body in files.items() if name.endswith(".pdf"))
     rows = csv_rows(files["Stunden_2026-10.csv"])
     assert {r[0] for r in rows[1:]} == {"Olena Kovalenko", "Ahmad Haidari"}
@@ -374,34 +462,36 @@ def test_formula_injection_is_neutralised(app, activity, tricky):
     assert "'@cmd" in strings
 
     app.config["EVALUATION_APPROVED"] = True
-    files = unzip(exports.evaluation_export(net.coord, date(2026, 1, 1), date(2026, 10, 31))
-                  .body)
+    files = unzip(exports.evaluation_export(net.coord, date(2026, 1, 1), date(2026, 10, 31)).body)
     for name in ("evaluation.csv", "codebook.csv"):
         rows = csv_rows(files[name])
         assert all(not cell.startswith(DANGEROUS) for row in rows for cell in row), name
-    header = files["evaluation.csv"][len(BOM):].split(b"\r\n")[0]
+    header = files["evaluation.csv"][len(BOM) :].split(b"\r\n")[0]
     assert b";" in header and b"," not in header
 
 
 # ---------------------------------------------------------------- partners
 
+NOVEMBER = datetime(2026, 11, 20, 10, tzinfo=UTC)  # the partner export runs up to this month
+
 
 def test_partner_export_only_with_consent(app, activity):
     net = activity
     with pytest.raises(ValidationError) as refused:
-        exports.partner_export(net.coord, net.olena, net.workshop)
+        exports.partner_export(net.coord, net.olena, net.workshop, now=NOVEMBER)
     assert net.workshop.name in refused.value.message
     assert audits("export.partner") == []
 
-    services.give_consent(net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"],
-                          given_on=date(2026, 11, 1))
+    services.give_consent(
+        net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"], given_on=date(2026, 11, 1)
+    )
     db.session.commit()
     with pytest.raises(ValidationError):  # the sick day is not seen yet
-        exports.partner_export(net.coord, net.olena, net.workshop)
+        exports.partner_export(net.coord, net.olena, net.workshop, now=NOVEMBER)
     seen = services.to_see(net.olena)
     services.mark_shown(net.coord, net.olena, services.ToSee([], seen.absences), how="talk")
     db.session.commit()
-    result = exports.partner_export(net.coord, net.olena, net.workshop)
+    result = exports.partner_export(net.coord, net.olena, net.workshop, now=NOVEMBER)
     db.session.commit()
     files = unzip(result.body)
     assert list(files) == ["Stunden_Kovalenko_Olena.csv"]
@@ -416,19 +506,20 @@ def test_partner_export_only_with_consent(app, activity):
     assert entry.data["parts"] == ["hours"]
 
     # Skills only after the participant has seen the assessments.
-    services.give_consent(net.coord, net.olena, partner_id=net.workshop.id, scopes=["skills"],
-                          given_on=date(2026, 11, 1))
+    services.give_consent(
+        net.coord, net.olena, partner_id=net.workshop.id, scopes=["skills"], given_on=date(2026, 11, 1)
+    )
     db.session.commit()
     with pytest.raises(ValidationError):
-        exports.partner_export(net.coord, net.olena, net.workshop)
+        exports.partner_export(net.coord, net.olena, net.workshop, now=NOVEMBER)
     services.mark_shown(net.coord, net.olena, services.to_see(net.olena), how="talk")
     db.session.commit()
-    files = unzip(exports.partner_export(net.coord, net.olena, net.workshop).body)
+    files = unzip(exports.partner_export(net.coord, net.olena, net.workshop, now=NOVEMBER).body)
     assert set(files) == {"Kompetenznachweis_Kovalenko_Olena.pdf", "Stunden_Kovalenko_Olena.csv"}
     assert files["Kompetenznachweis_Kovalenko_Olena.pdf"].startswith(b"%PDF")
     # Another partner still gets nothing.
     with pytest.raises(ValidationError):
-        exports.partner_export(net.coord, net.olena, net.jobcenter)
+        exports.partner_export(net.coord, net.olena, net.jobcenter, now=NOVEMBER)
 
 
 # ---------------------------------------------------------------- Art. 15
@@ -436,8 +527,9 @@ def test_partner_export_only_with_consent(app, activity):
 
 def test_data_export_holds_the_persons_data_and_nobody_elses(app, activity):
     net = activity
-    services.give_consent(net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"],
-                          given_on=date(2026, 11, 1))
+    services.give_consent(
+        net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"], given_on=date(2026, 11, 1)
+    )
     db.session.commit()
     result = exports.data_export(net.coord, net.olena)
     db.session.commit()
@@ -461,17 +553,29 @@ def test_data_export_holds_the_persons_data_and_nobody_elses(app, activity):
     assert any(e["note"] == ABSENCE_NOTE for e in entries)
     assert data["assessments"][0]["ratings"][0]["note"] == RATING_NOTE
     assert data["assessments"][0]["assessor"] == net.supervisor.short_name
-    assert data["outbox_events"] and all(e["data"]["participant"]["id"] == net.olena.id
-                                         for e in data["outbox_events"])
+    assert data["outbox_events"] and all(
+        e["data"]["participant"]["id"] == net.olena.id for e in data["outbox_events"]
+    )
     actions = {a["action"] for a in data["audit"]}
-    assert {"participant.record.save", "consent.give", "attendance.confirm",
-            "attendance.correct", "skill.assess"} <= actions
-    assert all(set(a) == {"at", "action", "object_type", "object_id", "by_self"}
-               for a in data["audit"])
+    assert {
+        "participant.record.save",
+        "consent.give",
+        "attendance.confirm",
+        "attendance.correct",
+        "skill.assess",
+    } <= actions
+    assert all(set(a) == {"at", "action", "object_type", "object_id", "by_self"} for a in data["audit"])
 
     # Ahmad's own values (the fixture gives both the same phone and contact person).
-    others = ["Ahmad", "Haidari", net.ahmad.username, "1000102", "987E654321", "2003-09-17",
-              "17.09.2003"]
+    others = [
+        "Ahmad",
+        "Haidari",
+        net.ahmad.username,
+        "1000102",
+        "987E654321",
+        "2003-09-17",
+        "17.09.2003",
+    ]
     assert leaks(files, others) == []
 
     entry = audits("export.data")[-1]
@@ -492,9 +596,18 @@ def test_data_export_works_without_a_record(app, net, make_user):
 def test_esf_report_counts_complete_entries_and_exits(app, activity, make_user):
     net = activity
     newcomer = make_user("trainee", first_name="Lea", last_name="Neumann")
-    shifts.save_agreement(net.coord, None, user_id=newcomer.id, measure="agh",
-                          starts_on=date(2026, 3, 2), ends_on=None, weekly_minutes=15 * 60,
-                          workdays=[0, 1, 2], hourly_allowance_cents=None, max_months=24)
+    shifts.save_agreement(
+        net.coord,
+        None,
+        user_id=newcomer.id,
+        measure="agh",
+        starts_on=date(2026, 3, 2),
+        ends_on=None,
+        weekly_minutes=15 * 60,
+        workdays=[0, 1, 2],
+        hourly_allowance_cents=None,
+        max_months=24,
+    )
     db.session.commit()
     report = exports.esf_report(2026)
     assert report.entries == 2 and report.incomplete == 1
@@ -523,9 +636,11 @@ def test_esf_report_counts_complete_entries_and_exits(app, activity, make_user):
 @pytest.mark.parametrize("role", ["supervisor", "trainee", "admin"])
 def test_api_is_for_coordinators_only(app, client, net, make_user, api_token, role):
     headers = api_token(make_user(role))
-    for path in ("/api/v1/exports/hours?month=2026-10&format=csv",
-                 "/api/v1/exports/evaluation?from=2026-01-01&to=2026-10-31",
-                 f"/api/v1/participants/{net.olena.id}/data-export"):
+    for path in (
+        "/api/v1/exports/hours?month=2026-10&format=csv",
+        "/api/v1/exports/evaluation?from=2026-01-01&to=2026-10-31",
+        f"/api/v1/participants/{net.olena.id}/data-export",
+    ):
         response = client.get(path, headers=headers)
         assert response.status_code == 403, path
         assert response.mimetype == "application/problem+json"
@@ -537,17 +652,18 @@ def test_api_downloads(app, client, activity, api_token):
     headers = api_token(net.coordinator)
     expected = {"zip": "application/zip", "csv": "text/csv", "xlsx": exports.XLSX}
     for fmt, mimetype in expected.items():
-        response = client.get(f"/api/v1/exports/hours?month=2026-10&format={fmt}&measure=agh",
-                              headers=headers)
+        response = client.get(
+            f"/api/v1/exports/hours?month=2026-10&format={fmt}&measure=agh", headers=headers
+        )
         assert response.status_code == 200, response.get_data(as_text=True)
         assert response.mimetype == mimetype
         assert response.headers["Content-Disposition"] == (
-            f"attachment; filename*=UTF-8''Stunden_2026-10_agh.{fmt}")
+            f"attachment; filename*=UTF-8''Stunden_2026-10_agh.{fmt}"
+        )
     assert len(audits("export.hours")) == 3
     assert unzip(client.get("/api/v1/exports/hours?month=2026-10", headers=headers).data)
 
-    response = client.get("/api/v1/exports/evaluation?from=2026-01-01&to=2026-10-31",
-                          headers=headers)
+    response = client.get("/api/v1/exports/evaluation?from=2026-01-01&to=2026-10-31", headers=headers)
     assert response.status_code == 200
     assert set(unzip(response.data)) == {"evaluation.csv", "codebook.csv", "codebook.md"}
     assert audits("export.evaluation")[-1].source == "api"
@@ -556,29 +672,32 @@ def test_api_downloads(app, client, activity, api_token):
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert json.loads(unzip(response.data)["data.json"])["person"]["id"] == net.olena.id
     assert audits("export.data")[-1].object_id == str(net.olena.id)
-    response = client.get(f"/api/v1/participants/{net.supervisor.id}/data-export",
-                          headers=headers)
+    response = client.get(f"/api/v1/participants/{net.supervisor.id}/data-export", headers=headers)
     assert response.status_code == 404
 
     spec = client.get("/api/v1/openapi.json").json
-    assert "application/zip" in spec["paths"]["/exports/hours"]["get"]["responses"]["200"][
-        "content"]
+    assert "application/zip" in spec["paths"]["/exports/hours"]["get"]["responses"]["200"]["content"]
     assert {p["name"] for p in spec["paths"]["/exports/evaluation"]["get"]["parameters"]} == {
-        "from", "to"}
+        "from",
+        "to",
+    }
 
 
-@pytest.mark.parametrize("path, field", [
-    ("/api/v1/exports/hours?month=2026-13&format=zip", "month"),
-    ("/api/v1/exports/hours?month=Oktober&format=zip", "month"),
-    ("/api/v1/exports/hours?format=zip", "month"),
-    ("/api/v1/exports/hours?month=2026-10&format=pdf", "format"),
-    ("/api/v1/exports/hours?month=2026-10&measure=abc", "measure"),
-    ("/api/v1/exports/evaluation?from=2026-02-30&to=2026-10-31", "from"),
-    ("/api/v1/exports/evaluation?from=01.01.2026&to=2026-10-31", "from"),
-    ("/api/v1/exports/evaluation?from=2026-05-01", "to"),
-    ("/api/v1/exports/evaluation?from=2026-05-01&to=2026-04-30", "to"),
-    ("/api/v1/exports/evaluation?from=2019-01-01&to=2026-04-30", "to"),
-])
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        ("/api/v1/exports/hours?month=2026-13&format=zip", "month"),
+        ("/api/v1/exports/hours?month=Oktober&format=zip", "month"),
+        ("/api/v1/exports/hours?format=zip", "month"),
+        ("/api/v1/exports/hours?month=2026-10&format=pdf", "format"),
+        ("/api/v1/exports/hours?month=2026-10&measure=abc", "measure"),
+        ("/api/v1/exports/evaluation?from=2026-02-30&to=2026-10-31", "from"),
+        ("/api/v1/exports/evaluation?from=01.01.2026&to=2026-10-31", "from"),
+        ("/api/v1/exports/evaluation?from=2026-05-01", "to"),
+        ("/api/v1/exports/evaluation?from=2026-05-01&to=2026-04-30", "to"),
+        ("/api/v1/exports/evaluation?from=2019-01-01&to=2026-04-30", "to"),
+    ],
+)
 def test_api_refuses_bad_input_with_a_problem(app, client, net, api_token, path, field):
     response = client.get(path, headers=api_token(net.coordinator))
     assert response.status_code == 422, response.get_data(as_text=True)
@@ -586,7 +705,8 @@ def test_api_refuses_bad_input_with_a_problem(app, client, net, api_token, path,
     body = response.json
     assert body["detail"]
     assert field in (body.get("field") or "") or any(
-        field == (e.get("field") or "") for e in body.get("errors", [])), body
+        field == (e.get("field") or "") for e in body.get("errors", [])
+    ), body
     if path.endswith("month=2026-13&format=zip"):
         assert body["detail"] == tr("Please give the month as YYYY-MM, e.g. 2026-03.")
     if path.endswith("to=2026-04-30") and "2026-05-01" in path:
@@ -629,13 +749,16 @@ def test_pages_for_coordinators(app, client, activity, login):
     csv_file = client.get("/exports/esf.csv?year=2026")
     assert csv_file.status_code == 200 and csv_file.data.startswith(BOM)
 
-    refused = client.get(f"/exports/participants/{net.olena.id}/partner/{net.workshop.id}"
-                         f"?next=/network/participants/{net.olena.id}")
+    refused = client.get(
+        f"/exports/participants/{net.olena.id}/partner/{net.workshop.id}"
+        f"?next=/network/participants/{net.olena.id}"
+    )
     assert refused.status_code == 302
     assert refused.headers["Location"].endswith(f"/network/participants/{net.olena.id}")
     assert audits("export.partner") == []
-    services.give_consent(net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"],
-                          given_on=date(2026, 11, 1))
+    services.give_consent(
+        net.coord, net.olena, partner_id=net.workshop.id, scopes=["hours"], given_on=date(2026, 11, 1)
+    )
     services.mark_shown(net.coord, net.olena, services.to_see(net.olena), how="talk")
     db.session.commit()
     sent = client.get(f"/exports/participants/{net.olena.id}/partner/{net.workshop.id}")
@@ -652,11 +775,14 @@ def test_pages_for_coordinators(app, client, activity, login):
 @pytest.mark.parametrize("role", ["supervisor", "trainee", "admin"])
 def test_pages_refuse_other_roles(app, client, net, make_user, login, role):
     login(make_user(role))
-    for path in ("/exports/", "/exports/hours?month=2026-10&format=csv",
-                 f"/exports/participants/{net.olena.id}/data", "/exports/esf?year=2026"):
+    for path in (
+        "/exports/",
+        "/exports/hours?month=2026-10&format=csv",
+        f"/exports/participants/{net.olena.id}/data",
+        "/exports/esf?year=2026",
+    ):
         assert client.get(path).status_code == 403, path
     assert "/exports/" not in client.get("/").get_data(as_text=True)
-
 
 
 def test_a_plain_negative_amount_stays_a_number():

@@ -15,10 +15,22 @@ from tests.network.conftest import SECRET
 
 
 def _sync(net, partner, events):
-    services.save_partner(net.coord, partner, name=partner.name, kind=partner.kind,
-                          url="http://127.0.0.1:9/hook", secret=SECRET, events=events)
-    services.give_consent(net.coord, net.olena, partner_id=partner.id,
-                          scopes=["hours", "skills", "exit"], given_on=date(2026, 1, 5))
+    services.save_partner(
+        net.coord,
+        partner,
+        name=partner.name,
+        kind=partner.kind,
+        url="http://127.0.0.1:9/hook",
+        secret=SECRET,
+        events=events,
+    )
+    services.give_consent(
+        net.coord,
+        net.olena,
+        partner_id=partner.id,
+        scopes=["hours", "skills", "exit"],
+        given_on=date(2026, 1, 5),
+    )
 
 
 def test_a_month_closing_waits_until_its_absences_are_seen(net):
@@ -28,8 +40,11 @@ def test_a_month_closing_waits_until_its_absences_are_seen(net):
     shifts.confirm_attendance(net.sup, net.olena, date(2026, 10, 6), "unexcused")
     shifts.close_month(net.coord, 2026, 10)
     db.session.commit()
-    event = db.session.scalar(sa.select(OutboxEvent).where(
-        OutboxEvent.type == "month.closed", OutboxEvent.participant_id == net.olena.id))
+    event = db.session.scalar(
+        sa.select(OutboxEvent).where(
+            OutboxEvent.type == "month.closed", OutboxEvent.participant_id == net.olena.id
+        )
+    )
     assert event.released_at is None, event.data
     assert event.data["days"] == {"present": 1, "unexcused": 1}, event.data
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
@@ -42,9 +57,16 @@ def test_a_month_closing_waits_until_its_absences_are_seen(net):
 def test_the_customer_number_goes_to_the_jobcenter_only(net):
     _sync(net, net.jobcenter, ["participant.exited"])
     _sync(net, net.workshop, ["participant.exited"])
-    services.record_exit(net.coord, net.olena, exit_on=date(2026, 11, 20), reason="job",
-                         job_seeking=False, in_education=False, qualification=False,
-                         employed=True)
+    services.record_exit(
+        net.coord,
+        net.olena,
+        exit_on=date(2026, 11, 20),
+        reason="job",
+        job_seeking=False,
+        in_education=False,
+        qualification=False,
+        employed=True,
+    )
     db.session.commit()
     event = db.session.scalar(sa.select(OutboxEvent))
     to_jobcenter = json.loads(outbox.body_of(event, net.jobcenter))
@@ -63,16 +85,38 @@ def test_nothing_goes_out_about_an_anonymised_person(net):
 
 
 def test_a_participant_who_came_back_is_not_anonymised(net):
-    services.record_exit(net.coord, net.ahmad, exit_on=date(2026, 3, 31), reason="health",
-                         job_seeking=True, in_education=False, qualification=False,
-                         employed=False, now=datetime(2026, 3, 20, tzinfo=UTC))
+    services.record_exit(
+        net.coord,
+        net.ahmad,
+        exit_on=date(2026, 3, 31),
+        reason="health",
+        job_seeking=True,
+        in_education=False,
+        qualification=False,
+        employed=False,
+        now=datetime(2026, 3, 20, tzinfo=UTC),
+    )
     agreement = shifts.agreements_for(net.ahmad.id)[0]
-    shifts.save_agreement(net.coord, agreement, user_id=net.ahmad.id, measure="agh",
-                          starts_on=agreement.starts_on, ends_on=date(2026, 3, 31),
-                          weekly_minutes=1200, workdays=[0, 1, 2, 3, 4])
-    shifts.save_agreement(net.coord, None, user_id=net.ahmad.id, measure="agh",
-                          starts_on=date(2027, 2, 1), ends_on=None, weekly_minutes=1200,
-                          workdays=[0, 1, 2, 3, 4])
+    shifts.save_agreement(
+        net.coord,
+        agreement,
+        user_id=net.ahmad.id,
+        measure="agh",
+        starts_on=agreement.starts_on,
+        ends_on=date(2026, 3, 31),
+        weekly_minutes=1200,
+        workdays=[0, 1, 2, 3, 4],
+    )
+    shifts.save_agreement(
+        net.coord,
+        None,
+        user_id=net.ahmad.id,
+        measure="agh",
+        starts_on=date(2027, 2, 1),
+        ends_on=None,
+        weekly_minutes=1200,
+        workdays=[0, 1, 2, 3, 4],
+    )
     db.session.commit()
     assert services.end_date(net.ahmad.id, services.record_of(net.ahmad)) is None
     assert net.ahmad.id not in [d.user.id for d in retention.due(today=date(2040, 1, 1))]
@@ -80,9 +124,16 @@ def test_a_participant_who_came_back_is_not_anonymised(net):
 
 def test_retention_keeps_the_age_band_of_an_incomplete_record(net, make_user):
     late = make_user("trainee", first_name="Marek", last_name="Nowak")
-    shifts.save_agreement(net.coord, None, user_id=late.id, measure="agh",
-                          starts_on=date(2026, 1, 5), ends_on=date(2026, 6, 30),
-                          weekly_minutes=1200, workdays=[0, 1, 2, 3, 4])
+    shifts.save_agreement(
+        net.coord,
+        None,
+        user_id=late.id,
+        measure="agh",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 6, 30),
+        weekly_minutes=1200,
+        workdays=[0, 1, 2, 3, 4],
+    )
     services.save_record(net.coord, late, birth_date=date(2000, 5, 1))
     retention.anonymise(Actor.system(), late)
     db.session.commit()

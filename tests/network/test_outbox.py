@@ -27,8 +27,12 @@ from tests.network.conftest import SECRET
 @pytest.fixture
 def app_config():
     # Small back-off and timeout: the tests move `now` instead of waiting.
-    return {"OUTBOX_BACKOFF_SECONDS": 1, "OUTBOX_BACKOFF_MAX_SECONDS": 8,
-            "OUTBOX_MAX_ATTEMPTS": 5, "OUTBOX_TIMEOUT_SECONDS": 0.5}
+    return {
+        "OUTBOX_BACKOFF_SECONDS": 1,
+        "OUTBOX_BACKOFF_MAX_SECONDS": 8,
+        "OUTBOX_MAX_ATTEMPTS": 5,
+        "OUTBOX_TIMEOUT_SECONDS": 0.5,
+    }
 
 
 class Receiver:
@@ -93,8 +97,7 @@ class Receiver:
                 self.stored.setdefault(event["id"], event)
                 self.acknowledged[event["id"]] += 1
         with self.lock:
-            self.seen.append({"headers": headers, "body": body, "answer": answer,
-                              "at": time.time()})
+            self.seen.append({"headers": headers, "body": body, "answer": answer, "at": time.time()})
         try:
             handler.send_response(answer)
             handler.send_header("Content-Length", "0")
@@ -144,15 +147,24 @@ def admin_actor(net) -> Actor:
 
 def connect(net, partner, url: str, events=services.EVENT_TYPES, secret: str = SECRET):
     """Give a partner of the fixture an endpoint (as an admin does)."""
-    services.save_partner(admin_actor(net), partner, name=partner.name, kind=partner.kind,
-                          contact=partner.contact, url=url, secret=secret, events=events)
+    services.save_partner(
+        admin_actor(net),
+        partner,
+        name=partner.name,
+        kind=partner.kind,
+        contact=partner.contact,
+        url=url,
+        secret=secret,
+        events=events,
+    )
     db.session.commit()
     return partner
 
 
 def consent(net, user, partner, scopes=("hours", "skills", "exit"), given_on=date(2026, 1, 5)):
-    given = services.give_consent(net.coord, user, partner_id=partner.id, scopes=list(scopes),
-                                  given_on=given_on)
+    given = services.give_consent(
+        net.coord, user, partner_id=partner.id, scopes=list(scopes), given_on=given_on
+    )
     db.session.commit()
     return given
 
@@ -171,8 +183,9 @@ def deliveries(**where) -> list[Delivery]:
     return list(db.session.scalars(query))
 
 
-def run_until_quiet(start: datetime | None = None, step: timedelta = timedelta(seconds=10),
-                    rounds: int = 40) -> datetime:
+def run_until_quiet(
+    start: datetime | None = None, step: timedelta = timedelta(seconds=10), rounds: int = 40
+) -> datetime:
     """Call the worker again and again with its clock moved forward until nothing is pending."""
     now = start or utcnow()
     for _ in range(rounds):
@@ -190,12 +203,10 @@ def test_sign_and_verify():
     body = b'{"id":"x","type":"month.closed"}'
     t = 1_780_000_000
     header = outbox.sign("s3cret-s3cret-s3cret", body, t)
-    expected = hmac.new(b"s3cret-s3cret-s3cret", b"1780000000." + body,
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(b"s3cret-s3cret-s3cret", b"1780000000." + body, hashlib.sha256).hexdigest()
     assert header == f"t=1780000000,v1={expected}"
     assert outbox.verify("s3cret-s3cret-s3cret", header, body, now=t + 10)
-    assert outbox.verify("s3cret-s3cret-s3cret", header, body,
-                         now=datetime.fromtimestamp(t + 299, UTC))
+    assert outbox.verify("s3cret-s3cret-s3cret", header, body, now=datetime.fromtimestamp(t + 299, UTC))
     assert not outbox.verify("another-secret-0000", header, body, now=t)
     assert not outbox.verify("s3cret-s3cret-s3cret", header, body + b" ", now=t)
     # replayed later than the tolerance: refused even with a correct signature
@@ -226,16 +237,24 @@ def test_bookings_reach_a_receiver_that_is_down_at_first_once_each(net, receiver
     db.session.commit()
     assert len(deliveries()) == 3  # the assessment waits until Olena has seen it
     services.mark_shown(net.coord, net.olena, services.to_see(net.olena))
-    services.record_exit(net.coord, net.olena, exit_on=local_today(), reason="job",
-                         job_seeking=False, in_education=False, qualification=False,
-                         employed=True)
+    services.record_exit(
+        net.coord,
+        net.olena,
+        exit_on=local_today(),
+        reason="job",
+        job_seeking=False,
+        in_education=False,
+        qualification=False,
+        employed=True,
+    )
     db.session.commit()
     queued = deliveries()
     assert len(queued) == 5
     assert {d.partner_id for d in queued} == {net.jobcenter.id}
     assert all(d.event.participant_id == net.olena.id for d in queued)
-    ahmad_events = db.session.scalars(sa.select(OutboxEvent.id).where(
-        OutboxEvent.participant_id == net.ahmad.id)).all()
+    ahmad_events = db.session.scalars(
+        sa.select(OutboxEvent.id).where(OutboxEvent.participant_id == net.ahmad.id)
+    ).all()
     assert len(ahmad_events) == 1  # written, but for nobody
 
     # The partner's system is down: connection refused.
@@ -290,8 +309,12 @@ def test_bookings_reach_a_receiver_that_is_down_at_first_once_each(net, receiver
     by_type = {}
     for payload in partner_end.stored.values():
         by_type.setdefault(payload["type"], []).append(payload["data"])
-    assert sorted(by_type) == ["assessment.recorded", "attendance.confirmed", "month.closed",
-                               "participant.exited"]
+    assert sorted(by_type) == [
+        "assessment.recorded",
+        "attendance.confirmed",
+        "month.closed",
+        "participant.exited",
+    ]
     days = sorted((d["day"], d["minutes"], d["code"]) for d in by_type["attendance.confirmed"])
     assert days == [("2026-11-02", 240, "present"), ("2026-11-03", 180, "present")]
     assert by_type["month.closed"][0]["month"] == "2026-10"
@@ -312,7 +335,8 @@ def test_only_the_events_a_partner_chose_and_its_consent_covers(net, receiver):
     run_until_quiet()
     received = list(partner_end.stored.values())
     assert [(p["type"], p["data"]["participant"]["id"]) for p in received] == [
-        ("attendance.confirmed", net.ahmad.id)]
+        ("attendance.confirmed", net.ahmad.id)
+    ]
 
 
 # ---------------------------------------------------------------- consent and settings
@@ -372,8 +396,15 @@ def test_a_partner_switched_off_gets_nothing_until_switched_on_and_re_sent(net, 
     consent(net, net.olena, net.jobcenter)
     book_day(net, net.olena, date(2026, 11, 2))
     partner = net.jobcenter
-    services.save_partner(admin_actor(net), partner, name=partner.name, kind=partner.kind,
-                          url=partner.url, events=partner.events, is_active=False)
+    services.save_partner(
+        admin_actor(net),
+        partner,
+        name=partner.name,
+        kind=partner.kind,
+        url=partner.url,
+        events=partner.events,
+        is_active=False,
+    )
     db.session.commit()
     run_until_quiet()
     [delivery] = deliveries()
@@ -382,8 +413,15 @@ def test_a_partner_switched_off_gets_nothing_until_switched_on_and_re_sent(net, 
     with pytest.raises(ValidationError):
         outbox.resend(net.coord, delivery)
     db.session.rollback()
-    services.save_partner(admin_actor(net), partner, name=partner.name, kind=partner.kind,
-                          url=partner.url, events=partner.events, is_active=True)
+    services.save_partner(
+        admin_actor(net),
+        partner,
+        name=partner.name,
+        kind=partner.kind,
+        url=partner.url,
+        events=partner.events,
+        is_active=True,
+    )
     outbox.resend(net.coord, deliveries()[0])
     db.session.commit()
     run_until_quiet()
@@ -408,8 +446,9 @@ def test_failed_after_the_last_attempt_with_the_error_then_re_sent(net, receiver
     assert partner_end.answers() == Counter({503: 5})
     outbox.deliver_due(now=utcnow() + timedelta(days=1))
     assert len(partner_end.seen) == 5  # failed means: no more tries by itself
-    assert outbox.summary() == {net.jobcenter.id: {"pending": 0, "delivered": 0, "failed": 1,
-                                                   "cancelled": 0}}
+    assert outbox.summary() == {
+        net.jobcenter.id: {"pending": 0, "delivered": 0, "failed": 1, "cancelled": 0}
+    }
     assert outbox.failed_count() == 1
 
     partner_end.always = "ok"

@@ -25,14 +25,19 @@ NEW_SECRET = "a-brand-new-secret-42"
 def failed_notice(n: int) -> str:
     from flask_babel import ngettext
 
-    return ngettext("Partner sync: %(num)s delivery failed.",
-                    "Partner sync: %(num)s deliveries failed.", n)
+    return ngettext(
+        "Partner sync: %(num)s delivery failed.", "Partner sync: %(num)s deliveries failed.", n
+    )
 
 
 @pytest.fixture
 def app_config():
-    return {"OUTBOX_BACKOFF_SECONDS": 1, "OUTBOX_BACKOFF_MAX_SECONDS": 4,
-            "OUTBOX_MAX_ATTEMPTS": 2, "OUTBOX_TIMEOUT_SECONDS": 0.5}
+    return {
+        "OUTBOX_BACKOFF_SECONDS": 1,
+        "OUTBOX_BACKOFF_MAX_SECONDS": 4,
+        "OUTBOX_MAX_ATTEMPTS": 2,
+        "OUTBOX_TIMEOUT_SECONDS": 0.5,
+    }
 
 
 @pytest.fixture
@@ -54,9 +59,15 @@ def outbox_state(net):
 
 
 def partner_body(**changes) -> dict:
-    return {"name": "Berufsbildungswerk", "url": "https://bbw.example.org/hooks/kaufhaus",
-            "secret": NEW_SECRET, "events": ["attendance.confirmed", "month.closed"],
-            "kind": "youth_workshop", "contact": "Herr Brandt", **changes}
+    return {
+        "name": "Berufsbildungswerk",
+        "url": "https://bbw.example.org/hooks/kaufhaus",
+        "secret": NEW_SECRET,
+        "events": ["attendance.confirmed", "month.closed"],
+        "kind": "youth_workshop",
+        "contact": "Herr Brandt",
+        **changes,
+    }
 
 
 # ---------------------------------------------------------------- API
@@ -73,15 +84,21 @@ def test_admin_creates_a_partner_by_api_and_the_secret_is_never_shown(client, ne
     assert "secret" not in body and NEW_SECRET not in response.get_data(as_text=True)
     partner = db.session.get(Partner, body["id"])
     assert partner.secret == NEW_SECRET and partner.contact == "Herr Brandt"
-    audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "partner.save",
-                                                          AuditEntry.object_id == str(partner.id)))
+    audit = db.session.scalar(
+        sa.select(AuditEntry).where(
+            AuditEntry.action == "partner.save", AuditEntry.object_id == str(partner.id)
+        )
+    )
     assert audit.user_id == net.admin.id and audit.source == "api"
     assert NEW_SECRET not in str(audit.data)
 
     listed = client.get("/api/v1/partners", headers=headers)
     assert listed.status_code == 200
     assert [p["name"] for p in listed.json["partners"]] == [
-        "Berufsbildungswerk", "Jobcenter Teststadt", "Jugendwerkstatt"]
+        "Berufsbildungswerk",
+        "Jobcenter Teststadt",
+        "Jugendwerkstatt",
+    ]
     assert NEW_SECRET not in listed.get_data(as_text=True)
 
     minimal = client.post("/api/v1/partners", json={"name": "Stadtbibliothek"}, headers=headers)
@@ -89,20 +106,22 @@ def test_admin_creates_a_partner_by_api_and_the_secret_is_never_shown(client, ne
     assert minimal.json["kind"] == "other" and minimal.json["syncs"] is False
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"name": ""}, "name"),
-    ({"name": "jobcenter teststadt"}, "name"),  # exists already
-    ({"url": "http://bbw.example.org/hooks"}, "url"),  # plain http only on this computer
-    ({"url": "ftp://bbw.example.org"}, "url"),
-    ({"secret": "too-short"}, "secret"),
-    ({"secret": None}, "secret"),  # an address needs a secret
-    ({"events": ["hours.sold"]}, "events.0"),
-    ({"kind": "bank"}, "kind"),
-    ({"colour": "blue"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "jobcenter teststadt"}, "name"),  # exists already
+        ({"url": "http://bbw.example.org/hooks"}, "url"),  # plain http only on this computer
+        ({"url": "ftp://bbw.example.org"}, "url"),
+        ({"secret": "too-short"}, "secret"),
+        ({"secret": None}, "secret"),  # an address needs a secret
+        ({"events": ["hours.sold"]}, "events.0"),
+        ({"kind": "bank"}, "kind"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
 def test_partner_api_validation_is_422_problem_json(client, net, api_token, change, field):
-    response = client.post("/api/v1/partners", json=partner_body(**change),
-                           headers=api_token(net.admin))
+    response = client.post("/api/v1/partners", json=partner_body(**change), headers=api_token(net.admin))
     assert response.status_code == 422, response.json
     assert response.mimetype == "application/problem+json"
     problem = response.json
@@ -114,8 +133,7 @@ def test_partner_api_validation_is_422_problem_json(client, net, api_token, chan
 
 def test_only_admins_configure_partners(client, net, api_token):
     for user in (net.coordinator, net.supervisor, net.olena):
-        response = client.post("/api/v1/partners", json=partner_body(),
-                               headers=api_token(user))
+        response = client.post("/api/v1/partners", json=partner_body(), headers=api_token(user))
         assert response.status_code == 403, user.role
         assert response.mimetype == "application/problem+json"
     assert client.get("/api/v1/partners", headers=api_token(net.coordinator)).status_code == 200
@@ -146,8 +164,10 @@ def test_the_outbox_of_a_partner_by_api(client, net, api_token, outbox_state):
     only_failed = client.get(url + "?status=failed", headers=headers).json["deliveries"]
     assert [d["id"] for d in only_failed] == [failed.id]
     assert client.get(url + "?status=lost", headers=headers).status_code == 422
-    assert client.get(f"/api/v1/partners/{net.workshop.id}/deliveries",
-                      headers=headers).json["deliveries"] == []
+    assert (
+        client.get(f"/api/v1/partners/{net.workshop.id}/deliveries", headers=headers).json["deliveries"]
+        == []
+    )
     assert client.get("/api/v1/partners/999/deliveries", headers=headers).status_code == 404
     for user in (net.supervisor, net.olena):
         assert client.get(url, headers=api_token(user)).status_code == 403
@@ -166,8 +186,12 @@ def test_resend_by_api(client, net, api_token, outbox_state):
     twice = client.post(f"/api/v1/deliveries/{delivered.id}/resend", headers=headers)
     assert twice.status_code == 422
     assert client.post("/api/v1/deliveries/999/resend", headers=headers).status_code == 404
-    assert client.post(f"/api/v1/deliveries/{failed.id}/resend",
-                       headers=api_token(net.supervisor)).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/deliveries/{failed.id}/resend", headers=api_token(net.supervisor)
+        ).status_code
+        == 403
+    )
     assert db.session.get(Delivery, delivered.id).status == DeliveryStatus.DELIVERED
 
 
@@ -185,9 +209,15 @@ def test_the_api_documents_the_partner_endpoints(client):
 def test_admin_creates_and_edits_a_partner_in_the_form(client, net, login):
     login(net.admin)
     assert client.get("/partners/new").status_code == 200
-    form = {"name": "Berufsbildungswerk", "kind": "youth_workshop", "contact": "Herr Brandt",
-            "url": "https://bbw.example.org/hooks/kaufhaus", "secret": NEW_SECRET,
-            "events": ["attendance.confirmed", "participant.exited"], "is_active": "y"}
+    form = {
+        "name": "Berufsbildungswerk",
+        "kind": "youth_workshop",
+        "contact": "Herr Brandt",
+        "url": "https://bbw.example.org/hooks/kaufhaus",
+        "secret": NEW_SECRET,
+        "events": ["attendance.confirmed", "participant.exited"],
+        "is_active": "y",
+    }
     response = client.post("/partners/new", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
     partner = db.session.scalar(sa.select(Partner).where(Partner.name == "Berufsbildungswerk"))
@@ -201,8 +231,9 @@ def test_admin_creates_and_edits_a_partner_in_the_form(client, net, login):
     assert tr("Leave empty to keep the current secret.") in edit
 
     # An empty secret keeps the old one.
-    response = client.post(f"/partners/{partner.id}", data={**form, "secret": "",
-                                                            "events": ["month.closed"]})
+    response = client.post(
+        f"/partners/{partner.id}", data={**form, "secret": "", "events": ["month.closed"]}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     partner = db.session.get(Partner, partner.id)
@@ -211,8 +242,9 @@ def test_admin_creates_and_edits_a_partner_in_the_form(client, net, login):
     # The service's message appears at the field; nothing is saved.
     response = client.post(f"/partners/{partner.id}", data={**form, "url": "http://bbw.example"})
     assert response.status_code == 422
-    assert tr("The address must start with https:// (plain http only for this computer).") in \
-        response.get_data(as_text=True)
+    assert tr(
+        "The address must start with https:// (plain http only for this computer)."
+    ) in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Partner, partner.id).url == "https://bbw.example.org/hooks/kaufhaus"
 
@@ -243,18 +275,14 @@ def test_coordinator_sees_the_outbox_and_re_sends(client, net, login, outbox_sta
     assert mine.status_code == 200 and "HTTP 503" in mine.get_data(as_text=True)
 
     response = client.post(f"/partners/deliveries/{failed.id}/resend?next=/partners/outbox")
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        "/partners/outbox")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/partners/outbox")
     db.session.expire_all()
     assert db.session.get(Delivery, failed.id).status == DeliveryStatus.PENDING
-    assert failed_notice(1) not in client.get("/").get_data(
-        as_text=True)
+    assert failed_notice(1) not in client.get("/").get_data(as_text=True)
 
     # Delivered: the page refuses with a message, nothing changes.
-    response = client.post(f"/partners/deliveries/{delivered.id}/resend",
-                           follow_redirects=True)
-    assert tr("This was delivered already; it is not sent twice.") in response.get_data(
-        as_text=True)
+    response = client.post(f"/partners/deliveries/{delivered.id}/resend", follow_redirects=True)
+    assert tr("This was delivered already; it is not sent twice.") in response.get_data(as_text=True)
     # An outside address as "next" is not followed.
     response = client.post(f"/partners/deliveries/{failed.id}/resend?next=https://evil.example")
     assert response.headers["Location"].endswith("/partners/outbox")
@@ -265,8 +293,7 @@ def test_supervisors_and_trainees_do_not_see_the_outbox(client, net, login, outb
     login(net.supervisor)
     assert client.get("/partners/outbox").status_code == 403
     assert client.post(f"/partners/deliveries/{failed.id}/resend").status_code == 403
-    assert failed_notice(1) not in client.get("/").get_data(
-        as_text=True)
+    assert failed_notice(1) not in client.get("/").get_data(as_text=True)
 
 
 def test_tiles_for_coordinators_and_admins(client, net, login):
@@ -292,18 +319,26 @@ def test_summary_counts_every_status(net, outbox_state):
     assert counts[net.jobcenter.id]["delivered"] == 1
     assert outbox.totals(counts) == {"pending": 0, "delivered": 1, "failed": 1, "cancelled": 0}
     assert [d.status for d in outbox.deliveries_for(net.jobcenter.id, "failed")] == [
-        DeliveryStatus.FAILED]
+        DeliveryStatus.FAILED
+    ]
     assert outbox.deliveries_for(net.workshop.id) == []
     assert services.get_partner(net.jobcenter.id).syncs
 
 
-@pytest.mark.parametrize("url", ["https://user:pw@partner.example/hook",
-                                 "https://169.254.169.254/latest", "http://partner.example/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:pw@partner.example/hook",
+        "https://169.254.169.254/latest",
+        "http://partner.example/x",
+    ],
+)
 def test_partner_addresses_that_are_refused(net, url):
     from store.core.errors import ValidationError
     from store.network import services as network
 
     with pytest.raises(ValidationError) as refused:
-        network.save_partner(net.coord, None, name="X", kind="other", url=url,
-                             secret="s" * 20, events=[])
+        network.save_partner(
+            net.coord, None, name="X", kind="other", url=url, secret="s" * 20, events=[]
+        )
     assert refused.value.field == "url"

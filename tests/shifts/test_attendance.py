@@ -22,8 +22,14 @@ JUNE_3 = local(date(2026, 6, 3), "10:00")  # "now" for closing May
 
 def work(crew, user, day, start="09:00", end="13:00", station=None):
     """A planned shift and its clock-in and clock-out."""
-    services.assign_shift(crew.sup, user_id=user.id, station_id=(station or crew.kasse).id,
-                          day=day, starts_at=t("09:00"), ends_at=t("13:00"))
+    services.assign_shift(
+        crew.sup,
+        user_id=user.id,
+        station_id=(station or crew.kasse).id,
+        day=day,
+        starts_at=t("09:00"),
+        ends_at=t("13:00"),
+    )
     services.clock(Actor(user=user), user, "in", now=local(day, start))
     services.clock(Actor(user=user), user, "out", now=local(day, end))
     db.session.commit()
@@ -36,8 +42,7 @@ def entries():
 
 def test_confirm_as_clocked_with_late_and_break(app, crew):
     work(crew, crew.olena, MAY, "09:12", "16:10")  # 6:58 h present, 12 min late
-    entry = services.confirm_attendance(crew.sup, crew.olena, MAY, "present",
-                                        now=local(MAY, "17:00"))
+    entry = services.confirm_attendance(crew.sup, crew.olena, MAY, "present", now=local(MAY, "17:00"))
     db.session.commit()
     assert entry.minutes == 418 - 30 and entry.break_minutes == 30
     assert entry.late_minutes == 12 and entry.early_leave_minutes == 0
@@ -52,12 +57,15 @@ def test_a_confirmed_day_is_locked_and_changes_by_counter_entry(app, crew, clien
     [first] = entries()
     assert first.minutes == 240 and first.code == AttendanceCode.PRESENT
     # again without a reason: refused, nothing booked
-    page = client.post("/attendance/confirm", data={**form, f"u{crew.olena.id}-hours": "3:30"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/attendance/confirm", data={**form, f"u{crew.olena.id}-hours": "3:30"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert tr("This day is confirmed already. Please give a reason for the change.") in page
     assert len(entries()) == 1
-    client.post("/attendance/confirm", data={
-        **form, f"u{crew.olena.id}-hours": "3,5", f"u{crew.olena.id}-reason": "left for a doctor"})
+    client.post(
+        "/attendance/confirm",
+        data={**form, f"u{crew.olena.id}-hours": "3,5", f"u{crew.olena.id}-reason": "left for a doctor"},
+    )
     first_again, second = entries()
     assert second.replaces_id == first.id and second.minutes == 210
     assert second.reason == "left for a doctor" and first_again.minutes == 240
@@ -71,16 +79,24 @@ def test_a_confirmed_day_is_locked_and_changes_by_counter_entry(app, crew, clien
 def test_absences_with_certificate_never_a_diagnosis(app, crew, client, login):
     login(crew.supervisor)
     prefix = f"u{crew.olena.id}-"
-    response = client.post("/attendance/confirm", data={
-        "user_id": crew.olena.id, "day": MAY.isoformat(), prefix + "code": "sick_certificate"},
-        follow_redirects=True)
+    response = client.post(
+        "/attendance/confirm",
+        data={"user_id": crew.olena.id, "day": MAY.isoformat(), prefix + "code": "sick_certificate"},
+        follow_redirects=True,
+    )
     assert tr("Until when does the certificate hold?") in response.get_data(as_text=True)
     assert entries() == []
     # sick with a certificate until Thursday: Monday to Thursday are recorded at once
-    client.post("/attendance/confirm", data={
-        "user_id": crew.olena.id, "day": MAY.isoformat(), prefix + "code": "sick_certificate",
-        prefix + "certificate_until": (MAY + timedelta(days=3)).isoformat(),
-        prefix + "last_day": (MAY + timedelta(days=3)).isoformat()})
+    client.post(
+        "/attendance/confirm",
+        data={
+            "user_id": crew.olena.id,
+            "day": MAY.isoformat(),
+            prefix + "code": "sick_certificate",
+            prefix + "certificate_until": (MAY + timedelta(days=3)).isoformat(),
+            prefix + "last_day": (MAY + timedelta(days=3)).isoformat(),
+        },
+    )
     rows = entries()
     assert [e.day for e in rows] == [MAY + timedelta(days=n) for n in range(4)]
     assert {e.code for e in rows} == {AttendanceCode.SICK_CERTIFICATE}
@@ -94,17 +110,25 @@ def test_allowance_only_for_hours_attended(app, crew):
     """1,50 €/h for present days; sick, leave and a public holiday yield 0."""
     for n in range(3):
         work(crew, crew.olena, MAY + timedelta(days=n))
-        services.confirm_attendance(crew.sup, crew.olena, MAY + timedelta(days=n), "present",
-                                    now=JUNE_3)
-    services.confirm_attendance(crew.sup, crew.olena, MAY + timedelta(days=3), "sick_certificate",
-                                certificate_until=MAY + timedelta(days=4), now=JUNE_3)
-    services.confirm_attendance(crew.sup, crew.olena, MAY + timedelta(days=4),
-                                "sick_no_certificate", now=JUNE_3)
+        services.confirm_attendance(crew.sup, crew.olena, MAY + timedelta(days=n), "present", now=JUNE_3)
+    services.confirm_attendance(
+        crew.sup,
+        crew.olena,
+        MAY + timedelta(days=3),
+        "sick_certificate",
+        certificate_until=MAY + timedelta(days=4),
+        now=JUNE_3,
+    )
+    services.confirm_attendance(
+        crew.sup, crew.olena, MAY + timedelta(days=4), "sick_no_certificate", now=JUNE_3
+    )
     services.confirm_attendance(crew.sup, crew.olena, date(2026, 5, 11), "leave", now=JUNE_3)
-    services.confirm_attendance(crew.sup, crew.olena, date(2026, 5, 14), "public_holiday",
-                                now=JUNE_3)  # Christi Himmelfahrt
-    services.confirm_attendance(crew.sup, crew.olena, date(2026, 5, 12), "present", minutes=75,
-                                now=JUNE_3)
+    services.confirm_attendance(
+        crew.sup, crew.olena, date(2026, 5, 14), "public_holiday", now=JUNE_3
+    )  # Christi Himmelfahrt
+    services.confirm_attendance(
+        crew.sup, crew.olena, date(2026, 5, 12), "present", minutes=75, now=JUNE_3
+    )
     db.session.commit()
     sheet = sheets.month_sheet(crew.olena, 2026, 5)
     assert sheet.attended == 3 * 240 + 75
@@ -126,8 +150,7 @@ def test_allowance_rounding_and_sick_leave_holiday_zero(app, crew):
     assert sheets.allowance_cents(60, 150) == 150
     assert sheets.allowance_cents(0, 150) == 0
     for code in ("sick_certificate", "leave", "public_holiday", "excused", "unexcused"):
-        assert sheets.entry_allowance(AttendanceEntry(code=AttendanceCode(code), minutes=240),
-                                      150) == 0
+        assert sheets.entry_allowance(AttendanceEntry(code=AttendanceCode(code), minutes=240), 150) == 0
 
 
 def test_closing_a_month_and_counter_entries_after_it(app, crew, client, login):
@@ -139,8 +162,14 @@ def test_closing_a_month_and_counter_entries_after_it(app, crew, client, login):
     with pytest.raises(ValidationError):
         services.close_month(crew.coord, 2026, 5, now=local(date(2026, 5, 31), "12:00"))
     # a planned day without an entry blocks the closing
-    services.assign_shift(crew.sup, user_id=crew.ahmad.id, station_id=crew.kasse.id, day=day,
-                          starts_at=t("09:00"), ends_at=t("12:00"))
+    services.assign_shift(
+        crew.sup,
+        user_id=crew.ahmad.id,
+        station_id=crew.kasse.id,
+        day=day,
+        starts_at=t("09:00"),
+        ends_at=t("12:00"),
+    )
     db.session.commit()
     with pytest.raises(ValidationError) as open_days:
         services.close_month(crew.coord, 2026, 5, now=JUNE_3)
@@ -153,15 +182,28 @@ def test_closing_a_month_and_counter_entries_after_it(app, crew, client, login):
 
     # after closing: a change needs a reason and becomes a correction on June's sheet
     with pytest.raises(ValidationError):
-        services.confirm_attendance(crew.sup, crew.olena, day, "present", minutes=300,
-                                    now=JUNE_3 + timedelta(days=1))
+        services.confirm_attendance(
+            crew.sup, crew.olena, day, "present", minutes=300, now=JUNE_3 + timedelta(days=1)
+        )
     correction = services.confirm_attendance(
-        crew.sup, crew.olena, day, "present", minutes=300, reason="stayed until 14:00",
-        now=JUNE_3 + timedelta(days=1))
+        crew.sup,
+        crew.olena,
+        day,
+        "present",
+        minutes=300,
+        reason="stayed until 14:00",
+        now=JUNE_3 + timedelta(days=1),
+    )
     # a day of the closed month that was never confirmed is a correction too
-    late = services.confirm_attendance(crew.sup, crew.olena, date(2026, 5, 5), "present",
-                                       minutes=120, reason="forgotten day",
-                                       now=JUNE_3 + timedelta(days=1))
+    late = services.confirm_attendance(
+        crew.sup,
+        crew.olena,
+        date(2026, 5, 5),
+        "present",
+        minutes=120,
+        reason="forgotten day",
+        now=JUNE_3 + timedelta(days=1),
+    )
     db.session.commit()
     assert correction.reported_in == "2026-06" and correction.replaces_id is not None
     assert late.reported_in == "2026-06" and late.replaces_id is None
@@ -195,17 +237,24 @@ def test_close_month_for_one_trainee_through_the_page(app, crew, client, login):
     assert response.status_code == 302
     assert services.closing_for(crew.olena.id, "2026-04") is not None
     assert services.closing_for(crew.ahmad.id, "2026-04") is None
-    page = client.post("/hours/close", data={"month": "2026-04", "user_id": crew.olena.id},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/hours/close", data={"month": "2026-04", "user_id": crew.olena.id}, follow_redirects=True
+    ).get_data(as_text=True)
     assert tr("This month is closed already.") in page
 
 
 def test_sheet_files_pdf_xlsx(app, crew, client, login):
     work(crew, crew.olena, MAY)
     services.confirm_attendance(crew.sup, crew.olena, MAY, "present", now=JUNE_3)
-    services.confirm_attendance(crew.sup, crew.olena, MAY + timedelta(days=1), "sick_certificate",
-                                certificate_until=MAY + timedelta(days=1), note="AU liegt vor",
-                                now=JUNE_3)
+    services.confirm_attendance(
+        crew.sup,
+        crew.olena,
+        MAY + timedelta(days=1),
+        "sick_certificate",
+        certificate_until=MAY + timedelta(days=1),
+        note="AU liegt vor",
+        now=JUNE_3,
+    )
     db.session.commit()
     login(crew.supervisor)
     pdf = client.get(f"/hours/{crew.olena.id}.pdf?month=2026-05")
@@ -224,8 +273,7 @@ def test_sheet_files_pdf_xlsx(app, crew, client, login):
 
 
 def test_formula_like_notes_are_neutralised_in_files(app, crew, client, login):
-    services.confirm_attendance(crew.sup, crew.olena, MAY, "excused", note="=HYPERLINK(1)",
-                                now=JUNE_3)
+    services.confirm_attendance(crew.sup, crew.olena, MAY, "excused", note="=HYPERLINK(1)", now=JUNE_3)
     db.session.commit()
     login(crew.supervisor)
     text = client.get(f"/hours/{crew.olena.id}.csv?month=2026-05").data.decode("utf-8-sig")

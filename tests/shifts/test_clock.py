@@ -47,8 +47,14 @@ def test_badge_scan_shows_the_buttons_and_one_press_clocks_in(app, crew, client)
     response = client.post("/clock", data={"action": "out"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/login/till")
     page = client.get("/login/till").get_data(as_text=True)
-    assert tr("Clocked out at %(time)s. Goodbye, %(name)s!", time=services.clock_time(
-        events(crew.olena)[-1].at), name="Olena") in page
+    assert (
+        tr(
+            "Clocked out at %(time)s. Goodbye, %(name)s!",
+            time=services.clock_time(events(crew.olena)[-1].at),
+            name="Olena",
+        )
+        in page
+    )
     assert [e.kind for e in events(crew.olena)] == [ClockKind.IN, ClockKind.OUT]
 
 
@@ -60,8 +66,10 @@ def test_out_without_in_and_double_in_are_refused_and_book_nothing(app, crew, cl
     client.post("/clock", data={"action": "in"})
     page = client.post("/clock", data={"action": "in"}, follow_redirects=True)
     first = events()[0]
-    assert tr("You clocked in already at %(time)s. To leave, press “Clock out”.",
-              time=services.clock_time(first.at)) in page.get_data(as_text=True)
+    assert tr(
+        "You clocked in already at %(time)s. To leave, press “Clock out”.",
+        time=services.clock_time(first.at),
+    ) in page.get_data(as_text=True)
     assert len(events()) == 1
     page = client.post("/clock", data={"action": "lunch"}, follow_redirects=True)
     assert tr("Please press “Clock in” or “Clock out”.") in page.get_data(as_text=True)
@@ -72,8 +80,7 @@ def test_clocking_needs_the_till_not_a_password_sign_in(app, crew, client, login
     login(crew.olena)
     assert 'id="clock-in"' not in client.get("/").get_data(as_text=True)
     page = client.post("/clock", data={"action": "in"}, follow_redirects=True)
-    assert tr("Please clock in and out at a till: scan your card there.") in page.get_data(
-        as_text=True)
+    assert tr("Please clock in and out at a till: scan your card there.") in page.get_data(as_text=True)
     assert events() == []
 
 
@@ -82,8 +89,7 @@ def test_staff_cannot_clock_as_participants(app, crew):
         services.clock(crew.sup, crew.supervisor, "in")
 
 
-def test_an_old_open_clock_in_does_not_block_today_and_is_flagged_next_day(app, crew,
-                                                                             client, login):
+def test_an_old_open_clock_in_does_not_block_today_and_is_flagged_next_day(app, crew, client, login):
     monday = date(2026, 5, 4)
     actor = Actor(user=crew.olena)
     services.clock(actor, crew.olena, "in", now=local(monday, "08:55"))
@@ -105,8 +111,14 @@ def test_an_old_open_clock_in_does_not_block_today_and_is_flagged_next_day(app, 
     assert clock.missing_out and clock.net == 0
 
     # the supervisor adds the Gehen as a correction: the flag goes away
-    services.add_clock_event(crew.sup, crew.olena, "out", local(monday, "13:05"),
-                             "forgot to clock out, left at 13:05", now=tuesday)
+    services.add_clock_event(
+        crew.sup,
+        crew.olena,
+        "out",
+        local(monday, "13:05"),
+        "forgot to clock out, left at 13:05",
+        now=tuesday,
+    )
     db.session.commit()
     assert services.missing_clock_outs(now=tuesday) == []
     clock = services.day_clocks([crew.olena.id], monday, monday)[(crew.olena.id, monday)]
@@ -114,20 +126,26 @@ def test_an_old_open_clock_in_does_not_block_today_and_is_flagged_next_day(app, 
 
 
 def test_notice_on_the_supervisors_start_screen(app, crew, client, login):
-    yesterday = services.local_instant(date.today() - timedelta(days=1),
-                                       services.parse_time("08:00", "t"))
+    yesterday = services.local_instant(
+        date.today() - timedelta(days=1), services.parse_time("08:00", "t")
+    )
     services.clock(Actor(user=crew.olena), crew.olena, "in", now=yesterday)
     db.session.commit()
     login(crew.supervisor)
     home = client.get("/").get_data(as_text=True)
-    assert tr("Clock-out missing (%(n)s): %(names)s", n=1, names=(
-        f"{crew.olena.short_name} ({services.day_label(yesterday.date())})")) in home
+    assert (
+        tr(
+            "Clock-out missing (%(n)s): %(names)s",
+            n=1,
+            names=(f"{crew.olena.short_name} ({services.day_label(yesterday.date())})"),
+        )
+        in home
+    )
     day_page = client.get("/attendance").get_data(as_text=True)
     assert crew.olena.short_name in day_page
 
 
-def test_corrections_are_counter_entries_and_the_history_shows_both(app, crew, client,
-                                                                      login):
+def test_corrections_are_counter_entries_and_the_history_shows_both(app, crew, client, login):
     day = date(2026, 5, 5)
     actor = Actor(user=crew.olena)
     services.clock(actor, crew.olena, "in", now=local(day, "09:00"))
@@ -136,14 +154,17 @@ def test_corrections_are_counter_entries_and_the_history_shows_both(app, crew, c
     out = events(crew.olena)[-1]
     login(crew.supervisor)
     # a correction without a reason is refused and books nothing
-    response = client.post(f"/attendance/clock/{out.id}/fix",
-                           data={"day": day.isoformat(), "time": "13:00", "reason": ""},
-                           follow_redirects=True)
+    response = client.post(
+        f"/attendance/clock/{out.id}/fix",
+        data={"day": day.isoformat(), "time": "13:00", "reason": ""},
+        follow_redirects=True,
+    )
     assert tr("Please give a reason for the correction.") in response.get_data(as_text=True)
     assert len(events()) == 2
-    response = client.post(f"/attendance/clock/{out.id}/fix", data={
-        "day": day.isoformat(), "time": "13:00", "reason": "went home at 13:00",
-        "action": "move"})
+    response = client.post(
+        f"/attendance/clock/{out.id}/fix",
+        data={"day": day.isoformat(), "time": "13:00", "reason": "went home at 13:00", "action": "move"},
+    )
     assert response.status_code == 302
     rows = events(crew.olena)
     assert len(rows) == 3 and rows[-1].replaces_id == out.id
@@ -156,8 +177,9 @@ def test_corrections_are_counter_entries_and_the_history_shows_both(app, crew, c
     # the replaced entry cannot be corrected again; the newest can
     with pytest.raises(ConflictError):
         services.correct_clock_event(crew.sup, out, at=local(day, "12:00"), reason="x")
-    services.correct_clock_event(crew.sup, rows[-1], void=True, reason="was not here",
-                                 now=local(day, "18:00"))
+    services.correct_clock_event(
+        crew.sup, rows[-1], void=True, reason="was not here", now=local(day, "18:00")
+    )
     db.session.commit()
     assert services.day_clocks([crew.olena.id], day, day)[(crew.olena.id, day)].missing_out
 
@@ -177,8 +199,9 @@ def test_two_tills_pressing_at_the_same_moment_book_once(app, crew):
     now = utcnow()
     first = services.clock(Actor(user=crew.olena), crew.olena, "in", now=now)
     db.session.commit()
-    twin = ClockEvent(user_id=crew.olena.id, seq=first.seq, kind=ClockKind.IN, at=now,
-                      recorded_at=now, source="web")
+    twin = ClockEvent(
+        user_id=crew.olena.id, seq=first.seq, kind=ClockKind.IN, at=now, recorded_at=now, source="web"
+    )
     db.session.add(twin)
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()

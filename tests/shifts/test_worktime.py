@@ -14,23 +14,26 @@ from tests.shifts.conftest import BERLIN, local, t
 RULES = [(360, 30), (540, 45)]
 
 
-@pytest.mark.parametrize("worked, taken, deducted", [
-    (0, 0, 0),
-    (360, 0, 0),        # exactly 6 h: no break needed
-    (361, 0, 1),        # 6:01 h becomes 6:00 h
-    (370, 0, 10),
-    (390, 0, 30),       # 6:30 h presence: 6:00 h work + 30 min break
-    (480, 0, 30),       # 8 h → 7:30 h
-    (540, 0, 30),
-    (541, 0, 30),       # 9:01 h → 8:31 h (the break makes it ≤ 9 h of work)
-    (570, 0, 30),
-    (571, 0, 31),       # 9:31 h: between 9:30 and 9:45, work stays at 9:00 h
-    (585, 0, 45),
-    (600, 0, 45),       # 10 h → 9:15 h
-    (480, 30, 0),       # a 30-minute break clocked out and in counts
-    (480, 20, 10),      # a shorter one is topped up
-    (600, 30, 15),
-])
+@pytest.mark.parametrize(
+    "worked, taken, deducted",
+    [
+        (0, 0, 0),
+        (360, 0, 0),  # exactly 6 h: no break needed
+        (361, 0, 1),  # 6:01 h becomes 6:00 h
+        (370, 0, 10),
+        (390, 0, 30),  # 6:30 h presence: 6:00 h work + 30 min break
+        (480, 0, 30),  # 8 h → 7:30 h
+        (540, 0, 30),
+        (541, 0, 30),  # 9:01 h → 8:31 h (the break makes it ≤ 9 h of work)
+        (570, 0, 30),
+        (571, 0, 31),  # 9:31 h: between 9:30 and 9:45, work stays at 9:00 h
+        (585, 0, 45),
+        (600, 0, 45),  # 10 h → 9:15 h
+        (480, 30, 0),  # a 30-minute break clocked out and in counts
+        (480, 20, 10),  # a shorter one is topped up
+        (600, 30, 15),
+    ],
+)
 def test_break_rule(worked, taken, deducted):
     assert worktime.break_deduction(worked, taken, RULES) == deducted
 
@@ -41,16 +44,28 @@ def test_more_presence_never_yields_less_work():
 
 
 def _event(n, kind, at, replaces=None):
-    return ClockEvent(id=n, seq=n, user_id=1, kind=ClockKind(kind), at=at.astimezone(UTC),
-                      recorded_at=at, source="web", replaces_id=replaces)
+    return ClockEvent(
+        id=n,
+        seq=n,
+        user_id=1,
+        kind=ClockKind(kind),
+        at=at.astimezone(UTC),
+        recorded_at=at,
+        source="web",
+        replaces_id=replaces,
+    )
 
 
 def test_pairs_and_counter_entries(app):
     day = date(2026, 5, 4)
-    events = [_event(1, "in", local(day, "08:00")), _event(2, "out", local(day, "18:00")),
-              # a supervisor moves the out to 12:00 and adds an afternoon
-              _event(3, "out", local(day, "12:00"), replaces=2),
-              _event(4, "in", local(day, "12:30")), _event(5, "out", local(day, "16:30"))]
+    events = [
+        _event(1, "in", local(day, "08:00")),
+        _event(2, "out", local(day, "18:00")),
+        # a supervisor moves the out to 12:00 and adds an afternoon
+        _event(3, "out", local(day, "12:00"), replaces=2),
+        _event(4, "in", local(day, "12:30")),
+        _event(5, "out", local(day, "16:30")),
+    ]
     clock = worktime.by_day(events, BERLIN, RULES)[day]
     assert [(p.start.id, p.end.id) for p in clock.pairs] == [(1, 3), (4, 5)]
     assert clock.worked == 8 * 60 and clock.taken_break == 30 and clock.deducted_break == 0
@@ -62,8 +77,7 @@ def test_pairs_and_counter_entries(app):
 
 
 def test_local_days_are_23_and_25_hours_long(app):
-    for day, hours in ((date(2026, 3, 29), 23), (date(2026, 10, 25), 25),
-                       (date(2026, 6, 1), 24)):
+    for day, hours in ((date(2026, 3, 29), 23), (date(2026, 10, 25), 25), (date(2026, 6, 1), 24)):
         start, end = local_day_bounds(day)
         assert end - start == timedelta(hours=hours)
 
@@ -77,10 +91,17 @@ def test_night_into_summer_time(app, crew):
     clock = services.day_clocks([crew.olena.id], saturday, saturday)[(crew.olena.id, saturday)]
     assert clock.worked == 7 * 60 and clock.deducted_break == 30 and clock.net == 390
     assert (crew.olena.id, saturday + timedelta(days=1)) not in services.day_clocks(
-        [crew.olena.id], saturday, saturday + timedelta(days=1))
+        [crew.olena.id], saturday, saturday + timedelta(days=1)
+    )
     # the planned night shift is 7 hours, too
-    shift = services.assign_shift(crew.sup, user_id=crew.olena.id, station_id=crew.kasse.id,
-                                  day=saturday, starts_at=t("22:00"), ends_at=t("06:00"))
+    shift = services.assign_shift(
+        crew.sup,
+        user_id=crew.olena.id,
+        station_id=crew.kasse.id,
+        day=saturday,
+        starts_at=t("22:00"),
+        ends_at=t("06:00"),
+    )
     assert shift.minutes == 7 * 60
     sheet = sheets.month_sheet(crew.olena, 2026, 3)
     row = next(d for d in sheet.days if d.day == saturday)
@@ -95,8 +116,9 @@ def test_night_out_of_summer_time(app, crew):
     _clock_pair(crew, start, end)
     clock = services.day_clocks([crew.olena.id], saturday, saturday)[(crew.olena.id, saturday)]
     assert clock.worked == 9 * 60 and clock.net == 510  # 9 h presence: 30 min break
-    entry = services.confirm_attendance(crew.sup, crew.olena, saturday, "present",
-                                        now=end + timedelta(hours=1))
+    entry = services.confirm_attendance(
+        crew.sup, crew.olena, saturday, "present", now=end + timedelta(hours=1)
+    )
     assert entry.minutes == 510 and entry.break_minutes == 30
 
 

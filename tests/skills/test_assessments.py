@@ -31,12 +31,15 @@ def test_the_default_catalogue_is_seeded(team):
 
 def test_a_second_assessment_adds_rows_and_leaves_the_first_unchanged(team):
     today = local_today()
-    first = services.record_assessment(team.sup, team.olena, today - timedelta(days=14),
-                                       rate(team, ("Kasse bedienen", 1), ("Teamarbeit", 2)))
+    first = services.record_assessment(
+        team.sup,
+        team.olena,
+        today - timedelta(days=14),
+        rate(team, ("Kasse bedienen", 1), ("Teamarbeit", 2)),
+    )
     db.session.commit()
     first_rows = [(r.id, r.skill_id, r.level) for r in first.ratings]
-    second = services.record_assessment(team.sup, team.olena, today,
-                                        rate(team, ("Kasse bedienen", 3)))
+    second = services.record_assessment(team.sup, team.olena, today, rate(team, ("Kasse bedienen", 3)))
     db.session.commit()
     assert second.id != first.id
     assert count(Assessment) == 2 and count(AssessmentRating) == 3
@@ -53,8 +56,7 @@ def test_a_second_assessment_adds_rows_and_leaves_the_first_unchanged(team):
 
 @pytest.mark.parametrize("table", ["assessment", "assessment_rating"])
 def test_the_database_refuses_update_and_delete(team, table):
-    services.record_assessment(team.sup, team.olena, local_today(),
-                               rate(team, ("Kasse bedienen", 2)))
+    services.record_assessment(team.sup, team.olena, local_today(), rate(team, ("Kasse bedienen", 2)))
     db.session.commit()
     column = "day = day" if table == "assessment" else "level = 4"
     for statement in (f"UPDATE {table} SET {column}", f"DELETE FROM {table}"):
@@ -66,23 +68,25 @@ def test_the_database_refuses_update_and_delete(team, table):
 
 
 def test_self_assessment_is_shown_beside_and_does_not_change_the_level(team):
-    services.record_assessment(team.sup, team.olena, local_today(),
-                               rate(team, ("Teamarbeit", 2)))
-    services.record_assessment(Actor(user=team.olena), team.olena, local_today(),
-                               rate(team, ("Teamarbeit", 4)), is_self=True)
+    services.record_assessment(team.sup, team.olena, local_today(), rate(team, ("Teamarbeit", 2)))
+    services.record_assessment(
+        Actor(user=team.olena), team.olena, local_today(), rate(team, ("Teamarbeit", 4)), is_self=True
+    )
     db.session.commit()
-    state = next(s for s in services.skill_states(team.olena.id)
-                 if s.skill.name == "Teamarbeit")
+    state = next(s for s in services.skill_states(team.olena.id) if s.skill.name == "Teamarbeit")
     assert state.level == 2 and state.self_rating.level == 4
     assert [p.level for p in state.history] == [2]
 
 
-@pytest.mark.parametrize("later, ratings, field", [
-    (0, [("Kasse bedienen", 5)], "ratings"),
-    (0, [("Teamarbeit", 2), ("Kasse bedienen", 0)], "ratings"),
-    (0, [], "ratings"),
-    (1, [("Kasse bedienen", 2)], "date"),
-])
+@pytest.mark.parametrize(
+    "later, ratings, field",
+    [
+        (0, [("Kasse bedienen", 5)], "ratings"),
+        (0, [("Teamarbeit", 2), ("Kasse bedienen", 0)], "ratings"),
+        (0, [], "ratings"),
+        (1, [("Kasse bedienen", 2)], "date"),
+    ],
+)
 def test_invalid_assessments_save_nothing(team, later, ratings, field):
     when = local_today() + timedelta(days=later)
     with pytest.raises(ValidationError) as error:
@@ -94,8 +98,7 @@ def test_invalid_assessments_save_nothing(team, later, ratings, field):
 
 def test_unknown_skill_is_refused(team):
     with pytest.raises(ValidationError):
-        services.record_assessment(team.sup, team.olena, local_today(),
-                                   [services.RatingInput(99999, 2)])
+        services.record_assessment(team.sup, team.olena, local_today(), [services.RatingInput(99999, 2)])
     db.session.rollback()
     assert count(Assessment) == 0
 
@@ -107,8 +110,9 @@ def test_who_may_assess(team):
     with pytest.raises(PermissionDeniedError):  # nor give themselves a supervisor rating
         services.record_assessment(Actor(user=team.olena), team.olena, local_today(), kasse)
     with pytest.raises(PermissionDeniedError):  # self-assessment only of oneself
-        services.record_assessment(Actor(user=team.olena), team.ahmad, local_today(), kasse,
-                                   is_self=True)
+        services.record_assessment(
+            Actor(user=team.olena), team.ahmad, local_today(), kasse, is_self=True
+        )
     with pytest.raises(PermissionDeniedError):  # coordinators set goals, they do not assess
         services.record_assessment(team.coord, team.olena, local_today(), kasse)
     with pytest.raises(ValidationError):  # staff are not assessed
@@ -125,8 +129,7 @@ def test_goals_replace_an_open_goal_of_the_same_skill(team):
     due = local_today() + timedelta(days=30)
     first = services.set_goal(team.coord, team.olena, skill_id=kasse, target_level=2, due_on=due)
     db.session.commit()
-    second = services.set_goal(team.coord, team.olena, skill_id=kasse, target_level=3,
-                               due_on=due)
+    second = services.set_goal(team.coord, team.olena, skill_id=kasse, target_level=3, due_on=due)
     db.session.commit()
     assert not first.is_open and second.is_open
     assert services.open_goals(team.olena.id) == [second]
@@ -135,5 +138,6 @@ def test_goals_replace_an_open_goal_of_the_same_skill(team):
     with pytest.raises(ValidationError):
         services.set_goal(team.coord, team.olena, skill_id=kasse, target_level=5, due_on=due)
     with pytest.raises(ValidationError):
-        services.set_goal(team.coord, team.olena, skill_id=kasse, target_level=3,
-                          due_on=date(2000, 1, 1))
+        services.set_goal(
+            team.coord, team.olena, skill_id=kasse, target_level=3, due_on=date(2000, 1, 1)
+        )

@@ -33,9 +33,14 @@ def test_evidence_matches_the_bookings(shop, make_category, take_in):
     kasse = shifts.save_station(system, None, name="Kasse", staffed_weekdays=[])
     db.session.commit()
     yesterday, before = local_today() - timedelta(days=1), local_today() - timedelta(days=2)
-    shifts.assign_shift(system, user_id=olena.id, station_id=kasse.id, day=yesterday,
-                        starts_at=shifts.parse_time("9:00", "s"),
-                        ends_at=shifts.parse_time("13:00", "e"))
+    shifts.assign_shift(
+        system,
+        user_id=olena.id,
+        station_id=kasse.id,
+        day=yesterday,
+        starts_at=shifts.parse_time("9:00", "s"),
+        ends_at=shifts.parse_time("13:00", "e"),
+    )
     sup = Actor(user=shop.supervisor)
     shifts.confirm_attendance(sup, olena, yesterday, "present", minutes=240)
     shifts.confirm_attendance(sup, olena, before, "present", minutes=120)

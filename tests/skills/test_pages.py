@@ -2,7 +2,6 @@
 catalogue and goals; the PDF report renders; the API has the documented shapes."""
 
 import re
-import shutil
 import subprocess
 from datetime import timedelta
 
@@ -37,21 +36,22 @@ def test_supervisor_assesses_on_the_page_and_the_trainee_sees_it(team, client, l
     login(team.olena)
     mine = client.get("/skills/mine").get_data(as_text=True)
     assert team.skills["Kasse bedienen"].descriptors[2] in mine
-    assert "<svg" in mine and 'class="level-line"' in mine and "style=" not in mine.split(
-        "<main")[1]
+    assert "<svg" in mine and 'class="level-line"' in mine and "style=" not in mine.split("<main")[1]
 
 
 def test_invalid_assessment_on_the_page_saves_nothing(team, client, login):
     login(team.supervisor)
     kasse = team.skills["Kasse bedienen"].id
     future = (local_today() + timedelta(days=3)).isoformat()
-    response = client.post(f"/skills/participants/{team.olena.id}/assess",
-                           data={"date": future, f"level-{kasse}": "2"})
+    response = client.post(
+        f"/skills/participants/{team.olena.id}/assess", data={"date": future, f"level-{kasse}": "2"}
+    )
     assert response.status_code == 422
-    assert tr("The date of an assessment cannot be in the future.") in response.get_data(
-        as_text=True)
-    response = client.post(f"/skills/participants/{team.olena.id}/assess",
-                           data={"date": local_today().isoformat(), f"level-{kasse}": "5"})
+    assert tr("The date of an assessment cannot be in the future.") in response.get_data(as_text=True)
+    response = client.post(
+        f"/skills/participants/{team.olena.id}/assess",
+        data={"date": local_today().isoformat(), f"level-{kasse}": "5"},
+    )
     assert response.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 0
 
@@ -77,10 +77,16 @@ def test_coordinator_edits_the_catalogue_and_sets_goals(team, client, login):
     assert client.get("/skills/catalogue").status_code == 200
     assert client.get(f"/skills/participants/{team.olena.id}/assess").status_code == 403
     skill = team.skills["Möbeltransport"]
-    data = {"group_id": str(skill.group_id), "name": "Möbeltransport und Montage",
-            "descriptor-1": "Hilft mit.", "descriptor-2": "Trägt sicher.",
-            "descriptor-3": "Plant allein.", "descriptor-4": "Leitet an.", "sort": "6",
-            "is_active": "1"}
+    data = {
+        "group_id": str(skill.group_id),
+        "name": "Möbeltransport und Montage",
+        "descriptor-1": "Hilft mit.",
+        "descriptor-2": "Trägt sicher.",
+        "descriptor-3": "Plant allein.",
+        "descriptor-4": "Leitet an.",
+        "sort": "6",
+        "is_active": "1",
+    }
     assert client.post(f"/skills/catalogue/{skill.id}", data=data).status_code == 302
     db.session.expire_all()
     changed = db.session.get(Skill, skill.id)
@@ -90,30 +96,37 @@ def test_coordinator_edits_the_catalogue_and_sets_goals(team, client, login):
     new = {**data, "name": "Textilpflege", "descriptor-2": "Wäscht mit Hilfe."}
     assert client.post("/skills/catalogue/new", data=new).status_code == 302
     due = (local_today() + timedelta(days=60)).isoformat()
-    response = client.post(f"/skills/participants/{team.olena.id}/goals",
-                           data={"skill_id": str(skill.id), "target_level": "3",
-                                 "due_on": due})
+    response = client.post(
+        f"/skills/participants/{team.olena.id}/goals",
+        data={"skill_id": str(skill.id), "target_level": "3", "due_on": due},
+    )
     assert response.status_code == 302
     assert [g.target_level for g in services.open_goals(team.olena.id)] == [3]
     assert client.get("/skills/").status_code == 200
 
 
 def test_pdf_report_renders_with_levels_evidence_and_goals(team, client, login, tmp_path):
-    services.record_assessment(team.sup, team.olena, local_today() - timedelta(days=20),
-                               rate(team, ("Kasse bedienen", 1)))
-    services.record_assessment(team.sup, team.olena, local_today(),
-                               rate(team, ("Kasse bedienen", 3), ("Pünktlichkeit", 4)))
-    services.set_goal(team.coord, team.olena, skill_id=team.skills["Kundenberatung"].id,
-                      target_level=2, due_on=local_today() + timedelta(days=30))
+    services.record_assessment(
+        team.sup, team.olena, local_today() - timedelta(days=20), rate(team, ("Kasse bedienen", 1))
+    )
+    services.record_assessment(
+        team.sup, team.olena, local_today(), rate(team, ("Kasse bedienen", 3), ("Pünktlichkeit", 4))
+    )
+    services.set_goal(
+        team.coord,
+        team.olena,
+        skill_id=team.skills["Kundenberatung"].id,
+        target_level=2,
+        due_on=local_today() + timedelta(days=30),
+    )
     db.session.commit()
     login(team.supervisor)
     response = client.get(f"/skills/participants/{team.olena.id}/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed")
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.data,
-                          capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
     assert tr("Skills report") in text
     assert "Olena Kovalenko" in text
     assert "3/4" in text.replace(" ", "") and "4/4" in text.replace(" ", "")
@@ -121,8 +134,9 @@ def test_pdf_report_renders_with_levels_evidence_and_goals(team, client, login, 
     assert tr("Evidence from the work") in text
     assert "Kundenberatung" in text and tr("Goals") in text
     (tmp_path / "report.pdf").write_bytes(response.data)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "report.pdf")], capture_output=True,
-                          check=True).stdout.decode()
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "report.pdf")], capture_output=True, check=True
+    ).stdout.decode()
     assert re.search(r"^Pages:\s+1$", info, re.M)  # one page
 
 
@@ -140,37 +154,53 @@ def test_api_catalogue(team, client, api_token):
 def test_api_records_and_shows_assessments(team, client, api_token):
     headers = api_token(team.supervisor)
     kasse, team_id = team.skills["Kasse bedienen"].id, team.skills["Teamarbeit"].id
-    payload = {"participant": team.olena.id, "date": local_today().isoformat(),
-               "ratings": [{"skill": kasse, "level": 2, "note": "gut"},
-                           {"skill": team_id, "level": 3}], "self": False}
+    payload = {
+        "participant": team.olena.id,
+        "date": local_today().isoformat(),
+        "ratings": [{"skill": kasse, "level": 2, "note": "gut"}, {"skill": team_id, "level": 3}],
+        "self": False,
+    }
     response = client.post("/api/v1/assessments", json=payload, headers=headers)
     assert response.status_code == 201, response.json
-    assert response.json["ratings"] == [{"skill": kasse, "level": 2, "note": "gut"},
-                                        {"skill": team_id, "level": 3, "note": None}]
+    assert response.json["ratings"] == [
+        {"skill": kasse, "level": 2, "note": "gut"},
+        {"skill": team_id, "level": 3, "note": None},
+    ]
     shown = client.get(f"/api/v1/participants/{team.olena.id}/skills", headers=headers).json
     by_id = {s["skill"]: s for s in shown["skills"]}
     assert by_id[kasse]["level"] == 2
     assert by_id[kasse]["descriptor"] == team.skills["Kasse bedienen"].descriptors[1]
-    assert by_id[kasse]["history"] == [{"date": local_today().isoformat(), "level": 2,
-                                        "note": "gut"}]
-    assert set(shown["evidence"]) >= {"minutes_by_station", "sales", "voids", "items_taken_in",
-                                      "closings", "difference_cents"}
+    assert by_id[kasse]["history"] == [{"date": local_today().isoformat(), "level": 2, "note": "gut"}]
+    assert set(shown["evidence"]) >= {
+        "minutes_by_station",
+        "sales",
+        "voids",
+        "items_taken_in",
+        "closings",
+        "difference_cents",
+    }
 
 
-@pytest.mark.parametrize("change", [
-    {"ratings": [{"skill": "KASSE", "level": 5}]},
-    {"ratings": [{"skill": 99999, "level": 2}]},
-    {"date": "2999-01-01"},
-    {"ratings": []},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"ratings": [{"skill": "KASSE", "level": 5}]},
+        {"ratings": [{"skill": 99999, "level": 2}]},
+        {"date": "2999-01-01"},
+        {"ratings": []},
+    ],
+)
 def test_api_refuses_invalid_assessments(team, client, api_token, change):
     kasse = team.skills["Kasse bedienen"].id
-    payload = {"participant": team.olena.id, "date": local_today().isoformat(),
-               "ratings": [{"skill": kasse, "level": 2}], **change}
+    payload = {
+        "participant": team.olena.id,
+        "date": local_today().isoformat(),
+        "ratings": [{"skill": kasse, "level": 2}],
+        **change,
+    }
     if change.get("ratings") and change["ratings"][0]["skill"] == "KASSE":
         payload["ratings"] = [{"skill": kasse, "level": 5}]
-    response = client.post("/api/v1/assessments", json=payload,
-                           headers=api_token(team.supervisor))
+    response = client.post("/api/v1/assessments", json=payload, headers=api_token(team.supervisor))
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 0
@@ -179,12 +209,13 @@ def test_api_refuses_invalid_assessments(team, client, api_token, change):
 def test_api_roles(team, client, api_token):
     headers = api_token(team.olena)
     kasse = team.skills["Kasse bedienen"].id
-    assert client.get(f"/api/v1/participants/{team.ahmad.id}/skills",
-                      headers=headers).status_code == 403
-    assert client.get(f"/api/v1/participants/{team.olena.id}/skills",
-                      headers=headers).status_code == 200
-    payload = {"participant": team.ahmad.id, "date": local_today().isoformat(),
-               "ratings": [{"skill": kasse, "level": 2}]}
+    assert client.get(f"/api/v1/participants/{team.ahmad.id}/skills", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/participants/{team.olena.id}/skills", headers=headers).status_code == 200
+    payload = {
+        "participant": team.ahmad.id,
+        "date": local_today().isoformat(),
+        "ratings": [{"skill": kasse, "level": 2}],
+    }
     assert client.post("/api/v1/assessments", json=payload, headers=headers).status_code == 403
     payload["self"] = True
     assert client.post("/api/v1/assessments", json=payload, headers=headers).status_code == 403
@@ -192,8 +223,7 @@ def test_api_roles(team, client, api_token):
     assert client.post("/api/v1/assessments", json=payload, headers=headers).status_code == 201
     coordinator = api_token(team.coordinator)
     payload["self"] = False
-    assert client.post("/api/v1/assessments", json=payload,
-                       headers=coordinator).status_code == 403
+    assert client.post("/api/v1/assessments", json=payload, headers=coordinator).status_code == 403
 
 
 def test_api_is_in_the_openapi_document(client):

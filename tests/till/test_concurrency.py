@@ -33,8 +33,9 @@ def test_two_tills_one_item_exactly_one_sale(app, shop):
             till = db.session.get(t.Till, till_id)
             barrier.wait()
             try:
-                t.sell(actor, till, str(uuid.uuid4()), [t.LineIn(code=code)],
-                       [t.PaymentIn("cash", 1250)])
+                t.sell(
+                    actor, till, str(uuid.uuid4()), [t.LineIn(code=code)], [t.PaymentIn("cash", 1250)]
+                )
                 db.session.commit()
                 results.append("sold")
             except ConflictError as error:
@@ -54,8 +55,11 @@ def test_two_tills_one_item_exactly_one_sale(app, shop):
         conflict = [r for r in results if r.startswith("conflict")][0]
         assert conflict == "conflict: " + tr("%(code)s is already sold.", code=code)
         item_id = db.session.scalar(sa.select(t.Item.id).where(t.Item.code == code))
-        sales = db.session.scalar(sa.select(sa.func.count()).select_from(StockMovement).where(
-            StockMovement.item_id == item_id, StockMovement.kind == "sale"))
+        sales = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(StockMovement)
+            .where(StockMovement.item_id == item_id, StockMovement.kind == "sale")
+        )
         assert sales == 1
         code = shop.items[_round + 1].code if _round < 2 else code
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 3

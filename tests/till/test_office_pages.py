@@ -37,8 +37,7 @@ def jobs(kind: str, ref: tuple[str, str] | None = None) -> list[PrintJob]:
 
 
 def new_till(name="Kasse 2", serial="K2-0002", printer_id=None) -> Till:
-    till = t.save_till(Actor.system(), None, name=name, serial=serial,
-                       receipt_printer_id=printer_id)
+    till = t.save_till(Actor.system(), None, name=name, serial=serial, receipt_printer_id=printer_id)
     db.session.commit()
     return till
 
@@ -90,15 +89,25 @@ def test_deposit_and_withdrawal_need_a_reason(shop, client, login):
     assert refused.status_code == 200 and 'class="error"' in refused.get_data(as_text=True)
     assert count(CashMovement, CashMovement.kind == CashKind.WITHDRAWAL) == 0
 
-    assert client.post(url, data={"kind": "withdrawal", "amount": "20",
-                                  "reason": "Zur Bank"}).status_code == 302
-    assert client.post(url, data={"kind": "deposit", "amount": "12,50",
-                                  "reason": "Wechselgeld"}).status_code == 302
-    rows = db.session.scalars(sa.select(CashMovement).where(
-        CashMovement.kind.in_([CashKind.DEPOSIT, CashKind.WITHDRAWAL])).order_by(
-        CashMovement.id)).all()
+    assert (
+        client.post(url, data={"kind": "withdrawal", "amount": "20", "reason": "Zur Bank"}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url, data={"kind": "deposit", "amount": "12,50", "reason": "Wechselgeld"}
+        ).status_code
+        == 302
+    )
+    rows = db.session.scalars(
+        sa.select(CashMovement)
+        .where(CashMovement.kind.in_([CashKind.DEPOSIT, CashKind.WITHDRAWAL]))
+        .order_by(CashMovement.id)
+    ).all()
     assert [(m.kind, m.amount_cents, m.reason) for m in rows] == [
-        (CashKind.WITHDRAWAL, -2000, "Zur Bank"), (CashKind.DEPOSIT, 1250, "Wechselgeld")]
+        (CashKind.WITHDRAWAL, -2000, "Zur Bank"),
+        (CashKind.DEPOSIT, 1250, "Wechselgeld"),
+    ]
     assert t.expected_cash(t.current_session(shop.till)) == 10000 - 2000 + 1250
     assert len(jobs("drawer")) == 2  # the drawer opened each time
     too_much = client.post(url, data={"kind": "withdrawal", "amount": "500", "reason": "x"})
@@ -146,13 +155,18 @@ def test_supervisor_closes_with_a_difference_and_a_reason(shop, client, login):
     checked = client.post(f"/till/{shop.till.id}/close", data={**counts, "action": "check"})
     assert checked.status_code == 200 and count(Closing) == 0
 
-    response = client.post(f"/till/{shop.till.id}/close",
-                           data={**counts, "reason": "Münze verloren", "action": "book"})
+    response = client.post(
+        f"/till/{shop.till.id}/close", data={**counts, "reason": "Münze verloren", "action": "book"}
+    )
     assert response.status_code == 302
     closing = db.session.scalar(sa.select(Closing))
     assert response.headers["Location"].endswith(f"/closings/{closing.id}")
-    assert (closing.number, closing.expected_cents, closing.counted_cents,
-            closing.difference_cents) == (1, 11250, 11240, -10)
+    assert (closing.number, closing.expected_cents, closing.counted_cents, closing.difference_cents) == (
+        1,
+        11250,
+        11240,
+        -10,
+    )
     assert closing.counted == {"10000": 1, "1000": 1, "200": 1, "20": 2}
     assert closing.difference_reason == "Münze verloren"
     assert closing.report["number"] == 1 and closing.report["difference_cents"] == -10
@@ -224,8 +238,7 @@ def test_reprint_queues_a_marked_copy(shop, client, login):
 def test_void_with_the_supervisors_badge(shop, client, login):
     sale = sell(shop, shop.items[0], tendered=2000)
     login(shop.supervisor)
-    response = client.post(f"/sales/{sale.id}/void",
-                           data={"reason": "Fehlbon", "badge": "9000001"})
+    response = client.post(f"/sales/{sale.id}/void", data={"reason": "Fehlbon", "badge": "9000001"})
     assert response.status_code == 302
     void = db.session.scalar(sa.select(Sale).where(Sale.kind == SaleKind.VOID))
     assert void.reverses_id == sale.id and void.total_cents == -1250
@@ -242,8 +255,10 @@ def test_void_with_the_supervisors_badge(shop, client, login):
 def test_void_with_pin(shop, client, login, make_user):
     sale = sell(shop, shop.items[0])
     login(make_user("admin"))
-    response = client.post(f"/sales/{sale.id}/void", data={
-        "reason": "Falscher Artikel", "user_id": str(shop.supervisor.id), "pin": "9001"})
+    response = client.post(
+        f"/sales/{sale.id}/void",
+        data={"reason": "Falscher Artikel", "user_id": str(shop.supervisor.id), "pin": "9001"},
+    )
     assert response.status_code == 302
     assert count(Sale, Sale.kind == SaleKind.VOID) == 1
 
@@ -279,13 +294,21 @@ def test_return_of_one_line(shop, client, login):
     sale = sell(shop, shop.items[0], shop.items[1])
     first, second = sale.lines
     login(shop.supervisor)
-    too_many = client.post(f"/sales/{sale.id}/return", data={
-        f"qty-{second.id}": "2", "reason": "kaputt", "target": "write_off"})
+    too_many = client.post(
+        f"/sales/{sale.id}/return",
+        data={f"qty-{second.id}": "2", "reason": "kaputt", "target": "write_off"},
+    )
     assert too_many.status_code == 200
     assert count(Sale, Sale.kind == SaleKind.RETURN) == 0
-    response = client.post(f"/sales/{sale.id}/return", data={
-        f"qty-{first.id}": "0", f"qty-{second.id}": "1", "reason": "Reißverschluss kaputt",
-        "target": "write_off"})
+    response = client.post(
+        f"/sales/{sale.id}/return",
+        data={
+            f"qty-{first.id}": "0",
+            f"qty-{second.id}": "1",
+            "reason": "Reißverschluss kaputt",
+            "target": "write_off",
+        },
+    )
     assert response.status_code == 302
     back = db.session.scalar(sa.select(Sale).where(Sale.kind == SaleKind.RETURN))
     assert back.reverses_id == sale.id and back.total_cents == -1250
@@ -318,24 +341,48 @@ def test_admin_creates_and_edits_a_till(shop, client, login, make_user):
     listing = client.get("/admin/tills")
     assert listing.status_code == 200 and "Kasse 1" in listing.get_data(as_text=True)
     assert client.get("/admin/tills/new").status_code == 200
-    response = client.post("/admin/tills/new", data={
-        "name": "Kasse 2", "serial": "K2-0002", "location": "Möbelhalle",
-        "receipt_printer_id": str(printer_id), "label_printer_id": "", "has_drawer": "y",
-        "is_active": "y"})
+    response = client.post(
+        "/admin/tills/new",
+        data={
+            "name": "Kasse 2",
+            "serial": "K2-0002",
+            "location": "Möbelhalle",
+            "receipt_printer_id": str(printer_id),
+            "label_printer_id": "",
+            "has_drawer": "y",
+            "is_active": "y",
+        },
+    )
     assert response.status_code == 302
     till = db.session.scalar(sa.select(Till).where(Till.name == "Kasse 2"))
-    assert (till.serial, till.location, till.receipt_printer_id, till.label_printer_id,
-            till.has_drawer, till.is_active) == ("K2-0002", "Möbelhalle", printer_id, None,
-                                                 True, True)
+    assert (
+        till.serial,
+        till.location,
+        till.receipt_printer_id,
+        till.label_printer_id,
+        till.has_drawer,
+        till.is_active,
+    ) == ("K2-0002", "Möbelhalle", printer_id, None, True, True)
     clash = client.post("/admin/tills/new", data={"name": "Kasse 2", "serial": "K2-0003"})
     assert clash.status_code == 200 and count(Till) == 2
-    edited = client.post(f"/admin/tills/{till.id}", data={
-        "name": "Kasse 2", "serial": "K2-0002", "location": "Halle", "receipt_printer_id": "",
-        "label_printer_id": ""})
+    edited = client.post(
+        f"/admin/tills/{till.id}",
+        data={
+            "name": "Kasse 2",
+            "serial": "K2-0002",
+            "location": "Halle",
+            "receipt_printer_id": "",
+            "label_printer_id": "",
+        },
+    )
     assert edited.status_code == 302
     db.session.refresh(till)
     assert (till.location, till.receipt_printer_id, till.has_drawer, till.is_active) == (
-        "Halle", None, False, False)
+        "Halle",
+        None,
+        False,
+        False,
+    )
 
 
 def test_tiles_lead_to_the_office_pages(shop, client, login, make_user):

@@ -24,7 +24,9 @@ def test_vat_is_computed_once_per_rate():
     assert vat_of_gross(-1250, 1900) == -200
     rows = vat_breakdown([(1900, 1250), (700, 50), (1900, 875), (700, 100)])
     assert [(r.rate_bp, r.gross_cents, r.vat_cents, r.net_cents) for r in rows] == [
-        (1900, 2125, 339, 1786), (700, 150, 10, 140)]
+        (1900, 2125, 339, 1786),
+        (700, 150, 10, 140),
+    ]
 
 
 def test_line_discount_then_eligibility():
@@ -52,11 +54,11 @@ def test_cash_sale_books_everything_in_one_go(shop):
 def test_paying_twice_with_the_same_id_books_once(shop):
     t.add_code(shop.actor, shop.till, shop.items[0].code)
     cart_uuid = t.open_cart(shop.till).uuid
-    first, created = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)],
-                                cart_uuid=cart_uuid)
+    first, created = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)], cart_uuid=cart_uuid)
     db.session.commit()
-    again, created_again = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)],
-                                      cart_uuid=cart_uuid)
+    again, created_again = t.checkout(
+        shop.actor, shop.till, [t.PaymentIn("cash", 1250)], cart_uuid=cart_uuid
+    )
     assert created and not created_again and again.id == first.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
 
@@ -89,13 +91,21 @@ def test_not_enough_money_books_nothing(shop):
 def test_split_payment_card_voucher_cash(shop):
     for item in shop.items:
         t.add_code(shop.actor, shop.till, item.code)  # 3 × 12,50 = 37,50
-    sale, _ = t.checkout(shop.actor, shop.till, [
-        t.PaymentIn("card", 1000),
-        t.PaymentIn("voucher", 2000, voucher_number="EA-2026-17", voucher_issuer="Gemeinde"),
-        t.PaymentIn("cash", 1000)])
+    sale, _ = t.checkout(
+        shop.actor,
+        shop.till,
+        [
+            t.PaymentIn("card", 1000),
+            t.PaymentIn("voucher", 2000, voucher_number="EA-2026-17", voucher_issuer="Gemeinde"),
+            t.PaymentIn("cash", 1000),
+        ],
+    )
     db.session.commit()
     assert [(p.method.value, p.amount_cents, p.change_cents) for p in sale.payments] == [
-        ("card", 1000, 0), ("voucher", 2000, 0), ("cash", 750, 250)]
+        ("card", 1000, 0),
+        ("voucher", 2000, 0),
+        ("cash", 750, 250),
+    ]
     t.add_article(shop.actor, shop.till, shop.book_article.id)
     with pytest.raises(ValidationError) as error:
         t.checkout(shop.actor, shop.till, [t.PaymentIn("voucher", 50)])
@@ -122,8 +132,9 @@ def test_void_is_a_counter_sale_and_items_return_to_stock(shop):
     t.add_article(shop.actor, shop.till, shop.book_article.id, 2)
     sale, _ = pay_cash(shop, 2000)
     db.session.commit()
-    void = t.void_sale(shop.actor, sale, "Kunde hat es sich anders überlegt",
-                       confirmed_by=shop.supervisor)
+    void = t.void_sale(
+        shop.actor, sale, "Kunde hat es sich anders überlegt", confirmed_by=shop.supervisor
+    )
     db.session.commit()
     assert void.kind == SaleKind.VOID and void.reverses_id == sale.id
     assert void.total_cents == -sale.total_cents
@@ -144,8 +155,9 @@ def test_partial_return_refunds_cash_and_can_write_off(shop):
         t.add_code(shop.actor, shop.till, item.code)
     sale, _ = pay_cash(shop, 2500)
     db.session.commit()
-    back = t.return_lines(shop.actor, sale, {sale.lines[1].id: 1}, "Reißverschluss kaputt",
-                          to_stock=False)
+    back = t.return_lines(
+        shop.actor, sale, {sale.lines[1].id: 1}, "Reißverschluss kaputt", to_stock=False
+    )
     db.session.commit()
     assert back.total_cents == -1250 and back.payments[0].amount_cents == -1250
     db.session.refresh(shop.items[1])
@@ -158,8 +170,7 @@ def test_sales_rows_cannot_be_changed_in_the_database(shop):
     t.add_code(shop.actor, shop.till, shop.items[0].code)
     pay_cash(shop, 1250)
     db.session.commit()
-    for statement in ("UPDATE sale SET total_cents = 1", "DELETE FROM sale_line",
-                      "DELETE FROM payment"):
+    for statement in ("UPDATE sale SET total_cents = 1", "DELETE FROM sale_line", "DELETE FROM payment"):
         with pytest.raises(sa.exc.DatabaseError):
             with db.engine.begin() as conn:
                 conn.execute(sa.text(statement))
@@ -189,8 +200,12 @@ def test_z_report_matches_the_sales_to_the_cent(shop):
     assert r["cash"]["withdrawal"] == -2000 and r["expected_cash_cents"] == expected
     with pytest.raises(ConflictError):
         t.current_session(shop.till)
-    assert db.session.scalar(sa.select(StockMovement.id).where(
-        StockMovement.item_id == shop.items[0].id).order_by(StockMovement.id.desc()).limit(1))
+    assert db.session.scalar(
+        sa.select(StockMovement.id)
+        .where(StockMovement.item_id == shop.items[0].id)
+        .order_by(StockMovement.id.desc())
+        .limit(1)
+    )
 
 
 def test_till_opens_once(shop):
@@ -203,8 +218,9 @@ def test_z_report_vat_is_the_sum_of_the_receipts_vat(shop):
     from store.core.audit import Actor
     from store.goods import services as goods
 
-    nickel = goods.save_article(Actor.system(), None, name="Knopf", category_id=shop.clothes.id,
-                                price_cents=5)
+    nickel = goods.save_article(
+        Actor.system(), None, name="Knopf", category_id=shop.clothes.id, price_cents=5
+    )
     db.session.commit()
     for _n in range(3):
         t.add_article(shop.actor, shop.till, nickel.id)

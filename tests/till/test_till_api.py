@@ -9,10 +9,12 @@ from store.till.models import Sale
 
 
 def sale_body(shop, **changes):
-    body = {"id": str(uuid.uuid4()), "till": shop.till.name,
-            "lines": [{"code": shop.items[0].code}, {"article": shop.book_article.id,
-                                                     "quantity": 2}],
-            "payments": [{"method": "cash", "amount_cents": 2000}]}
+    body = {
+        "id": str(uuid.uuid4()),
+        "till": shop.till.name,
+        "lines": [{"code": shop.items[0].code}, {"article": shop.book_article.id, "quantity": 2}],
+        "payments": [{"method": "cash", "amount_cents": 2000}],
+    }
     body.update(changes)
     return body
 
@@ -44,11 +46,13 @@ def test_sold_out_item_is_409_and_books_nothing(client, shop, api_token):
 
 def test_bad_sales_are_refused(client, shop, api_token):
     headers = api_token(shop.cashier)
-    for changes in ({"payments": [{"method": "cash", "amount_cents": 100}]},
-                    {"lines": [{"code": "2000000999999"}]},
-                    {"lines": [{"code": shop.items[0].code, "article": shop.book_article.id}]},
-                    {"id": "not-a-uuid"},
-                    {"till": "Kasse 99"}):
+    for changes in (
+        {"payments": [{"method": "cash", "amount_cents": 100}]},
+        {"lines": [{"code": "2000000999999"}]},
+        {"lines": [{"code": shop.items[0].code, "article": shop.book_article.id}]},
+        {"id": "not-a-uuid"},
+        {"till": "Kasse 99"},
+    ):
         response = client.post("/api/v1/sales", json=sale_body(shop, **changes), headers=headers)
         assert response.status_code in (404, 409, 422), (changes, response.json)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 0
@@ -57,16 +61,21 @@ def test_bad_sales_are_refused(client, shop, api_token):
 def test_void_needs_supervisor(client, shop, api_token):
     body = sale_body(shop)
     client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier))
-    refused = client.post(f"/api/v1/sales/{body['id']}/void", json={"reason": "x"},
-                          headers=api_token(shop.cashier))
+    refused = client.post(
+        f"/api/v1/sales/{body['id']}/void", json={"reason": "x"}, headers=api_token(shop.cashier)
+    )
     assert refused.status_code == 403
-    void = client.post(f"/api/v1/sales/{body['id']}/void", json={"reason": "Fehlbon"},
-                       headers=api_token(shop.supervisor))
+    void = client.post(
+        f"/api/v1/sales/{body['id']}/void",
+        json={"reason": "Fehlbon"},
+        headers=api_token(shop.supervisor),
+    )
     assert void.status_code == 201, void.json
     assert void.json["kind"] == "void" and void.json["total_cents"] == -1350
     assert void.json["reverses"] == body["id"]
-    again = client.post(f"/api/v1/sales/{body['id']}/void", json={"reason": "x"},
-                        headers=api_token(shop.supervisor))
+    again = client.post(
+        f"/api/v1/sales/{body['id']}/void", json={"reason": "x"}, headers=api_token(shop.supervisor)
+    )
     assert again.status_code == 409
 
 
@@ -75,26 +84,35 @@ def test_tills_session_close_returns_z_report(client, shop, api_token):
     tills = client.get("/api/v1/tills", headers=sup).json["tills"]
     assert tills[0]["is_open"] is True
     client.post("/api/v1/sales", json=sale_body(shop), headers=api_token(shop.cashier))
-    closed = client.post(f"/api/v1/tills/{shop.till.id}/session/close",
-                         json={"counted_cents": 10000 + 1350}, headers=sup)
+    closed = client.post(
+        f"/api/v1/tills/{shop.till.id}/session/close", json={"counted_cents": 10000 + 1350}, headers=sup
+    )
     assert closed.status_code == 200, closed.json
     z = closed.json
     assert z["number"] == 1 and z["difference_cents"] == 0
     assert z["report"]["total_cents"] == 1350
     assert z["report"]["payments"] == {"cash": 1350}
-    reopened = client.post(f"/api/v1/tills/{shop.till.name}/session", json={"float_cents": 5000},
-                           headers=sup)
+    reopened = client.post(
+        f"/api/v1/tills/{shop.till.name}/session", json={"float_cents": 5000}, headers=sup
+    )
     assert reopened.status_code == 201 and reopened.json["float_cents"] == 5000
 
 
 def test_voucher_report_for_invoicing(client, shop, login, api_token):
     from store.core.timeutil import local_today
 
-    body = sale_body(shop, payments=[{"method": "voucher", "amount_cents": 1350,
-                                      "voucher_number": "=HYPERLINK(1)",
-                                      "voucher_issuer": "Gemeinde"}])
-    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)
-                       ).status_code == 201
+    body = sale_body(
+        shop,
+        payments=[
+            {
+                "method": "voucher",
+                "amount_cents": 1350,
+                "voucher_number": "=HYPERLINK(1)",
+                "voucher_issuer": "Gemeinde",
+            }
+        ],
+    )
+    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).status_code == 201
     login(shop.supervisor)
     month = local_today().strftime("%Y-%m")
     page = client.get(f"/reports/vouchers?month={month}").get_data(as_text=True)

@@ -112,11 +112,20 @@ def _check_uuid(value: str, what: str) -> str:
 class FiskalyTse:
     """The Tse interface on fiskaly SIGN DE v2."""
 
-    def __init__(self, api_key: str, api_secret: str, tss_id: str,
-                 base_url: str = DEFAULT_BASE_URL, *, client_id: str | None = None,
-                 connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT,
-                 export_polls: int = EXPORT_POLLS, export_interval: float = EXPORT_INTERVAL,
-                 session: requests.Session | None = None):
+    def __init__(
+        self,
+        api_key: str,
+        api_secret: str,
+        tss_id: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        client_id: str | None = None,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        export_polls: int = EXPORT_POLLS,
+        export_interval: float = EXPORT_INTERVAL,
+        session: requests.Session | None = None,
+    ):
         if not api_key or not api_secret:
             raise TseError("fiskaly needs an API key and an API secret")
         self.api_key = api_key
@@ -144,13 +153,17 @@ class FiskalyTse:
         if not config.get("api_key") or not config.get("tss_id"):
             raise TseError("the fiskaly TSE has no API key or TSS id configured")
         try:
-            return cls(config["api_key"], secret, config["tss_id"],
-                       config.get("base_url") or DEFAULT_BASE_URL,
-                       client_id=config.get("client_id") or None,
-                       connect_timeout=float(config.get("connect_timeout", CONNECT_TIMEOUT)),
-                       read_timeout=float(config.get("read_timeout", READ_TIMEOUT)),
-                       export_polls=int(config.get("export_polls", EXPORT_POLLS)),
-                       export_interval=float(config.get("export_interval", EXPORT_INTERVAL)))
+            return cls(
+                config["api_key"],
+                secret,
+                config["tss_id"],
+                config.get("base_url") or DEFAULT_BASE_URL,
+                client_id=config.get("client_id") or None,
+                connect_timeout=float(config.get("connect_timeout", CONNECT_TIMEOUT)),
+                read_timeout=float(config.get("read_timeout", READ_TIMEOUT)),
+                export_polls=int(config.get("export_polls", EXPORT_POLLS)),
+                export_interval=float(config.get("export_interval", EXPORT_INTERVAL)),
+            )
         except (TypeError, ValueError) as error:
             raise TseError(f"the fiskaly settings are invalid: {error}") from None
 
@@ -161,8 +174,10 @@ class FiskalyTse:
         data = self._call("GET", f"/tss/{self.tss_id}")
         state = data.get("state")
         if state is not None and state != "INITIALIZED":
-            raise TseError(f"the fiskaly TSS is {state}, not INITIALIZED: initialise it first "
-                           "(fiskaly dashboard or API)")
+            raise TseError(
+                f"the fiskaly TSS is {state}, not INITIALIZED: initialise it first "
+                "(fiskaly dashboard or API)"
+            )
         try:
             return TseInfo(
                 backend="fiskaly",
@@ -178,8 +193,11 @@ class FiskalyTse:
 
     def register_client(self, client_id: str) -> None:
         """Register a till (its serial) as a client of the TSS. Registering twice is harmless."""
-        self._call("PUT", f"/tss/{self.tss_id}/client/{self._client(client_id)}",
-                   json={"serial_number": client_id})
+        self._call(
+            "PUT",
+            f"/tss/{self.tss_id}/client/{self._client(client_id)}",
+            json={"serial_number": client_id},
+        )
 
     def start(self, client_id: str, tx_id: str) -> Started:
         tx_id = _check_uuid(tx_id, "transaction id")
@@ -199,9 +217,11 @@ class FiskalyTse:
             raise TseError(f"fiskaly's answer to the start is incomplete ({error!r})") from None
 
     def update(self, client_id: str, started: Started, process_data: str) -> None:
-        body = {"state": "ACTIVE", "client_id": self._client(client_id),
-                "schema": {"raw": {"process_type": "Kassenbeleg-V1",
-                                   "process_data": _b64(process_data)}}}
+        body = {
+            "state": "ACTIVE",
+            "client_id": self._client(client_id),
+            "schema": {"raw": {"process_type": "Kassenbeleg-V1", "process_data": _b64(process_data)}},
+        }
         self._put_tx(started.tx_id, self._next_revision(started.tx_id), body)
 
     def finish(self, client_id: str, started: Started, receipt: Receipt) -> Finished:
@@ -224,8 +244,9 @@ class FiskalyTse:
             if attempt + 1 < self.export_polls:
                 time.sleep(self.export_interval)
         else:
-            raise TseError(f"fiskaly's export was not ready after {self.export_polls} checks; "
-                           "try again later")
+            raise TseError(
+                f"fiskaly's export was not ready after {self.export_polls} checks; try again later"
+            )
         content = self._call("GET", f"{path}/file", raw=True)
         try:
             with tarfile.open(fileobj=io.BytesIO(content)) as tar:
@@ -243,8 +264,7 @@ class FiskalyTse:
         return self._revisions.get(tx_id, 1) + 1
 
     def _end(self, state: str, client_id: str, started: Started, receipt: Receipt) -> Finished:
-        body = {"state": state, "client_id": self._client(client_id),
-                "schema": self.schema(receipt)}
+        body = {"state": state, "client_id": self._client(client_id), "schema": self.schema(receipt)}
         data = self._put_tx(started.tx_id, self._next_revision(started.tx_id), body)
         try:
             signature = data["signature"]
@@ -263,11 +283,16 @@ class FiskalyTse:
                 qr_code_data=str(data["qr_code_data"]),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise TseError(f"fiskaly's answer to the {state.lower()} transaction is incomplete "
-                           f"({error!r})") from None
+            raise TseError(
+                f"fiskaly's answer to the {state.lower()} transaction is incomplete ({error!r})"
+            ) from None
         if finished.number != started.number:
-            log.error("fiskaly finished transaction %s with number %s, started as %s",
-                      started.tx_id, finished.number, started.number)
+            log.error(
+                "fiskaly finished transaction %s with number %s, started as %s",
+                started.tx_id,
+                finished.number,
+                started.number,
+            )
         try:
             signed = parse_qr(finished.qr_code_data)["process_data"]
         except ValueError:
@@ -282,20 +307,31 @@ class FiskalyTse:
         """The transaction's schema: standard_v1 for till receipts, raw for other processes."""
         kind = RECEIPT_TYPES.get(receipt.receipt_type)
         if receipt.process_type != "Kassenbeleg-V1" or kind is None:
-            return {"raw": {"process_type": receipt.process_type,
-                            "process_data": _b64(receipt.process_data)}}
-        vat = [{"vat_rate": slot, "amount": amount(receipt.vat[slot])}
-               for slot in VAT_SLOTS if receipt.vat.get(slot)]
-        payments = [{"payment_type": kind_, "amount": amount(receipt.payments[kind_])}
-                    for kind_ in ("CASH", "NON_CASH") if receipt.payments.get(kind_)]
+            return {
+                "raw": {"process_type": receipt.process_type, "process_data": _b64(receipt.process_data)}
+            }
+        vat = [
+            {"vat_rate": slot, "amount": amount(receipt.vat[slot])}
+            for slot in VAT_SLOTS
+            if receipt.vat.get(slot)
+        ]
+        payments = [
+            {"payment_type": kind_, "amount": amount(receipt.payments[kind_])}
+            for kind_ in ("CASH", "NON_CASH")
+            if receipt.payments.get(kind_)
+        ]
         if not payments and kind != "ABORT":
             # Our process data says "0.00:Bar" for a receipt without payment; so must fiskaly's.
             payments = [{"payment_type": "CASH", "amount": amount(0)}]
-        return {"standard_v1": {"receipt": {
-            "receipt_type": kind,
-            "amounts_per_vat_rate": vat or [{"vat_rate": "NORMAL", "amount": amount(0)}],
-            "amounts_per_payment_type": payments,
-        }}}
+        return {
+            "standard_v1": {
+                "receipt": {
+                    "receipt_type": kind,
+                    "amounts_per_vat_rate": vat or [{"vat_rate": "NORMAL", "amount": amount(0)}],
+                    "amounts_per_payment_type": payments,
+                }
+            }
+        }
 
     def _put_tx(self, tx_id: str, revision: int, body: dict) -> dict:
         """Write a revision; if fiskaly knows a later one (409), write after that one, once."""
@@ -322,8 +358,9 @@ class FiskalyTse:
             cached = _tokens.get(key)
         if cached and not fresh and time.monotonic() < cached[1]:
             return cached[0]
-        data = self._call("POST", "/auth", json={"api_key": self.api_key,
-                                                 "api_secret": self._secret}, auth=False)
+        data = self._call(
+            "POST", "/auth", json={"api_key": self.api_key, "api_secret": self._secret}, auth=False
+        )
         token = data.get("access_token")
         if not isinstance(token, str) or not token:
             raise TseError("fiskaly's login answer has no access token")
@@ -340,20 +377,34 @@ class FiskalyTse:
         with _tokens_lock:
             _tokens.pop((self.base_url, self.api_key), None)
 
-    def _call(self, method: str, path: str, *, json: dict | None = None,
-              params: dict | None = None, auth: bool = True, raw: bool = False):
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict | None = None,
+        params: dict | None = None,
+        auth: bool = True,
+        raw: bool = False,
+    ):
         """One API call: JSON (or bytes) back, or TseError. A refused token is renewed once."""
         for attempt in (1, 2):
             headers = {"Accept": "application/octet-stream" if raw else "application/json"}
             if auth:
                 headers["Authorization"] = f"Bearer {self._token(fresh=attempt == 2)}"
             try:
-                response = self.session.request(method, self.base_url + path, json=json,
-                                                params=params, headers=headers,
-                                                timeout=self.timeout)
+                response = self.session.request(
+                    method,
+                    self.base_url + path,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                )
             except requests.ConnectTimeout:
-                raise TseError(f"fiskaly is not reachable (no connection within "
-                               f"{self.timeout[0]:g} s)") from None
+                raise TseError(
+                    f"fiskaly is not reachable (no connection within {self.timeout[0]:g} s)"
+                ) from None
             except requests.Timeout:
                 raise TseError(f"fiskaly did not answer within {self.timeout[1]:g} s") from None
             except requests.RequestException as error:
@@ -369,8 +420,10 @@ class FiskalyTse:
         try:
             data = response.json()
         except ValueError:
-            raise TseError(f"fiskaly sent an answer that is not JSON (HTTP "
-                           f"{response.status_code}, {path.split('/')[-1] or path})") from None
+            raise TseError(
+                f"fiskaly sent an answer that is not JSON (HTTP "
+                f"{response.status_code}, {path.split('/')[-1] or path})"
+            ) from None
         if not isinstance(data, dict):
             raise TseError("fiskaly sent an unexpected answer (not a JSON object)")
         return data
@@ -399,8 +452,15 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def connect_device(actor: Actor, *, api_key: str, api_secret: str, tss_id: str,
-                   base_url: str = DEFAULT_BASE_URL, now: datetime | None = None) -> TseDevice:
+def connect_device(
+    actor: Actor,
+    *,
+    api_key: str,
+    api_secret: str,
+    tss_id: str,
+    base_url: str = DEFAULT_BASE_URL,
+    now: datetime | None = None,
+) -> TseDevice:
     """Put a fiskaly TSS into service: check it answers, keep it, retire the TSE used so far.
 
     The secret is only used to check the connection; it is never stored.
@@ -415,14 +475,29 @@ def connect_device(actor: Actor, *, api_key: str, api_secret: str, tss_id: str,
             old.is_active = False
             old.out_of_service_on = now
     if device is None:
-        device = TseDevice(backend="fiskaly", serial=info.serial, in_service_on=now,
-                           last_tx_number=0, last_signature_counter=0)
+        device = TseDevice(
+            backend="fiskaly",
+            serial=info.serial,
+            in_service_on=now,
+            last_tx_number=0,
+            last_signature_counter=0,
+        )
         db.session.add(device)
     device.public_key, device.algorithm = info.public_key, info.algorithm
     device.time_format, device.certified = info.time_format, info.certified
     device.config, device.is_active, device.out_of_service_on = config, True, None
     db.session.flush()
-    audit(actor, "fiscal.tse_connect", device, {"backend": "fiskaly", "serial": info.serial,
-                                                "tss_id": tse.tss_id, "base_url": tse.base_url,
-                                                "certified": info.certified}, now=now)
+    audit(
+        actor,
+        "fiscal.tse_connect",
+        device,
+        {
+            "backend": "fiskaly",
+            "serial": info.serial,
+            "tss_id": tse.tss_id,
+            "base_url": tse.base_url,
+            "certified": info.certified,
+        },
+        now=now,
+    )
     return device

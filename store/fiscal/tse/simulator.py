@@ -33,28 +33,58 @@ TIME_FORMAT = "unixTime"
 def new_device(now=None) -> TseDevice:
     """Make a simulator with a fresh key pair."""
     key = ec.generate_private_key(ec.SECP256R1())
-    public = key.public_key().public_bytes(serialization.Encoding.X962,
-                                           serialization.PublicFormat.UncompressedPoint)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()).decode()
-    return TseDevice(backend="simulator", serial=hashlib.sha256(public).hexdigest(),
-                     public_key=base64.b64encode(public).decode(), algorithm=ALGORITHM,
-                     time_format=TIME_FORMAT, certified=False, config={"private_key": pem},
-                     last_tx_number=0, last_signature_counter=0, in_service_on=now or utcnow(),
-                     is_active=True)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return TseDevice(
+        backend="simulator",
+        serial=hashlib.sha256(public).hexdigest(),
+        public_key=base64.b64encode(public).decode(),
+        algorithm=ALGORITHM,
+        time_format=TIME_FORMAT,
+        certified=False,
+        config={"private_key": pem},
+        last_tx_number=0,
+        last_signature_counter=0,
+        in_service_on=now or utcnow(),
+        is_active=True,
+    )
 
 
-def signed_text(tse_serial: str, client: str, process_type: str, process_data: str, number: int,
-                counter: int, started: int, finished: int) -> bytes:
+def signed_text(
+    tse_serial: str,
+    client: str,
+    process_type: str,
+    process_data: str,
+    number: int,
+    counter: int,
+    started: int,
+    finished: int,
+) -> bytes:
     """What the simulator signs (unix seconds for the times)."""
-    return ";".join(["KaufhausSimTSE-V1", tse_serial, client, process_type, process_data,
-                     str(number), str(counter), str(started), str(finished)]).encode()
+    return ";".join(
+        [
+            "KaufhausSimTSE-V1",
+            tse_serial,
+            client,
+            process_type,
+            process_data,
+            str(number),
+            str(counter),
+            str(started),
+            str(finished),
+        ]
+    ).encode()
 
 
 def verify(public_key_b64: str, signature_b64: str, data: bytes) -> bool:
     """Check a plain (r‖s) ECDSA-SHA256 signature with the uncompressed public key."""
     public = ec.EllipticCurvePublicKey.from_encoded_point(
-        ec.SECP256R1(), base64.b64decode(public_key_b64))
+        ec.SECP256R1(), base64.b64decode(public_key_b64)
+    )
     raw = base64.b64decode(signature_b64)
     r, s = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
     try:
@@ -83,8 +113,9 @@ class SimulatorTse:
             raise TseError("TSE simulator is switched off")
 
     def _raise(self, column) -> int:
-        db.session.execute(sa.update(TseDevice).where(TseDevice.id == self.device.id)
-                           .values({column: column + 1}))
+        db.session.execute(
+            sa.update(TseDevice).where(TseDevice.id == self.device.id).values({column: column + 1})
+        )
         return db.session.scalar(sa.select(column).where(TseDevice.id == self.device.id))
 
     def start(self, client_id: str, tx_id: str) -> Started:
@@ -100,39 +131,82 @@ class SimulatorTse:
         self._check()
         counter = self._raise(TseDevice.last_signature_counter)
         finished_at = max(utcnow().replace(microsecond=0), started.started_at)
-        data = signed_text(self.device.serial, client_id, receipt.process_type,
-                           receipt.process_data, started.number, counter,
-                           int(started.started_at.timestamp()), int(finished_at.timestamp()))
-        key = serialization.load_pem_private_key(self.device.config["private_key"].encode(),
-                                                 password=None)
+        data = signed_text(
+            self.device.serial,
+            client_id,
+            receipt.process_type,
+            receipt.process_data,
+            started.number,
+            counter,
+            int(started.started_at.timestamp()),
+            int(finished_at.timestamp()),
+        )
+        key = serialization.load_pem_private_key(
+            self.device.config["private_key"].encode(), password=None
+        )
         r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
         signature = base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
-        qr = qr_code(client_id, receipt.process_type, receipt.process_data, started.number,
-                     counter, started.started_at, finished_at, ALGORITHM, TIME_FORMAT, signature,
-                     self.device.public_key)
-        return Finished(started.tx_id, started.number, started.started_at, finished_at, counter,
-                        signature, ALGORITHM, TIME_FORMAT, self.device.public_key,
-                        self.device.serial, client_id, qr)
+        qr = qr_code(
+            client_id,
+            receipt.process_type,
+            receipt.process_data,
+            started.number,
+            counter,
+            started.started_at,
+            finished_at,
+            ALGORITHM,
+            TIME_FORMAT,
+            signature,
+            self.device.public_key,
+        )
+        return Finished(
+            started.tx_id,
+            started.number,
+            started.started_at,
+            finished_at,
+            counter,
+            signature,
+            ALGORITHM,
+            TIME_FORMAT,
+            self.device.public_key,
+            self.device.serial,
+            client_id,
+            qr,
+        )
 
     def cancel(self, client_id: str, started: Started, receipt: Receipt) -> Finished:
         return self.finish(client_id, started, receipt)
 
     def export(self) -> bytes:
         """A TAR with the device's public key and every transaction it signed, as JSON lines."""
-        rows = db.session.scalars(sa.select(FiscalTransaction).where(
-            FiscalTransaction.device_id == self.device.id).order_by(FiscalTransaction.id))
-        log = "\n".join(json.dumps({
-            "number": t.tx_number, "counter": t.signature_counter, "client": t.client_serial,
-            "process_type": t.process_type, "process_data": t.process_data,
-            "start": t.started_at.isoformat() if t.started_at else None,
-            "end": t.finished_at.isoformat() if t.finished_at else None,
-            "signature": t.signature}, ensure_ascii=False) for t in rows)
+        rows = db.session.scalars(
+            sa.select(FiscalTransaction)
+            .where(FiscalTransaction.device_id == self.device.id)
+            .order_by(FiscalTransaction.id)
+        )
+        log = "\n".join(
+            json.dumps(
+                {
+                    "number": t.tx_number,
+                    "counter": t.signature_counter,
+                    "client": t.client_serial,
+                    "process_type": t.process_type,
+                    "process_data": t.process_data,
+                    "start": t.started_at.isoformat() if t.started_at else None,
+                    "end": t.finished_at.isoformat() if t.finished_at else None,
+                    "signature": t.signature,
+                },
+                ensure_ascii=False,
+            )
+            for t in rows
+        )
         out = io.BytesIO()
         with tarfile.open(fileobj=out, mode="w") as tar:
-            for name, content in (("public_key.b64", self.device.public_key.encode()),
-                                  ("transactions.jsonl", log.encode()),
-                                  ("README.txt", b"Kaufhaus TSE simulator - not certified, "
-                                                 b"demo only.\n")):
+            for name, content in (
+                ("public_key.b64", self.device.public_key.encode()),
+                ("transactions.jsonl", log.encode()),
+                ("README.txt", b"Kaufhaus TSE simulator - not certified, demo only.\n"),
+            ):
                 info = tarfile.TarInfo(name)
                 info.size = len(content)
                 tar.addfile(info, io.BytesIO(content))
