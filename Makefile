@@ -43,8 +43,8 @@ demo: install
 	  KAUFHAUS_DEMO=1 $(BIN)/flask outbox-worker >> instance/outbox-worker.log 2>&1 & \
 	  KAUFHAUS_DEMO=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT) --no-reload
 
-# Every test, on SQLite and on a throwaway PostgreSQL server, browser tests included.
-test: install-dev
+# Lint, then every test, on SQLite and on a throwaway PostgreSQL server, browser tests included.
+test: lint
 	bash tests/run-all.sh
 
 lint: install-dev

@@ -3,12 +3,19 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime | None = None) -> datetime:
+    """The given instant (default: now) as an aware UTC datetime. Services take `now=None` and
+    start with `now = as_utc(now)`; two instants in UTC subtract by real time, not wall clocks."""
+    return (moment or utcnow()).astimezone(UTC)
 
 
 def store_zone() -> ZoneInfo:
@@ -36,6 +43,39 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def local_month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     """The UTC start and end of a calendar month in the store's zone."""
+    first, last = month_days_range(year, month)
+    return local_day_bounds(first)[0], local_day_bounds(last)[1]
+
+
+# ---------------------------------------------------------------- months (calendar arithmetic)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's end: 31 Jan + 1 → 28/29 Feb."""
+    return day + relativedelta(months=months)
+
+
+def month_days_range(year: int, month: int) -> tuple[date, date]:
+    """The first and the last day of a month."""
     first = date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return local_day_bounds(first)[0], local_day_bounds(following)[0]
+    return first, first + relativedelta(months=1, days=-1)
+
+
+def months_between(first: date, last: date) -> list[tuple[int, int]]:
+    """Every (year, month) from the month of `first` to the month of `last`, both included."""
+    months = []
+    day = first.replace(day=1)
+    while day <= last:
+        months.append((day.year, day.month))
+        day += relativedelta(months=1)
+    return months
+
+
+def month_key(year: int, month: int) -> str:
+    """(2026, 3) → '2026-03'."""
+    return f"{year:04d}-{month:02d}"
+
+
+def following_month(year: int, month: int) -> tuple[int, int]:
+    day = date(year, month, 1) + relativedelta(months=1)
+    return day.year, day.month

@@ -50,6 +50,7 @@ from flask_babel import gettext as _
 
 from store.auth.models import User
 from store.core.errors import ConflictError, NotFoundError, ValidationError
+from store.core.pricing import vat_of_gross
 from store.core.timeutil import local_day_bounds, to_local, utcnow
 from store.extensions import db
 from store.fiscal import processdata, signing
@@ -76,7 +77,6 @@ from store.till.models import (
     SaleLine,
     TillSession,
 )
-from store.till.pricing import vat_of_gross
 
 # Version of the DFKA taxonomy "Kasse" the data follows (cashpointclosing.TAXONOMIE_VERSION).
 TAXONOMY_VERSION = "2.3"

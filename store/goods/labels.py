@@ -10,10 +10,10 @@ from reportlab.lib.colors import HexColor, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from store.core.money import format_cents
+from store.core.pdf import fonts
 from store.goods.models import Item
 from store.goods.pricing import intake_week, week_colour
 from store.printing.models import Printer
@@ -107,14 +107,6 @@ _COLOURS = {
 }
 
 
-def _fonts() -> tuple[str, str]:
-    """Bitstream Vera, shipped with reportlab: umlauts and € on every machine."""
-    if "Vera" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont("VeraBd", "VeraBd.ttf"))
-    return "Vera", "VeraBd"
-
-
 def _fit(text: str, font: str, size: float, width: float) -> str:
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
@@ -126,7 +118,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 def pdf_sheet(items: list[Item], layout: str = "3x8", *, skip: int = 0, with_qr: bool = False) -> bytes:
     """Labels on A4 sticker sheets; `skip` leaves the first places of a used sheet empty."""
     sheet = SHEETS[layout]
-    regular, bold = _fonts()
+    regular, bold = fonts()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     pdf.setTitle("Etiketten")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from store.core.pricing import apply_percent
 from store.core.timeutil import to_local
 
 
@@ -18,11 +19,6 @@ def markdown_percent(steps: list[dict], weeks: int) -> int:
     """The highest step reached: steps [{"weeks": 4, "percent": 30}, …]."""
     reached = [s["percent"] for s in steps or [] if weeks >= s["weeks"]]
     return max(reached, default=0)
-
-
-def apply_percent(cents: int, percent: int) -> int:
-    """Reduce by percent, rounded half up to the cent (integer arithmetic, no floats)."""
-    return (cents * (100 - percent) * 2 + 100) // 200
 
 
 def quote(label_cents: int, steps: list[dict], taken_in_on: date, today: date) -> Quote:

@@ -18,8 +18,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -33,6 +31,7 @@ from reportlab.platypus import (
 from store.core.exports import csv_bytes, euro, safe_cell
 from store.core.i18n import local_datetime, locale_name
 from store.core.money import format_cents
+from store.core.pdf import fonts
 from store.core.timeutil import local_today
 from store.shifts.labels import CODE_LABELS, CODE_SHORT, MEASURE_LABELS, WEEKDAYS_SHORT, weekday_list
 from store.shifts.models import AttendanceCode
@@ -338,17 +337,9 @@ def month_xlsx(sheets: list[MonthSheet]) -> bytes:
 # ---------------------------------------------------------------- PDF
 
 
-def _fonts() -> tuple[str, str]:
-    """Bitstream Vera, shipped with reportlab: umlauts and € on every machine."""
-    if "Vera" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont("VeraBd", "VeraBd.ttf"))
-    return "Vera", "VeraBd"
-
-
 def sheet_pdf(sheets: list[MonthSheet]) -> bytes:
     """One A4 page per trainee to print and sign: head, days, totals, signature lines."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,

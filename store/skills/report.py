@@ -15,8 +15,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from store.auth.models import User
 from store.core.i18n import local_date, money
+from store.core.pdf import fonts
 from store.core.timeutil import local_today
-from store.shifts.exports import _fonts
 from store.shifts.services import hours_plain
 from store.skills import services
 from store.skills.chart import step_chart, time_axis
@@ -58,7 +58,7 @@ def _chart(states_points, first, last, goal) -> Drawing:
 
 
 def skills_report(participant: User) -> bytes:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     small = ParagraphStyle("small", fontName=regular, fontSize=7, leading=8.5)
     body = ParagraphStyle("body", fontName=regular, fontSize=8.5, leading=10.5)
     strong = ParagraphStyle("strong", fontName=bold, fontSize=8.5, leading=10.5)

@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.errors import ConflictError
+from store.core.pricing import vat_breakdown
 from store.core.web import current_actor
 from store.extensions import db
 from store.fiscal import signing
 from store.printing import services as printing
 from store.till import services
 from store.till.models import Closing, Sale, Till
-from store.till.pricing import vat_breakdown
 
 bp = api_blueprint("till_api")
 

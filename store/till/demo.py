@@ -11,6 +11,7 @@ from store.auth.models import User
 from store.core.access import Role
 from store.core.audit import Actor
 from store.core.errors import ServiceError
+from store.core.pricing import price_line
 from store.core.settings import get_setting
 from store.core.timeutil import local_today, store_zone
 from store.extensions import db
@@ -19,7 +20,6 @@ from store.goods.models import Item, ItemStatus
 from store.printing.models import Printer
 from store.till import services
 from store.till.models import Sale, Till
-from store.till.pricing import price_line
 
 TILLS = [
     ("Kasse 1", "Eingang", "KH-KASSE-0001", "Bondrucker Kasse 1"),

@@ -18,6 +18,7 @@ from store.core.access import Role, public, roles
 from store.core.errors import ServiceError, ValidationError
 from store.core.i18n import money
 from store.core.money import parse_cents
+from store.core.pricing import vat_breakdown
 from store.core.web import current_actor, show_error
 from store.extensions import db
 from store.printing import services as printing
@@ -33,7 +34,6 @@ from store.till.office_forms import (
     VoidForm,
     denomination_label,
 )
-from store.till.pricing import vat_breakdown
 from store.till.receipts import render_closing, render_x_report
 
 bp = Blueprint("till_office", __name__)

@@ -7,13 +7,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from store.core.money import format_cents
+from store.core.pricing import vat_breakdown
 from store.core.settings import get_setting
 from store.core.timeutil import to_local
 from store.fiscal import signing
 from store.printing.models import Printer
 from store.printing.render import columns, document, printable
 from store.till.models import Closing, PaymentMethod, Sale, SaleKind
-from store.till.pricing import vat_breakdown
 
 VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
 

@@ -17,6 +17,7 @@ from store.auth.models import User
 from store.core.access import Role
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from store.core.pricing import price_line, vat_breakdown
 from store.core.settings import get_setting
 from store.core.timeutil import local_month_bounds, local_today, to_local, utcnow
 from store.extensions import db
@@ -41,7 +42,6 @@ from store.till.models import (
     Till,
     TillSession,
 )
-from store.till.pricing import price_line, vat_breakdown
 from store.till.receipts import render_closing, render_receipt
 
 DENOMINATIONS = [50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1]

@@ -14,13 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from store.core.audit import Actor, AuditEntry
+from store.core.pricing import vat_breakdown
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.fiscal import dsfinvk, retention
 from store.fiscal.models import FiscalTransaction
 from store.till import services as t
 from store.till.models import Closing, Sale
-from store.till.pricing import vat_breakdown
 
 CSV_FILES = {
     "transactions.csv",

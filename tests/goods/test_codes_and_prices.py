@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from store.core.pricing import apply_percent
 from store.goods import codes
-from store.goods.pricing import apply_percent, markdown_percent, quote
+from store.goods.pricing import markdown_percent, quote
 
 STEPS = [{"weeks": 4, "percent": 30}, {"weeks": 8, "percent": 50}]
 

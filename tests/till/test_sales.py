@@ -4,12 +4,12 @@ import pytest
 import sqlalchemy as sa
 
 from store.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from store.core.pricing import price_line, vat_breakdown, vat_of_gross
 from store.extensions import db
 from store.goods.models import ItemStatus, StockMovement
 from store.printing.models import PrintJob
 from store.till import services as t
 from store.till.models import Sale, SaleKind
-from store.till.pricing import price_line, vat_breakdown, vat_of_gross
 from tests.conftest import tr
 
 

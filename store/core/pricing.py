@@ -1,8 +1,12 @@
-"""Totals and VAT: computed one way, in one place, for the screen, the receipt and the reports."""
+"""Prices and VAT: percentages and taxes computed one way, in one place, for the intake, the screen,
+the receipt, the reports and the tax office's export. Integer cents throughout, no floats."""
 
 from dataclasses import dataclass
 
-from store.goods.pricing import apply_percent
+
+def apply_percent(cents: int, percent: int) -> int:
+    """Reduce by percent, rounded half up to the cent (integer arithmetic, no floats)."""
+    return (cents * (100 - percent) * 2 + 100) // 200
 
 
 @dataclass(frozen=True)
