@@ -18,11 +18,17 @@ through this package (`services.take_in_items(...)`).
 
 # The errors these services raise, for callers that catch them.
 from store.core.errors import ConflictError, NotFoundError, ValidationError
-from store.goods.services.articles import get_article, list_articles, save_article
+from store.goods.services.articles import (
+    category_choices,
+    get_article,
+    list_articles,
+    save_article,
+)
 from store.goods.services.categories import (
     CATEGORY_FIELDS,
     get_category,
     list_categories,
+    parent_choices,
     save_category,
 )
 from store.goods.services.donors import DONOR_KEEP_DAYS, erase_donor_names
@@ -37,6 +43,7 @@ from store.goods.services.items import (
     get_item,
     items_by_codes,
     locations,
+    sale_block,
     save_photo,
     search_items,
 )
@@ -60,17 +67,24 @@ from store.goods.services.stock import (
     write_off,
 )
 from store.goods.services.stocktake import (
+    ScanNote,
     StocktakeResult,
     finish_stocktake,
     list_stocktakes,
     missing_items,
     open_stocktake,
     scan_for_stocktake,
+    scan_note,
     start_stocktake,
     stocktake_result,
 )
 
 __all__ = [
+    "sale_block",
+    "category_choices",
+    "parent_choices",
+    "scan_note",
+    "ScanNote",
     "CATEGORY_FIELDS",
     "DONOR_KEEP_DAYS",
     "GOODS_SETTINGS",

@@ -7,8 +7,8 @@ from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.settings import get_setting
 from store.extensions import db
-from store.goods.models import Article
-from store.goods.services.categories import get_category
+from store.goods.models import Article, Category
+from store.goods.services.categories import get_category, list_categories
 
 
 def list_articles(include_inactive: bool = False) -> list[Article]:
@@ -16,6 +16,15 @@ def list_articles(include_inactive: bool = False) -> list[Article]:
     if not include_inactive:
         query = query.where(Article.is_active.is_(True))
     return list(db.session.scalars(query))
+
+
+def category_choices(article: Article | None) -> list[Category]:
+    """The categories an article may be put in: those in use, and the one it is in now."""
+    return [
+        c
+        for c in list_categories(include_inactive=True)
+        if c.is_active or (article is not None and c.id == article.category_id)
+    ]
 
 
 def get_article(article_id: int) -> Article:

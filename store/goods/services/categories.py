@@ -36,7 +36,23 @@ def list_categories(include_inactive: bool = False) -> list[Category]:
     return ordered
 
 
+def parent_choices(category: Category | None) -> list[Category]:
+    """The categories that may hold `category`: all (inactive ones too), but not the category itself
+    nor those below it."""
+    return [c for c in list_categories(include_inactive=True) if not _inside(c, category)]
+
+
+def _inside(node: Category | None, category: Category | None) -> bool:
+    """Is `node` the category itself or below it? (It cannot become its own parent.)"""
+    while category is not None and node is not None:
+        if node.id == category.id:
+            return True
+        node = node.parent
+    return False
+
+
 def subtree_ids(category_id: int) -> list[int]:
+    """The ids of a category and of every category below it."""
     rows = db.session.execute(sa.select(Category.id, Category.parent_id)).all()
     children: dict[int | None, list[int]] = {}
     for cid, parent in rows:

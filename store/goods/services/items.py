@@ -60,6 +60,15 @@ def check_sellable(item: Item, today: date | None = None) -> None:
             raise ConflictError(_("This appliance failed its safety test. It must not be sold."))
 
 
+def sale_block(item: Item, today: date | None = None) -> str | None:
+    """Why this item cannot be sold now (the message check_sellable gives), or None."""
+    try:
+        check_sellable(item, today)
+    except ConflictError as error:
+        return error.message
+    return None
+
+
 def current_price(item: Item, today: date | None = None):
     """The price the till charges today (markdown applied)."""
     return quote_item(item, today or local_today())

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -55,6 +56,27 @@ def scan_for_stocktake(
     if not exists:
         db.session.add(StocktakeScan(stocktake=stocktake, item=item, at=now or utcnow()))
     return item
+
+
+class ScanNote(StrEnum):
+    """What the counter should hear about a scanned item."""
+
+    COUNTED = "counted"
+    AGAIN = "again"  # scanned before in this count
+    NOT_IN_STOCK = "not_in_stock"  # sold or written off, says the ledger: for a supervisor
+    NO_SHELF = "no_shelf"  # counted, but the ledger has no shelf for it
+    OTHER_SHELF = "other_shelf"  # belongs to another shelf: put it back there
+
+
+def scan_note(stocktake: Stocktake, item: Item, *, again: bool) -> ScanNote:
+    """The one thing to say about a scan, the oddest first."""
+    if item.status != ItemStatus.IN_STOCK:
+        return ScanNote.NOT_IN_STOCK
+    if item.location is None:
+        return ScanNote.NO_SHELF
+    if item.location != stocktake.location:
+        return ScanNote.OTHER_SHELF
+    return ScanNote.AGAIN if again else ScanNote.COUNTED
 
 
 def missing_items(stocktake: Stocktake) -> list[Item]:
