@@ -149,13 +149,6 @@ def test_the_print_worker_loop_survives_a_failing_round(app, monkeypatch, caplog
     assert "print worker round failed" in caplog.text
 
 
-def test_the_print_worker_command_sends_what_is_due(app, shop, runner):
-    job_id = _receipt_job(shop).id
-    result = runner.invoke(args=["print-worker", "--once"])
-    assert result.exit_code == 0, result.output
-    assert db.session.get(PrintJob, job_id).status == JobStatus.DONE  # the worker began a new session
-
-
 def test_a_job_sent_again_from_the_page_prints_after_the_commit(client, shop, login):
     job = _receipt_job(shop)
     login(shop.supervisor)
