@@ -1,5 +1,6 @@
 """Printers fail; the booking stays, the job waits, retries and prints later with the same bytes."""
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -173,3 +174,20 @@ def test_the_test_page_is_printed_at_once_and_a_failure_shown(app, client, shop,
     assert failed.status == JobStatus.PENDING and failed.attempts == 1
     assert "switched off" in page.get_data(as_text=True)
     assert response.status_code == 200
+
+
+def test_without_print_in_request_a_thread_prints_after_the_commit(app, client, shop, login):
+    app.config["PRINT_IN_REQUEST"] = False
+    job = _receipt_job(shop)
+    login(shop.supervisor)
+    assert client.post(f"/print-jobs/{job.id}/resend").status_code == 302
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        copy = db.session.scalar(
+            sa.select(PrintJob).where(PrintJob.id > job.id, PrintJob.kind == "receipt")
+        )
+        if copy is not None and copy.status == JobStatus.DONE:
+            break
+        time.sleep(0.05)
+    assert copy is not None and copy.status == JobStatus.DONE and copy.attempts == 1
