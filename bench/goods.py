@@ -21,6 +21,7 @@ def seed(app, count: int) -> list[str]:
     from store.extensions import db
     from store.goods import codes
     from store.goods import services as goods
+    from store.goods.models import Item, StockMovement
 
     with app.app_context():
         actor = Actor.system()
@@ -48,9 +49,9 @@ def seed(app, count: int) -> list[str]:
                 }
                 for i in ids
             ]
-            db.session.execute(sa.insert(goods.Item), items)
+            db.session.execute(sa.insert(Item), items)
             db.session.execute(
-                sa.insert(goods.StockMovement),
+                sa.insert(StockMovement),
                 [
                     {
                         "at": it["taken_in_at"],

@@ -1,5 +1,6 @@
 """API: who am I, and user management for admins."""
 
+from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from store.auth import services
@@ -7,7 +8,6 @@ from store.auth.models import User
 from store.core.access import SIGNED_IN, Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.web import current_actor
-from store.extensions import db
 
 bp = api_blueprint("auth_api")
 
@@ -54,8 +54,6 @@ class UserIn(Schema):
 
 @endpoint(bp, "/me", roles=SIGNED_IN, summary="The user of this token", response=UserOut)
 def me():
-    from flask_login import current_user
-
     return UserOut.of(current_user)
 
 
@@ -76,5 +74,4 @@ def list_users():
 )
 def create_user(body: UserIn):
     user = services.create_user(current_actor(), **body.model_dump())
-    db.session.commit()
     return UserOut.of(user)

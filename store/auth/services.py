@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from store.auth.models import ApiToken, LoginAttempt, User
 from store.core.access import Role
-from store.core.audit import Actor, audit
+from store.core.audit import Actor, AuditEntry, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.timeutil import utcnow
 from store.extensions import db
@@ -181,6 +181,14 @@ def pin_users() -> list[User]:
     return list(db.session.scalars(query))
 
 
+def pin_user(user_id: int) -> User | None:
+    """The user picked at a till, if they may sign in there with a PIN (active, with a PIN)."""
+    user = db.session.get(User, user_id)
+    if user is None or user.pin_hash is None or not user.is_active_account:
+        return None
+    return user
+
+
 def _role(role: Role | str) -> Role:
     try:
         return Role(role)
@@ -319,6 +327,17 @@ def _attempt(user: User | None, method: str, success: bool, address: str | None,
             at=now, method=method, user_id=user.id if user else None, address=address, success=success
         )
     )
+
+
+# ---------------------------------------------------------------- audit log
+
+
+def audit_entries(action: str = "", *, page: int = 1, per_page: int = 50):
+    """The audit log, newest first, optionally only actions starting with `action`, as a page."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action.startswith(action))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 # ---------------------------------------------------------------- API tokens

@@ -2,7 +2,6 @@
 
 import time
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
@@ -29,11 +28,9 @@ from store.auth.forms import (
     UserForm,
 )
 from store.core.access import Role, public, roles, signed_in
-from store.core.audit import AuditEntry
 from store.core.errors import ServiceError
 from store.core.i18n import LANG_COOKIE
-from store.core.web import current_actor, safe_next, show_error
-from store.extensions import db
+from store.core.web import attempt, current_actor, safe_next
 
 bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -58,10 +55,9 @@ def login():
                 form.username.data, form.password.data, address=request.remote_addr
             )
         except services.LoginError as error:
-            db.session.commit()  # keep the failed attempt: it counts towards the lock
+            # No rollback: the request commits the failed attempt, which counts towards the lock.
             form.password.errors.append(error.message)
         else:
-            db.session.commit()
             _sign_in(user, till_mode=False)
             return redirect(safe_next(form.next.data, url_for("core.home")))
     return render_template("auth/login.html", form=form)
@@ -76,10 +72,9 @@ def till_login():
         try:
             user = services.authenticate_badge(form.badge.data, address=request.remote_addr)
         except services.LoginError as error:
-            db.session.commit()
+            # No rollback: the request commits the failed attempt, which counts towards the lock.
             flash(error.message, "error")
             return redirect(url_for("auth.till_login"))
-        db.session.commit()
         _sign_in(user, till_mode=True)
         return redirect(url_for("core.home"))
     return render_template("auth/till_login.html", form=form, people=services.pin_users())
@@ -88,18 +83,17 @@ def till_login():
 @bp.route("/login/till/pin/<int:user_id>", methods=["GET", "POST"])
 @public
 def pin_login(user_id: int):
-    person = db.session.get(services.User, user_id)
-    if person is None or person.pin_hash is None or not person.is_active_account:
+    person = services.pin_user(user_id)
+    if person is None:
         return redirect(url_for("auth.till_login"))
     form = PinForm()
     if form.validate_on_submit():
         try:
             user = services.authenticate_pin(user_id, form.pin.data, address=request.remote_addr)
         except services.LoginError as error:
-            db.session.commit()
+            # No rollback: the request commits the failed attempt, which counts towards the lock.
             form.pin.errors.append(error.message)
         else:
-            db.session.commit()
             _sign_in(user, till_mode=True)
             return redirect(url_for("core.home"))
     return render_template("auth/pin_login.html", form=form, person=person)
@@ -125,7 +119,6 @@ def language():
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
         services.set_locale(current_actor(), current_user, locale)
-        db.session.commit()
     response = make_response(redirect(safe_next(request.form.get("next"), url_for("core.home"))))
     response.set_cookie(
         LANG_COOKIE,
@@ -149,10 +142,10 @@ def account():
             )
             services.set_password(current_actor(), current_user, form.new.data)
         except ServiceError as error:
-            db.session.commit()
+            # No rollback: a wrong current password is a failed sign-in attempt and counts towards
+            # the lock; a refused new password changed nothing. The request commits.
             form.new.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("Your password was changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
@@ -174,7 +167,7 @@ def users():
 def user_new():
     form = UserForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             user = services.create_user(
                 current_actor(),
                 username=form.username.data,
@@ -187,11 +180,7 @@ def user_new():
             )
             if not form.is_active.data:
                 services.update_user(current_actor(), user, is_active=False)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("User %(name)s was created.", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -207,7 +196,7 @@ def user_edit(user_id: int):
         form.badge.data = user.badge or ""
     if form.validate_on_submit():
         actor = current_actor()
-        try:
+        with attempt(form) as done:
             services.update_user(
                 actor,
                 user,
@@ -222,11 +211,7 @@ def user_edit(user_id: int):
                 services.set_badge(actor, user, form.badge.data or None)
             if form.pin.data:
                 services.set_pin(actor, user, form.pin.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Changes to %(name)s were saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, action_form=EmptyForm())
@@ -236,7 +221,6 @@ def user_edit(user_id: int):
 @roles(Role.ADMIN)
 def user_unlock(user_id: int):
     services.unlock(current_actor(), services.get_user(user_id))
-    db.session.commit()
     flash(_("The account was unlocked."), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
@@ -245,7 +229,6 @@ def user_unlock(user_id: int):
 @roles(Role.ADMIN)
 def user_pin_remove(user_id: int):
     services.set_pin(current_actor(), services.get_user(user_id), None)
-    db.session.commit()
     flash(_("The PIN was removed."), "success")
     return redirect(url_for("admin.user_edit", user_id=user_id))
 
@@ -262,15 +245,10 @@ def tokens():
     ]
     new_token = None
     if form.validate_on_submit():
-        try:
+        with attempt():
             _token, new_token = services.create_api_token(
                 current_actor(), services.get_user(form.user_id.data), form.name.data
             )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
     return render_template(
         "admin/tokens.html",
         form=form,
@@ -285,7 +263,6 @@ def tokens():
 @roles(Role.ADMIN)
 def token_revoke(token_id: int):
     services.revoke_api_token(current_actor(), services.get_api_token(token_id))
-    db.session.commit()
     flash(_("The token was revoked. It no longer works."), "success")
     return redirect(url_for("admin.tokens"))
 
@@ -298,8 +275,5 @@ def token_revoke(token_id: int):
 def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     action = request.args.get("action", "").strip()
-    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
-    if action:
-        query = query.where(AuditEntry.action.startswith(action))
-    entries = db.paginate(query, page=page, per_page=50, error_out=False)
+    entries = services.audit_entries(action, page=page)
     return render_template("admin/audit.html", entries=entries, action=action)

@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
+from werkzeug.routing import Rule
 
 from store.core.access import PUBLIC, SIGNED_IN, Role, public
 from store.core.errors import ValidationError
@@ -108,72 +109,12 @@ def parse(model: type[BaseModel], data) -> BaseModel:
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 _PARAM_TYPES = {"int": {"type": "integer"}, "uuid": {"type": "string", "format": "uuid"}}
+_PROBLEM_CODES = ("400", "401", "403", "404", "409", "422")
 
 
-def openapi_document(app: Flask) -> dict:
-    """The OpenAPI 3.1 document of every /api/v1 rule of the app."""
-    paths: dict = {}
-    components: dict = {}
-
-    def schema_of(model: type[BaseModel]) -> dict:
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, sub in schema.pop("$defs", {}).items():
-            components[name] = sub
-        components[model.__name__] = schema
-        return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.rule.startswith(PREFIX):
-            continue
-        view = app.view_functions[rule.endpoint]
-        meta = getattr(view, "_openapi", None) or {"summary": rule.endpoint, "status": 200}
-        path = _PARAM.sub(r"{\2}", rule.rule[len(PREFIX) :]) or "/"
-        item = paths.setdefault(path, {})
-        parameters = [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": _PARAM_TYPES.get(conv or "", {"type": "string"}),
-            }
-            for conv, name in _PARAM.findall(rule.rule)
-        ]
-        if meta.get("query"):
-            for name, prop in meta["query"].model_json_schema().get("properties", {}).items():
-                required = name in meta["query"].model_json_schema().get("required", [])
-                parameters.append({"name": name, "in": "query", "required": required, "schema": prop})
-        access = getattr(view, "_access", None)
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            op: dict = {
-                "operationId": rule.endpoint.replace(".", "_") + "_" + method.lower(),
-                "summary": meta["summary"],
-                "tags": [meta.get("tag") or "api"],
-                "responses": {},
-            }
-            if meta.get("description"):
-                op["description"] = meta["description"]
-            if parameters:
-                op["parameters"] = parameters
-            if meta.get("body"):
-                op["requestBody"] = {
-                    "required": True,
-                    "content": {"application/json": {"schema": schema_of(meta["body"])}},
-                }
-            ok: dict = {"description": "OK"}
-            if meta.get("response"):
-                ok["content"] = {"application/json": {"schema": schema_of(meta["response"])}}
-            elif meta.get("produces") and meta["produces"] != "application/json":
-                ok["content"] = {meta["produces"]: {}}
-            op["responses"][str(meta.get("status", 200))] = ok
-            problem = {"$ref": "#/components/responses/Problem"}
-            for code in ("400", "401", "403", "404", "409", "422"):
-                op["responses"].setdefault(code, problem)
-            if access == PUBLIC:
-                op["security"] = []
-            elif access not in (None, SIGNED_IN):
-                op["x-roles"] = sorted(str(r) for r in access)
-            item[method.lower()] = op
-    components["Problem"] = {
+def _problem_schema() -> dict:
+    """The schema of a problem+json answer (RFC 9457)."""
+    return {
         "type": "object",
         "properties": {
             "type": {"type": "string"},
@@ -184,6 +125,19 @@ def openapi_document(app: Flask) -> dict:
         },
         "required": ["title", "status", "detail"],
     }
+
+
+def openapi_document(app: Flask) -> dict:
+    """The OpenAPI 3.1 document of every /api/v1 rule of the app."""
+    paths: dict = {}
+    components: dict = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.rule.startswith(PREFIX):
+            path = _PARAM.sub(r"{\2}", rule.rule[len(PREFIX) :]) or "/"
+            paths.setdefault(path, {}).update(
+                _operations(rule, app.view_functions[rule.endpoint], components)
+            )
+    components["Problem"] = _problem_schema()
     return {
         "openapi": "3.1.0",
         "info": {
@@ -207,6 +161,85 @@ def openapi_document(app: Flask) -> dict:
         },
         "security": [{"bearer": []}],
     }
+
+
+def _operations(rule: Rule, view: Callable, components: dict) -> dict:
+    """The operations (one per HTTP method) of one rule, by lower-case method."""
+    meta = getattr(view, "_openapi", None) or {"summary": rule.endpoint, "status": 200}
+    parameters = _parameters(rule, meta.get("query"))
+    access = getattr(view, "_access", None)
+    return {
+        method.lower(): _operation(rule.endpoint, method, meta, parameters, access, components)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+    }
+
+
+def _parameters(rule: Rule, query: type[BaseModel] | None) -> list[dict]:
+    """The path parameters of a rule, then the fields of its query model."""
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _PARAM_TYPES.get(conv or "", {"type": "string"}),
+        }
+        for conv, name in _PARAM.findall(rule.rule)
+    ]
+    if query:
+        schema = query.model_json_schema()
+        for name, prop in schema.get("properties", {}).items():
+            required = name in schema.get("required", [])
+            parameters.append({"name": name, "in": "query", "required": required, "schema": prop})
+    return parameters
+
+
+def _operation(
+    endpoint_name: str, method: str, meta: dict, parameters: list, access, components: dict
+) -> dict:
+    """One operation: summary, parameters, request body, answers and who may call it."""
+    op: dict = {
+        "operationId": endpoint_name.replace(".", "_") + "_" + method.lower(),
+        "summary": meta["summary"],
+        "tags": [meta.get("tag") or "api"],
+        "responses": {},
+    }
+    if meta.get("description"):
+        op["description"] = meta["description"]
+    if parameters:
+        op["parameters"] = parameters
+    if meta.get("body"):
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema_ref(meta["body"], components)}},
+        }
+    op["responses"][str(meta.get("status", 200))] = _answer(meta, components)
+    problem = {"$ref": "#/components/responses/Problem"}
+    for code in _PROBLEM_CODES:
+        op["responses"].setdefault(code, problem)
+    if access == PUBLIC:
+        op["security"] = []
+    elif access not in (None, SIGNED_IN):
+        op["x-roles"] = sorted(str(r) for r in access)
+    return op
+
+
+def _answer(meta: dict, components: dict) -> dict:
+    """The successful answer of an operation."""
+    ok: dict = {"description": "OK"}
+    if meta.get("response"):
+        ok["content"] = {"application/json": {"schema": _schema_ref(meta["response"], components)}}
+    elif meta.get("produces") and meta["produces"] != "application/json":
+        ok["content"] = {meta["produces"]: {}}
+    return ok
+
+
+def _schema_ref(model: type[BaseModel], components: dict) -> dict:
+    """Add a model's JSON schema (and the models it uses) to the components; a reference to it."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, sub in schema.pop("$defs", {}).items():
+        components[name] = sub
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 docs_bp = api_blueprint("docs_api")

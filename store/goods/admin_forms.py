@@ -13,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from store.core.errors import ValidationError
+from store.core.money import parse_cents
 from store.core.web import int_or_none
 
 VAT_CHOICES = [(1900, "19 %"), (700, "7 %"), (0, "0 %")]
@@ -25,6 +27,24 @@ class MarkdownStepForm(Form):
 
     weeks = IntegerField(_l("after … weeks"), validators=[Optional()])
     percent = IntegerField(_l("minus … %"), validators=[Optional()])
+
+
+def cents_or_none(text: str | None, field: str) -> int | None:
+    """Euro text → cents; empty is None. A bad amount is reported at `field`."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_cents(text)
+    except ValidationError as error:
+        raise ValidationError(error.message, field=field) from None
+
+
+def euro_text(cents: int | None) -> str:
+    """1250 → '12,50' for an input field (the form accepts comma or point)."""
+    if cents is None:
+        return ""
+    return f"{cents // 100},{cents % 100:02d}"
 
 
 class CategoryForm(FlaskForm):
@@ -40,6 +60,16 @@ class CategoryForm(FlaskForm):
     has_clothing_fields = BooleanField(_l("Clothing: ask for size, colour and brand"))
     is_active = BooleanField(_l("In use"), default=True)
     sort = IntegerField(_l("Sort number"), default=0, validators=[Optional(), NumberRange(-9999, 9999)])
+
+    def steps(self) -> list[dict]:
+        """Filled rows only. A half-filled row goes to the service with 0, which says why not."""
+        steps = []
+        for row in self.markdown_steps:
+            weeks, percent = row.form.weeks.data, row.form.percent.data
+            if weeks is None and percent is None:
+                continue
+            steps.append({"weeks": weeks or 0, "percent": percent or 0})
+        return steps
 
 
 class ArticleForm(FlaskForm):

@@ -4,10 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.core.access import Role, roles
-from store.core.errors import ServiceError, ValidationError
-from store.core.money import parse_cents
-from store.core.settings import get_setting, set_setting
-from store.core.web import current_actor, show_error
+from store.core.web import attempt, current_actor
 from store.extensions import db
 from store.goods import services
 from store.goods.admin_forms import (
@@ -15,24 +12,16 @@ from store.goods.admin_forms import (
     CategoryForm,
     SettingsForm,
     StockInForm,
+    cents_or_none,
+    euro_text,
 )
 from store.goods.models import Article, Category
-from store.printing import services as printing
 
 bp = Blueprint("goods_admin", __name__, url_prefix="/admin")
 
 MANAGE = (Role.SUPERVISOR, Role.ADMIN)
-
-
-def _cents(text: str | None, field: str) -> int | None:
-    """Euro text → cents; empty is None. A bad amount is reported at `field`."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return parse_cents(text)
-    except ValidationError as error:
-        raise ValidationError(error.message, field=field) from None
+CATEGORY_FIELDS = {"price_min_cents": "price_min", "price_max_cents": "price_max"}  # service → form
+SETTINGS_FIELDS = {"max_price_cents": "max_price"}
 
 
 # ---------------------------------------------------------------- categories
@@ -65,8 +54,8 @@ def _category_initial(category: Category | None) -> dict:
         "name": category.name,
         "parent_id": category.parent_id,
         "vat_rate_bp": category.vat_rate_bp,
-        "price_min": _euro_text(category.price_min_cents),
-        "price_max": _euro_text(category.price_max_cents),
+        "price_min": euro_text(category.price_min_cents),
+        "price_max": euro_text(category.price_max_cents),
         "markdown_steps": list(category.markdown_steps or []),
         "requires_safety_test": category.requires_safety_test,
         "has_clothing_fields": category.has_clothing_fields,
@@ -75,64 +64,31 @@ def _category_initial(category: Category | None) -> dict:
     }
 
 
-def _euro_text(cents: int | None) -> str:
-    """1250 → '12,50' for an input field (the form accepts comma or point)."""
-    if cents is None:
-        return ""
-    return f"{cents // 100},{cents % 100:02d}"
-
-
-def _steps(form: CategoryForm) -> list[dict]:
-    """Filled rows only. A half-filled row goes to the service with 0, which says why not."""
-    steps = []
-    for row in form.markdown_steps:
-        weeks, percent = row.form.weeks.data, row.form.percent.data
-        if weeks is None and percent is None:
-            continue
-        steps.append({"weeks": weeks or 0, "percent": percent or 0})
-    return steps
-
-
-def _inside(node: Category | None, category: Category | None) -> bool:
-    """Is `node` the category itself or below it? (It cannot become its own parent.)"""
-    while category is not None and node is not None:
-        if node.id == category.id:
-            return True
-        node = node.parent
-    return False
-
-
 def _category_form(category: Category | None):
     if request.method == "GET":
         form = CategoryForm(data=_category_initial(category))
     else:
         form = CategoryForm()
     form.parent_id.choices = [("", _("– none (top level) –"))] + [
-        (c.id, c.path)
-        for c in services.list_categories(include_inactive=True)
-        if not _inside(c, category)
+        (c.id, c.path) for c in services.parent_choices(category)
     ]
     if form.validate_on_submit():
-        try:
+        with attempt(form, CATEGORY_FIELDS) as done:
             saved = services.save_category(
                 current_actor(),
                 category,
                 name=form.name.data,
                 parent_id=form.parent_id.data,
                 vat_rate_bp=form.vat_rate_bp.data,
-                price_min_cents=_cents(form.price_min.data, "price_min_cents"),
-                price_max_cents=_cents(form.price_max.data, "price_max_cents"),
-                markdown_steps=_steps(form),
+                price_min_cents=cents_or_none(form.price_min.data, "price_min_cents"),
+                price_max_cents=cents_or_none(form.price_max.data, "price_max_cents"),
+                markdown_steps=form.steps(),
                 requires_safety_test=form.requires_safety_test.data,
                 has_clothing_fields=form.has_clothing_fields.data,
                 is_active=form.is_active.data,
                 sort=form.sort.data or 0,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, {"price_min_cents": "price_min", "price_max_cents": "price_max"})
-        else:
-            db.session.commit()
+        if done:
             flash(_("The category %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("goods_admin.categories"))
     elif form.is_submitted():
@@ -170,7 +126,7 @@ def _article_form(article: Article | None):
             data={
                 "name": article.name,
                 "category": article.category_id,
-                "price": _euro_text(article.price_cents),
+                "price": euro_text(article.price_cents),
                 "track_stock": article.track_stock,
                 "is_active": article.is_active,
                 "sort": article.sort,
@@ -178,30 +134,22 @@ def _article_form(article: Article | None):
         )
     else:
         form = ArticleForm()
-    choices = [
-        c
-        for c in services.list_categories(include_inactive=True)
-        if c.is_active or (article is not None and c.id == article.category_id)
+    form.category.choices = [("", _("– choose –"))] + [
+        (c.id, c.path) for c in services.category_choices(article)
     ]
-    form.category.choices = [("", _("– choose –"))] + [(c.id, c.path) for c in choices]
     if form.validate_on_submit():
-        price_text = (form.price.data or "").strip()
-        try:
+        with attempt(form) as done:
             saved = services.save_article(
                 current_actor(),
                 article,
                 name=form.name.data,
                 category_id=form.category.data,
-                price_cents=_cents(price_text, "price"),
+                price_cents=cents_or_none(form.price.data, "price"),
                 track_stock=form.track_stock.data,
                 is_active=form.is_active.data,
                 sort=form.sort.data or 0,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("The article %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("goods_admin.articles"))
     elif form.is_submitted():
@@ -224,13 +172,9 @@ def article_stock_in(article_id: int):
     if not form.validate_on_submit():
         flash(_("Please enter how many were added (a whole number)."), "error")
         return redirect(url_for("goods_admin.article_edit", article_id=article.id))
-    try:
+    with attempt() as done:
         services.add_article_stock(current_actor(), article, form.quantity.data, form.note.data)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if done:
         flash(
             _(
                 "%(n)s × %(name)s added to the stock. In stock now: %(total)s.",
@@ -246,49 +190,35 @@ def article_stock_in(article_id: int):
 # ---------------------------------------------------------------- store settings
 
 
-SETTING_KEYS = ("label_printer_id", "label_qr", "label_sheet", "max_price_cents")
-
-
 @bp.route("/settings", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def settings():
-    current = {key: get_setting(key) for key in SETTING_KEYS}
+    current = services.goods_settings()
     if request.method == "GET":
         form = SettingsForm(
             data={
                 "label_printer_id": current["label_printer_id"] or 0,
                 "label_qr": bool(current["label_qr"]),
                 "label_sheet": current["label_sheet"],
-                "max_price": _euro_text(current["max_price_cents"]),
+                "max_price": euro_text(current["max_price_cents"]),
             }
         )
     else:
         form = SettingsForm()
-    printers = [
-        p for p in printing.list_printers() if p.is_active or p.id == current["label_printer_id"]
-    ]
     form.label_printer_id.choices = [(0, _("– none: print labels as PDF –"))] + [
-        (p.id, p.name if p.is_active else _("%(name)s (switched off)", name=p.name)) for p in printers
+        (p.id, p.name if p.is_active else _("%(name)s (switched off)", name=p.name))
+        for p in services.label_printer_choices()
     ]
     if form.validate_on_submit():
-        try:
-            max_price = _cents(form.max_price.data, "max_price")
-            if not max_price:
-                raise ValidationError(_("The price must be more than 0 €."), field="max_price")
-        except ServiceError as error:
-            show_error(form, error)
-        else:
-            wanted = {
-                "label_printer_id": form.label_printer_id.data or None,
-                "label_qr": bool(form.label_qr.data),
-                "label_sheet": form.label_sheet.data,
-                "max_price_cents": max_price,
-            }
-            changed = [key for key in SETTING_KEYS if wanted[key] != current[key]]
-            actor = current_actor()
-            for key in changed:
-                set_setting(actor, key, wanted[key])
-            db.session.commit()
+        with attempt(form, SETTINGS_FIELDS) as done:
+            changed = services.save_goods_settings(
+                current_actor(),
+                label_printer_id=form.label_printer_id.data,
+                label_qr=form.label_qr.data,
+                label_sheet=form.label_sheet.data,
+                max_price_cents=cents_or_none(form.max_price.data, "max_price_cents"),
+            )
+        if done:
             if changed:
                 flash(_("The settings were saved."), "success")
             else:

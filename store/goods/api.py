@@ -8,10 +8,8 @@ from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.timeutil import local_today
 from store.core.web import current_actor
-from store.extensions import db
 from store.goods import services
 from store.goods.models import Article, Category, Condition, Item, ItemStatus
-from store.printing import services as printing
 
 bp = api_blueprint("goods_api")
 
@@ -62,11 +60,6 @@ class ItemOut(BaseModel):
     def of(cls, item: Item, today: date) -> "ItemOut":
         quote = services.current_price(item, today)
         test = item.last_safety_test
-        try:
-            services.check_sellable(item)
-            sellable = True
-        except services.ConflictError:
-            sellable = False
         return cls(
             code=item.code,
             description=item.description,
@@ -86,7 +79,7 @@ class ItemOut(BaseModel):
             )
             if test
             else None,
-            sellable=sellable,
+            sellable=services.sale_block(item) is None,
         )
 
 
@@ -176,9 +169,7 @@ def create_items(body: IntakeIn):
         for line in body.items
     ]
     items = services.take_in_items(actor, entries)
-    jobs = services.queue_labels(actor, items)
-    db.session.commit()
-    printing.kick([j.id for j in jobs])
+    services.queue_labels(actor, items)
     today = local_today()
     return ItemList(items=[ItemOut.of(i, today) for i in items])
 

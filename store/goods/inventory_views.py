@@ -2,11 +2,9 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from store.core.access import Role, roles
-from store.core.errors import ServiceError
-from store.core.web import current_actor
+from store.core.web import attempt, current_actor
 from store.extensions import db
 from store.goods import services
 from store.goods.admin_forms import FinishForm, ScanForm, StocktakeStartForm
@@ -55,13 +53,9 @@ def stocktakes():
                 "info",
             )
             return redirect(url_for("inventory.stocktake", stocktake_id=running.id))
-        try:
+        with attempt(form) as done:
             stocktake = services.start_stocktake(current_actor(), form.location.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.location.errors = [*form.location.errors, error.message]
-        else:
-            db.session.commit()
+        if done:
             return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
     return render_template(
         "goods/inventory/stocktakes.html",
@@ -98,7 +92,6 @@ def stocktake(stocktake_id: int):
         missing=missing,
         scan_form=ScanForm(formdata=None),
         finish_form=finish_form,
-        can_finish=current_user.role in MANAGE,
         status_labels=STATUS_LABELS,
         in_stock=ItemStatus.IN_STOCK,
     )
@@ -114,20 +107,17 @@ def stocktake_scan(stocktake_id: int):
     if not code:
         return redirect(back)  # Enter on an empty field: nothing to count
     counted_before = {s.item_id for s in stocktake.scans}
-    try:
+    with attempt() as done:
         item = services.scan_for_stocktake(current_actor(), stocktake, code)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not done:
         return redirect(back)
-    db.session.commit()
-    _flash_scan(stocktake, item, again=item.id in counted_before)
+    _flash_scan(services.scan_note(stocktake, item, again=item.id in counted_before), item)
     return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id, last=item.id))
 
 
-def _flash_scan(stocktake: Stocktake, item, *, again: bool) -> None:
+def _flash_scan(note: services.ScanNote, item) -> None:
     """One message per scan: counted, counted twice, or counted but something is odd."""
-    if item.status != ItemStatus.IN_STOCK:
+    if note == services.ScanNote.NOT_IN_STOCK:
         flash(
             _(
                 "%(code)s %(text)s: the stock list says %(status)s. Please give it to a supervisor.",
@@ -137,7 +127,7 @@ def _flash_scan(stocktake: Stocktake, item, *, again: bool) -> None:
             ),
             "warning",
         )
-    elif item.location is None:
+    elif note == services.ScanNote.NO_SHELF:
         flash(
             _(
                 "Counted: %(code)s %(text)s. It has no shelf in the stock list yet.",
@@ -146,7 +136,7 @@ def _flash_scan(stocktake: Stocktake, item, *, again: bool) -> None:
             ),
             "warning",
         )
-    elif item.location != stocktake.location:
+    elif note == services.ScanNote.OTHER_SHELF:
         flash(
             _(
                 "%(code)s %(text)s belongs to shelf %(place)s. Please put it back there.",
@@ -156,7 +146,7 @@ def _flash_scan(stocktake: Stocktake, item, *, again: bool) -> None:
             ),
             "warning",
         )
-    elif again:
+    elif note == services.ScanNote.AGAIN:
         flash(_("%(code)s was counted already.", code=item.code), "info")
     else:
         flash(_("Counted: %(code)s %(text)s", code=item.code, text=item.description), "success")
@@ -170,15 +160,11 @@ def stocktake_finish(stocktake_id: int):
     if not form.validate_on_submit():
         flash(_("Please check the marked fields."), "error")
         return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
-    try:
+    with attempt() as done:
         missing = services.finish_stocktake(
             current_actor(), stocktake, write_off_missing=form.write_off.data, note=form.note.data or ""
         )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if done:
         if form.write_off.data and missing:
             flash(
                 _("The stocktake is finished. %(n)s missing item(s) were written off.", n=len(missing)),

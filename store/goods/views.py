@@ -16,14 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from store.core.access import Role, roles
-from store.core.errors import ServiceError
 from store.core.money import parse_cents
 from store.core.settings import get_setting
 from store.core.timeutil import local_today
-from store.core.web import current_actor, show_error
+from store.core.web import attempt, current_actor
 from store.extensions import db
 from store.goods import labels, services
 from store.goods.forms import (
@@ -80,13 +78,10 @@ def _remember(entry: services.IntakeEntry, items) -> None:
 
 
 def _book(entry: services.IntakeEntry):
-    """Book an intake, queue its labels, commit, then print. Returns the items."""
+    """Book an intake and queue its labels; they print once the request has committed."""
     actor = current_actor()
     items = services.take_in_items(actor, [entry])
-    jobs = services.queue_labels(actor, items)
-    db.session.commit()
-    printing.kick([j.id for j in jobs])
-    return items, jobs
+    return items, services.queue_labels(actor, items)
 
 
 @bp.route("/intake", methods=["GET", "POST"])
@@ -96,13 +91,10 @@ def intake():
     categories = services.list_categories()
     form.category.choices = [(0, _("– choose –"))] + [(c.id, c.path) for c in categories]
     if form.validate_on_submit():
-        try:
+        with attempt(form, INTAKE_FIELDS, flash_too=True) as done:
             entry = _entry_from_form(form)
             items, jobs = _book(entry)
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, INTAKE_FIELDS, flash_too=True)
-        else:
+        if done:
             _remember(entry, items)
             _flash_booked(items, jobs)
             return redirect(url_for("goods.intake"))
@@ -133,12 +125,9 @@ def intake_repeat():
         flash(_("There is no last entry to repeat."), "error")
         return redirect(url_for("goods.intake"))
     entry = services.IntakeEntry(**last["entry"])
-    try:
+    with attempt() as done:
         items, jobs = _book(entry)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if done:
         _remember(entry, items)
         _flash_booked(items, jobs)
     return redirect(url_for("goods.intake"))
@@ -190,7 +179,7 @@ def item_scan():
     code = request.args.get("code", "").strip()
     try:
         item = services.find_item(code)
-    except ServiceError as error:
+    except services.NotFoundError as error:
         flash(error.message, "error")
         return redirect(url_for("goods.items", q=code))
     return redirect(url_for("goods.item", item_id=item.id))
@@ -201,11 +190,7 @@ def item_scan():
 def item(item_id: int):
     item = services.get_item(item_id)
     quote = services.current_price(item)
-    try:
-        services.check_sellable(item)
-        blocked = None
-    except ServiceError as error:
-        blocked = error.message
+    blocked = services.sale_block(item)
     corrected = {m.reverses_id for m in item.movements if m.reverses_id}
     jobs = printing.jobs_for(("item", str(item.id)))
     return render_template(
@@ -222,13 +207,8 @@ def item(item_id: int):
         price_form=PriceForm(prefix="pr"),
         test_form=SafetyTestForm(prefix="st"),
         correction_form=CorrectionForm(prefix="co"),
-        can_manage=_can_manage(),
         photo_form=PhotoForm(prefix="ph"),
     )
-
-
-def _can_manage() -> bool:
-    return current_user.role in MANAGE
 
 
 @bp.post("/items/<int:item_id>/label")
@@ -239,8 +219,6 @@ def item_label(item_id: int):
     if not jobs:
         flash(_("No label printer is set up: print the label as PDF."), "error")
         return redirect(url_for("goods.item", item_id=item.id))
-    db.session.commit()
-    printing.kick([j.id for j in jobs])
     flash(_("The label is printing again."), "success")
     return redirect(request.referrer or url_for("goods.item", item_id=item.id))
 
@@ -312,13 +290,9 @@ def movement_correct(movement_id: int):
 
 
 def _run(action, message: str, item):
-    try:
+    with attempt() as done:
         action()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if done:
         flash(message, "success")
     return redirect(url_for("goods.item", item_id=item.id) if item else url_for("goods.items"))
 

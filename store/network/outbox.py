@@ -11,8 +11,9 @@ The body is `{"created_at", "data", "id", "type"}`. A partner answers 2xx once i
 event; anything else (or no answer) is tried again with a growing pause (`backoff_seconds`) until
 OUTBOX_MAX_ATTEMPTS, then the delivery is FAILED and a coordinator may re-send it.
 
-Exactly once, as far as a network allows: a delivery is claimed with a conditional UPDATE (two
-workers never send the same one at the same time), and the answer is committed before the next.
+Exactly once, as far as a network allows: the queue runs on store.core.queue. A delivery is claimed
+with a conditional UPDATE and a lease in next_attempt_at (two workers never send the same one at the
+same time), and the answer is committed before the next, only while the claim still holds.
 A delivery that was acknowledged is never sent again. Only if a worker dies between the partner's
 2xx and our commit does the event go out once more after the claim lapses; partners deduplicate on
 the event id (`X-Kaufhaus-Delivery`, the body's `id`).
@@ -21,7 +22,6 @@ the event id (`X-Kaufhaus-Delivery`, the body's `id`).
 import hashlib
 import hmac
 import json
-import logging
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -31,14 +31,13 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
+from store.core import queue
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.network import services
 from store.network.models import Delivery, DeliveryStatus, OutboxEvent, Partner, PartnerKind
-
-log = logging.getLogger(__name__)
 
 USER_AGENT = "Kaufhaus"
 # Beyond the request timeout, how long a claim holds before another worker may try (a worker that
@@ -113,146 +112,83 @@ def _lease() -> timedelta:
     return timedelta(seconds=current_app.config["OUTBOX_TIMEOUT_SECONDS"] + LEASE_EXTRA_SECONDS)
 
 
+def _prepare(delivery: Delivery, now: datetime) -> queue.Outcome | queue.Send:
+    """Just before sending: consent and the partner's settings are checked again (either may have
+    changed since the event was queued); then the body is built and signed, so the POST needs no
+    database."""
+    event, partner = delivery.event, delivery.partner
+    if not partner.syncs or event.type not in (partner.events or []):
+        return queue.Dropped(DeliveryStatus.CANCELLED, PARTNER_OFF)
+    if not services.covers(event.participant_id, partner.id, event.scope, local_today(now)):
+        return queue.Dropped(DeliveryStatus.CANCELLED, CONSENT_WITHDRAWN)
+    body = body_of(event, partner)
+    url, secret, event_id, event_type = partner.url, partner.secret, event.id, event.type
+    timeout = current_app.config["OUTBOX_TIMEOUT_SECONDS"]
+
+    def send() -> queue.Outcome:
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Kaufhaus-Event": event_type,
+            "X-Kaufhaus-Delivery": event_id,
+            # The partner checks the timestamp against its own clock: the real time of sending.
+            "X-Kaufhaus-Signature": sign(secret, body, int(time.time())),
+        }
+        try:
+            response = requests.post(
+                url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            )
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, it is a failed attempt
+            return queue.Failed(f"{type(exc).__name__}: {exc}", {"last_status_code": None})
+        answer = {"last_status_code": response.status_code}
+        if 200 <= response.status_code < 300:
+            return queue.Sent(answer)
+        return queue.Failed(
+            " ".join(f"HTTP {response.status_code} {response.reason or ''}".split()), answer
+        )
+
+    return send
+
+
+OUTBOX = queue.Queue(
+    name="outbox delivery",
+    model=Delivery,
+    pending=DeliveryStatus.PENDING,
+    done=DeliveryStatus.DELIVERED,
+    failed=DeliveryStatus.FAILED,
+    prepare=_prepare,
+    lease=_lease,
+    backoff=lambda attempts: services.backoff_seconds(attempts),
+    max_attempts=lambda: current_app.config["OUTBOX_MAX_ATTEMPTS"],
+    done_at="delivered_at",
+    updated_at="updated_at",
+)
+
+
 def deliver_due(now: datetime | None = None, limit: int = 50) -> int:
     """Send the deliveries that are due. Commits after each one. Returns how many arrived.
 
     `now` is the clock of the queue (tests move it forward); without it each delivery reads the
     clock when it is tried."""
-    due = db.session.execute(
-        sa.select(Delivery.id, Delivery.next_attempt_at)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= (now or utcnow()))
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    delivered = 0
-    for delivery_id, seen_at in due:
-        try:
-            delivered += deliver_one(delivery_id, seen_at, now=now)
-        except Exception:  # noqa: BLE001 - one broken delivery must not stop the others
-            db.session.rollback()
-            log.exception("outbox delivery %s failed", delivery_id)
-    return delivered
+    return queue.work_due(OUTBOX, now=now, limit=limit)
 
 
-def _claim(delivery_id: int, seen_at: datetime, now: datetime) -> datetime | None:
-    """Take the delivery for this worker: only if nobody changed it since we looked. Returns the
-    end of the claim (the worker's mark on the row), or None."""
-    lease = now + _lease()
-    claimed = db.session.execute(
-        sa.update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            Delivery.status == DeliveryStatus.PENDING,
-            Delivery.next_attempt_at == seen_at,
-        )
-        .values(next_attempt_at=lease, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return lease if claimed else None
-
-
-def _cancel(delivery: Delivery, reason: str, now: datetime) -> None:
-    delivery.status = DeliveryStatus.CANCELLED
-    delivery.last_error = reason
-    delivery.updated_at = now
-    db.session.commit()
-    log.info("outbox delivery %s cancelled: %s", delivery.id, reason)
+def _claim(delivery_id: int, seen_at: datetime, now: datetime) -> queue.Claim | None:
+    """Take the delivery for this worker: only if nobody changed it since we looked. Commits."""
+    return queue.claim(OUTBOX, delivery_id, now, seen_at)
 
 
 def deliver_one(delivery_id: int, seen_at: datetime, *, now: datetime | None = None) -> bool:
     """Claim one delivery, check it may still go, send it, record the answer. Commits.
     True if the partner acknowledged it."""
-    moment = now or utcnow()
-    lease = _claim(delivery_id, seen_at, moment)
-    if lease is None:
-        return False  # another worker has it, or it changed meanwhile
-    delivery = db.session.get(Delivery, delivery_id)
-    event, partner = delivery.event, delivery.partner
-    # Consent and the partner's settings are checked again just before sending: either may have
-    # changed since the event was queued.
-    if not partner.syncs or event.type not in (partner.events or []):
-        _cancel(delivery, PARTNER_OFF, moment)
-        return False
-    if not services.covers(event.participant_id, partner.id, event.scope, local_today(moment)):
-        _cancel(delivery, CONSENT_WITHDRAWN, moment)
-        return False
-    body = body_of(event, partner)
-    url, secret, event_id, event_type = partner.url, partner.secret, event.id, event.type
-    attempts = delivery.attempts + 1
-    timeout = current_app.config["OUTBOX_TIMEOUT_SECONDS"]
-    db.session.commit()  # no transaction stays open while we wait for the partner
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-Kaufhaus-Event": event_type,
-        "X-Kaufhaus-Delivery": event_id,
-        # The partner checks the timestamp against its own clock: the real time of sending.
-        "X-Kaufhaus-Signature": sign(secret, body, int(time.time())),
-    }
-    status_code, error = None, None
-    try:
-        response = requests.post(url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = " ".join(f"HTTP {status_code} {response.reason or ''}".split())
-    except Exception as exc:  # noqa: BLE001 - whatever went wrong, it is a failed attempt
-        error = f"{type(exc).__name__}: {exc}"
-    moment = now or utcnow()
-    values = {"attempts": attempts, "last_status_code": status_code, "updated_at": moment}
-    if error is None:
-        values.update(status=DeliveryStatus.DELIVERED, delivered_at=moment, last_error=None)
-    else:
-        values.update(
-            last_error=error[:300],
-            next_attempt_at=moment + timedelta(seconds=services.backoff_seconds(attempts)),
-        )
-        if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            values["status"] = DeliveryStatus.FAILED
-    # Recorded only while the claim still holds: if it lapsed, another worker owns the row now,
-    # and a DELIVERED it wrote must never be overwritten.
-    recorded = db.session.execute(
-        sa.update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            Delivery.status == DeliveryStatus.PENDING,
-            Delivery.next_attempt_at == lease,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not recorded:
-        log.warning(
-            "outbox delivery %s: the claim lapsed while sending; another worker has "
-            "it (the partner deduplicates on the event id)",
-            delivery_id,
-        )
-        return False
-    if error is not None:
-        log.warning(
-            "outbox delivery %s to %s failed (attempt %s): %s", delivery_id, url, attempts, error
-        )
-    return error is None
+    return queue.work_one(OUTBOX, delivery_id, now=now, seen_at=seen_at)
 
 
 def run_worker(poll_seconds: float = 1.0, once: bool = False) -> None:
     """The outbox worker loop (flask --app store outbox-worker)."""
-    limit = 50
-    while True:
-        busy = False
-        try:
-            busy = deliver_due(limit=limit) >= limit
-        except Exception:  # noqa: BLE001 - the worker must outlive a bad round or a DB restart
-            db.session.rollback()
-            log.exception("outbox worker round failed")
-        finally:
-            db.session.remove()
-        if once:
-            return
-        if not busy:
-            time.sleep(poll_seconds)
+    queue.run_worker(
+        lambda limit: deliver_due(limit=limit), name="outbox", poll_seconds=poll_seconds, once=once
+    )
 
 
 # ---------------------------------------------------------------- the coordinator's view

@@ -1,12 +1,12 @@
-"""The print queue: jobs are added inside the booking's transaction and sent after its commit.
+"""Printers and the print queue: jobs are added inside the booking's transaction and sent after its
+commit (at once by kick(), else by the print worker).
 
-A job is claimed with a conditional UPDATE, so two workers never send the same job twice; a job whose
-printer fails goes back to pending with a later next_attempt_at and the error kept for the screen.
+The queue runs on store.core.queue: a job is claimed with a conditional UPDATE (status "printing" and
+a lease), so two workers never send the same job twice; a job whose printer fails goes back to pending
+with a later next_attempt_at and the error kept for the screen. What is the printers' own is here: the
+printer must be switched on, and how the bytes reach it (backend_for).
 """
 
-import logging
-import threading
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from hardware import BACKENDS, PrinterError, make_backend
+from store.core import queue
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import utcnow
@@ -22,9 +23,9 @@ from store.core.transaction import after_commit
 from store.extensions import db
 from store.printing.models import JobStatus, Printer, PrintJob
 
-log = logging.getLogger(__name__)
-
-STALE_CLAIM = timedelta(minutes=2)  # a worker that died while printing
+# How long a worker holds a job while printing; after that it is given back (the worker died).
+CLAIM_LEASE = timedelta(minutes=2)
+MAX_PAUSE_SECONDS = 600
 
 
 def enqueue(
@@ -73,41 +74,18 @@ def resend(actor: Actor, job: PrintJob, printer: Printer | None = None) -> Print
 
 def kick(jobs: list[PrintJob | int]) -> None:
     """Print committed jobs now, without making the request wait for the printer. Runs after the
-    commit of every request that queued jobs.
+    commit of every request that queued jobs (enqueue registers it).
 
-    A thread sends them at once; what fails stays pending for the print worker to retry.
+    A thread sends them at once (PRINT_IN_REQUEST: the request itself, as in tests); what fails
+    stays pending for the print worker to retry.
     """
     job_ids = [job if isinstance(job, int) else job.id for job in jobs]
-    if not job_ids:
-        return
-    app = current_app._get_current_object()
-    if app.config.get("PRINT_IN_REQUEST"):
-        for job_id in job_ids:
-            send_job(job_id)
-        return
-
-    def run():
-        with app.app_context():
-            try:
-                for job_id in job_ids:
-                    send_job(job_id)
-            except Exception:  # noqa: BLE001 - the worker retries; a thread must not die loudly
-                log.exception("printing jobs %s failed", job_ids)
-            finally:
-                db.session.remove()
-
-    threading.Thread(target=run, name="print-kick", daemon=True).start()
+    queue.wake(PRINT_QUEUE, job_ids, in_request=bool(current_app.config.get("PRINT_IN_REQUEST")))
 
 
 def kick_due() -> None:
-    """Send every job that is due now (after a commit that queued some), as kick() does."""
-    due = db.session.scalars(
-        sa.select(PrintJob.id)
-        .where(PrintJob.status == JobStatus.PENDING, PrintJob.next_attempt_at <= utcnow())
-        .order_by(PrintJob.id)
-        .limit(50)
-    ).all()
-    kick(list(due))
+    """Send every job that is due now, as kick() does."""
+    kick([job_id for job_id, _seen_at in queue.due(PRINT_QUEUE, utcnow(), 50)])
 
 
 def get_job(job_id: int) -> PrintJob:
@@ -146,71 +124,68 @@ def backend_for(printer: Printer):
     return make_backend(printer.backend, **params)
 
 
+def _prepare(job: PrintJob, now: datetime) -> queue.Outcome | queue.Send:
+    """Just before sending: the printer must be switched on. The connection and the bytes are read
+    here, so sending them needs no database."""
+    if not job.printer.is_active:
+        return queue.Failed("printer is switched off in the settings")
+    try:
+        backend = backend_for(job.printer)
+    except PrinterError as error:
+        return queue.Failed(str(error))
+    payload = job.payload
+
+    def send() -> queue.Outcome:
+        try:
+            backend.send(payload)
+        except PrinterError as error:
+            return queue.Failed(str(error))
+        return queue.Sent()
+
+    return send
+
+
+def _pause(attempts: int) -> float:
+    """PRINT_RETRY_SECONDS, doubled after each failure: at most 64 times that, and 10 minutes."""
+    base = current_app.config["PRINT_RETRY_SECONDS"]
+    return queue.backoff(attempts, base, min(64 * base, MAX_PAUSE_SECONDS))
+
+
+PRINT_QUEUE = queue.Queue(
+    name="print job",
+    model=PrintJob,
+    pending=JobStatus.PENDING,
+    working=JobStatus.PRINTING,
+    done=JobStatus.DONE,
+    failed=JobStatus.FAILED,
+    prepare=_prepare,
+    lease=lambda: CLAIM_LEASE,
+    backoff=_pause,
+    max_attempts=lambda: current_app.config["PRINT_MAX_ATTEMPTS"],
+    done_at="printed_at",
+    claimed_at="claimed_at",
+)
+
+
 def process_due_jobs(now: datetime | None = None, limit: int = 20) -> int:
     """Send jobs that are due. Commits after each job. Returns how many were sent."""
-    now = now or utcnow()
-    db.session.execute(  # give back jobs of a worker that died mid-print
-        sa.update(PrintJob)
-        .where(PrintJob.status == JobStatus.PRINTING, PrintJob.claimed_at < now - STALE_CLAIM)
-        .values(status=JobStatus.PENDING)
-    )
-    db.session.commit()
-    due = db.session.scalars(
-        sa.select(PrintJob.id)
-        .where(PrintJob.status == JobStatus.PENDING, PrintJob.next_attempt_at <= now)
-        .order_by(PrintJob.id)
-        .limit(limit)
-    ).all()
-    sent = 0
-    for job_id in due:
-        sent += send_job(job_id, now=now)
-    return sent
+    return queue.work_due(PRINT_QUEUE, now=now, limit=limit)
 
 
 def send_job(job_id: int, now: datetime | None = None) -> bool:
-    """Claim one job and send it. Commits. True if it printed."""
-    now = now or utcnow()
-    claimed = db.session.execute(
-        sa.update(PrintJob)
-        .where(PrintJob.id == job_id, PrintJob.status == JobStatus.PENDING)
-        .values(status=JobStatus.PRINTING, claimed_at=now, attempts=PrintJob.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return False
-    job = db.session.get(PrintJob, job_id)
-    try:
-        if not job.printer.is_active:
-            raise PrinterError("printer is switched off in the settings")
-        backend_for(job.printer).send(job.payload)
-    except PrinterError as error:
-        cfg = current_app.config
-        give_up = cfg["PRINT_MAX_ATTEMPTS"] and job.attempts >= cfg["PRINT_MAX_ATTEMPTS"]
-        job.status = JobStatus.FAILED if give_up else JobStatus.PENDING
-        job.last_error = str(error)[:500]
-        delay = min(cfg["PRINT_RETRY_SECONDS"] * 2 ** min(job.attempts - 1, 6), 600)
-        job.next_attempt_at = utcnow() + timedelta(seconds=delay)
-        log.warning("print job %s on %s failed: %s", job.id, job.printer.name, error)
-        db.session.commit()
-        return False
-    job.status = JobStatus.DONE
-    job.printed_at = utcnow()
-    job.last_error = None
-    db.session.commit()
-    return True
+    """Claim one pending job and send it at once. Commits. True if it printed."""
+    return queue.work_one(PRINT_QUEUE, job_id, now=now)
 
 
 def run_worker(poll_seconds: float = 1.0, once: bool = False) -> None:
     """The print worker loop (flask --app store print-worker)."""
-    while True:
-        try:
-            process_due_jobs()
-        except Exception:  # noqa: BLE001 - the worker must outlive a bad job or a DB restart
-            db.session.rollback()
-            log.exception("print worker round failed")
-        if once:
-            return
-        time.sleep(poll_seconds)
+    queue.run_worker(
+        lambda limit: process_due_jobs(limit=limit),
+        name="print",
+        poll_seconds=poll_seconds,
+        once=once,
+        limit=20,
+    )
 
 
 # ---------------------------------------------------------------- printers

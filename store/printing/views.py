@@ -1,14 +1,14 @@
 """Print jobs (see, download the exact bytes, re-send) and printer settings."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from hardware import escpos_preview
+from store.auth.forms import EmptyForm
 from store.core.access import STAFF, Role, roles
-from store.core.errors import ServiceError
 from store.core.i18n import local_datetime
 from store.core.timeutil import utcnow
-from store.core.web import current_actor
+from store.core.web import attempt, current_actor
 from store.extensions import db
 from store.printing import render, services
 from store.printing.forms import PrinterForm
@@ -22,8 +22,6 @@ SEE_JOBS = (Role.TRAINEE, *STAFF)
 @bp.get("/print-jobs")
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def jobs():
-    from store.auth.forms import EmptyForm
-
     return render_template("printing/jobs.html", jobs=services.list_jobs(200), form=EmptyForm())
 
 
@@ -56,9 +54,7 @@ def job_bytes(job_id: int):
 @bp.post("/print-jobs/<int:job_id>/resend")
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def job_resend(job_id: int):
-    copy = services.resend(current_actor(), services.get_job(job_id))
-    db.session.commit()
-    services.send_job(copy.id)
+    services.resend(current_actor(), services.get_job(job_id))  # printed after the commit
     flash(_("The job was sent again."), "success")
     return redirect(request.referrer or url_for("printing.jobs"))
 
@@ -66,8 +62,6 @@ def job_resend(job_id: int):
 @bp.get("/admin/printers")
 @roles(Role.ADMIN)
 def printers():
-    from store.auth.forms import EmptyForm
-
     return render_template("printing/printers.html", printers=services.list_printers(), form=EmptyForm())
 
 
@@ -91,7 +85,7 @@ def _printer_form(printer: Printer | None):
             if hasattr(form, key):
                 getattr(form, key).data = value
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             services.save_printer(
                 current_actor(),
                 printer,
@@ -102,11 +96,7 @@ def _printer_form(printer: Printer | None):
                 columns=form.columns.data,
                 is_active=form.is_active.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if done:
             flash(_("The printer was saved."), "success")
             return redirect(url_for("printing.printers"))
     return render_template("printing/printer_form.html", form=form, printer=printer)
@@ -115,11 +105,11 @@ def _printer_form(printer: Printer | None):
 @bp.post("/admin/printers/<int:printer_id>/test")
 @roles(Role.ADMIN)
 def printer_test(printer_id: int):
-    from flask import current_app
-
     printer = db.get_or_404(Printer, printer_id)
     payload = render.test_page(printer, current_app.config["STORE_NAME"], local_datetime(utcnow()))
     job = services.enqueue(current_actor(), printer, "test", payload, title=_("Test print"))
+    # Two commits on purpose: the test page is stored, then sent here and now (not after the
+    # request), so the admin sees at once whether the printer answers.
     db.session.commit()
     if services.send_job(job.id):
         flash(_("The test print was sent."), "success")

@@ -1,5 +1,6 @@
 """Printers fail; the booking stays, the job waits, retries and prints later with the same bytes."""
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,3 +81,113 @@ def test_print_jobs_api_lists_bytes_link(client, shop, api_token):
     assert receipt["printer"] == "Bondrucker 1" and receipt["status"] == "pending"
     raw = client.get(receipt["bytes_url"], headers=headers)
     assert raw.status_code == 200 and raw.data.startswith(b"\x1bt")
+
+
+# ---------------------------------------------------------------- the queue core under the print queue
+
+
+def _receipt_job(shop) -> PrintJob:
+    t.add_code(shop.actor, shop.till, shop.items[0].code)
+    t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 2000)])
+    db.session.commit()
+    return db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
+
+
+def test_a_worker_that_died_while_printing_loses_its_claim_and_nothing_else(app, shop):
+    from store.core import queue
+
+    job = _receipt_job(shop)
+    start = utcnow()
+    held = queue.claim(printing.PRINT_QUEUE, job.id, start)  # worker A takes it, then dies
+    db.session.refresh(job)
+    assert held is not None and job.status == JobStatus.PRINTING and job.claimed_at is not None
+    assert printing.send_job(job.id) is False  # nobody else sends it while the claim holds
+    printing.process_due_jobs(now=start + timedelta(minutes=1))
+    db.session.refresh(job)
+    assert job.status == JobStatus.PRINTING
+
+    # After the lease the job is given back and printed by the next round …
+    printing.process_due_jobs(now=start + printing.CLAIM_LEASE + timedelta(seconds=1))
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE and job.attempts == 1
+    # … and what worker A might still write is not recorded over it.
+    late = queue.Failed("paper out")
+    assert not queue.record(
+        printing.PRINT_QUEUE, held, {"status": JobStatus.PENDING, "last_error": late.error}
+    )
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE and job.last_error is None
+
+
+def test_a_switched_off_printer_is_a_failed_attempt_and_the_job_gives_up_at_the_maximum(app, shop):
+    app.config["PRINT_MAX_ATTEMPTS"] = 2
+    job = _receipt_job(shop)
+    shop.till.receipt_printer.is_active = False
+    db.session.commit()
+    assert printing.send_job(job.id) is False
+    db.session.refresh(job)
+    assert job.status == JobStatus.PENDING and job.attempts == 1
+    assert job.last_error == "printer is switched off in the settings"
+    printing.process_due_jobs(now=utcnow() + timedelta(minutes=5))
+    db.session.refresh(job)
+    assert job.status == JobStatus.FAILED and job.attempts == 2
+    assert job in printing.problems()
+
+
+def test_the_pause_between_attempts_doubles_and_is_capped(app):
+    app.config["PRINT_RETRY_SECONDS"] = 10
+    assert [printing._pause(n) for n in (1, 2, 3, 4, 7, 8, 30)] == [10, 20, 40, 80, 600, 600, 600]
+    app.config["PRINT_RETRY_SECONDS"] = 2
+    assert [printing._pause(n) for n in (1, 7, 8, 30)] == [2, 128, 128, 128]  # 64 × the first
+
+
+def test_the_print_worker_loop_survives_a_failing_round(app, monkeypatch, caplog):
+    def broken(**_kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(printing, "process_due_jobs", broken)
+    printing.run_worker(once=True)
+    assert "print worker round failed" in caplog.text
+
+
+def test_a_job_sent_again_from_the_page_prints_after_the_commit(client, shop, login):
+    job = _receipt_job(shop)
+    login(shop.supervisor)
+    response = client.post(f"/print-jobs/{job.id}/resend")
+    assert response.status_code == 302
+    copies = db.session.scalars(
+        sa.select(PrintJob).where(PrintJob.id != job.id, PrintJob.kind == "receipt")
+    )
+    [copy] = copies.all()
+    assert copy.status == JobStatus.DONE and copy.payload == job.payload
+
+
+def test_the_test_page_is_printed_at_once_and_a_failure_shown(app, client, shop, make_user, login):
+    printer = shop.till.receipt_printer
+    login(make_user("admin"))
+    response = client.post(f"/admin/printers/{printer.id}/test", follow_redirects=True)
+    test_job = db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "test"))
+    assert test_job.status == JobStatus.DONE and test_job.attempts == 1
+    offline_flag(app, printer).touch()
+    page = client.post(f"/admin/printers/{printer.id}/test", follow_redirects=True)
+    failed = db.session.scalars(sa.select(PrintJob).where(PrintJob.kind == "test")).all()[-1]
+    assert failed.status == JobStatus.PENDING and failed.attempts == 1
+    assert "switched off" in page.get_data(as_text=True)
+    assert response.status_code == 200
+
+
+def test_without_print_in_request_a_thread_prints_after_the_commit(app, client, shop, login):
+    app.config["PRINT_IN_REQUEST"] = False
+    job = _receipt_job(shop)
+    login(shop.supervisor)
+    assert client.post(f"/print-jobs/{job.id}/resend").status_code == 302
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        copy = db.session.scalar(
+            sa.select(PrintJob).where(PrintJob.id > job.id, PrintJob.kind == "receipt")
+        )
+        if copy is not None and copy.status == JobStatus.DONE:
+            break
+        time.sleep(0.05)
+    assert copy is not None and copy.status == JobStatus.DONE and copy.attempts == 1

@@ -1,0 +1,308 @@
+"""One queue core for work that is stored in a booking's transaction and done after its commit, where
+a device or a partner may be slow or away: print jobs (store.printing) and partner deliveries
+(store.network.outbox).
+
+A queue is a table whose rows have `id`, `status`, `attempts`, `next_attempt_at` and `last_error`.
+The booking writes a row in its own transaction, so the work cannot be lost; a worker (or a wake-up
+right after the commit) sends it. The core does what every such queue needs, the same way:
+
+claim
+    A conditional UPDATE takes a pending row for one worker and writes the end of its claim (a lease)
+    into `next_attempt_at`: the worker's mark on the row. Two workers never hold the same row: the
+    second one's UPDATE finds the row changed and touches nothing. A worker that dies while sending
+    leaves a claim that lapses; then the row is due again (a queue with a status of its own for
+    claimed rows, such as the printers' "printing", gets it set back to pending).
+prepare, then send
+    The queue's own `prepare(row, now)` runs inside the transaction: the checks that must hold just
+    before sending (consent, the partner or printer switched off) and building what is sent. It returns
+    an outcome at once (the row must not go, or the attempt failed already) or a `send()` callable that
+    does the slow part with plain values only. The core commits before calling it, so no transaction
+    stays open while a printer or a partner takes its time. Whatever `send()` raises is a failed attempt.
+record
+    The outcome is written only while the claim still holds (a conditional UPDATE on the lease). If it
+    lapsed, another worker owns the row now, and what it wrote (a DELIVERED) is never overwritten.
+retry
+    A failed attempt waits `backoff(n)` seconds before the next (doubling, capped: `backoff()`); after
+    `max_attempts` (0: never) the row is FAILED and a person may send it again.
+worker loop
+    `run_worker()` outlives a bad round or a database restart, and commits per row.
+
+An attempt is counted when its outcome is recorded; a row dropped before sending (e.g. consent
+withdrawn) counts none.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from store.core.timeutil import as_utc
+from store.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class Sent:
+    """It arrived (printed; the partner answered 2xx). `values`: more columns to record."""
+
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The attempt did not work: tried again after the back-off, or given up after the last one."""
+
+    error: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Decided before sending: the row must not go (e.g. consent withdrawn). It ends in `status`
+    with `reason` as its last error; no attempt is counted."""
+
+    status: Enum
+    reason: str
+
+
+Outcome = Sent | Failed | Dropped
+Send = Callable[[], Outcome]
+
+
+# ---------------------------------------------------------------- what a queue supplies
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What one queue is to the core: its table, its statuses, its policy and its own work."""
+
+    name: str  # in log lines, e.g. "print job"
+    model: type  # the table: id, status, attempts, next_attempt_at, last_error
+    pending: Enum  # waiting for the first or the next attempt
+    done: Enum  # sent
+    failed: Enum  # given up after max_attempts
+    # In the transaction, just before sending: an Outcome now, or a Send that needs no database.
+    prepare: Callable[[Any, datetime], Outcome | Send]
+    lease: Callable[[], timedelta]  # how long a claim holds (longer than sending may take)
+    backoff: Callable[[int], float]  # seconds to wait after the n-th failed attempt
+    max_attempts: Callable[[], int]  # give up after this many failed attempts; 0: never
+    working: Enum | None = None  # a status of its own while claimed; None: the lease alone marks it
+    done_at: str | None = None  # column set to the time it was sent
+    claimed_at: str | None = None  # column set to the time it was claimed
+    updated_at: str | None = None  # column set on every change
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row held by this worker until `lease` (the value of its next_attempt_at)."""
+
+    row_id: int
+    lease: datetime
+    status: Enum  # the row's status while claimed
+
+
+def backoff(attempts: int, base: float, cap: float) -> float:
+    """Seconds to wait after `attempts` failed attempts: base × 2^(attempts−1), at most `cap`."""
+    return min(cap, base * 2 ** min(max(attempts - 1, 0), 32))
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def due(queue: Queue, now: datetime, limit: int) -> list[tuple[int, datetime]]:
+    """The rows whose time has come, as (id, next_attempt_at), longest waiting first. Claims that
+    lapsed are given back first. Commits (no transaction stays open)."""
+    model = queue.model
+    if queue.working is not None:
+        db.session.execute(
+            sa.update(model)
+            .where(model.status == queue.working, model.next_attempt_at < now)
+            .values(status=queue.pending, **_stamp(queue.updated_at, now))
+            .execution_options(synchronize_session=False)
+        )
+    rows = db.session.execute(
+        sa.select(model.id, model.next_attempt_at)
+        .where(model.status == queue.pending, model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at, model.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    return [(row_id, seen_at) for row_id, seen_at in rows]
+
+
+def claim(queue: Queue, row_id: int, now: datetime, seen_at: datetime | None = None) -> Claim | None:
+    """Take a pending row for this worker, only if nobody changed it since it was seen (`seen_at`:
+    its next_attempt_at then). Without `seen_at`, a queue with a working status takes the pending
+    row at once (to print right after the commit); a queue without one takes it only if it is due,
+    as a lease in the future means another worker holds it. Commits. The claim, or None."""
+    model = queue.model
+    where = [model.id == row_id, model.status == queue.pending]
+    if seen_at is None and queue.working is None:
+        seen_at = db.session.scalar(sa.select(model.next_attempt_at).where(*where))
+        if seen_at is None or seen_at > now:
+            db.session.commit()
+            return None
+    if seen_at is not None:
+        where.append(model.next_attempt_at == seen_at)
+    lease = now + queue.lease()
+    values = {"next_attempt_at": lease, **_stamp(queue.claimed_at, now), **_stamp(queue.updated_at, now)}
+    if queue.working is not None:
+        values["status"] = queue.working
+    claimed = db.session.execute(
+        sa.update(model).where(*where).values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return Claim(row_id, lease, queue.working or queue.pending) if claimed else None
+
+
+def record(queue: Queue, held: Claim, values: dict) -> bool:
+    """Write a result, only while the claim still holds. Commits. False if it had lapsed."""
+    model = queue.model
+    recorded = db.session.execute(
+        sa.update(model)
+        .where(model.id == held.row_id, model.status == held.status, model.next_attempt_at == held.lease)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(recorded)
+
+
+def _values(queue: Queue, outcome: Outcome, attempts: int, now: datetime) -> dict:
+    """The columns an outcome sets; `attempts`: those recorded before this one."""
+    length = queue.model.__table__.c.last_error.type.length
+    if isinstance(outcome, Dropped):
+        values = {"status": outcome.status, "last_error": outcome.reason[:length]}
+        return {**values, **_stamp(queue.updated_at, now)}
+    tries = attempts + 1
+    if isinstance(outcome, Sent):
+        values = {"status": queue.done, "attempts": tries, "last_error": None}
+        values.update(_stamp(queue.done_at, now))
+    else:
+        most = queue.max_attempts()
+        give_up = most and tries >= most
+        values = {
+            "status": queue.failed if give_up else queue.pending,
+            "attempts": tries,
+            "last_error": outcome.error[:length],
+            "next_attempt_at": now + timedelta(seconds=queue.backoff(tries)),
+        }
+    return {**values, **_stamp(queue.updated_at, now), **outcome.values}
+
+
+def _stamp(column: str | None, now: datetime) -> dict:
+    return {column: now} if column else {}
+
+
+# ---------------------------------------------------------------- working
+
+
+def work_one(
+    queue: Queue, row_id: int, *, now: datetime | None = None, seen_at: datetime | None = None
+) -> bool:
+    """Claim one row, let the queue prepare and send it, record the outcome. Commits. True if it
+    was sent. `now` fixes the queue's clock (tests move it forward); without it the claim and the
+    answer each read the clock."""
+    claimed_at = as_utc(now)
+    held = claim(queue, row_id, claimed_at, seen_at)
+    if held is None:
+        return False  # another worker has it, it changed meanwhile, or it is done
+    row = db.session.get(queue.model, row_id)
+    attempts = row.attempts
+    step = queue.prepare(row, claimed_at)
+    db.session.commit()  # no transaction stays open while the printer or the partner is slow
+    outcome = step if isinstance(step, Sent | Failed | Dropped) else _send(queue, row_id, step)
+    # The answer's time: the real one, unless the caller fixed the clock.
+    if not record(queue, held, _values(queue, outcome, attempts, as_utc(now))):
+        log.warning(
+            "%s %s: the claim lapsed while sending; another worker has it now", queue.name, row_id
+        )
+        return False
+    if isinstance(outcome, Failed):
+        log.warning("%s %s failed (attempt %s): %s", queue.name, row_id, attempts + 1, outcome.error)
+    elif isinstance(outcome, Dropped):
+        log.info("%s %s dropped: %s", queue.name, row_id, outcome.reason)
+    return isinstance(outcome, Sent)
+
+
+def _send(queue: Queue, row_id: int, send: Send) -> Outcome:
+    try:
+        return send()
+    except Exception as error:  # noqa: BLE001 - whatever went wrong while sending is a failed attempt
+        log.exception("%s %s: sending raised", queue.name, row_id)
+        return Failed(f"{type(error).__name__}: {error}")
+
+
+def work_due(queue: Queue, *, now: datetime | None = None, limit: int = 50) -> int:
+    """Work through the rows that are due (at most `limit`), one commit per row. Returns how many
+    were sent. `now` is the queue's clock; without it each row reads the clock when it is tried."""
+    sent = 0
+    for row_id, seen_at in due(queue, as_utc(now), limit):
+        try:
+            sent += work_one(queue, row_id, now=now, seen_at=seen_at)
+        except Exception:  # noqa: BLE001 - one broken row must not stop the others
+            db.session.rollback()
+            log.exception("%s %s failed", queue.name, row_id)
+    return sent
+
+
+def wake(queue: Queue, row_ids: Iterable[int], *, in_request: bool = False) -> None:
+    """Work these rows now, after the commit that stored them, without making the request wait: on a
+    thread of its own, or (`in_request`, e.g. in tests) right here. What fails stays for the worker."""
+    row_ids = list(row_ids)
+    if not row_ids:
+        return
+    if in_request:
+        for row_id in row_ids:
+            work_one(queue, row_id)
+        return
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            try:
+                for row_id in row_ids:
+                    work_one(queue, row_id)
+            except Exception:  # noqa: BLE001 - the worker retries; a thread must not die loudly
+                log.exception("%s %s failed", queue.name, row_ids)
+            finally:
+                db.session.remove()
+
+    threading.Thread(target=run, name=f"wake {queue.name}", daemon=True).start()
+
+
+def run_worker(
+    work_round: Callable[[int], int],
+    *,
+    name: str,
+    poll_seconds: float = 1.0,
+    once: bool = False,
+    limit: int = 50,
+) -> None:
+    """A worker loop: `work_round(limit)` (e.g. work_due of a queue) again and again, without a
+    pause while a round was full. A round that fails (a bad row, the database restarting) is logged
+    and the loop goes on with a fresh session."""
+    while True:
+        busy = False
+        try:
+            busy = work_round(limit) >= limit
+        except Exception:  # noqa: BLE001 - the worker must outlive a bad round or a database restart
+            db.session.rollback()
+            log.exception("%s worker round failed", name)
+        finally:
+            db.session.remove()
+        if once:
+            return
+        if not busy:
+            time.sleep(poll_seconds)

@@ -1,0 +1,139 @@
+"""The goods area's services, one module per use case. Views, API, CLI, the till and tests call them
+through this package (`services.take_in_items(...)`).
+
+- categories:     the category tree, its VAT rate, price range and markdown steps
+- intake:         donated goods become items, one intake booking per label
+- items:          find items (by code, by filters, old stock), whether one may be sold, today's
+                  price, photos
+- safety:         electrical safety tests of appliances
+- stock:          ledger movements after intake: write-offs and corrections, new prices, the till's
+                  sales and returns, counted articles
+- stocktake:      count a shelf with the scanner, write off what is missing
+- articles:       standard articles of the price list
+- label_printing: which printer prints labels, one print job per label
+- settings:       the store settings of the goods area (label printer, labels, highest price)
+- donors:         donors' names are erased when no longer needed
+- ledger:         the two primitives the others share: a ledger booking, a race-safe status change
+"""
+
+# The errors these services raise, for callers that catch them.
+from store.core.errors import ConflictError, NotFoundError, ValidationError
+from store.goods.services.articles import (
+    category_choices,
+    get_article,
+    list_articles,
+    save_article,
+)
+from store.goods.services.categories import (
+    CATEGORY_FIELDS,
+    get_category,
+    list_categories,
+    parent_choices,
+    save_category,
+)
+from store.goods.services.donors import DONOR_KEEP_DAYS, erase_donor_names
+from store.goods.services.intake import MAX_QUANTITY, IntakeEntry, take_in_items, validate_entry
+from store.goods.services.items import (
+    PHOTO_MAX_PIXELS,
+    ItemSearch,
+    ageing,
+    check_sellable,
+    current_price,
+    find_item,
+    get_item,
+    items_by_codes,
+    locations,
+    sale_block,
+    save_photo,
+    search_items,
+)
+from store.goods.services.label_printing import label_printer, queue_labels
+from store.goods.services.safety import record_safety_test
+from store.goods.services.settings import (
+    GOODS_SETTINGS,
+    goods_settings,
+    label_printer_choices,
+    save_goods_settings,
+)
+from store.goods.services.stock import (
+    STOCK_IN_MAX,
+    add_article_stock,
+    article_stock,
+    book_article,
+    change_price,
+    correct_movement,
+    mark_returned,
+    mark_sold,
+    write_off,
+)
+from store.goods.services.stocktake import (
+    ScanNote,
+    StocktakeResult,
+    finish_stocktake,
+    list_stocktakes,
+    missing_items,
+    open_stocktake,
+    scan_for_stocktake,
+    scan_note,
+    start_stocktake,
+    stocktake_result,
+)
+
+__all__ = [
+    "sale_block",
+    "category_choices",
+    "parent_choices",
+    "scan_note",
+    "ScanNote",
+    "CATEGORY_FIELDS",
+    "DONOR_KEEP_DAYS",
+    "GOODS_SETTINGS",
+    "MAX_QUANTITY",
+    "PHOTO_MAX_PIXELS",
+    "STOCK_IN_MAX",
+    "ConflictError",
+    "IntakeEntry",
+    "ItemSearch",
+    "NotFoundError",
+    "StocktakeResult",
+    "ValidationError",
+    "add_article_stock",
+    "ageing",
+    "article_stock",
+    "book_article",
+    "change_price",
+    "check_sellable",
+    "correct_movement",
+    "current_price",
+    "erase_donor_names",
+    "find_item",
+    "finish_stocktake",
+    "get_article",
+    "get_category",
+    "get_item",
+    "goods_settings",
+    "items_by_codes",
+    "label_printer",
+    "label_printer_choices",
+    "list_articles",
+    "list_categories",
+    "list_stocktakes",
+    "locations",
+    "mark_returned",
+    "mark_sold",
+    "missing_items",
+    "open_stocktake",
+    "queue_labels",
+    "record_safety_test",
+    "save_article",
+    "save_category",
+    "save_goods_settings",
+    "save_photo",
+    "scan_for_stocktake",
+    "search_items",
+    "start_stocktake",
+    "stocktake_result",
+    "take_in_items",
+    "validate_entry",
+    "write_off",
+]

@@ -1,0 +1,145 @@
+"""Finding items (by code, by filters, old stock), whether one may be sold, its price today, photos."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from store.core.audit import Actor, audit
+from store.core.errors import ConflictError, NotFoundError, ValidationError
+from store.core.timeutil import local_today, utcnow
+from store.extensions import db
+from store.goods import codes
+from store.goods.models import Category, Item, ItemStatus
+from store.goods.pricing import quote_item
+from store.goods.services.categories import subtree_ids
+
+
+def find_item(code: str) -> Item:
+    """The item with this code (as scanned), or NotFoundError with a readable message."""
+    code = (code or "").strip()
+    item = db.session.scalar(sa.select(Item).where(Item.code == code)) if code else None
+    if item is None:
+        if code.isdigit() and len(code) == 13 and not codes.is_valid(code):
+            raise NotFoundError(
+                _("The code %(code)s was not read correctly. Please scan again.", code=code)
+            )
+        raise NotFoundError(_("No item has the code %(code)s.", code=code))
+    return item
+
+
+def get_item(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None:
+        raise NotFoundError(_("This item does not exist."))
+    return item
+
+
+def items_by_codes(code_list: list[str]) -> list[Item]:
+    """Items for these codes, in the order given (unknown codes are skipped)."""
+    found = {i.code: i for i in db.session.scalars(sa.select(Item).where(Item.code.in_(code_list)))}
+    return [found[c] for c in code_list if c in found]
+
+
+def check_sellable(item: Item, today: date | None = None) -> None:
+    """Raise a clear ServiceError if this item cannot be sold now."""
+    if item.status == ItemStatus.SOLD:
+        raise ConflictError(_("%(code)s is already sold.", code=item.code))
+    if item.status == ItemStatus.WRITTEN_OFF:
+        raise ConflictError(_("%(code)s was written off and cannot be sold.", code=item.code))
+    if item.category.requires_safety_test:
+        test = item.last_safety_test
+        if test is None:
+            raise ConflictError(
+                _("This appliance has no safety test yet. It must not be sold until it has passed one.")
+            )
+        if not test.passed:
+            raise ConflictError(_("This appliance failed its safety test. It must not be sold."))
+
+
+def sale_block(item: Item, today: date | None = None) -> str | None:
+    """Why this item cannot be sold now (the message check_sellable gives), or None."""
+    try:
+        check_sellable(item, today)
+    except ConflictError as error:
+        return error.message
+    return None
+
+
+def current_price(item: Item, today: date | None = None):
+    """The price the till charges today (markdown applied)."""
+    return quote_item(item, today or local_today())
+
+
+@dataclass
+class ItemSearch:
+    text: str = ""
+    category_id: int | None = None
+    status: str | None = ItemStatus.IN_STOCK.value
+    min_weeks: int | None = None
+    location: str | None = None
+
+
+def search_items(search: ItemSearch, *, page: int = 1, per_page: int = 50, now=None):
+    """Items matching the filters, newest first, as a Flask-SQLAlchemy pagination."""
+    query = sa.select(Item).order_by(Item.id.desc())
+    text = (search.text or "").strip()
+    if text:
+        if text.isdigit():
+            query = query.where(Item.code.startswith(text) | Item.description.ilike(f"%{text}%"))
+        else:
+            query = query.where(Item.description.ilike(f"%{text}%") | Item.brand.ilike(f"%{text}%"))
+    if search.category_id:
+        ids = subtree_ids(search.category_id)
+        query = query.where(Item.category_id.in_(ids))
+    if search.status:
+        query = query.where(Item.status == ItemStatus(search.status))
+    if search.min_weeks:
+        query = query.where(Item.taken_in_at <= (now or utcnow()) - timedelta(weeks=search.min_weeks))
+    if search.location:
+        query = query.where(Item.location == search.location)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def ageing(min_weeks: int, *, now: datetime | None = None) -> list[tuple[Category, int, int]]:
+    """Per category: items in stock older than min_weeks, and their label value in cents."""
+    cutoff = (now or utcnow()) - timedelta(weeks=min_weeks)
+    rows = db.session.execute(
+        sa.select(Item.category_id, sa.func.count(), sa.func.sum(Item.price_cents))
+        .where(Item.status == ItemStatus.IN_STOCK, Item.taken_in_at <= cutoff)
+        .group_by(Item.category_id)
+    ).all()
+    result = [(db.session.get(Category, cid), n, value or 0) for cid, n, value in rows]
+    return sorted(result, key=lambda r: -r[1])
+
+
+def locations() -> list[str]:
+    """Shelves and areas in use, for the stocktake and the filters."""
+    return list(
+        db.session.scalars(
+            sa.select(Item.location).where(Item.location.is_not(None)).distinct().order_by(Item.location)
+        )
+    )
+
+
+PHOTO_MAX_PIXELS = 1200
+
+
+def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:
+    """Store an item photo as a JPEG of at most 1200 px; a bad file changes nothing."""
+    try:
+        image = Image.open(upload)
+        image = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError(_("This file is not a photo."), field="photo") from None
+    image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+    name = f"{item.code}.jpg"
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    image.save(path / name, "JPEG", quality=82)
+    item.photo = name
+    audit(actor, "item.photo", item, {"file": name})
+    return name
