@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from store.core.audit import Actor
 from store.core.errors import ConflictError
 from store.extensions import db
-from store.goods.models import StockMovement
+from store.goods.models import Item, StockMovement
 from store.till import services as t
-from store.till.models import Sale
+from store.till.models import Sale, Till
 from tests.conftest import tr
 
 
@@ -30,7 +30,7 @@ def test_two_tills_one_item_exactly_one_sale(app, shop):
             from store.auth.models import User
 
             actor = Actor(user=db.session.get(User, cashier_id), till_id=till_id)
-            till = db.session.get(t.Till, till_id)
+            till = db.session.get(Till, till_id)
             barrier.wait()
             try:
                 t.sell(
@@ -54,7 +54,7 @@ def test_two_tills_one_item_exactly_one_sale(app, shop):
         assert sorted(r.split(":")[0] for r in results) == ["conflict", "sold"], results
         conflict = [r for r in results if r.startswith("conflict")][0]
         assert conflict == "conflict: " + tr("%(code)s is already sold.", code=code)
-        item_id = db.session.scalar(sa.select(t.Item.id).where(t.Item.code == code))
+        item_id = db.session.scalar(sa.select(Item.id).where(Item.code == code))
         sales = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(StockMovement)
