@@ -91,8 +91,7 @@ def sale(till_id: int):
 def _cart_html(till: Till) -> str:
     cart = services.open_cart(till)
     priced = services.price_cart(cart) if cart is not None else None
-    printer = services.receipt_printer(till)
-    problems = [j for j in printing.problems() if printer and j.printer_id == printer.id]
+    problems = services.printer_problems(till)
     return render_template("till/_cart.html", till=till, cart=cart, priced=priced, problems=problems)
 
 

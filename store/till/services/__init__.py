@@ -59,7 +59,7 @@ from store.till.services.lookups import (
     sales_of_session,
 )
 from store.till.services.payments import PaymentIn
-from store.till.services.printouts import queue_closing, queue_receipt
+from store.till.services.printouts import printer_problems, queue_closing, queue_receipt
 from store.till.services.registration import put_into_service, take_out_of_service
 from store.till.services.reversals import (
     ReversalOptions,
@@ -120,6 +120,7 @@ __all__ = [
     "open_session",
     "price_cart",
     "print_x_report",
+    "printer_problems",
     "put_into_service",
     "queue_closing",
     "queue_receipt",

@@ -63,3 +63,9 @@ def queue_closing(actor: Actor, closing: Closing, *, now: datetime | None = None
         ref=("closing", str(closing.id)),
         now=now,
     )
+
+
+def printer_problems(till: Till) -> list[PrintJob]:
+    """Jobs on the till's receipt printer that were tried and did not print yet (shown at the till)."""
+    printer = receipt_printer(till)
+    return [j for j in printing.problems() if printer and j.printer_id == printer.id]
