@@ -1,7 +1,7 @@
 """The DSFinV-K's constants and how a value is written: amounts, times, and a cell of a column."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from store.core.timeutil import to_local
@@ -52,10 +52,7 @@ def local_iso(moment: datetime | None) -> str:
 
 def tse_iso(moment: datetime | None) -> str:
     """'2026-11-25T17:03:12.000Z': a TSE log time in UTC."""
-    if moment is None:
-        return ""
-    moment = moment.astimezone(UTC) if moment.tzinfo else moment
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return processdata.log_time(moment) if moment else ""
 
 
 @dataclass(frozen=True)
