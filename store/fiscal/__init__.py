@@ -1,4 +1,13 @@
-"""Fiscal compliance: TSE signing, the fiscal block on receipts, DSFinV-K export, registration."""
+"""What the tax office reads, above the till: the DSFinV-K export, the tills' registration, how long
+fiscal records are kept, and the TSE's page (the TSE itself is store.tse, below the till).
+
+- dsfinvk/: the DSFinV-K export (one module per part: the closing's data, its rows, the tables, the
+  index.xml, the ZIP);
+- downloads: the audit entry of every fiscal download, suggested periods and file names;
+- registration: what the tax office is told about the tills (ELSTER);
+- retention: how long fiscal records are kept, and the guard for purges;
+- export_views, tse_views, api: the pages and the API.
+"""
 
 from datetime import timedelta
 
@@ -9,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from store.core.access import Role
 from store.core.timeutil import utcnow
 from store.core.web import Tile, register_notice, register_tile
-from store.fiscal.signing import recent_failures
+from store.tse.signing import recent_failures
 
 
 def tse_notices(user) -> list:
@@ -35,8 +44,6 @@ def tse_notices(user) -> list:
 
 
 def init_app(app: Flask) -> None:
-    from store.fiscal import models  # noqa: F401
-
     register_notice(tse_notices)
 
     from store.fiscal import tse_views

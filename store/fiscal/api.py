@@ -8,10 +8,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
-from store.core.audit import audit
 from store.core.web import current_actor
-from store.extensions import db
-from store.fiscal import dsfinvk, registration
+from store.fiscal import downloads, dsfinvk, registration
 from store.till import services as till_services
 
 bp = api_blueprint("fiscal_api")
@@ -42,23 +40,6 @@ def send_export(export: dsfinvk.Export) -> Response:
     )
 
 
-def audit_export(export: dsfinvk.Export, **data) -> None:
-    """Every fiscal download is in the audit log (who took which records out, and when)."""
-    audit(
-        current_actor(),
-        "fiscal.export",
-        None,
-        {
-            "format": "dsfinvk",
-            "file": export.filename,
-            "closings": export.closings,
-            "rows": sum(export.rows.values()),
-            **data,
-        },
-    )
-    db.session.commit()
-
-
 @endpoint(
     bp,
     "/fiscal/dsfinvk",
@@ -70,7 +51,9 @@ def audit_export(export: dsfinvk.Export, **data) -> None:
 def dsfinvk_range(query: RangeQuery):
     """The ZIP holds the standard's CSV files and index.xml; one cash point closing per Z report."""
     export = dsfinvk.export_range(query.start, query.end)
-    audit_export(export, start=query.start.isoformat(), end=query.end.isoformat())
+    downloads.record_dsfinvk_download(
+        current_actor(), export, start=query.start.isoformat(), end=query.end.isoformat()
+    )
     return send_export(export)
 
 
@@ -83,7 +66,7 @@ def dsfinvk_range(query: RangeQuery):
 )
 def dsfinvk_closing(closing_id: int):
     export = dsfinvk.export_closing(till_services.get_closing(closing_id))
-    audit_export(export)
+    downloads.record_dsfinvk_download(current_actor(), export)
     return send_export(export)
 
 
@@ -96,36 +79,12 @@ def dsfinvk_closing(closing_id: int):
 )
 def tse_export():
     name, data = dsfinvk.tse_export()
-    audit(current_actor(), "fiscal.export", None, {"format": "tse", "file": name})
-    db.session.commit()
+    downloads.record_download(current_actor(), {"format": "tse", "file": name})
     return Response(
         data,
         mimetype="application/x-tar",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
-
-
-class TillRegistrationOut(BaseModel):
-    till_id: int
-    name: str
-    location: str
-    serial: str
-    is_active: bool
-    kind: str
-    brand: str
-    model: str
-    software: str
-    software_version: str
-    tse_kind: str
-    tse_serial: str
-    tse_certification_id: str
-    tse_certified: bool
-    tse_in_service_on: date | None
-    acquired_on: date | None
-    in_service_on: date | None
-    out_of_service_on: date | None
-    in_service_deadline: date | None
-    out_of_service_deadline: date | None
 
 
 class RegistrationOut(BaseModel):
@@ -134,7 +93,7 @@ class RegistrationOut(BaseModel):
     postcode: str
     city: str
     tax_number: str
-    tills: list[TillRegistrationOut]
+    tills: list[registration.TillRegistration]
 
 
 @endpoint(
@@ -152,5 +111,5 @@ def registration_data():
         postcode=shop.postcode,
         city=shop.city,
         tax_number=shop.tax_number,
-        tills=[TillRegistrationOut(**vars(r)) for r in registration.registrations()],
+        tills=registration.registrations(),
     )

@@ -5,23 +5,24 @@ with its serial, software, TSE type and serial, and the dates it was acquired, p
 of service. A new or decommissioned till is reported within one month. This module gathers those
 facts from the tills and the TSE in use; the page shows them ready to copy into the ELSTER form.
 
-Layering: the signing part of store.fiscal sits below the till (the till calls it); this module and
-the DSFinV-K export sit above it and read the till's records.
+Layering: the TSE (store.tse) sits below the till, which signs with it; this module and the DSFinV-K
+export sit above the till and read its records.
 """
 
-import calendar
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 
 import sqlalchemy as sa
 from flask import current_app
 
-from store.core.timeutil import to_local
+from store.core.timeutil import add_months, to_local
 from store.extensions import db
-from store.fiscal.models import TseDevice
 from store.till.models import Till
+from store.tse.devices import in_service as active_tse
+from store.tse.models import TseDevice
 
 # How the till software presents itself (DSFinV-K cashregister.csv and the ELSTER form).
 BRAND = "Kaufhaus (open source)"
@@ -86,15 +87,9 @@ def store_identity() -> StoreIdentity:
     )
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it has no such day (§188 BGB)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def reporting_deadline(day: date | None) -> date | None:
-    """A till put into or taken out of service is reported within one month."""
+    """A till put into or taken out of service is reported within one month: the same day a month
+    later, the month's last day when it has no such day (§188 BGB)."""
     return add_months(day, REPORTING_MONTHS) if day else None
 
 
@@ -116,123 +111,121 @@ def certification_id(device: TseDevice | None) -> str:
     return str((device.config or {}).get("bsi_certification_id", ""))
 
 
+# A field of TillRegistration with this metadata is the till's own value of the same name.
+AS_RECORDED = {"from": "till"}
+
+
 @dataclass(frozen=True)
 class TillRegistration:
-    """One line of the ELSTER report: a till and the TSE it signs with."""
+    """One line of the ELSTER report: a till and the TSE it signs with (also the API's answer)."""
 
     till_id: int
-    name: str
-    location: str
-    serial: str
-    is_active: bool
-    kind: str
-    brand: str
-    model: str
-    software: str
-    software_version: str
-    tse_kind: str
-    tse_serial: str
-    tse_certification_id: str
-    tse_in_service_on: date | None
-    tse_certified: bool
-    acquired_on: date | None
-    in_service_on: date | None
-    out_of_service_on: date | None
-    in_service_deadline: date | None
-    out_of_service_deadline: date | None
+    name: str = field(metadata=AS_RECORDED)
+    location: str = field(metadata=AS_RECORDED)
+    serial: str = field(metadata=AS_RECORDED)
+    is_active: bool = field(metadata=AS_RECORDED)
+    kind: str = SYSTEM_KIND
+    brand: str = BRAND
+    model: str = MODEL
+    software: str = SOFTWARE
+    software_version: str = ""
+    tse_kind: str = ""
+    tse_serial: str = ""
+    tse_certification_id: str = ""
+    tse_in_service_on: date | None = None
+    tse_certified: bool = False
+    # We do not record a purchase date; the till is "acquired" when it goes into service.
+    acquired_on: date | None = None
+    in_service_on: date | None = field(default=None, metadata=AS_RECORDED)
+    out_of_service_on: date | None = field(default=None, metadata=AS_RECORDED)
+    in_service_deadline: date | None = None
+    out_of_service_deadline: date | None = None
 
-
-def active_tse() -> TseDevice | None:
-    return db.session.scalar(
-        sa.select(TseDevice).where(TseDevice.is_active.is_(True)).order_by(TseDevice.id.desc()).limit(1)
-    )
+    @classmethod
+    def of(cls, till: Till, device: TseDevice | None) -> "TillRegistration":
+        recorded = {f.name: getattr(till, f.name) for f in fields(cls) if f.metadata == AS_RECORDED}
+        return cls(
+            till_id=till.id,
+            **recorded,
+            software_version=software_version(),
+            tse_kind=tse_kind(device),
+            tse_serial=device.serial if device else "",
+            tse_certification_id=certification_id(device),
+            tse_in_service_on=to_local(device.in_service_on).date() if device else None,
+            tse_certified=bool(device and device.certified),
+            acquired_on=till.in_service_on,
+            in_service_deadline=reporting_deadline(till.in_service_on),
+            out_of_service_deadline=reporting_deadline(till.out_of_service_on),
+        )
 
 
 def registrations() -> list[TillRegistration]:
     """Every till (switched off ones too: decommissioned tills are reported as well)."""
     device = active_tse()
-    rows = []
-    for till in db.session.scalars(sa.select(Till).order_by(Till.name)):
-        rows.append(
-            TillRegistration(
-                till_id=till.id,
-                name=till.name,
-                location=till.location,
-                serial=till.serial,
-                is_active=till.is_active,
-                kind=SYSTEM_KIND,
-                brand=BRAND,
-                model=MODEL,
-                software=SOFTWARE,
-                software_version=software_version(),
-                tse_kind=tse_kind(device),
-                tse_serial=device.serial if device else "",
-                tse_certification_id=certification_id(device),
-                tse_in_service_on=to_local(device.in_service_on).date() if device else None,
-                tse_certified=bool(device and device.certified),
-                # We do not record a purchase date; the till is "acquired" when it goes into service.
-                acquired_on=till.in_service_on,
-                in_service_on=till.in_service_on,
-                out_of_service_on=till.out_of_service_on,
-                in_service_deadline=reporting_deadline(till.in_service_on),
-                out_of_service_deadline=reporting_deadline(till.out_of_service_on),
-            )
-        )
-    return rows
+    return [
+        TillRegistration.of(till, device)
+        for till in db.session.scalars(sa.select(Till).order_by(Till.name))
+    ]
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A change the tax office has still to be told about, by its deadline."""
+
+    till: TillRegistration
+    out_of_service: bool  # taken out of service (else: put into service)
+    on: date | None
+    deadline: date
+
+
+def due_reports(rows: list[TillRegistration], today: date) -> list[DueReport]:
+    """The tills whose report is due (its deadline not passed yet); a decommissioning first."""
+    due = []
+    for r in rows:
+        if r.out_of_service_on and r.out_of_service_deadline and r.out_of_service_deadline >= today:
+            due.append(DueReport(r, True, r.out_of_service_on, r.out_of_service_deadline))
+        elif r.in_service_deadline and r.in_service_deadline >= today:
+            due.append(DueReport(r, False, r.in_service_on, r.in_service_deadline))
+    return due
+
+
+def undated(rows: list[TillRegistration]) -> list[TillRegistration]:
+    """Tills in service without an in-service date: the tax office needs it."""
+    return [r for r in rows if r.is_active and r.in_service_on is None]
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+# The CSV for ELSTER, one column per entry: its German header and its value (dates as DD.MM.YYYY, as
+# the form takes them).
+CSV_COLUMNS: tuple[tuple[str, Callable[[StoreIdentity, TillRegistration], object]], ...] = (
+    ("Betriebsstätte", lambda shop, r: shop.name),
+    ("Straße", lambda shop, r: shop.street),
+    ("PLZ", lambda shop, r: shop.postcode),
+    ("Ort", lambda shop, r: shop.city),
+    ("Steuernummer", lambda shop, r: shop.tax_number),
+    ("Kasse", lambda shop, r: r.name),
+    ("Art des Aufzeichnungssystems", lambda shop, r: r.kind),
+    ("Hersteller", lambda shop, r: r.brand),
+    ("Modell", lambda shop, r: r.model),
+    ("Software", lambda shop, r: r.software),
+    ("Softwareversion", lambda shop, r: r.software_version),
+    ("Seriennummer Kasse", lambda shop, r: r.serial),
+    ("Art der TSE", lambda shop, r: r.tse_kind),
+    ("Seriennummer TSE", lambda shop, r: r.tse_serial),
+    ("BSI-Zertifizierungs-ID", lambda shop, r: r.tse_certification_id),
+    ("Inbetriebnahme TSE", lambda shop, r: _day(r.tse_in_service_on)),
+    ("Anschaffung Kasse", lambda shop, r: _day(r.acquired_on)),
+    ("Inbetriebnahme Kasse", lambda shop, r: _day(r.in_service_on)),
+    ("Außerbetriebnahme Kasse", lambda shop, r: _day(r.out_of_service_on)),
+    ("Meldefrist", lambda shop, r: _day(r.out_of_service_deadline or r.in_service_deadline)),
+)
 
 
 def registration_rows(rows: list[TillRegistration]) -> tuple[list[str], list[list]]:
     """The CSV for ELSTER: German headers, dates as DD.MM.YYYY (as the form takes them)."""
     shop = store_identity()
-
-    def day(value: date | None) -> str:
-        return value.strftime("%d.%m.%Y") if value else ""
-
-    header = [
-        "Betriebsstätte",
-        "Straße",
-        "PLZ",
-        "Ort",
-        "Steuernummer",
-        "Kasse",
-        "Art des Aufzeichnungssystems",
-        "Hersteller",
-        "Modell",
-        "Software",
-        "Softwareversion",
-        "Seriennummer Kasse",
-        "Art der TSE",
-        "Seriennummer TSE",
-        "BSI-Zertifizierungs-ID",
-        "Inbetriebnahme TSE",
-        "Anschaffung Kasse",
-        "Inbetriebnahme Kasse",
-        "Außerbetriebnahme Kasse",
-        "Meldefrist",
-    ]
-    body = [
-        [
-            shop.name,
-            shop.street,
-            shop.postcode,
-            shop.city,
-            shop.tax_number,
-            r.name,
-            r.kind,
-            r.brand,
-            r.model,
-            r.software,
-            r.software_version,
-            r.serial,
-            r.tse_kind,
-            r.tse_serial,
-            r.tse_certification_id,
-            day(r.tse_in_service_on),
-            day(r.acquired_on),
-            day(r.in_service_on),
-            day(r.out_of_service_on),
-            day(r.out_of_service_deadline or r.in_service_deadline),
-        ]
-        for r in rows
-    ]
-    return header, body
+    header = [name for name, _value in CSV_COLUMNS]
+    return header, [[value(shop, r) for _name, value in CSV_COLUMNS] for r in rows]

@@ -22,9 +22,9 @@ from store.core.audit import AuditEntry
 from store.core.errors import ConflictError
 from store.core.timeutil import local_day_bounds, local_today
 from store.extensions import db
-from store.fiscal.models import FiscalTransaction
 from store.goods.models import StockMovement
 from store.till.models import CashMovement, Closing, Sale, TillSession
+from store.tse.models import FiscalTransaction
 
 RECEIPT_YEARS = 8
 OTHER_YEARS = 10

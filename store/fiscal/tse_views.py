@@ -1,28 +1,18 @@
 """The TSE page: which TSE signs, its last transactions, fiskaly set-up, connection test, export."""
 
-import logging
-import os
-
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import URL, DataRequired, Length
 from wtforms.validators import UUID as UUIDValidator
 
 from store.core.access import Role, roles
-from store.core.timeutil import utcnow
 from store.core.web import current_actor
-from store.extensions import db
-from store.fiscal import signing
-from store.fiscal.models import FiscalTransaction, TseDevice
-from store.fiscal.tse.base import TseError
-from store.fiscal.tse.fiskaly import DEFAULT_BASE_URL, SECRET_ENV, FiskalyTse, connect_device
-
-log = logging.getLogger(__name__)
+from store.tse import devices
+from store.tse.backends.base import TseError
+from store.tse.backends.fiskaly import DEFAULT_BASE_URL, SECRET_ENV, api_secret
 
 bp = Blueprint("fiscal_tse", __name__)
 
@@ -49,52 +39,22 @@ class TestForm(FlaskForm):
     """A one-button action: it carries only the CSRF token."""
 
 
-def _active_device() -> TseDevice | None:
-    return db.session.scalar(
-        sa.select(TseDevice).where(TseDevice.is_active.is_(True)).order_by(TseDevice.id.desc()).limit(1)
-    )
-
-
-def _counters(device: TseDevice | None) -> dict:
-    """Highest number and counter this TSE gave us, and how often it signed or failed."""
-    if device is None:
-        return {}
-
-    def count(state: str):
-        return sa.func.coalesce(sa.func.sum(sa.case((FiscalTransaction.state == state, 1), else_=0)), 0)
-
-    row = db.session.execute(
-        sa.select(
-            sa.func.max(FiscalTransaction.tx_number),
-            sa.func.max(FiscalTransaction.signature_counter),
-            count("signed"),
-            count("failed"),
-        ).where(FiscalTransaction.device_id == device.id)
-    ).one()
-    return {"tx_number": row[0], "signature_counter": row[1], "signed": row[2], "failed": row[3]}
-
-
 def _page(form: FiskalyForm, status: int = 200):
-    device = _active_device()
+    device = devices.in_service()
     if request.method == "GET" and device is not None and device.backend == "fiskaly":
         config = device.config or {}
         form.api_key.data = form.api_key.data or config.get("api_key")
         form.tss_id.data = form.tss_id.data or config.get("tss_id")
         form.base_url.data = config.get("base_url") or form.base_url.data
-    transactions = db.session.scalars(
-        sa.select(FiscalTransaction).order_by(FiscalTransaction.id.desc()).limit(20)
-    ).all()
-    devices = db.session.scalars(sa.select(TseDevice).order_by(TseDevice.id.desc())).all()
     return render_template(
         "fiscal/tse.html",
         device=device,
-        counters=_counters(device),
-        transactions=transactions,
-        devices=devices,
+        counters=devices.counters(device),
+        transactions=devices.recent_transactions(20),
+        devices=devices.all_devices(),
         form=form,
         test_form=TestForm(),
-        can_set_up=current_user.role == Role.ADMIN,
-        secret_set=bool(os.environ.get(SECRET_ENV, "").strip()),
+        secret_set=bool(api_secret()),
         secret_env=SECRET_ENV,
     ), status
 
@@ -112,7 +72,7 @@ def set_up_fiskaly():
     form = FiskalyForm()
     if not form.validate_on_submit():
         return _page(form, 422)
-    secret = os.environ.get(SECRET_ENV, "").strip()
+    secret = api_secret()
     if not secret:
         flash(
             _(
@@ -131,19 +91,18 @@ def set_up_fiskaly():
     }
     if request.form.get("action") == "test":
         try:
-            info = FiskalyTse(**values).info()
+            info = devices.check_fiskaly(**values)
         except TseError as error:
             flash(_("fiskaly did not accept the settings: %(error)s", error=str(error)), "error")
             return _page(form, 422)
         flash(_("fiskaly answers. TSS serial: %(serial)s", serial=info.serial), "success")
         return _page(form)
     try:
-        device = connect_device(current_actor(), **values, now=utcnow())
+        device = devices.connect_device(current_actor(), **values)
     except TseError as error:
-        db.session.rollback()
+        # Nothing was kept: connect_device asks the TSS before it changes anything.
         flash(_("fiskaly did not accept the settings: %(error)s", error=str(error)), "error")
         return _page(form, 422)
-    db.session.commit()
     flash(_("The fiskaly TSE %(serial)s signs from now on.", serial=device.serial), "success")
     return redirect(url_for("fiscal_tse.index"))
 
@@ -152,15 +111,12 @@ def set_up_fiskaly():
 @roles(*VIEWERS)
 def test_connection():
     """Ask the TSE in service who it is."""
-    device = _active_device()
+    device = devices.in_service()
     if device is None:
         flash(_("No TSE is set up."), "error")
         return redirect(url_for("fiscal_tse.index"))
     try:
-        tse = signing.backend(device)
-        info = tse.info()
-        if device.backend == "simulator":
-            tse.register_client("connection-test")  # fails when the simulator is switched off
+        info = devices.check_connection(device)
     except TseError as error:
         flash(_("The TSE does not answer: %(error)s", error=str(error)), "error")
     else:

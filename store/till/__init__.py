@@ -1,4 +1,11 @@
-"""The till: sell, take payment, print the receipt, open the drawer, close the day."""
+"""The till: sell, take payment, print the receipt, open the drawer, close the day.
+
+- models: tills, sessions, carts, sales with their lines and payments, cash movements, closings;
+- services/: the rules, one module per use case (see its docstring);
+- receipts: the receipt and the X and Z reports as ESC/POS bytes;
+- views (the sale screen), office_views (cash, closings, tills), receipt_views (receipts, voids,
+  returns, the e-receipt), report_views (vouchers to invoice), api: the pages and the API.
+"""
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -12,28 +19,18 @@ READERS = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     from store.printing.services import register_device_lookup
-    from store.till import api, report_views, views
+    from store.till import api, office_views, receipt_views, report_views, views
     from store.till.services import till_printer
 
     register_device_lookup(till_printer)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(report_views.bp)
-    register_tile(
-        Tile(
-            "till_reports.vouchers",
-            _l("Vouchers to invoice"),
-            "folder",
-            frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN}),
-            16,
-        )
-    )
+    register_tile(Tile("till_reports.vouchers", _l("Vouchers to invoice"), "folder", READERS, 16))
     app.register_blueprint(api.bp)
     register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
-
-    from store.till import office_views
-
     app.register_blueprint(office_views.bp)
-    register_tile(Tile("till_office.sales", _l("Receipts"), "list", SELLERS, 12))
+    app.register_blueprint(receipt_views.bp)
+    register_tile(Tile("till_receipts.sales", _l("Receipts"), "list", SELLERS, 12))
     register_tile(Tile("till_office.closings", _l("Daily closings"), "chart", READERS, 14))
     register_tile(Tile("till_office.tills", _l("Tills"), "cash", frozenset({Role.ADMIN}), 62))

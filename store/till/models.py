@@ -182,6 +182,11 @@ class Sale(db.Model):
         ),
     )
 
+    @property
+    def change_cents(self) -> int:
+        """The change handed back (cash paid over the amount due)."""
+        return sum(p.change_cents for p in self.payments)
+
 
 class SaleLine(db.Model):
     """One line of a receipt with its own copy of price, discount and VAT rate."""

@@ -10,10 +10,10 @@ from store.core.money import format_cents
 from store.core.pricing import vat_breakdown
 from store.core.settings import get_setting
 from store.core.timeutil import to_local
-from store.fiscal import signing
 from store.printing.models import Printer
 from store.printing.render import columns, document, printable
-from store.till.models import Closing, PaymentMethod, Sale, SaleKind
+from store.till.models import Closing, PaymentMethod, Sale, SaleKind, SaleLine
+from store.tse import signing
 
 VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
 
@@ -64,70 +64,17 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     _header(doc, width)
     if sale.training:
         _training_banner(doc)
-    if copy:
-        doc.set(align="center", bold=True, double_height=True)
-        doc.text(_("COPY") + "\n")
-        doc.set(align="left", bold=False, normal_textsize=True)
-    if sale.kind != SaleKind.SALE:
-        doc.set(align="center", bold=True, double_height=True)
-        title = _("VOID") if sale.kind == SaleKind.VOID else _("RETURN")
-        doc.text(printable(title) + "\n")
-        doc.set(align="left", bold=False, normal_textsize=True)
-        doc.text(printable(_("for receipt no. %(n)s", n=sale.reverses.receipt_number)) + "\n")
-        doc.text(printable(_("Reason: %(r)s", r=sale.reason or "")) + "\n")
+    _titles(doc, sale, copy)
     when = to_local(sale.created_at)
     doc.text(columns(sale.till.name, _("Receipt no. %(n)s", n=sale.receipt_number), width))
     doc.text(columns(when.strftime("%d.%m.%Y %H:%M"), _("Cashier: %(c)s", c=cashier_text(sale)), width))
     doc.text("-" * width + "\n")
     for line in sale.lines:
-        letter = VAT_LETTERS.get(line.vat_rate_bp, "?")
-        gross = line.unit_price_cents * line.quantity
-        doc.text(columns(line.description, f"{_money(gross)} {letter}", width))
-        if line.quantity not in (1, -1) or line.item_id is None:
-            doc.text(printable(f"  {line.quantity} x {_money(line.unit_price_cents)}") + "\n")
-        if line.code:
-            detail = f"  {line.code}"
-            if line.markdown_percent:
-                detail += "  " + _(
-                    "label %(p)s, -%(n)s %%", p=_money(line.label_price_cents), n=line.markdown_percent
-                )
-            doc.text(printable(detail) + "\n")
-        if line.discount_cents:
-            label = _("Discount")
-            doc.text(
-                columns(
-                    f"  {label} {line.discount_percent} % {line.discount_reason or ''}",
-                    _money(-line.discount_cents),
-                    width,
-                )
-            )
-        if line.eligibility_discount_cents:
-            label = _("Entitlement card")
-            doc.text(columns(f"  {label}", _money(-line.eligibility_discount_cents), width))
+        _line(doc, line, width)
     doc.text("=" * width + "\n")
-    doc.set(bold=True, double_height=True)
-    doc.text(columns(_("TOTAL"), _money(sale.total_cents), width))
-    doc.set(bold=False, normal_textsize=True)
-    for p in sale.payments:
-        shown = p.tendered_cents if p.tendered_cents is not None else p.amount_cents
-        label = payment_label(p.method)
-        if p.method == PaymentMethod.VOUCHER:
-            label += f" {p.voucher_issuer} {p.voucher_number}"
-        doc.text(columns(label, _money(shown), width))
-        if p.change_cents:
-            doc.text(columns(_("Change"), _money(p.change_cents), width))
+    _payments(doc, sale, width)
     doc.text("-" * width + "\n")
-    vat, net, tax, gross = _("VAT"), _("net"), _("tax"), _("gross")
-    doc.text(printable(f"{vat:9}{net:>13}{tax:>13}{gross:>13}") + "\n")
-    for row in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]):
-        name = f"{VAT_LETTERS.get(row.rate_bp, '?')} {row.rate_bp / 100:g} %"
-        doc.text(
-            printable(
-                f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
-                f"{_money(row.gross_cents):>13}"
-            )
-            + "\n"
-        )
+    _vat_table(doc, sale)
     doc.text("-" * width + "\n")
     _fiscal_block(doc, sale, width)
     if sale.training:
@@ -139,6 +86,78 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     doc.ln(1)
     doc.cut()
     return doc.output
+
+
+def _titles(doc, sale: Sale, copy: bool) -> None:
+    """COPY on a reprint; VOID or RETURN with the original receipt and the reason."""
+    if copy:
+        doc.set(align="center", bold=True, double_height=True)
+        doc.text(_("COPY") + "\n")
+        doc.set(align="left", bold=False, normal_textsize=True)
+    if sale.kind != SaleKind.SALE:
+        doc.set(align="center", bold=True, double_height=True)
+        title = _("VOID") if sale.kind == SaleKind.VOID else _("RETURN")
+        doc.text(printable(title) + "\n")
+        doc.set(align="left", bold=False, normal_textsize=True)
+        doc.text(printable(_("for receipt no. %(n)s", n=sale.reverses.receipt_number)) + "\n")
+        doc.text(printable(_("Reason: %(r)s", r=sale.reason or "")) + "\n")
+
+
+def _line(doc, line: SaleLine, width: int) -> None:
+    """One position: text and amount, quantity, code and markdown, discounts."""
+    letter = VAT_LETTERS.get(line.vat_rate_bp, "?")
+    gross = line.unit_price_cents * line.quantity
+    doc.text(columns(line.description, f"{_money(gross)} {letter}", width))
+    if line.quantity not in (1, -1) or line.item_id is None:
+        doc.text(printable(f"  {line.quantity} x {_money(line.unit_price_cents)}") + "\n")
+    if line.code:
+        detail = f"  {line.code}"
+        if line.markdown_percent:
+            detail += "  " + _(
+                "label %(p)s, -%(n)s %%", p=_money(line.label_price_cents), n=line.markdown_percent
+            )
+        doc.text(printable(detail) + "\n")
+    if line.discount_cents:
+        label = _("Discount")
+        doc.text(
+            columns(
+                f"  {label} {line.discount_percent} % {line.discount_reason or ''}",
+                _money(-line.discount_cents),
+                width,
+            )
+        )
+    if line.eligibility_discount_cents:
+        label = _("Entitlement card")
+        doc.text(columns(f"  {label}", _money(-line.eligibility_discount_cents), width))
+
+
+def _payments(doc, sale: Sale, width: int) -> None:
+    """The total, then what was paid how, and the change."""
+    doc.set(bold=True, double_height=True)
+    doc.text(columns(_("TOTAL"), _money(sale.total_cents), width))
+    doc.set(bold=False, normal_textsize=True)
+    for p in sale.payments:
+        shown = p.tendered_cents if p.tendered_cents is not None else p.amount_cents
+        label = payment_label(p.method)
+        if p.method == PaymentMethod.VOUCHER:
+            label += f" {p.voucher_issuer} {p.voucher_number}"
+        doc.text(columns(label, _money(shown), width))
+        if p.change_cents:
+            doc.text(columns(_("Change"), _money(p.change_cents), width))
+
+
+def _vat_table(doc, sale: Sale) -> None:
+    vat, net, tax, gross = _("VAT"), _("net"), _("tax"), _("gross")
+    doc.text(printable(f"{vat:9}{net:>13}{tax:>13}{gross:>13}") + "\n")
+    for row in vat_breakdown([(line.vat_rate_bp, line.total_cents) for line in sale.lines]):
+        name = f"{VAT_LETTERS.get(row.rate_bp, '?')} {row.rate_bp / 100:g} %"
+        doc.text(
+            printable(
+                f"{name:9}{_money(row.net_cents):>13}{_money(row.vat_cents):>13}"
+                f"{_money(row.gross_cents):>13}"
+            )
+            + "\n"
+        )
 
 
 def _training_banner(doc) -> None:

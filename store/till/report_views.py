@@ -1,6 +1,5 @@
 """Monthly reports of the till: vouchers to invoice to their issuers."""
 
-from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
@@ -9,7 +8,7 @@ from flask_babel import gettext as _
 from store.core.access import Role, roles
 from store.core.exports import csv_bytes, euro
 from store.core.i18n import local_datetime
-from store.core.timeutil import local_today
+from store.core.timeutil import month_key
 from store.till import services
 
 bp = Blueprint("till_reports", __name__)
@@ -18,14 +17,7 @@ READERS = (Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN)
 
 
 def _month() -> tuple[int, int]:
-    text = request.args.get("month", "")
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        date(year, month, 1)
-        return year, month
-    except ValueError:
-        today = local_today()
-        return today.year, today.month
+    return services.report_month(request.args.get("month"))
 
 
 @bp.get("/reports/vouchers")
@@ -36,8 +28,8 @@ def vouchers():
     return render_template(
         "till/vouchers.html",
         report=report,
-        month=f"{year:04d}-{month:02d}",
-        totals={k: sum(r.amount_cents for r in v) for k, v in report.items()},
+        month=month_key(year, month),
+        totals=services.voucher_totals(report),
     )
 
 
@@ -61,9 +53,9 @@ def vouchers_csv():
             ]
             for r in rows
         ]
-        + [["", "", "", _("Total"), euro(sum(r.amount_cents for r in rows)), ""]],
+        + [["", "", "", _("Total"), euro(services.voucher_total(rows)), ""]],
     )
-    name = f"gutscheine-{year:04d}-{month:02d}-{issuer or 'ohne'}.csv".replace(" ", "_")
+    name = f"gutscheine-{month_key(year, month)}-{issuer or 'ohne'}.csv".replace(" ", "_")
     return Response(
         body,
         mimetype="text/csv",

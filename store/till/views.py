@@ -24,7 +24,13 @@ from store.core.access import Role, roles
 from store.core.errors import ServiceError
 from store.core.money import parse_cents
 from store.core.settings import get_setting
-from store.core.web import DEVICE_COOKIE, current_actor, device_cookie_value, device_till_id
+from store.core.web import (
+    DEVICE_COOKIE,
+    attempt,
+    current_actor,
+    device_cookie_value,
+    device_till_id,
+)
 from store.extensions import db
 from store.goods import services as goods
 from store.printing import services as printing
@@ -78,20 +84,29 @@ def sale(till_id: int):
         issuers=get_setting("voucher_issuers"),
         limit=get_setting("discount_confirm_percent"),
         eligibility_percent=get_setting("eligibility_percent"),
-        is_supervisor=current_user.role in services.CONFIRMING_ROLES,
+        confirms_alone=services.confirms_alone(current_user),
     )
 
 
 def _cart_html(till: Till) -> str:
     cart = services.open_cart(till)
     priced = services.price_cart(cart) if cart is not None else None
-    printer = services.receipt_printer(till)
-    problems = [j for j in printing.problems() if printer and j.printer_id == printer.id]
+    problems = services.printer_problems(till)
     return render_template("till/_cart.html", till=till, cart=cart, priced=priced, problems=problems)
 
 
 def _answer(till: Till, message: str | None = None, error: str | None = None, **extra):
     return jsonify(ok=error is None, html=_cart_html(till), message=message, error=error, **extra)
+
+
+def _refused(till: Till, error: ServiceError):
+    """The error and the unchanged cart, for the till's script."""
+    if not isinstance(error, LoginError):
+        # Undo the refused action before the cart is drawn again: the answer is JSON for the till's
+        # script, not the error page that comes with the request's own roll-back. (A wrong badge or
+        # PIN is kept instead, and the request commits it: it counts towards the lock.)
+        db.session.rollback()
+    return _answer(till, error=error.message), error.status
 
 
 def _act(till_id: int, action, message=None):
@@ -100,9 +115,7 @@ def _act(till_id: int, action, message=None):
     try:
         result = action(till)
     except ServiceError as error:
-        db.session.rollback()
-        return _answer(till, error=error.message), error.status
-    db.session.commit()
+        return _refused(till, error)
     return _answer(till, message=message(result) if callable(message) else message)
 
 
@@ -162,16 +175,12 @@ def discount(till_id: int, line_id: int):
     def apply(till):
         confirmed_by = None
         if data.get("badge") or data.get("pin"):
-            try:
-                confirmed_by = services.confirming_supervisor(
-                    badge=data.get("badge"),
-                    user_id=data.get("supervisor_id"),
-                    pin=data.get("pin"),
-                    address=request.remote_addr,
-                )
-            except LoginError:
-                db.session.commit()  # the failed attempt counts towards the lock
-                raise
+            confirmed_by = services.confirming_supervisor(
+                badge=data.get("badge"),
+                user_id=data.get("supervisor_id"),
+                pin=data.get("pin"),
+                address=request.remote_addr,
+            )
         services.set_discount(
             current_actor(),
             till,
@@ -228,19 +237,16 @@ def pay(till_id: int):
         sale, _created = services.checkout(
             current_actor(), till, payments, cart_uuid=data.get("uuid") or None
         )
-        db.session.commit()
     except ServiceError as error:
-        db.session.rollback()
-        return _answer(till, error=error.message), error.status
-    printing.kick_due()
+        return _refused(till, error)
     jobs = printing.jobs_for(("sale", str(sale.id)))
-    change = sum(p.change_cents for p in sale.payments)
+    change = sale.change_cents
     done = render_template(
         "till/_done.html",
         sale=sale,
         change=change,
         receipt_job=jobs[0] if jobs else None,
-        receipt_url=url_for("till_office.receipt", uuid=sale.uuid, _external=True),
+        receipt_url=url_for("till_receipts.receipt", uuid=sale.uuid, _external=True),
     )
     return _answer(till, done=done, receipt_number=sale.receipt_number, change_cents=change)
 
@@ -252,7 +258,7 @@ def receipt_qr(uuid: str):
     sale = services.find_sale(uuid)
     if sale is None:
         return Response(status=404)
-    url = url_for("till_office.receipt", uuid=sale.uuid, _external=True)
+    url = url_for("till_receipts.receipt", uuid=sale.uuid, _external=True)
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     out = io.BytesIO()
     image.save(out)
@@ -264,12 +270,8 @@ def receipt_qr(uuid: str):
 def training(till_id: int):
     """Supervisors switch a till into or out of training mode."""
     till = services.get_till(till_id)
-    try:
+    with attempt() as done:
         services.set_training(current_actor(), till, not till.training)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if done:
         flash(_("Training mode is on.") if till.training else _("Training mode is off."), "success")
     return redirect(url_for("till.sale", till_id=till.id))

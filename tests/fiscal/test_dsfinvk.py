@@ -18,9 +18,9 @@ from store.core.pricing import vat_breakdown
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.fiscal import dsfinvk, retention
-from store.fiscal.models import FiscalTransaction
 from store.till import services as t
 from store.till.models import Closing, Sale
+from store.tse.models import FiscalTransaction
 
 CSV_FILES = {
     "transactions.csv",

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from store.core.audit import AuditEntry
 from store.extensions import db
-from store.fiscal import signing
-from store.fiscal.models import TseDevice
-from store.fiscal.tse.fiskaly import forget_tokens
-from tests.fiscal.fake_fiskaly import FakeFiskaly
+from store.tse import signing
+from store.tse.backends.fiskaly import forget_tokens
+from store.tse.models import TseDevice
+from tests.tse.fake_fiskaly import FakeFiskaly
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from store.core.timeutil import utcnow
 from store.extensions import db
-from store.fiscal.models import FiscalTransaction, TseDevice
-from store.fiscal.processdata import qr_code
-from store.fiscal.tse.base import Finished, Receipt, Started, TseError, TseInfo
+from store.tse.backends.base import Finished, Receipt, Started, TseError, TseInfo
+from store.tse.models import FiscalTransaction, TseDevice
+from store.tse.processdata import qr_code
 
 ALGORITHM = "ecdsa-plain-SHA256"
 TIME_FORMAT = "unixTime"

@@ -16,14 +16,15 @@ import sqlalchemy as sa
 
 from store.core.audit import Actor, AuditEntry
 from store.extensions import db
-from store.fiscal import processdata, signing
-from store.fiscal.models import TseDevice
-from store.fiscal.tse.base import Finished, Started, TseError, TseInfo
-from store.fiscal.tse.fiskaly import FiskalyTse, client_uuid, connect_device, forget_tokens
-from store.fiscal.tse.simulator import SimulatorTse, new_device, signed_text, verify
 from store.goods.models import ItemStatus
 from store.till import services as t
-from tests.fiscal.fake_fiskaly import FakeFiskaly
+from store.tse import processdata, signing
+from store.tse.backends.base import Finished, Started, TseError, TseInfo
+from store.tse.backends.fiskaly import FiskalyTse, client_uuid, forget_tokens
+from store.tse.backends.simulator import SimulatorTse, new_device, signed_text, verify
+from store.tse.devices import connect_device
+from store.tse.models import TseDevice
+from tests.tse.fake_fiskaly import FakeFiskaly
 
 TILL = "K1-0001"
 READ_TIMEOUT = 1.0

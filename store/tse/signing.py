@@ -2,7 +2,7 @@
 
 The till starts a transaction at the first scan (`start`) and records it when the sale is paid,
 voided or the cart abandoned (`record`); openings, cash movements and closings are signed as
-"SonstigerVorgang" (`record_other`). Every outcome is one FiscalTransaction row.
+"SonstigerVorgang" (`other_receipt`). Every outcome is one FiscalTransaction row.
 """
 
 import logging
@@ -10,40 +10,18 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
-from store.core.timeutil import utcnow
+from store.core.timeutil import as_utc
 from store.extensions import db
-from store.fiscal import processdata
-from store.fiscal.models import FiscalTransaction, TseDevice
-from store.fiscal.tse.base import Receipt, Started, TseError
-from store.fiscal.tse.fiskaly import FiskalyTse
-from store.fiscal.tse.simulator import SimulatorTse, new_device
+from store.tse import processdata
+from store.tse.backends.base import Receipt, Started, TseError
+from store.tse.devices import active_device, backend
+from store.tse.models import FiscalTransaction
 
 log = logging.getLogger(__name__)
 
 KASSENBELEG = "Kassenbeleg-V1"
 SONSTIGER = "SonstigerVorgang"
-
-
-def active_device() -> TseDevice | None:
-    """The TSE in service; in demo and tests a simulator is made on first use."""
-    device = db.session.scalar(
-        sa.select(TseDevice).where(TseDevice.is_active.is_(True)).order_by(TseDevice.id.desc()).limit(1)
-    )
-    if device is None and current_app.config.get("TSE_SIMULATOR", False):
-        device = new_device()
-        db.session.add(device)
-        db.session.flush()
-    return device
-
-
-def backend(device: TseDevice):
-    if device.backend == "simulator":
-        return SimulatorTse(device, fail=current_app.config.get("TSE_FAIL", False))
-    if device.backend == "fiskaly":
-        return FiskalyTse.from_device(device)
-    raise TseError(f"unknown TSE backend {device.backend}")
 
 
 def start(client_serial: str) -> tuple[Started | None, str | None]:
@@ -86,7 +64,7 @@ def record(
     now: datetime | None = None,
 ) -> FiscalTransaction:
     """Finish (or start and finish) the transaction and keep the outcome, signed or failed."""
-    now = now or utcnow()
+    now = as_utc(now)
     device = active_device()
     row = FiscalTransaction(
         device_id=device.id if device else None,

@@ -1,4 +1,8 @@
-"""The TSE in use and every transaction it signed (or failed to sign)."""
+"""The TSE in use and every transaction it signed (or failed to sign).
+
+A transaction names the till and the sale it signed by id only (foreign keys by table name): the TSE
+sits below the till and imports nothing of it.
+"""
 
 from datetime import datetime
 

@@ -3,6 +3,8 @@
 import base64
 from datetime import UTC, datetime
 
+from store.core.timeutil import as_utc
+
 # The five VAT slots of the DSFinV-K, in this order: 19 %, 7 %, 10.7 %, 5.5 %, 0 %.
 VAT_SLOTS = ("NORMAL", "REDUCED_1", "SPECIAL_RATE_1", "SPECIAL_RATE_2", "NULL")
 SLOT_OF_RATE = {
@@ -47,6 +49,12 @@ def kassenbeleg(receipt_type: str, slots: dict[str, int], cash_cents: int, non_c
     return f"{receipt_type}^{vat}^{'_'.join(payments)}"
 
 
+def log_time(moment: datetime) -> str:
+    """'2026-11-25T17:03:12.000Z': an instant in UTC with milliseconds, as TSE log times are written."""
+    moment = as_utc(moment)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def qr_code(
     till_serial: str,
     process_type: str,
@@ -62,12 +70,6 @@ def qr_code(
 ) -> str:
     """The receipt QR code of DSFinV-K Anhang I (V0;…). Start and end are ISO 8601 in UTC with
     milliseconds whatever the TSE's own log time format, which the code names separately."""
-
-    def when(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
-            f"{moment.microsecond // 1000:03d}Z"
-        )
-
     return ";".join(
         [
             "V0",
@@ -76,8 +78,8 @@ def qr_code(
             process_data,
             str(number),
             str(counter),
-            when(started_at),
-            when(finished_at),
+            log_time(started_at),
+            log_time(finished_at),
             algorithm,
             time_format,
             signature,

@@ -27,14 +27,10 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
-import sqlalchemy as sa
 
-from store.core.audit import Actor, audit
-from store.core.timeutil import utcnow
-from store.extensions import db
-from store.fiscal.models import TseDevice
-from store.fiscal.processdata import VAT_SLOTS, amount, parse_qr
-from store.fiscal.tse.base import Finished, Receipt, Started, TseError, TseInfo
+from store.tse.backends.base import Finished, Receipt, Started, TseError, TseInfo
+from store.tse.models import TseDevice
+from store.tse.processdata import VAT_SLOTS, amount, parse_qr
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +70,11 @@ class FiskalyError(TseError):
         super().__init__(message)
         self.status = status
         self.code = code or ""
+
+
+def api_secret() -> str:
+    """The API secret, from the environment of the server ('' when it is not set)."""
+    return os.environ.get(SECRET_ENV, "").strip()
 
 
 def client_uuid(till_serial: str) -> str:
@@ -147,7 +148,7 @@ class FiskalyTse:
     def from_device(cls, device: TseDevice) -> "FiskalyTse":
         """Build the backend from a TseDevice (config: api_key, tss_id, base_url, client_id)."""
         config = device.config or {}
-        secret = os.environ.get(SECRET_ENV, "").strip()
+        secret = api_secret()
         if not secret:
             raise TseError(f"{SECRET_ENV} is not set in the environment of the server")
         if not config.get("api_key") or not config.get("tss_id"):
@@ -450,54 +451,3 @@ class FiskalyTse:
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
-def connect_device(
-    actor: Actor,
-    *,
-    api_key: str,
-    api_secret: str,
-    tss_id: str,
-    base_url: str = DEFAULT_BASE_URL,
-    now: datetime | None = None,
-) -> TseDevice:
-    """Put a fiskaly TSS into service: check it answers, keep it, retire the TSE used so far.
-
-    The secret is only used to check the connection; it is never stored.
-    """
-    now = now or utcnow()
-    tse = FiskalyTse(api_key, api_secret, tss_id, base_url)
-    info = tse.info()
-    config = {"api_key": tse.api_key, "tss_id": tse.tss_id, "base_url": tse.base_url}
-    device = db.session.scalar(sa.select(TseDevice).where(TseDevice.serial == info.serial))
-    for old in db.session.scalars(sa.select(TseDevice).where(TseDevice.is_active.is_(True))):
-        if old is not device:
-            old.is_active = False
-            old.out_of_service_on = now
-    if device is None:
-        device = TseDevice(
-            backend="fiskaly",
-            serial=info.serial,
-            in_service_on=now,
-            last_tx_number=0,
-            last_signature_counter=0,
-        )
-        db.session.add(device)
-    device.public_key, device.algorithm = info.public_key, info.algorithm
-    device.time_format, device.certified = info.time_format, info.certified
-    device.config, device.is_active, device.out_of_service_on = config, True, None
-    db.session.flush()
-    audit(
-        actor,
-        "fiscal.tse_connect",
-        device,
-        {
-            "backend": "fiskaly",
-            "serial": info.serial,
-            "tss_id": tse.tss_id,
-            "base_url": tse.base_url,
-            "certified": info.certified,
-        },
-        now=now,
-    )
-    return device

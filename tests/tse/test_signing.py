@@ -4,13 +4,13 @@ import pytest
 import sqlalchemy as sa
 
 from store.extensions import db
-from store.fiscal import processdata, signing
-from store.fiscal.models import FiscalTransaction
-from store.fiscal.tse.simulator import signed_text, verify
 from store.goods.models import ItemStatus
 from store.printing.models import PrintJob
 from store.till import services as t
 from store.till.models import Sale
+from store.tse import processdata, signing
+from store.tse.backends.simulator import signed_text, verify
+from store.tse.models import FiscalTransaction
 
 
 def test_process_data_is_byte_exact():

@@ -1,0 +1,121 @@
+"""The ZIP the tax office gets: the CSV file of every table and index.xml, for one daily closing or
+for every closing of a period."""
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from typing import IO
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from store.core.errors import ValidationError
+from store.core.timeutil import local_day_bounds, to_local
+from store.extensions import db
+from store.fiscal.dsfinvk.closing import ClosingData
+from store.fiscal.dsfinvk.index import index_xml
+from store.fiscal.dsfinvk.load import load
+from store.fiscal.dsfinvk.tables import TABLES, Table
+from store.fiscal.dsfinvk.values import cell
+from store.fiscal.registration import SOFTWARE, software_version, store_identity
+from store.goods.models import Category
+from store.till.models import Closing
+
+
+class CsvSink:
+    """One CSV file of the export, filled closing by closing (spills to disk when large)."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.file = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+b")
+        self.text = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
+        self.writer = csv.writer(
+            self.text, delimiter=";", quotechar='"', lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+        )
+        self.writer.writerow([c.name for c in table.columns])
+        self.count = 0
+
+    def add(self, data: ClosingData) -> None:
+        keys = data.keys
+        for row in self.table.rows(data):
+            values = {**keys, **row}
+            self.writer.writerow([cell(c, values.get(c.name)) for c in self.table.columns])
+            self.count += 1
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        self.text.flush()
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out)
+        self.text.close()
+
+
+@dataclass
+class Export:
+    """A finished export: the ZIP (a file object at position 0) and what went into it."""
+
+    file: IO[bytes]
+    filename: str
+    closings: list[int]
+    rows: dict[str, int]
+
+
+def closings_between(start: date, end: date) -> list[Closing]:
+    """Every daily closing made on these days (store time), per till in number order."""
+    if start > end:
+        raise ValidationError(_("The start date must not be after the end date."), field="from")
+    since, until = local_day_bounds(start)[0], local_day_bounds(end)[1]
+    return list(
+        db.session.scalars(
+            sa.select(Closing)
+            .where(Closing.closed_at >= since, Closing.closed_at < until)
+            .order_by(Closing.till_id, Closing.number)
+        )
+    )
+
+
+def write_export(closings: list[Closing], out: IO[bytes], *, comment: str) -> dict[str, int]:
+    """Write the ZIP of these closings to `out`; returns the number of data rows per file."""
+    shop = store_identity()
+    categories = {c.id: c.path for c in db.session.scalars(sa.select(Category))}
+    sinks = [CsvSink(table) for table in TABLES]
+    for closing in closings:
+        data = load(closing, categories, shop)
+        for sink in sinks:
+            sink.add(data)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("index.xml", index_xml(shop, comment).encode("utf-8"))
+        for sink in sinks:
+            with archive.open(sink.table.url, "w") as member:
+                sink.copy_to(member)
+    return {sink.table.url: sink.count for sink in sinks}
+
+
+def _export(closings: list[Closing], filename: str, comment: str) -> Export:
+    file = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024, mode="w+b")
+    rows = write_export(closings, file, comment=comment)
+    file.seek(0)
+    return Export(file, filename, [c.id for c in closings], rows)
+
+
+def export_range(start: date, end: date) -> Export:
+    """The DSFinV-K export of every closing from `start` to `end` (store time, both included)."""
+    closings = closings_between(start, end)
+    comment = (
+        f"DSFinV-K-Export {SOFTWARE} {software_version()}, Kassenabschlüsse vom "
+        f"{start.isoformat()} bis {end.isoformat()}"
+    )
+    return _export(closings, f"dsfinvk_{start.isoformat()}_{end.isoformat()}.zip", comment)
+
+
+def export_closing(closing: Closing) -> Export:
+    """The DSFinV-K export of one daily closing."""
+    comment = (
+        f"DSFinV-K-Export {SOFTWARE} {software_version()}, Kassenabschluss "
+        f"{closing.number} der Kasse {closing.till.serial}"
+    )
+    day = to_local(closing.closed_at).date().isoformat()
+    return _export([closing], f"dsfinvk_{closing.till.serial}_Z{closing.number}_{day}.zip", comment)

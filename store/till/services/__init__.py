@@ -1,0 +1,152 @@
+"""The till's services, one module per use case. Views, the API, commands and other areas call them
+as `services.checkout(...)`; every public name is imported here.
+
+- tills: the tills, their settings and printers, their per-till counters (receipt and Z numbers);
+- cash: opening a session with the float, deposits and withdrawals, the cash the drawer should hold;
+- cart: the receipt being rung up (scans, articles, quantities, discounts, training, cancelling) and
+  its prices;
+- supervisors: who confirms at the till with a badge or PIN;
+- payments: checking how the customer pays (change, vouchers), cash and non-cash for the TSE;
+- sales: paying the cart (checkout) or a whole sale at once (sell): the booking of a sale;
+- reversals: voids and returns, booked as negative receipts;
+- printouts: receipts and copies, the drawer kick, the Z report, queued for the printer;
+- closing: X and Z reports, the daily closing;
+- lookups: sales, receipts of a till or session, reversals of a sale, closings;
+- vouchers: vouchers to invoice to their issuers, per month;
+- registration: the dates a till went into and out of service (for the tax office).
+"""
+
+from store.till.services.cart import (
+    Priced,
+    PricedLine,
+    add_article,
+    add_code,
+    cancel_cart,
+    open_cart,
+    price_cart,
+    remove_line,
+    set_discount,
+    set_eligibility,
+    set_quantity,
+    set_training,
+    start_cart,
+)
+from store.till.services.cash import (
+    DENOMINATIONS,
+    cash_movements,
+    count_difference,
+    counted_total,
+    current_session,
+    expected_cash,
+    move_cash,
+    open_session,
+)
+from store.till.services.closing import (
+    close_session,
+    counted_pieces,
+    print_x_report,
+    session_report,
+    x_report,
+)
+from store.till.services.lookups import (
+    find_sale,
+    get_closing,
+    get_sale,
+    list_closings,
+    recent_sales,
+    reversals_of,
+    sale_vat,
+    sales_of_session,
+)
+from store.till.services.payments import PaymentIn
+from store.till.services.printouts import printer_problems, queue_closing, queue_receipt
+from store.till.services.registration import put_into_service, take_out_of_service
+from store.till.services.reversals import (
+    ReversalOptions,
+    return_lines,
+    reversal_options,
+    reversed_quantities,
+    void_sale,
+)
+from store.till.services.sales import LineIn, checkout, sell
+from store.till.services.supervisors import CONFIRMING_ROLES, confirming_supervisor, confirms_alone
+from store.till.services.tills import (
+    find_till,
+    get_till,
+    list_tills,
+    receipt_printer,
+    save_till,
+    till_printer,
+)
+from store.till.services.vouchers import (
+    VoucherRow,
+    report_month,
+    voucher_report,
+    voucher_total,
+    voucher_totals,
+)
+
+__all__ = [
+    "CONFIRMING_ROLES",
+    "DENOMINATIONS",
+    "LineIn",
+    "PaymentIn",
+    "Priced",
+    "PricedLine",
+    "ReversalOptions",
+    "VoucherRow",
+    "add_article",
+    "add_code",
+    "cancel_cart",
+    "cash_movements",
+    "checkout",
+    "close_session",
+    "confirming_supervisor",
+    "confirms_alone",
+    "count_difference",
+    "counted_pieces",
+    "counted_total",
+    "current_session",
+    "expected_cash",
+    "find_sale",
+    "find_till",
+    "get_closing",
+    "get_sale",
+    "get_till",
+    "list_closings",
+    "list_tills",
+    "move_cash",
+    "open_cart",
+    "open_session",
+    "price_cart",
+    "print_x_report",
+    "printer_problems",
+    "put_into_service",
+    "queue_closing",
+    "queue_receipt",
+    "receipt_printer",
+    "recent_sales",
+    "remove_line",
+    "return_lines",
+    "reversal_options",
+    "report_month",
+    "reversals_of",
+    "reversed_quantities",
+    "sale_vat",
+    "sales_of_session",
+    "save_till",
+    "sell",
+    "session_report",
+    "set_discount",
+    "set_eligibility",
+    "set_quantity",
+    "set_training",
+    "start_cart",
+    "take_out_of_service",
+    "till_printer",
+    "void_sale",
+    "voucher_report",
+    "voucher_total",
+    "voucher_totals",
+    "x_report",
+]

@@ -1,0 +1,319 @@
+"""X and Z reports: every figure of a session, summed by the database; the interim X report; the
+daily closing, which counts the drawer, books the difference, and stores and prints the numbered Z
+report."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from store.core.audit import Actor, audit
+from store.core.errors import ConflictError, ValidationError
+from store.core.timeutil import as_utc, to_local
+from store.extensions import db
+from store.goods import services as goods
+from store.printing import services as printing
+from store.printing.models import PrintJob
+from store.till.models import (
+    CashKind,
+    CashMovement,
+    Closing,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    SaleLine,
+    Till,
+    TillSession,
+)
+from store.till.receipts import render_x_report
+from store.till.services.cart import cancel_cart, open_cart
+from store.till.services.cash import (
+    cash_movements,
+    count_difference,
+    counted_total,
+    current_session,
+    expected_cash,
+)
+from store.till.services.printouts import queue_closing
+from store.till.services.tills import next_number, receipt_printer
+from store.tse import signing
+
+
+def session_report(session: TillSession) -> dict:
+    """Every figure of an X or Z report, summed by the database from the session's bookings.
+
+    Training receipts count for nothing but their own line.
+    """
+    training_count, training_total = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Sale.total_cents), 0)).where(
+            Sale.session_id == session.id, Sale.training.is_(True)
+        )
+    ).one()
+    of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
+    lines = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session).subquery()
+    kinds = db.session.execute(
+        sa.select(Sale.kind, sa.func.count(), sa.func.sum(Sale.total_cents))
+        .where(of_session)
+        .group_by(Sale.kind)
+    ).all()
+    first, last, total = db.session.execute(
+        sa.select(
+            sa.func.min(Sale.receipt_number),
+            sa.func.max(Sale.receipt_number),
+            sa.func.coalesce(sa.func.sum(Sale.total_cents), 0),
+        ).where(of_session)
+    ).one()
+    payments, vouchers = _payments(of_session)
+    cash_rows = cash_movements(session)
+    return {
+        "till": session.till.name,
+        "session": session.id,
+        "opened_at": session.opened_at.isoformat(),
+        "receipts": sum(count for _kind, count, _sum in kinds),
+        "first_receipt": first,
+        "last_receipt": last,
+        "total_cents": total,
+        "by_kind": {
+            kind.value: {"count": count, "total_cents": amount} for kind, count, amount in kinds
+        },
+        "vat": _vat(lines),
+        "payments": payments,
+        "vouchers": vouchers,
+        "categories": _categories(lines),
+        "discounts": _discounts(lines, of_session),
+        "cash": {
+            kind.value: sum(c.amount_cents for c in cash_rows if c.kind == kind) for kind in CashKind
+        },
+        "cash_movements": [
+            {
+                "at": c.at.isoformat(),
+                "kind": c.kind.value,
+                "amount_cents": c.amount_cents,
+                "reason": c.reason,
+            }
+            for c in cash_rows
+        ],
+        "expected_cash_cents": expected_cash(session),
+        "training": {"count": training_count, "total_cents": training_total},
+    }
+
+
+def _vat(lines) -> list[dict]:
+    """VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate."""
+    per_receipt = (
+        sa.select(
+            lines.c.sale_id,
+            lines.c.vat_rate_bp.label("rate"),
+            sa.func.sum(lines.c.total_cents).label("gross"),
+        )
+        .group_by(lines.c.sale_id, lines.c.vat_rate_bp)
+        .subquery()
+    )
+    gross, rate = per_receipt.c.gross, per_receipt.c.rate
+    vat_abs = (sa.func.abs(gross) * rate * 2 + (10000 + rate)) // ((10000 + rate) * 2)
+    vat_rows = db.session.execute(
+        sa.select(rate, sa.func.sum(gross), sa.func.sum(sa.case((gross < 0, -vat_abs), else_=vat_abs)))
+        .group_by(rate)
+        .order_by(rate.desc())
+    ).all()
+    return [
+        {"rate_bp": r, "gross_cents": int(g), "net_cents": int(g) - int(v), "vat_cents": int(v)}
+        for r, g, v in vat_rows
+    ]
+
+
+def _payments(of_session) -> tuple[dict[str, int], dict[str, int]]:
+    """The sums per payment method, and of vouchers per issuer."""
+    payment_rows = db.session.execute(
+        sa.select(Payment.method, Payment.voucher_issuer, sa.func.sum(Payment.amount_cents))
+        .join(Sale, Sale.id == Payment.sale_id)
+        .where(of_session)
+        .group_by(Payment.method, Payment.voucher_issuer)
+    ).all()
+    payments: dict[str, int] = {}
+    vouchers: dict[str, int] = {}
+    for method, issuer, amount in payment_rows:
+        payments[method.value] = payments.get(method.value, 0) + amount
+        if method == PaymentMethod.VOUCHER:
+            vouchers[issuer] = vouchers.get(issuer, 0) + amount
+    return payments, vouchers
+
+
+def _categories(lines) -> list[dict]:
+    category_rows = db.session.execute(
+        sa.select(
+            lines.c.category_id, sa.func.sum(lines.c.quantity), sa.func.sum(lines.c.total_cents)
+        ).group_by(lines.c.category_id)
+    ).all()
+    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)}
+    return sorted(
+        (
+            {"name": names.get(cid, str(cid)), "count": qty, "total_cents": amount}
+            for cid, qty, amount in category_rows
+        ),
+        key=lambda c: c["name"],
+    )
+
+
+def _discounts(lines, of_session) -> dict:
+    discounted, discount_cents, eligibility_cents = db.session.execute(
+        sa.select(
+            sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
+            sa.func.coalesce(sa.func.sum(lines.c.discount_cents), 0),
+            sa.func.coalesce(sa.func.sum(lines.c.eligibility_discount_cents), 0),
+        )
+    ).one()
+    eligibility_receipts = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            of_session, Sale.eligibility.is_(True), Sale.kind == SaleKind.SALE
+        )
+    )
+    return {
+        "line_count": discounted,
+        "line_cents": discount_cents,
+        "eligibility_receipts": eligibility_receipts,
+        "eligibility_cents": eligibility_cents,
+    }
+
+
+def x_report(till: Till) -> dict:
+    """Interim report of the open session; books nothing."""
+    return session_report(current_session(till))
+
+
+def print_x_report(actor: Actor, till: Till) -> PrintJob | None:
+    """Print the X report of the open session on the till's printer; None when it has none."""
+    printer = receipt_printer(till)
+    if printer is None:
+        return None
+    report = x_report(till)
+    return printing.enqueue(
+        actor,
+        printer,
+        "report",
+        render_x_report(report, printer),
+        title=f"{till.name} · " + _("X report"),
+        ref=("x_report", str(report["session"])),
+    )
+
+
+def close_session(
+    actor: Actor,
+    till: Till,
+    *,
+    counted_cents: int | None = None,
+    counts: dict | None = None,
+    reason: str = "",
+    printed: bool = True,
+    now: datetime | None = None,
+) -> Closing:
+    """Count the drawer, book the difference, store and print the numbered Z report."""
+    now = as_utc(now)
+    session = current_session(till)
+    _end_open_receipt(actor, till, now)
+    if counts:
+        counted_cents = counted_total(counts)
+    if counted_cents is None or counted_cents < 0:
+        raise ValidationError(_("Please count the cash in the drawer."), field="counted")
+    expected, difference = count_difference(session, counted_cents)
+    reason = (reason or "").strip()
+    if difference and not reason:
+        raise ValidationError(
+            _("The count differs by %(n)s cents. Please give a reason.", n=difference), field="reason"
+        )
+    if difference:
+        _book_difference(actor, till, session, difference, reason, now)
+    report = session_report(session)
+    report.update(
+        counted_cents=counted_cents,
+        difference_cents=difference,
+        closed_at=now.isoformat(),
+        closed_local=to_local(now).strftime("%d.%m.%Y %H:%M"),
+    )
+    closing = Closing(
+        till_id=till.id,
+        session_id=session.id,
+        number=next_number(till, Till.last_closing_number),
+        closed_at=now,
+        closed_by_id=actor.user_id,
+        expected_cents=expected,
+        counted_cents=counted_cents,
+        counted=counts or None,
+        difference_cents=difference,
+        difference_reason=reason[:200] or None,
+        report=report,
+    )
+    closing.report["number"] = closing.number
+    db.session.add(closing)
+    signing.record(
+        till.id,
+        till.serial,
+        signing.other_receipt("Kassenabschluss", counted_cents),
+        ref=("session", str(session.id)),
+        now=now,
+    )
+    _release(till, session)
+    audit(
+        actor,
+        "till.close",
+        closing,
+        {"till": till.name, "number": closing.number, "difference_cents": difference},
+        now=now,
+    )
+    if printed:
+        queue_closing(actor, closing, now=now)
+    return closing
+
+
+def _end_open_receipt(actor: Actor, till: Till, now: datetime) -> None:
+    """A receipt with lines stops the closing; an empty one ends, its TSE transaction as aborted."""
+    cart = open_cart(till)
+    if cart is not None and cart.lines:
+        raise ConflictError(_("A receipt is still open. Please finish or cancel it first."))
+    if cart is not None:
+        cancel_cart(actor, till, now=now)
+
+
+def _book_difference(
+    actor: Actor, till: Till, session: TillSession, difference: int, reason: str, now: datetime
+) -> None:
+    """The counting difference as a cash movement, signed as DifferenzSollIst."""
+    db.session.add(
+        CashMovement(
+            session_id=session.id,
+            at=now,
+            kind=CashKind.DIFFERENCE,
+            amount_cents=difference,
+            reason=reason[:200],
+            user_id=actor.user_id,
+        )
+    )
+    db.session.flush()
+    signing.record(
+        till.id,
+        till.serial,
+        signing.other_receipt("DifferenzSollIst", difference),
+        ref=("session", str(session.id)),
+        now=now,
+    )
+
+
+def _release(till: Till, session: TillSession) -> None:
+    """The till is closed: once (a conditional UPDATE, so two closings at once book one)."""
+    released = db.session.execute(
+        sa.update(Till)
+        .where(Till.id == till.id, Till.current_session_id == session.id)
+        .values(current_session_id=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if released != 1:
+        raise ConflictError(_("This till was closed already."))
+    db.session.flush()
+    db.session.refresh(till)
+
+
+def counted_pieces(closing: Closing) -> list[tuple[int, int, int]]:
+    """(denomination, pieces, their sum) of the count at the closing, the largest first."""
+    pieces = sorted(((int(cents), n) for cents, n in (closing.counted or {}).items()), reverse=True)
+    return [(cents, n, cents * n) for cents, n in pieces]

@@ -1,0 +1,108 @@
+"""Tills: the list, one till by id or name, saving its settings, its printers, and its counters."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from store.core.audit import Actor, audit
+from store.core.errors import NotFoundError, ValidationError
+from store.extensions import db
+from store.printing.models import Printer
+from store.till.models import Till
+
+
+def list_tills(include_inactive: bool = False) -> list[Till]:
+    query = sa.select(Till).order_by(Till.name)
+    if not include_inactive:
+        query = query.where(Till.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_till(till_id: int) -> Till:
+    till = db.session.get(Till, till_id)
+    if till is None:
+        raise NotFoundError(_("This till does not exist."))
+    return till
+
+
+def find_till(ref: str | int) -> Till:
+    """A till by id or by name (the API accepts both)."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return get_till(int(ref))
+    till = db.session.scalar(sa.select(Till).where(Till.name == str(ref)))
+    if till is None:
+        raise NotFoundError(_("This till does not exist."))
+    return till
+
+
+def save_till(
+    actor: Actor,
+    till: Till | None,
+    *,
+    name: str,
+    serial: str,
+    location: str = "",
+    receipt_printer_id: int | None = None,
+    label_printer_id: int | None = None,
+    has_drawer: bool = True,
+    is_active: bool = True,
+) -> Till:
+    name, serial = (name or "").strip(), (serial or "").strip()
+    if not name:
+        raise ValidationError(_("Please give the till a name."), field="name")
+    if not serial:
+        raise ValidationError(_("Please give the till a serial number."), field="serial")
+    for column, value, message in (
+        (Till.name, name, _("A till with this name exists already.")),
+        (Till.serial, serial, _("Another till has this serial.")),
+    ):
+        other = db.session.scalar(sa.select(Till.id).where(column == value))
+        if other and (till is None or other != till.id):
+            raise ValidationError(message, field=column.key)
+    for printer_id in (receipt_printer_id, label_printer_id):
+        if printer_id is not None and db.session.get(Printer, printer_id) is None:
+            raise ValidationError(_("This printer does not exist."))
+    if till is None:
+        till = Till(last_receipt_number=0, last_closing_number=0)
+        db.session.add(till)
+    till.name, till.serial, till.location = name, serial, (location or "").strip()
+    till.receipt_printer_id, till.label_printer_id = receipt_printer_id, label_printer_id
+    till.has_drawer, till.is_active = has_drawer, is_active
+    audit(
+        actor,
+        "till.save",
+        till,
+        {
+            "name": name,
+            "serial": serial,
+            "location": location,
+            "receipt_printer": receipt_printer_id,
+            "label_printer": label_printer_id,
+        },
+    )
+    return till
+
+
+def next_number(till: Till, column) -> int:
+    """Raise a per-till counter inside the transaction (row lock on PostgreSQL)."""
+    db.session.execute(
+        sa.update(Till)
+        .where(Till.id == till.id)
+        .values({column: column + 1})
+        .execution_options(synchronize_session=False)
+    )
+    value = db.session.scalar(sa.select(column).where(Till.id == till.id))
+    db.session.refresh(till)
+    return value
+
+
+def till_printer(till_id: int, kind: str) -> Printer | None:
+    """The receipt or label printer configured for a till (a device lookup for printing)."""
+    till = db.session.get(Till, till_id)
+    if till is None:
+        return None
+    return till.label_printer if kind == "label" else till.receipt_printer
+
+
+def receipt_printer(till: Till) -> Printer | None:
+    printer = till.receipt_printer
+    return printer if printer is not None and printer.is_active else None
