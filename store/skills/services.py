@@ -18,7 +18,7 @@ from store.core import events
 from store.core.access import Role
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from store.core.timeutil import local_today, utcnow
+from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods.models import Item
 from store.shifts import services as shifts
@@ -43,7 +43,13 @@ def get_participant(user_id: int | None) -> User:
 
 def may_see(viewer: User, participant: User) -> bool:
     """A participant sees only their own skills; staff see everybody's."""
-    return viewer.role != Role.TRAINEE or viewer.id == participant.id
+    return shifts.may_see_records(viewer, participant.id)
+
+
+def visible_participant(viewer: User, user_id: int) -> User:
+    """The participant `user_id`, whose skills `viewer` may read (a trainee only their own)."""
+    shifts.check_own_records(viewer, user_id)
+    return get_participant(user_id)
 
 
 # ---------------------------------------------------------------- catalogue
@@ -138,7 +144,7 @@ def record_assessment(
 ) -> Assessment:
     """Book one assessment with its ratings. Nothing is ever overwritten: a later assessment is a
     new record, and the latest rating per skill is the current level."""
-    now = now or utcnow()
+    now = as_utc(now)
     user = actor.user
     if participant.role != Role.TRAINEE:
         raise ValidationError(_("Only participants are assessed."), field="participant")
@@ -314,7 +320,7 @@ def set_goal(
     now: datetime | None = None,
 ) -> Goal:
     """A new goal for a skill; an open goal for the same skill is closed (replaced)."""
-    now = now or utcnow()
+    now = as_utc(now)
     if actor.user is not None and actor.user.role not in KEEPERS:
         raise PermissionDeniedError(_("Only coordinators set goals."))
     if participant.role != Role.TRAINEE:
@@ -356,7 +362,7 @@ def set_goal(
 
 
 def close_goal(actor: Actor, goal: Goal, *, now: datetime | None = None) -> Goal:
-    now = now or utcnow()
+    now = as_utc(now)
     if goal.closed_at is not None:
         raise ValidationError(_("This goal is closed already."))
     goal.closed_at, goal.closed_by_id = now, actor.user_id
