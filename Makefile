@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := store
 
-.PHONY: demo test install install-dev translations extract-messages lint bench clean
+.PHONY: demo test install install-dev translations extract-messages lint bench docs clean
 
 # The package and its compiled message catalogues. Re-runs when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -53,6 +53,11 @@ lint: install-dev
 
 bench: install-dev
 	bash bench/run.sh
+
+# The manual (docs/, mkdocs.yml) into build/docs; strict: a broken link or a page left out of the nav
+# fails. Material for MkDocs prints an end-of-life notice on every build; NO_MKDOCS_2_WARNING hides it.
+docs: install-dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
