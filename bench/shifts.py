@@ -30,7 +30,7 @@ def seed(app, trainees: int, days: int) -> tuple[date, str]:
     from store.auth.models import User
     from store.core.audit import Actor
     from store.extensions import db
-    from store.shifts import services
+    from store.shifts import services, worktime
     from store.shifts.models import Agreement, AttendanceEntry, ClockEvent, Shift, Station
 
     with app.app_context():
@@ -128,7 +128,7 @@ def seed(app, trainees: int, days: int) -> tuple[date, str]:
                             }
                         )
                     worked = int((went - came).total_seconds() // 60)
-                    net = worked - services.worktime.break_deduction(worked, 0, [(360, 30), (540, 45)])
+                    net = worked - worktime.break_deduction(worked, 0, [(360, 30), (540, 45)])
                     entries.append(
                         {
                             "user_id": uid,

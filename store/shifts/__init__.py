@@ -14,12 +14,12 @@ KEEPERS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     from store.core.timeutil import to_local
-    from store.shifts import api, attendance_views, cli, services, views
+    from store.shifts import api, cli, services, views
     from store.shifts.worktime import format_minutes
 
     services.defaults(app)
     app.register_blueprint(views.bp)
-    app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(views.attendance_bp)
     app.register_blueprint(api.bp)
     cli.init_app(app)
     app.jinja_env.filters["hours"] = format_minutes

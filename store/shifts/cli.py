@@ -46,11 +46,7 @@ def export_month(month, path, kind):
     from store.shifts import exports, services, sheets
 
     year, number = services.parse_month(month)
-    found = [
-        s
-        for s in sheets.month_sheets(services.list_trainees(include_inactive=True), year, number)
-        if s.agreements or s.confirmed or s.planned or s.corrections
-    ]
+    found = sheets.sheets_for_files(year, number)
     render = {"pdf": exports.sheet_pdf, "xlsx": exports.month_xlsx, "csv": exports.month_csv}
     Path(path).write_bytes(render[kind](found))
     click.echo(f"{len(found)} sheets written to {path}.")

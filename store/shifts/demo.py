@@ -10,7 +10,7 @@ from flask import current_app
 from store.auth.models import User
 from store.core.access import Role
 from store.core.audit import Actor
-from store.core.timeutil import local_today, utcnow
+from store.core.timeutil import add_months, local_today, utcnow
 from store.extensions import db
 from store.shifts import services
 from store.shifts.models import Agreement, AttendanceCode, Shift, ShiftTemplate, Station
@@ -55,8 +55,8 @@ TEMPLATES = [
 
 
 def _months_ago(today: date, months: int) -> date:
-    year, month = divmod(today.month - 1 - months, 12)
-    return date(today.year + year, month + 1, 1) + timedelta(days=today.day % 20)
+    """A day early in the month `months` before today's (which day depends on today's)."""
+    return add_months(today.replace(day=1), -months) + timedelta(days=today.day % 20)
 
 
 def _trainees() -> dict[str, User]:

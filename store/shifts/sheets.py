@@ -8,12 +8,12 @@ corrections on the sheet of the next open month. Many sheets are computed with a
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from store.auth.models import User
-from store.core.timeutil import local_today
+from store.core.timeutil import local_today, month_key
 from store.extensions import db
 from store.shifts import services
 from store.shifts.models import (
@@ -92,7 +92,7 @@ class MonthSheet:
 
     @property
     def key(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        return month_key(self.year, self.month)
 
     @property
     def first(self) -> date:
@@ -170,7 +170,7 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
     """The sheets of `users` for one month, in their order, with a fixed number of queries."""
     days = services.month_days(year, month)
     first, last = days[0], days[-1]
-    key = f"{year:04d}-{month:02d}"
+    key = month_key(year, month)
     ids = [u.id for u in users]
     everybody, own = services.closings_of(key)
 
@@ -179,47 +179,11 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
 
     # A closed month is shown as it was when it was closed.
     as_of = {uid: c.closed_at for uid in ids if (c := closing_of(uid)) is not None}
-    latest = max(as_of.values(), default=None) if len(as_of) == len(ids) else None
-    # Plain rows, not ORM objects: for 200 sheets, building objects would be most of the cost.
-    entries = db.session.execute(
-        sa.select(*AttendanceEntry.__table__.c).where(
-            AttendanceEntry.user_id.in_(ids),
-            AttendanceEntry.day >= first,
-            AttendanceEntry.day <= last,
-            *([AttendanceEntry.confirmed_at <= latest] if latest is not None else []),
-        )
-    ).all()
-    per_user_entries: dict[int, list] = defaultdict(list)
-    for entry in entries:
-        if entry.user_id not in as_of or entry.confirmed_at <= as_of[entry.user_id]:
-            per_user_entries[entry.user_id].append(entry)
-    effective = {}
-    for own_entries in per_user_entries.values():
-        effective.update(services._resolve(own_entries))
-
-    events = services.clock_events(ids, first, last, rows=True)
-    clocks = {}
-    per_user_events = defaultdict(list)
-    for event in events:
-        if event.user_id not in as_of or event.recorded_at <= as_of[event.user_id]:
-            per_user_events[event.user_id].append(event)
-    for user_id, own_events in per_user_events.items():
-        clocks.update(services.day_clocks([user_id], first, last, events=own_events))
-
-    planned: dict[tuple[int, date], int] = defaultdict(int)
-    rules = services.break_rules()
-    for user_id, day, starts_at, ends_at in db.session.execute(
-        sa.select(Shift.user_id, Shift.day, Shift.starts_at, Shift.ends_at).where(
-            Shift.user_id.in_(ids),
-            Shift.day >= first,
-            Shift.day <= last,
-            Shift.status == ShiftStatus.PLANNED,
-        )
-    ):
-        planned[(user_id, day)] += services.planned_work(starts_at, ends_at, rules)
+    effective = _entries_as_of(ids, first, last, as_of)
+    clocks = _clocks_as_of(ids, first, last, as_of)
+    planned = _planned(ids, first, last)
     agreements = services.agreements_between(ids, first, last)
     holidays = {d: h for d in days if (h := services.holiday_name(d))}
-
     corrections = _corrections(ids, key)
     sheets = []
     for user in users:
@@ -249,6 +213,61 @@ def month_sheets(users: list[User], year: int, month: int) -> list[MonthSheet]:
             )
         )
     return sheets
+
+
+def _entries_as_of(
+    ids: list[int], first: date, last: date, as_of: dict[int, datetime]
+) -> dict[tuple[int, date], object]:
+    """The entry that counts per (user, day), each person's as it was at their closing (if any).
+    Plain rows, not ORM objects: for 200 sheets, building objects would be most of the cost."""
+    latest = max(as_of.values(), default=None) if len(as_of) == len(ids) else None
+    entries = db.session.execute(
+        sa.select(*AttendanceEntry.__table__.c).where(
+            AttendanceEntry.user_id.in_(ids),
+            AttendanceEntry.day >= first,
+            AttendanceEntry.day <= last,
+            *([AttendanceEntry.confirmed_at <= latest] if latest is not None else []),
+        )
+    ).all()
+    per_user_entries: dict[int, list] = defaultdict(list)
+    for entry in entries:
+        if entry.user_id not in as_of or entry.confirmed_at <= as_of[entry.user_id]:
+            per_user_entries[entry.user_id].append(entry)
+    effective = {}
+    for own_entries in per_user_entries.values():
+        effective.update(services.resolve_entries(own_entries))
+    return effective
+
+
+def _clocks_as_of(
+    ids: list[int], first: date, last: date, as_of: dict[int, datetime]
+) -> dict[tuple[int, date], DayClock]:
+    """Worked time per (user, day) from the clock rows recorded up to each person's closing."""
+    events = services.clock_events(ids, first, last, rows=True)
+    clocks = {}
+    per_user_events = defaultdict(list)
+    for event in events:
+        if event.user_id not in as_of or event.recorded_at <= as_of[event.user_id]:
+            per_user_events[event.user_id].append(event)
+    for user_id, own_events in per_user_events.items():
+        clocks.update(services.day_clocks([user_id], first, last, events=own_events))
+    return clocks
+
+
+def _planned(ids: list[int], first: date, last: date) -> dict[tuple[int, date], int]:
+    """Planned work minutes per (user, day)."""
+    planned: dict[tuple[int, date], int] = defaultdict(int)
+    rules = services.break_rules()
+    for user_id, day, starts_at, ends_at in db.session.execute(
+        sa.select(Shift.user_id, Shift.day, Shift.starts_at, Shift.ends_at).where(
+            Shift.user_id.in_(ids),
+            Shift.day >= first,
+            Shift.day <= last,
+            Shift.status == ShiftStatus.PLANNED,
+        )
+    ):
+        planned[(user_id, day)] += services.planned_work(starts_at, ends_at, rules)
+    return planned
 
 
 def _corrections(user_ids: list[int], key: str) -> dict[int, list[Correction]]:
@@ -288,3 +307,29 @@ def _corrections(user_ids: list[int], key: str) -> dict[int, list[Correction]]:
             )
         )
     return found
+
+
+def later_corrections(sheet: MonthSheet) -> list[AttendanceEntry]:
+    """Counter-entries to this closed month, made after it was closed (later sheets show them)."""
+    if sheet.closing is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(AttendanceEntry).where(
+                AttendanceEntry.user_id == sheet.user.id,
+                AttendanceEntry.day >= sheet.first,
+                AttendanceEntry.day <= sheet.days[-1].day,
+                AttendanceEntry.reported_in.is_not(None),
+            )
+        )
+    )
+
+
+def sheets_for_files(year: int, month: int) -> list[MonthSheet]:
+    """The sheets a month's files hold: every trainee (former ones too) with something in the
+    month (an agreement, planned or confirmed hours, or a correction of a closed month)."""
+    return [
+        s
+        for s in month_sheets(services.list_trainees(include_inactive=True), year, month)
+        if s.agreements or s.confirmed or s.planned or s.corrections
+    ]

@@ -2,6 +2,8 @@
 level in words with a small chart of its levels over time, the evidence from the work, the goals."""
 
 import io
+from dataclasses import dataclass
+from datetime import date
 from xml.sax.saxutils import escape
 
 from flask import current_app
@@ -57,21 +59,37 @@ def _chart(states_points, first, last, goal) -> Drawing:
     return drawing
 
 
+@dataclass(frozen=True)
+class Styles:
+    """The fonts and paragraph styles of the report."""
+
+    small: ParagraphStyle
+    body: ParagraphStyle
+    strong: ParagraphStyle
+    head: ParagraphStyle
+    sub: ParagraphStyle
+
+    @classmethod
+    def make(cls) -> "Styles":
+        regular, bold = fonts()
+        return cls(
+            small=ParagraphStyle("small", fontName=regular, fontSize=7, leading=8.5),
+            body=ParagraphStyle("body", fontName=regular, fontSize=8.5, leading=10.5),
+            strong=ParagraphStyle("strong", fontName=bold, fontSize=8.5, leading=10.5),
+            head=ParagraphStyle("head", fontName=bold, fontSize=15, leading=18),
+            sub=ParagraphStyle("sub", fontName=bold, fontSize=10, leading=13, spaceBefore=4),
+        )
+
+    def p(self, text, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(escape(str(text)), style or self.body)
+
+
 def skills_report(participant: User) -> bytes:
-    regular, bold = fonts()
-    small = ParagraphStyle("small", fontName=regular, fontSize=7, leading=8.5)
-    body = ParagraphStyle("body", fontName=regular, fontSize=8.5, leading=10.5)
-    strong = ParagraphStyle("strong", fontName=bold, fontSize=8.5, leading=10.5)
-    head = ParagraphStyle("head", fontName=bold, fontSize=15, leading=18)
-    sub = ParagraphStyle("sub", fontName=bold, fontSize=10, leading=13, spaceBefore=4)
-
-    def p(text, style=body):
-        return Paragraph(escape(str(text)), style)
-
+    """One page: each skill's level in words with its chart, the evidence from the work, the goals."""
+    st = Styles.make()
     today = local_today()
     states = services.skill_states(participant.id)
     first, last = time_axis([pt.day for s in states for pt in s.history], today)
-    evidence = services.evidence(participant.id, today=today)
     config = current_app.config
     out = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -85,23 +103,43 @@ def skills_report(participant: User) -> bytes:
         author=config["STORE_NAME"],
     )
     story = [
-        p(_("Skills report"), head),
-        p(f"{participant.display_name} · {config['STORE_NAME']}", strong),
-        p(_("Period: %(first)s to %(last)s", first=local_date(first), last=local_date(last)), small),
+        st.p(_("Skills report"), st.head),
+        st.p(f"{participant.display_name} · {config['STORE_NAME']}", st.strong),
+        st.p(
+            _("Period: %(first)s to %(last)s", first=local_date(first), last=local_date(last)), st.small
+        ),
         Spacer(1, 3 * mm),
+        _skills_table(st, states, first, last),
+        Spacer(1, 3 * mm),
+        st.p(_("Evidence from the work"), st.sub),
+        _evidence_table(st, services.evidence(participant.id, today=today)),
+        *_goals(st, participant),
+        Spacer(1, 8 * mm),
+        st.p(_("Created on %(day)s", day=local_date(today)), st.small),
+        st.p(
+            _("Levels: 1 = first steps, 2 = with help, 3 = on one's own, 4 = can show others."),
+            st.small,
+        ),
     ]
+    doc.build(story)
+    return out.getvalue()
+
+
+def _skills_table(st: Styles, states: list, first: date, last: date) -> Table:
+    """The skills by group: level, what it means, and the chart over time."""
+    p = st.p
     rows = [
         [
-            p(_("Skill"), strong),
-            p(_("Level"), strong),
-            p(_("What it means"), strong),
-            p(_("Over time"), strong),
+            p(_("Skill"), st.strong),
+            p(_("Level"), st.strong),
+            p(_("What it means"), st.strong),
+            p(_("Over time"), st.strong),
         ]
     ]
     group_rows = []
     for group in services.groups():
         group_rows.append(len(rows))
-        rows.append([p(group.name, strong), "", "", ""])
+        rows.append([p(group.name, st.strong), "", "", ""])
         for state in (s for s in states if s.skill.group_id == group.id):
             level = f"{state.level} / 4" if state.level else "–"
             words = state.words or _("not assessed yet")
@@ -111,7 +149,7 @@ def skills_report(participant: User) -> bytes:
                 [
                     p(state.skill.name),
                     p(level),
-                    p(words, small),
+                    p(words, st.small),
                     _chart(state.history, first, last, state.goal.target_level if state.goal else None),
                 ]
             )
@@ -129,7 +167,12 @@ def skills_report(participant: User) -> bytes:
             ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#eef3f7")),
         ]
     table.setStyle(TableStyle(style))
-    story += [table, Spacer(1, 3 * mm), p(_("Evidence from the work"), sub)]
+    return table
+
+
+def _evidence_table(st: Styles, evidence: services.Evidence) -> Table:
+    """The figures from the bookings, in two columns."""
+    p = st.p
     facts = [(_("Hours worked"), hours_plain(evidence.total_minutes))]
     for station, minutes in evidence.minutes_by_station.items():
         facts.append(("– " + (station or _("no planned station")), hours_plain(minutes)))
@@ -153,27 +196,24 @@ def skills_report(participant: User) -> bytes:
     facts_table.setStyle(
         TableStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)])
     )
-    story.append(facts_table)
+    return facts_table
+
+
+def _goals(st: Styles, participant: User) -> list:
+    """The open goals, each with its level and date."""
     goals = services.open_goals(participant.id)
-    story.append(p(_("Goals"), sub))
-    if goals:
-        for goal in goals:
-            story.append(
-                p(
-                    _(
-                        "%(skill)s: level %(level)s by %(day)s",
-                        skill=goal.skill.name,
-                        level=goal.target_level,
-                        day=local_date(goal.due_on),
-                    )
+    found = [st.p(_("Goals"), st.sub)]
+    for goal in goals:
+        found.append(
+            st.p(
+                _(
+                    "%(skill)s: level %(level)s by %(day)s",
+                    skill=goal.skill.name,
+                    level=goal.target_level,
+                    day=local_date(goal.due_on),
                 )
             )
-    else:
-        story.append(p(_("No open goals."), small))
-    story += [
-        Spacer(1, 8 * mm),
-        p(_("Created on %(day)s", day=local_date(today)), small),
-        p(_("Levels: 1 = first steps, 2 = with help, 3 = on one's own, 4 = can show others."), small),
-    ]
-    doc.build(story)
-    return out.getvalue()
+        )
+    if not goals:
+        found.append(st.p(_("No open goals."), st.small))
+    return found

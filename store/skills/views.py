@@ -1,21 +1,19 @@
 """Skills pages: a participant's own skills and self-assessment; the overview, a participant's
 skills, the assessment form and the goals for staff; the catalogue editor; the PDF report.
 
-A view parses, calls store.skills.services, commits once, then redirects or renders.
+A view parses, calls store.skills.services, then redirects or renders; the request commits.
 """
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from store.auth.forms import EmptyForm
 from store.core.access import ALL_ROLES, Role, roles
-from store.core.errors import ServiceError
 from store.core.timeutil import local_today
-from store.core.web import current_actor, int_or_none
-from store.extensions import db
+from store.core.web import attempt, current_actor, int_or_none
 from store.skills import report, services
 from store.skills.chart import step_chart, time_axis
 from store.skills.models import LEVELS
@@ -89,14 +87,10 @@ def self_assess():
         for skill in services.skills()
         if request.form.get(f"level-{skill.id}")
     ]
-    try:
+    with attempt() as done:
         services.record_assessment(current_actor(), current_user, local_today(), ratings, is_self=True)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("skills.mine"))
-    flash(_("Thank you. Your self-assessment is saved."), "success")
+    if done:
+        flash(_("Thank you. Your self-assessment is saved."), "success")
     return redirect(url_for("skills.mine"))
 
 
@@ -120,7 +114,7 @@ def participant(user_id: int):
 def assess(user_id: int):
     person = services.get_participant(user_id)
     states = {s.skill.id: s for s in services.skill_states(person.id)}
-    error = None
+    failed = False
     if request.method == "POST":
         ratings = []
         for skill_id in states:
@@ -131,33 +125,29 @@ def assess(user_id: int):
                         skill_id, int_or_none(level), request.form.get(f"note-{skill_id}")
                     )
                 )
-        try:
+        with attempt() as done:
             services.record_assessment(current_actor(), person, _day(request.form.get("date")), ratings)
-            db.session.commit()
-        except ServiceError as failure:
-            db.session.rollback()
-            error = failure.message
-        else:
+        if done:
             flash(_("The assessment of %(name)s is saved.", name=person.display_name), "success")
             return redirect(url_for("skills.participant", user_id=person.id))
+        failed = True
     return render_template(
         "skills/assess.html",
         participant=person,
         groups=services.groups(),
         states=states,
-        error=error,
         form_data=request.form,
         day=request.form.get("date") or local_today().isoformat(),
-    ), (422 if error else 200)
+    ), (422 if failed else 200)
 
 
 @bp.route("/participants/<int:user_id>/goals", methods=["GET", "POST"])
 @roles(*KEEPERS)
 def goals(user_id: int):
     person = services.get_participant(user_id)
-    error = None
+    failed = False
     if request.method == "POST":
-        try:
+        with attempt() as done:
             services.set_goal(
                 current_actor(),
                 person,
@@ -165,13 +155,10 @@ def goals(user_id: int):
                 target_level=int_or_none(request.form.get("target_level")),
                 due_on=_day(request.form.get("due_on")),
             )
-            db.session.commit()
-        except ServiceError as failure:
-            db.session.rollback()
-            error = failure.message
-        else:
+        if done:
             flash(_("The goal is saved."), "success")
             return redirect(url_for("skills.goals", user_id=person.id))
+        failed = True
     states = {s.skill.id: s for s in services.skill_states(person.id)}
     return render_template(
         "skills/goals.html",
@@ -179,31 +166,25 @@ def goals(user_id: int):
         goals=services.goals_of(person.id),
         skills=services.skills(),
         states=states,
-        error=error,
         form=EmptyForm(),
-    ), (422 if error else 200)
+    ), (422 if failed else 200)
 
 
 @bp.post("/goals/<int:goal_id>/close")
 @roles(*KEEPERS)
 def close_goal(goal_id: int):
     goal = services.get_goal(goal_id)
-    try:
+    with attempt() as done:
         services.close_goal(current_actor(), goal)
-        db.session.commit()
+    if done:
         flash(_("The goal is closed."), "success")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
     return redirect(url_for("skills.goals", user_id=goal.participant_id))
 
 
 @bp.get("/participants/<int:user_id>/report.pdf")
 @roles(*ALL_ROLES)
 def report_pdf(user_id: int):
-    person = services.get_participant(user_id)
-    if not services.may_see(current_user, person):
-        abort(403)
+    person = services.visible_participant(current_user, user_id)
     body = report.skills_report(person)
     name = f"Kompetenznachweis-{person.last_name}-{person.first_name}.pdf".replace(" ", "_")
     return Response(
@@ -233,7 +214,7 @@ def skill_edit(skill_id: int):
 
 
 def _skill_form(skill):
-    error = None
+    failed = False
     values = {
         "group_id": skill.group_id if skill else None,
         "name": skill.name if skill else "",
@@ -249,15 +230,12 @@ def _skill_form(skill):
             "sort": int_or_none(request.form.get("sort")) or 0,
             "is_active": bool(request.form.get("is_active")),
         }
-        try:
+        with attempt() as done:
             services.save_skill(current_actor(), skill, **values)
-            db.session.commit()
-        except ServiceError as failure:
-            db.session.rollback()
-            error = failure.message
-        else:
+        if done:
             flash(_("The skill is saved."), "success")
             return redirect(url_for("skills.catalogue"))
+        failed = True
     return render_template(
-        "skills/skill_form.html", skill=skill, values=values, groups=services.groups(), error=error
-    ), (422 if error else 200)
+        "skills/skill_form.html", skill=skill, values=values, groups=services.groups()
+    ), (422 if failed else 200)
