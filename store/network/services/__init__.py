@@ -43,7 +43,7 @@ from store.network.services.receivers import connect
 from store.network.services.records import (
     AGE_BANDS,
     ENTRY_FIELDS,
-    Row,
+    ParticipantRow,
     age_band,
     audited_view,
     check_changeable,
@@ -68,7 +68,7 @@ __all__ = [
     "EVENT_TYPES",
     "UNHELD_CODES",
     "PromptReport",
-    "Row",
+    "ParticipantRow",
     "ToSee",
     "add_event",
     "age_band",

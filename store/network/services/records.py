@@ -290,7 +290,7 @@ def customer_numbers(user_ids: Iterable[int]) -> dict[int, str]:
 
 
 @dataclass
-class Row:
+class ParticipantRow:
     """A participant in the coordinators' list."""
 
     user: User
@@ -302,14 +302,14 @@ class Row:
     open_items: int
 
 
-def participant_rows(today: date) -> list[Row]:
+def participant_rows(today: date) -> list[ParticipantRow]:
     """Every participant with their record, agreement, what the entry lacks, the consents in
     force and how much they have still to see."""
     rows = []
     for user in shifts.list_trainees(include_inactive=True):
         record = record_of(user)
         rows.append(
-            Row(
+            ParticipantRow(
                 user=user,
                 record=record,
                 agreement=shifts.current_agreement(user.id, today),
