@@ -13,6 +13,7 @@ from store.extensions import db, login_manager
 
 def init_app(app: Flask) -> None:
     from store.auth import api, models, views
+    from store.auth import personal_data  # noqa: F401 - registers its personal data (Art. 15)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in.")

@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
         export_views,
         partner_api,
         partner_views,
+        personal_data,  # noqa: F401 - registers what the network holds about a person
+        seen_views,  # its routes belong to views.bp
         services,
         views,
     )
@@ -31,5 +33,5 @@ def init_app(app: Flask) -> None:
     for module in (views, partner_views, partner_api, export_views, export_api):
         app.register_blueprint(module.bp)
     export_views.register()
-    views.register()
+    seen_views.register()
     cli.init_app(app)

@@ -2,14 +2,14 @@
 ESF+ report, and per participant the partner export and the Art. 15 data export.
 
 Downloads are GET requests (they change nothing but the audit log, which each one writes), so
-the forms are GET forms without a CSRF token.
+the forms are GET forms without a CSRF token. The request commits the audit entry after the view
+returns, before the file goes out; a refused download rolls back and says why on the export page.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
@@ -17,10 +17,8 @@ from wtforms.fields import MonthField
 from wtforms.validators import Optional
 
 from store.core.access import Role, roles
-from store.core.errors import ServiceError, ValidationError
 from store.core.timeutil import local_today
-from store.core.web import Tile, current_actor, register_tile, safe_next
-from store.extensions import db
+from store.core.web import Tile, attempt, current_actor, register_tile, safe_next
 from store.network import exports
 from store.network import services as network
 from store.network.labels import EXIT_REASONS, FIELD_LABELS
@@ -66,8 +64,7 @@ def register() -> None:
 
 
 def send_export(result: exports.ExportFile) -> Response:
-    """Commit the audit entry of the download, then hand out the file."""
-    db.session.commit()
+    """Hand out the file as an attachment (the request commits the download's audit entry first)."""
     return Response(
         result.body,
         mimetype=result.mimetype,
@@ -78,36 +75,23 @@ def send_export(result: exports.ExportFile) -> Response:
     )
 
 
-def _failed(error: ServiceError, target: str):
-    db.session.rollback()
-    flash(error.message, "error")
-    return redirect(target)
-
-
-def _previous_month(today: date) -> str:
-    last = today.replace(day=1) - timedelta(days=1)
-    return shifts.month_key(last)
-
-
 @bp.get("/")
 @roles(*COORDINATORS)
 def index():
     """The three blocks; after a refused download the choices come back through the query."""
     today = local_today()
     given = request.args or None
-    hours_form = HoursForm(given, month=date.fromisoformat(_previous_month(today) + "-01"))
-    # The last twelve full months.
-    last = today.replace(day=1) - timedelta(days=1)
-    first = date(last.year, 1, 1) if last.month == 12 else date(last.year - 1, last.month + 1, 1)
+    hours_form = HoursForm(given, month=exports.default_hours_month(today))
+    first, last = exports.default_evaluation_period(today)
     evaluation_form = EvaluationForm(given, first=first, last=last)
-    esf_form = EsfForm(formdata=None, year=today.year)
+    esf_form = EsfForm(formdata=None, year=exports.esf_year(None, today))
     esf_form.year.choices = [(y, str(y)) for y in exports.esf_years(today)]
     return render_template(
         "network/exports.html",
         hours_form=hours_form,
         evaluation_form=evaluation_form,
         esf_form=esf_form,
-        approved=bool(current_app.config.get("EVALUATION_APPROVED")),
+        approved=exports.evaluation_approved(),
     )
 
 
@@ -115,7 +99,7 @@ def index():
 @roles(*COORDINATORS)
 def hours():
     """The month's hours for the Jobcenter as XLSX, CSV or ZIP."""
-    try:
+    with attempt() as done:
         year, month = shifts.parse_month(request.args.get("month") or None)
         result = exports.hours_export(
             current_actor(),
@@ -124,8 +108,8 @@ def hours():
             request.args.get("format", "zip"),
             request.args.get("measure") or None,
         )
-    except ServiceError as error:
-        return _failed(error, url_for(".index", **_kept("month", "measure")))
+    if not done:
+        return redirect(url_for(".index", **_kept("month", "measure")))
     return send_export(result)
 
 
@@ -144,18 +128,15 @@ def _day(name: str) -> date | None:
 @roles(*COORDINATORS)
 def evaluation():
     """The pseudonymised evaluation dataset of a period."""
-    try:
-        first, last = _day("first"), _day("last")
-        if first is None or last is None:
-            raise ValidationError(_("Please give the first and the last day."))
-        result = exports.evaluation_export(current_actor(), first, last)
-    except ServiceError as error:
-        return _failed(error, url_for(".index", **_kept("first", "last")))
+    with attempt() as done:
+        result = exports.evaluation_export(current_actor(), _day("first"), _day("last"))
+    if not done:
+        return redirect(url_for(".index", **_kept("first", "last")))
     return send_export(result)
 
 
 def _year() -> int:
-    return request.args.get("year", type=int) or local_today().year
+    return exports.esf_year(request.args.get("year", type=int))
 
 
 @bp.get("/esf")
@@ -163,10 +144,10 @@ def _year() -> int:
 def esf():
     """The ESF+ counts of a year, as tables."""
     year = _year()
-    try:
+    with attempt() as done:
         report = exports.esf_report(year)
-    except ServiceError as error:
-        return _failed(error, url_for(".index"))
+    if not done:
+        return redirect(url_for(".index"))
     form = EsfForm(formdata=None, year=year)
     form.year.choices = [(y, str(y)) for y in exports.esf_years()]
     return render_template(
@@ -183,10 +164,10 @@ def esf():
 @bp.get("/esf.csv")
 @roles(*COORDINATORS)
 def esf_csv():
-    try:
+    with attempt() as done:
         result = exports.esf_export(current_actor(), _year())
-    except ServiceError as error:
-        return _failed(error, url_for(".index"))
+    if not done:
+        return redirect(url_for(".index"))
     return send_export(result)
 
 
@@ -200,10 +181,10 @@ def partner(user_id: int, partner_id: int):
     """A trainee's skills report and hours for one partner, as far as consent covers it."""
     participant = network.get_participant(user_id)
     partner_ = network.get_partner(partner_id)
-    try:
+    with attempt() as done:
         result = exports.partner_export(current_actor(), participant, partner_)
-    except ServiceError as error:
-        return _failed(error, _back())
+    if not done:
+        return redirect(_back())
     return send_export(result)
 
 
@@ -212,8 +193,8 @@ def partner(user_id: int, partner_id: int):
 def data(user_id: int):
     """Everything stored about the participant (GDPR Art. 15)."""
     participant = network.get_participant(user_id)
-    try:
+    with attempt() as done:
         result = exports.data_export(current_actor(), participant)
-    except ServiceError as error:
-        return _failed(error, _back())
+    if not done:
+        return redirect(_back())
     return send_export(result)

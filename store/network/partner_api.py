@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.web import current_actor
-from store.extensions import db
 from store.network import KEEPERS, outbox, services
 from store.network.models import Delivery, DeliveryStatus, Partner
 
@@ -104,7 +103,6 @@ def create_partner(body: PartnerIn):
         secret=body.secret,
         events=body.events,
     )
-    db.session.commit()
     return PartnerOut.of(partner)
 
 
@@ -186,5 +184,4 @@ def resend_delivery(delivery_id: int):
     """Refused (422) for a delivery that is pending or was delivered, and while the person's
     consent or the partner's settings do not allow it."""
     delivery = outbox.resend(current_actor(), outbox.get_delivery(delivery_id))
-    db.session.commit()
     return DeliveryOut.of(delivery)

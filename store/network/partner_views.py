@@ -8,19 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_login import current_user
 
 from store.auth.forms import EmptyForm
 from store.core.access import Role, roles
-from store.core.errors import ServiceError
-from store.core.web import (
-    Tile,
-    current_actor,
-    register_notice,
-    register_tile,
-    safe_next,
-    show_error,
-)
-from store.extensions import db
+from store.core.web import Tile, attempt, current_actor, register_notice, register_tile, safe_next
 from store.network import KEEPERS, outbox, services
 from store.network.labels import DELIVERY_STATUS, EVENT_LABELS, PARTNER_KINDS
 from store.network.models import DeliveryStatus, Partner
@@ -79,7 +71,7 @@ def _partner_form(partner: Partner | None):
         form.kind.data = partner.kind.value
         form.events.data = list(partner.events or [])
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             saved = services.save_partner(
                 current_actor(),
                 partner,
@@ -91,11 +83,7 @@ def _partner_form(partner: Partner | None):
                 events=form.events.data or [],
                 is_active=form.is_active.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("%(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("partners.index"))
     status = 422 if request.method == "POST" else 200
@@ -110,20 +98,28 @@ def _status_filter() -> str | None:
     return value if value in {s.value for s in DeliveryStatus} else None
 
 
+def _deliveries_page(partner, status: str | None, deliveries: list, totals: dict, counts: dict):
+    """The outbox table; who each delivery is about as the viewer may see it (admins: the number)."""
+    return render_template(
+        "network/deliveries.html",
+        partner=partner,
+        status=status,
+        deliveries=deliveries,
+        names={d.id: services.shown_name(d.event, current_user) for d in deliveries},
+        totals=totals,
+        counts=counts,
+        partners=services.list_partners(),
+        form=EmptyForm(),
+    )
+
+
 @bp.get("/outbox", endpoint="outbox")
 @roles(*KEEPERS)
 def outbox_page():
     status = _status_filter()
     counts = outbox.summary()
-    return render_template(
-        "network/deliveries.html",
-        partner=None,
-        status=status,
-        deliveries=outbox.deliveries_for(None, status),
-        totals=outbox.totals(counts),
-        counts=counts,
-        partners=services.list_partners(),
-        form=EmptyForm(),
+    return _deliveries_page(
+        None, status, outbox.deliveries_for(None, status), outbox.totals(counts), counts
     )
 
 
@@ -133,15 +129,12 @@ def deliveries(partner_id: int):
     partner = services.get_partner(partner_id)
     status = _status_filter()
     counts = outbox.summary()
-    return render_template(
-        "network/deliveries.html",
-        partner=partner,
-        status=status,
-        deliveries=outbox.deliveries_for(partner.id, status),
-        totals=outbox.totals({partner.id: counts.get(partner.id, {})}),
-        counts=counts,
-        partners=services.list_partners(),
-        form=EmptyForm(),
+    return _deliveries_page(
+        partner,
+        status,
+        outbox.deliveries_for(partner.id, status),
+        outbox.totals({partner.id: counts.get(partner.id, {})}),
+        counts,
     )
 
 
@@ -149,13 +142,9 @@ def deliveries(partner_id: int):
 @roles(*KEEPERS)
 def resend(delivery_id: int):
     delivery = outbox.get_delivery(delivery_id)
-    try:
+    with attempt() as done:
         outbox.resend(current_actor(), delivery)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if done:
         flash(
             _("The delivery is queued again and goes out with the next round of the worker."), "success"
         )

@@ -16,6 +16,10 @@ exit reason and answers), consents (which partner, which scope, when) — so the
 do not change. Sales keep the pseudonymous cashier number only (the user id); the receipt printed the
 first name from the user, which is gone. The audit log is kept for its own period (§147 AO) and is
 not rewritten.
+
+Each area says what goes in its own tables (the `anonymise` of its sections in
+store/<area>/personal_data.py, registered with store.core.personal_data); this run calls them all,
+in the order of store.network.personal_data.SECTION_ORDER, inside one erasure window.
 """
 
 from dataclasses import dataclass
@@ -24,16 +28,15 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from store.auth.models import ApiToken, LoginAttempt, User
+from store.auth.models import User
+from store.core import personal_data
 from store.core.access import Role
 from store.core.audit import Actor, audit
 from store.core.immutable import erasure_window
-from store.core.timeutil import local_today, utcnow
+from store.core.timeutil import as_utc, local_today
 from store.extensions import db
-from store.network.models import Delivery, DeliveryStatus, OutboxEvent, ParticipantRecord
-from store.network.services import age_band, end_date, entry_date, record_of
-from store.shifts.models import AttendanceEntry, CalendarToken, ClockEvent
-from store.skills.models import Assessment, AssessmentRating
+from store.network.personal_data import SECTION_ORDER
+from store.network.services import end_date, record_of
 
 
 def keep_until(ended: date) -> date:
@@ -67,86 +70,15 @@ def due(today: date | None = None) -> list[Due]:
 
 
 def anonymise(actor: Actor, user: User, *, now: datetime | None = None) -> None:
-    """Remove the person's personal data; keep hours, levels and coded fields (see above)."""
-    now = now or utcnow()
-    record = record_of(user)
-    if record is None:
-        record = ParticipantRecord(user_id=user.id, languages=[], created_at=now)
-        db.session.add(record)
-    # The age band at entry stays for the statistics when the birth date goes.
-    record.entry_age_band = record.entry_age_band or age_band(record.birth_date, entry_date(user.id))
-    for field in (
-        "phone",
-        "email",
-        "birth_date",
-        "referrer_contact",
-        "customer_number",
-        "disability",
-        "minority",
-    ):
-        setattr(record, field, None)
-    record.languages = []
-    record.updated_at = record.anonymised_at = now
-
-    user.username = f"anon-{user.id}"
-    user.first_name = user.last_name = ""
-    user.password_hash = user.pin_hash = user.badge = user.locale = None
-    user.is_active_account = False
-    user.locked_until = None
-    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.user_id == user.id))
-    db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user.id))
-    db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-
-    events = list(
-        db.session.scalars(sa.select(OutboxEvent).where(OutboxEvent.participant_id == user.id))
-    )
-    for event in events:
-        event.data = {**event.data, "participant": {"id": user.id}}
-    if events:
-        db.session.execute(
-            sa.update(Delivery)
-            .where(
-                Delivery.event_id.in_([e.id for e in events]),
-                Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.FAILED]),
-            )
-            .values(status=DeliveryStatus.CANCELLED, last_error="anonymised", updated_at=now),
-            execution_options={"synchronize_session": False},
-        )
-
-    # A correction keeps a reason (a dash): that it was a correction is not personal.
-    plain = {"synchronize_session": False}
+    """Remove the person's personal data; keep hours, levels and coded fields (see above). Every
+    area's anonymiser runs inside the erasure window, the only time the free text of bookings
+    may change (store.core.immutable)."""
+    now = as_utc(now)
     with erasure_window():
-        db.session.execute(
-            sa.update(ClockEvent)
-            .where(ClockEvent.user_id == user.id)
-            .values(reason=_dash(ClockEvent.reason), address=None),
-            execution_options=plain,
-        )
-        db.session.execute(
-            sa.update(AttendanceEntry)
-            .where(AttendanceEntry.user_id == user.id)
-            .values(note=None, reason=_dash(AttendanceEntry.reason)),
-            execution_options=plain,
-        )
-        db.session.execute(
-            sa.update(AssessmentRating)
-            .where(
-                AssessmentRating.assessment_id.in_(
-                    sa.select(Assessment.id).where(Assessment.participant_id == user.id)
-                )
-            )
-            .values(note=None),
-            execution_options=plain,
-        )
+        for section in personal_data.sections(SECTION_ORDER):
+            if section.anonymise is not None:
+                section.anonymise(user, actor, now)
     audit(actor, "participant.anonymise", user, {"user_id": user.id}, now=now)
-
-
-def _dash(column):
-    return sa.case((column.is_not(None), "-"), else_=None)
 
 
 def run(actor: Actor, *, today: date | None = None, now: datetime | None = None) -> int:

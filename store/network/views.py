@@ -2,49 +2,50 @@
 
 Only coordinators keep participant records. Admins may look for technical support: every page
 about a person that an admin opens is audited (services.audited_view), and the page says so.
-A view parses, calls store.network.services, commits once, then redirects or renders.
+A view parses, calls store.network.services, then redirects or renders; the request commits. The
+"to see" page, the prompt reports and the start-screen notices are in seen_views (same blueprint).
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from store.auth.forms import EmptyForm
 from store.auth.models import User
-from store.core.access import Role, roles
-from store.core.errors import NotFoundError, ServiceError
+from store.core.access import Role, may, roles
 from store.core.i18n import local_date
 from store.core.timeutil import local_today
-from store.core.web import Tile, current_actor, register_notice, register_tile, show_error
-from store.extensions import db
+from store.core.web import attempt, current_actor
 from store.network import labels, services
 from store.network.forms import (
     ConsentForm,
     ExitForm,
     RecordForm,
-    ReportedForm,
     ShownForm,
     WithdrawForm,
-    id_list,
     yes_no,
     yes_no_value,
 )
 from store.network.models import Consent, ConsentScope, ParticipantRecord
 from store.shifts import services as shifts
 from store.shifts.labels import CODE_LABELS, MEASURE_LABELS, MEASURE_SHORT
-from store.shifts.models import Agreement
 
 bp = Blueprint("network", __name__, url_prefix="/participants")
 
 KEEPERS = (Role.COORDINATOR, Role.ADMIN)
 SENSITIVE_FIELDS = ("disability", "minority")
 REPORT_KINDS = {"unexcused": _l("unexcused absence"), "dropout": _l("dropout")}
+# The service's field names of the exit → the form's.
+EXIT_FIELDS = {
+    "exit_reason": "reason",
+    "exit_job_seeking": "job_seeking",
+    "exit_in_education": "in_education",
+    "exit_qualification": "qualification",
+    "exit_employed": "employed",
+}
 
 
 def ui() -> dict:
@@ -63,7 +64,7 @@ def ui() -> dict:
         "measure_labels": MEASURE_LABELS,
         "measure_short": MEASURE_SHORT,
         "report_kinds": REPORT_KINDS,
-        "logged_view": current_user.is_authenticated and current_user.role == Role.ADMIN,
+        "logged_view": current_user.is_authenticated and services.looks_are_logged(current_user),
         "words": words,
     }
 
@@ -76,21 +77,17 @@ def words(keys, names: dict) -> str:
 bp.context_processor(ui)
 
 
-def _looked_at(users, what: str) -> None:
-    """An admin's look at participants is audited (nothing happens for coordinators); the
-    caller commits, as the page itself changes nothing else."""
+def render_about(template: str, users, what: str, status: int = 200, **context):
+    """Render a page about participants. An admin's look at them is audited (nothing happens for
+    coordinators); the request commits it, as the page itself changes nothing else."""
     actor = current_actor()
     for user in users:
         services.audited_view(actor, user, what)
-
-
-def _render(template: str, users, what: str, status: int = 200, **context):
-    _looked_at(users, what)
-    db.session.commit()
     return render_template(template, **context), status
 
 
-def _shown_form(items: services.ToSee) -> ShownForm:
+def shown_form(items: services.ToSee) -> ShownForm:
+    """The "shown" button's form, carrying the items on the page."""
     return ShownForm(
         formdata=None,
         assessments=",".join(str(a.id) for a in items.assessments),
@@ -98,53 +95,15 @@ def _shown_form(items: services.ToSee) -> ShownForm:
     )
 
 
-def _picked(user: User, form: ShownForm) -> services.ToSee:
-    """The posted items that are still unseen and belong to the person; nothing else."""
-    items = services.to_see(user)
-    wanted_a, wanted_e = id_list(form.assessments.data), id_list(form.absences.data)
-    return services.ToSee(
-        assessments=[a for a in items.assessments if a.id in wanted_a],
-        absences=[e for e in items.absences if e.id in wanted_e],
-    )
-
-
-def _is_active(consent: Consent, today: date) -> bool:
-    return consent.withdrawn_on is None or consent.withdrawn_on > today
-
-
 # ---------------------------------------------------------------- the list
-
-
-@dataclass
-class Row:
-    user: User
-    record: ParticipantRecord | None
-    agreement: Agreement | None
-    entry_on: date | None
-    missing: list[str]
-    consents: list[Consent]
-    open_items: int
 
 
 @bp.get("/")
 @roles(*KEEPERS)
 def index():
     today = local_today()
-    rows = []
-    for user in shifts.list_trainees(include_inactive=True):
-        record = services.record_of(user)
-        rows.append(
-            Row(
-                user=user,
-                record=record,
-                agreement=shifts.current_agreement(user.id, today),
-                entry_on=services.entry_date(user.id),
-                missing=services.missing_entry_fields(record),
-                consents=[c for c in services.consents_of(user.id) if _is_active(c, today)],
-                open_items=len(services.to_see(user)),
-            )
-        )
-    return _render(
+    rows = services.participant_rows(today)
+    return render_about(
         "network/participants.html",
         [r.user for r in rows],
         "list",
@@ -157,21 +116,16 @@ def index():
 # ---------------------------------------------------------------- one record
 
 
-# The exports are another part of this area; the first endpoint that exists is linked.
 def _downloads(user: User, consents: list[Consent], today: date) -> dict:
-    """The Art. 15 download and one per partner a consent covers now (coordinators only: the
-    exports are theirs)."""
-    if current_user.role != Role.COORDINATOR:
-        return {"data": None, "partners": []}
+    """The Art. 15 download and one per partner a consent covers now, for those who may use the
+    export routes (the coordinators: the exports are theirs)."""
     back = url_for("network.participant", user_id=user.id)
-    partners = {
-        c.partner.id: c.partner for c in consents if c.partner is not None and _is_active(c, today)
-    }
+    partners = services.consenting_partners(consents, today) if may("exports.partner") else []
     return {
-        "data": url_for("exports.data", user_id=user.id, next=back),
+        "data": url_for("exports.data", user_id=user.id, next=back) if may("exports.data") else None,
         "partners": [
             (p, url_for("exports.partner", user_id=user.id, partner_id=p.id, next=back))
-            for p in sorted(partners.values(), key=lambda p: p.name)
+            for p in partners
         ],
     }
 
@@ -185,7 +139,7 @@ def participant(user_id: int):
     entry_on = services.entry_date(user.id)
     consents = services.consents_of(user.id)
     items = services.to_see(user)
-    return _render(
+    return render_about(
         "network/participant.html",
         [user],
         "record",
@@ -199,28 +153,28 @@ def participant(user_id: int):
         missing=services.missing_entry_fields(record),
         sensitive_ok=services.covers(user.id, None, ConsentScope.SENSITIVE, today),
         consents=consents,
-        active={c.id for c in consents if _is_active(c, today)},
+        active={c.id for c in consents if services.is_active(c, today)},
         withdraw_forms={
             c.id: WithdrawForm(formdata=None, prefix=f"c{c.id}", withdrawn_on=today)
             for c in consents
             if c.withdrawn_on is None
         },
         items=items,
-        shown_form=_shown_form(items),
+        shown_form=shown_form(items),
         form=EmptyForm(),
         downloads=_downloads(user, consents, today),
     )
 
 
-def _back(user: User, anchor: str = ""):
+def back_to(user: User, anchor: str = ""):
     return redirect(url_for("network.participant", user_id=user.id) + anchor)
 
 
 def _anonymised(user: User, record: ParticipantRecord | None):
-    if record is not None and record.anonymised_at is not None:
-        flash(_("This record was anonymised and cannot be changed."), "error")
-        return _back(user)
-    return None
+    """Back to the record page, with the reason, when the record may not change any more."""
+    with attempt() as changeable:
+        services.check_changeable(record)
+    return None if changeable else back_to(user)
 
 
 def _record_data(record: ParticipantRecord | None) -> dict:
@@ -266,13 +220,15 @@ def edit(user_id: int):
     sensitive_ok = services.covers(user.id, None, ConsentScope.SENSITIVE, local_today())
     form = RecordForm(data=_record_data(record)) if request.method == "GET" else RecordForm()
     form.referring_partner_id.choices = [("", _("– none –"))] + [
-        (p.id, p.name)
-        for p in services.list_partners()
-        if p.is_active or (record is not None and p.id == record.referring_partner_id)
+        (p.id, p.name) for p in services.referral_partners(record)
     ]
+    # Without the consent the sensitive fields are not on the page: their message is flashed.
+    aliases = {"partner": "referring_partner_id"}
+    if not sensitive_ok:
+        aliases.update(dict.fromkeys(SENSITIVE_FIELDS, ""))
     failed = False
     if form.validate_on_submit():
-        try:
+        with attempt(form, aliases) as done:
             services.save_record(
                 current_actor(),
                 user,
@@ -289,23 +245,14 @@ def edit(user_id: int):
                 disability=yes_no(form.disability.data),
                 minority=yes_no(form.minority.data),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(
-                form,
-                error,
-                {"partner": "referring_partner_id"},
-                flash_too=not sensitive_ok and error.field in SENSITIVE_FIELDS,
-            )
-            failed = True
-        else:
-            db.session.commit()
+        if done:
             flash(_("The record of %(name)s was saved.", name=user.display_name), "success")
-            return _back(user)
+            return back_to(user)
+        failed = True
     elif form.is_submitted():
         _date_errors(form, ["birth_date"])
         failed = True
-    return _render(
+    return render_about(
         "network/record_form.html",
         [user],
         "record_form",
@@ -321,15 +268,11 @@ def edit(user_id: int):
 @roles(*KEEPERS)
 def complete(user_id: int):
     user = services.get_participant(user_id)
-    try:
+    with attempt() as done:
         services.complete_entry(current_actor(), user)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if done:
         flash(_("The entry of %(name)s is complete.", name=user.display_name), "success")
-    return _back(user, "#entry")
+    return back_to(user, "#entry")
 
 
 @bp.route("/<int:user_id>/exit", methods=["GET", "POST"])
@@ -341,13 +284,13 @@ def exit_form(user_id: int):
         return refused
     if record is not None and record.has_exited:
         flash(_("The exit is recorded already."), "info")
-        return _back(user, "#exit")
+        return back_to(user, "#exit")
     form = ExitForm()
     if request.method == "GET":
         form.exit_on.data = local_today()
     failed = False
     if form.validate_on_submit():
-        try:
+        with attempt(form, EXIT_FIELDS) as done:
             services.record_exit(
                 current_actor(),
                 user,
@@ -358,28 +301,14 @@ def exit_form(user_id: int):
                 qualification=yes_no(form.qualification.data),
                 employed=yes_no(form.employed.data),
             )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(
-                form,
-                error,
-                {
-                    "exit_reason": "reason",
-                    "exit_job_seeking": "job_seeking",
-                    "exit_in_education": "in_education",
-                    "exit_qualification": "qualification",
-                    "exit_employed": "employed",
-                },
-            )
-            failed = True
-        else:
-            db.session.commit()
+        if done:
             flash(_("The exit of %(name)s is recorded.", name=user.display_name), "success")
-            return _back(user, "#exit")
+            return back_to(user, "#exit")
+        failed = True
     elif form.is_submitted():
         _date_errors(form, ["exit_on"])
         failed = True
-    return _render(
+    return render_about(
         "network/exit_form.html",
         [user],
         "exit_form",
@@ -406,7 +335,7 @@ def consent_new(user_id: int):
         form.partner_id.data = request.args.get("partner", type=int)
     failed = False
     if form.validate_on_submit():
-        try:
+        with attempt(form, {"partner": "partner_id"}) as done:
             consent = services.give_consent(
                 current_actor(),
                 user,
@@ -415,12 +344,7 @@ def consent_new(user_id: int):
                 basis=form.basis.data,
                 given_on=form.given_on.data,
             )
-        except ServiceError as error:
-            db.session.rollback()
-            show_error(form, error, {"partner": "partner_id"})
-            failed = True
-        else:
-            db.session.commit()
+        if done:
             flash(
                 _(
                     "The consent was recorded (%(whom)s).",
@@ -428,11 +352,12 @@ def consent_new(user_id: int):
                 ),
                 "success",
             )
-            return _back(user, "#consents")
+            return back_to(user, "#consents")
+        failed = True
     elif form.is_submitted():
         _date_errors(form, ["given_on"])
         failed = True
-    return _render(
+    return render_about(
         "network/consent_form.html",
         [user],
         "consent_form",
@@ -446,21 +371,15 @@ def consent_new(user_id: int):
 @roles(*KEEPERS)
 def consent_withdraw(user_id: int, consent_id: int):
     user = services.get_participant(user_id)
-    consent = services.get_consent(consent_id)
-    if consent.participant_id != user.id:
-        raise NotFoundError(_("There is no consent with this number."))
+    consent = services.get_consent(consent_id, participant=user)
     form = WithdrawForm(prefix=f"c{consent.id}")
     form.validate()
     if form.withdrawn_on.errors:
         flash(_("Please check the date."), "error")
-        return _back(user, "#consents")
-    try:
+        return back_to(user, "#consents")
+    with attempt() as done:
         services.withdraw_consent(current_actor(), consent, withdrawn_on=form.withdrawn_on.data)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if done:
         flash(
             _(
                 "The consent is withdrawn from %(day)s on. Nothing it covered is sent any more.",
@@ -468,147 +387,4 @@ def consent_withdraw(user_id: int, consent_id: int):
             ),
             "success",
         )
-    return _back(user, "#consents")
-
-
-# ---------------------------------------------------------------- shown to the participant
-
-
-def _mark_shown(user: User, how: str) -> int | None:
-    """Mark the posted items shown; the number marked, or None when it failed (flashed)."""
-    items = _picked(user, ShownForm())
-    if not len(items):
-        return 0
-    try:
-        count = services.mark_shown(current_actor(), user, items, how=how)
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return None
-    except IntegrityError:  # marked at the same moment elsewhere: it is seen either way
-        db.session.rollback()
-        return 0
-    return count
-
-
-@bp.post("/<int:user_id>/shown")
-@roles(*KEEPERS)
-def shown(user_id: int):
-    user = services.get_participant(user_id)
-    count = _mark_shown(user, "talk")
-    if count:
-        flash(
-            ngettext(
-                "%(num)s item is marked as shown in a talk.",
-                "%(num)s items are marked as shown in a talk.",
-                count,
-            ),
-            "success",
-        )
-    elif count == 0:
-        flash(_("There was nothing left to mark."), "info")
-    return _back(user, "#to-see")
-
-
-@bp.get("/me/to-see")
-@roles(Role.TRAINEE)
-def to_see():
-    items = services.to_see(current_user)
-    return render_template("network/to_see.html", items=items, form=_shown_form(items))
-
-
-@bp.post("/me/to-see")
-@roles(Role.TRAINEE)
-def seen():
-    if _mark_shown(current_user, "app"):
-        flash(_("Thank you!"), "success")
-    return redirect(url_for("network.to_see"))
-
-
-# ---------------------------------------------------------------- prompt reports
-
-
-@bp.get("/reports")
-@roles(*KEEPERS)
-def reports():
-    found = services.prompt_reports()
-    people = list({r.user.id: r.user for r in found}.values())
-    return _render(
-        "network/reports.html", people, "reports", reports=found, form=ReportedForm(formdata=None)
-    )
-
-
-@bp.post("/reports/reported")
-@roles(*KEEPERS)
-def reported():
-    form = ReportedForm()
-    object_id = form.object_id.data or ""
-    try:
-        mark = services.mark_reported(
-            current_actor(),
-            form.object_type.data or "",
-            int(object_id) if object_id.isdigit() else 0,
-            how=form.how.data or "",
-        )
-        db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    except IntegrityError:
-        db.session.rollback()
-        flash(_("This is reported already, or there is nothing to report."), "error")
-    else:
-        flash(
-            _(
-                "Marked as reported: %(name)s.",
-                name=db.session.get(User, mark.participant_id).display_name,
-            ),
-            "success",
-        )
-    return redirect(url_for("network.reports"))
-
-
-# ---------------------------------------------------------------- start screen
-
-
-def reports_notice(user) -> list:
-    """Coordinators see that the Jobcenter must hear about something without delay."""
-    if user.role != Role.COORDINATOR:
-        return []
-    count = len(services.prompt_reports())
-    if not count:
-        return []
-    return [
-        (
-            "warning",
-            ngettext(
-                "To report to the Jobcenter without delay: %(num)s unexcused absence or dropout.",
-                "To report to the Jobcenter without delay: %(num)s unexcused absences or dropouts.",
-                count,
-            ),
-            "network.reports",
-        )
-    ]
-
-
-def to_see_notice(user) -> list:
-    """A trainee sees that there is something new to look at (before it goes to the Jobcenter)."""
-    if user.role != Role.TRAINEE:
-        return []
-    items = services.to_see(user)
-    if not len(items):
-        return []
-    parts = []
-    if items.assessments:
-        parts.append(ngettext("%(num)s assessment", "%(num)s assessments", len(items.assessments)))
-    if items.absences:
-        parts.append(ngettext("%(num)s day", "%(num)s days", len(items.absences)))
-    return [("info", _("New for you: %(what)s – please look.", what=", ".join(parts)), "network.to_see")]
-
-
-def register() -> None:
-    """The start-screen tile and notices of this area."""
-    register_tile(Tile("network.index", _l("Participants"), "folder", frozenset(KEEPERS), 45))
-    register_notice(reports_notice)
-    register_notice(to_see_notice)
+    return back_to(user, "#consents")

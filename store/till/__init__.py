@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from store.printing.services import register_device_lookup
     from store.till import api, office_views, receipt_views, report_views, views
     from store.till.services import till_printer
+    from store.till import personal_data  # noqa: F401 - registers its personal data (Art. 15)
 
     register_device_lookup(till_printer)
 

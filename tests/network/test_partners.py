@@ -342,3 +342,20 @@ def test_partner_addresses_that_are_refused(net, url):
             net.coord, None, name="X", kind="other", url=url, secret="s" * 20, events=[]
         )
     assert refused.value.field == "url"
+
+
+def test_admins_see_the_outbox_with_numbers_not_names(client, net, login, outbox_state):
+    """Admins look at the outbox for technical support: the participant's number, never the name
+    (the rule is services.shown_name, not the template)."""
+    delivered, _failed = outbox_state
+    event = delivered.event
+    login(net.coordinator)
+    page = client.get("/partners/outbox").get_data(as_text=True)
+    assert f"{net.olena.first_name} {net.olena.last_name}" in page
+    client.post("/logout")
+    login(net.admin)
+    page = client.get("/partners/outbox").get_data(as_text=True)
+    assert f"#{event.participant_id}" in page
+    assert net.olena.first_name not in page and net.olena.last_name not in page
+    assert services.shown_name(event, net.admin) == f"#{event.participant_id}"
+    assert services.shown_name(event, net.coordinator) == "Olena Kovalenko"
