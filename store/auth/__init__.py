@@ -12,8 +12,12 @@ from store.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from store.auth import api, models, views
-    from store.auth import personal_data  # noqa: F401 - registers its personal data (Art. 15)
+    from store.auth import (
+        api,
+        models,
+        personal_data,  # noqa: F401 - registers its personal data (Art. 15)
+        views,
+    )
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in.")

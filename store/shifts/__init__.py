@@ -14,9 +14,14 @@ KEEPERS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     from store.core.timeutil import to_local
-    from store.shifts import api, cli, services, views
+    from store.shifts import (
+        api,
+        cli,
+        personal_data,  # noqa: F401 - registers its personal data (Art. 15)
+        services,
+        views,
+    )
     from store.shifts.worktime import format_minutes
-    from store.shifts import personal_data  # noqa: F401 - registers its personal data (Art. 15)
 
     services.defaults(app)
     app.register_blueprint(views.bp)

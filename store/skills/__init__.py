@@ -13,8 +13,11 @@ KEEPERS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 def init_app(app: Flask) -> None:
-    from store.skills import api, views
-    from store.skills import personal_data  # noqa: F401 - registers its personal data (Art. 15)
+    from store.skills import (
+        api,
+        personal_data,  # noqa: F401 - registers its personal data (Art. 15)
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -19,9 +19,15 @@ READERS = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     from store.printing.services import register_device_lookup
-    from store.till import api, office_views, receipt_views, report_views, views
+    from store.till import (
+        api,
+        office_views,
+        personal_data,  # noqa: F401 - registers its personal data (Art. 15)
+        receipt_views,
+        report_views,
+        views,
+    )
     from store.till.services import till_printer
-    from store.till import personal_data  # noqa: F401 - registers its personal data (Art. 15)
 
     register_device_lookup(till_printer)
 
