@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
     app.config.setdefault("OUTBOX_MAX_ATTEMPTS", 12)
     app.config.setdefault("OUTBOX_TIMEOUT_SECONDS", 10)
+    app.config.setdefault("OUTBOX_SEND_AT_ONCE", True)
     app.config.setdefault("PARTICIPANT_RETENTION_YEARS", 5)
     services.connect()
     partner_views.register()

@@ -35,6 +35,7 @@ from store.core import queue
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import local_today, utcnow
+from store.core.transaction import after_commit
 from store.extensions import db
 from store.network import services
 from store.network.models import Delivery, DeliveryStatus, OutboxEvent, Partner, PartnerKind
@@ -165,6 +166,14 @@ OUTBOX = queue.Queue(
 )
 
 
+def wake(deliveries: list[Delivery]) -> None:
+    """Send new deliveries right after the commit that queued them (after_commit, see
+    services.release), on a thread, so a partner hears of a booking at once; what fails waits for
+    the worker. OUTBOX_SEND_AT_ONCE = False leaves everything to the worker."""
+    if current_app.config["OUTBOX_SEND_AT_ONCE"]:
+        queue.wake(OUTBOX, [delivery.id for delivery in deliveries])
+
+
 def deliver_due(now: datetime | None = None, limit: int = 50) -> int:
     """Send the deliveries that are due. Commits after each one. Returns how many arrived.
 
@@ -227,6 +236,7 @@ def resend(actor: Actor, delivery: Delivery, now: datetime | None = None) -> Del
         {"partner": partner.name, "event": event.id, "type": event.type, "was": before},
         now=now,
     )
+    after_commit(wake, delivery)
     return delivery
 
 

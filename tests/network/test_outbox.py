@@ -323,6 +323,31 @@ def test_bookings_reach_a_receiver_that_is_down_at_first_once_each(net, receiver
     assert by_type["attendance.confirmed"][0]["participant"]["customer_number"] == "123D456789"
 
 
+def test_a_booking_on_a_page_reaches_the_partner_at_once(app, net, receiver, client, login):
+    """After the commit, the request wakes the outbox: no worker round is needed."""
+    app.config["OUTBOX_SEND_AT_ONCE"] = True
+    partner_end = receiver()
+    connect(net, net.jobcenter, partner_end.url)
+    consent(net, net.olena, net.jobcenter)
+    login(net.supervisor)
+    day = date(2026, 11, 2)
+    form = {
+        "user_id": net.olena.id,
+        "day": day.isoformat(),
+        f"u{net.olena.id}-code": "present",
+        f"u{net.olena.id}-hours": "4:00",
+    }
+    assert client.post("/attendance/confirm", data=form).status_code == 302
+    partner_end.wait_for(1)
+    [event] = partner_end.stored.values()
+    assert event["type"] == "attendance.confirmed"
+    deadline = time.monotonic() + 3  # the sending thread records the answer after the partner's 200
+    while deliveries(status=DeliveryStatus.PENDING) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [delivery] = deliveries()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 1
+
+
 def test_only_the_events_a_partner_chose_and_its_consent_covers(net, receiver):
     partner_end = receiver()
     connect(net, net.jobcenter, partner_end.url, events=["attendance.confirmed"])

@@ -12,7 +12,9 @@ from flask import current_app
 from store.auth.models import User
 from store.core.access import Role
 from store.core.timeutil import as_utc, local_today
+from store.core.transaction import after_commit
 from store.extensions import db
+from store.network import outbox  # outbox uses services at call time only: no import cycle
 from store.network.models import Delivery, DeliveryStatus, OutboxEvent
 from store.network.services.common import EVENT_SCOPES, record_of
 from store.network.services.consents import covers
@@ -78,6 +80,7 @@ def release(event: OutboxEvent, *, now: datetime | None = None) -> list[Delivery
         )
         db.session.add(delivery)
         queued.append(delivery)
+    after_commit(outbox.wake, *queued)
     return queued
 
 
