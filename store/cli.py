@@ -139,7 +139,7 @@ def print_worker(once, poll):
 def retention(dry_run):
     """Remove personal data that is no longer needed (run daily, e.g. from cron): donor names
     after 90 days; participants PARTICIPANT_RETENTION_YEARS after the end of the year their
-    measure ended (see README, "Data protection")."""
+    measure ended (see docs/data-protection.md)."""
     from store.goods.services import erase_donor_names
     from store.network import retention as participants
 
