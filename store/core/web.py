@@ -49,6 +49,14 @@ def current_actor() -> Actor:
     )
 
 
+def back(default: str) -> str:
+    """Where the user came from, if that was a page of this site; else `default`."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return default
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""), default)
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only redirect to paths on this site."""
     if not target:

@@ -21,7 +21,7 @@ from store.core.access import Role, roles
 from store.core.money import parse_cents
 from store.core.settings import get_setting
 from store.core.timeutil import local_today
-from store.core.web import attempt, current_actor
+from store.core.web import attempt, back, current_actor
 from store.extensions import db
 from store.goods import labels, services
 from store.goods.forms import (
@@ -220,7 +220,7 @@ def item_label(item_id: int):
         flash(_("No label printer is set up: print the label as PDF."), "error")
         return redirect(url_for("goods.item", item_id=item.id))
     flash(_("The label is printing again."), "success")
-    return redirect(request.referrer or url_for("goods.item", item_id=item.id))
+    return redirect(back(url_for("goods.item", item_id=item.id)))
 
 
 @bp.post("/items/<int:item_id>/write-off")

@@ -8,7 +8,7 @@ from store.auth.forms import EmptyForm
 from store.core.access import STAFF, Role, roles
 from store.core.i18n import local_datetime
 from store.core.timeutil import utcnow
-from store.core.web import attempt, current_actor
+from store.core.web import attempt, back, current_actor
 from store.extensions import db
 from store.printing import render, services
 from store.printing.forms import PrinterForm
@@ -56,7 +56,7 @@ def job_bytes(job_id: int):
 def job_resend(job_id: int):
     services.resend(current_actor(), services.get_job(job_id))  # printed after the commit
     flash(_("The job was sent again."), "success")
-    return redirect(request.referrer or url_for("printing.jobs"))
+    return redirect(back(url_for("printing.jobs")))
 
 
 @bp.get("/admin/printers")

@@ -162,6 +162,16 @@ def test_a_job_sent_again_from_the_page_prints_after_the_commit(client, shop, lo
     assert copy.status == JobStatus.DONE and copy.payload == job.payload
 
 
+def test_sent_again_goes_back_to_the_page_it_came_from_on_this_site_only(client, shop, login):
+    job = _receipt_job(shop)
+    login(shop.supervisor)
+    url = f"/print-jobs/{job.id}/resend"
+    here = client.post(url, headers={"Referer": "http://localhost/print-jobs?status=pending"})
+    assert here.headers["Location"] == "/print-jobs?status=pending"
+    away = client.post(url, headers={"Referer": "https://evil.example/phish"})
+    assert away.headers["Location"] == "/print-jobs"
+
+
 def test_the_test_page_is_printed_at_once_and_a_failure_shown(app, client, shop, make_user, login):
     printer = shop.till.receipt_printer
     login(make_user("admin"))
