@@ -59,6 +59,7 @@ def test_badge_scan_shows_the_buttons_and_one_press_clocks_in(app, crew, client)
     assert [e.kind for e in events(crew.olena)] == [ClockKind.IN, ClockKind.OUT]
 
 
+@pytest.mark.clock  # both presses on the same day: no midnight in between
 def test_out_without_in_and_double_in_are_refused_and_book_nothing(app, crew, client):
     till_login(client, "1000001")
     page = client.post("/clock", data={"action": "out"}, follow_redirects=True)

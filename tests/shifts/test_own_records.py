@@ -149,6 +149,7 @@ def test_calendar_feed_is_valid_follows_changes_and_can_be_revoked(app, crew, cl
     assert all(len(h) == 64 for h in db.session.scalars(sa.select(CalendarToken.token_hash)))
 
 
+@pytest.mark.clock  # both presses on the same day: no midnight in between
 def test_api_clock_by_badge(app, crew, client, api_token):
     headers = api_token(crew.supervisor)
     refused = client.post("/api/v1/clock", headers=headers, json={"badge": "1000001", "action": "out"})
