@@ -3,12 +3,18 @@
 The database comes from TEST_DATABASE_URL (a PostgreSQL server URL; tests make and drop their own
 databases there) or, without it, SQLite files under a temporary folder. DATABASE_URL is never read, so a
 test can never touch real data. Migrations run once per session into a template; each test gets a copy.
+
+KAUFHAUS_TEST_CLOCK=2027-03-02 (or 2027-03-28T00:30, or with an offset such as +01:00; naive values are
+UTC) runs the whole session with the clock moved there and ticking (time-machine), to find tests that
+depend on the day they run. A test that checks dates pins its own "today": a `now=`/`today=` argument
+where the service takes one, else `@pytest.mark.clock` (the clock at NOW, or at the moment given).
 """
 
 import itertools
 import os
 import shutil
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +29,32 @@ from store.extensions import db
 
 PASSWORD = "secret-pass-1"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+CLOCK = os.environ.get("KAUFHAUS_TEST_CLOCK")
+# "Now" of the tests that pin the clock: Friday 20 November 2026, 11:00 in Berlin, when the fixtures'
+# data (agreements in 2026, attendance in October and November) are recent and still running.
+NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 _counter = itertools.count()
+
+
+def pytest_configure(config):
+    """KAUFHAUS_TEST_CLOCK: move the clock for the whole session, before test modules are imported."""
+    config.addinivalue_line(
+        "markers", "clock(moment=NOW, tick=True): run the test (and its fixtures) at this moment"
+    )
+    if CLOCK:
+        import time_machine
+
+        moment = datetime.fromisoformat(CLOCK)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    if CLOCK:
+        return f"clock moved to {CLOCK} (KAUFHAUS_TEST_CLOCK)"
 
 
 def _pg_admin():
@@ -114,6 +145,22 @@ class Databases:
                 with self.engine.connect() as conn:
                     conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             self.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(request):
+    """With @pytest.mark.clock(moment=NOW, tick=True) the test and its fixtures run with the clock at
+    that moment (time-machine; it moves the app's server thread too); yields the traveller, so a test
+    can `pinned_clock.shift(...)`. Without the mark: the real clock (or KAUFHAUS_TEST_CLOCK's)."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield None
+        return
+    import time_machine
+
+    moment = marker.args[0] if marker.args else marker.kwargs.get("moment", NOW)
+    with time_machine.travel(moment, tick=marker.kwargs.get("tick", True)) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

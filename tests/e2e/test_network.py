@@ -22,7 +22,7 @@ from store.skills import services as skills
 from store.till import services as till_services
 from tests.e2e.test_shifts import scan_badge, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]  # "today" inside the agreement of 2026
 
 SHOTS = Path(tempfile.gettempdir()) / "shots"
 

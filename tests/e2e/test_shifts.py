@@ -18,7 +18,9 @@ from store.shifts.models import AttendanceEntry, ClockEvent, ClockKind, Shift
 from store.till import services as till_services
 from tests.conftest import PASSWORD, tr
 
-pytestmark = pytest.mark.e2e
+# The clock at a Friday (NOW): "next week" has five workdays, no public holiday, and "today" is
+# a workday of the agreement, whatever day the suite runs.
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from store.till import services as t
 from store.till.models import Closing, Sale
 from store.tse.models import FiscalTransaction
 
+pytestmark = pytest.mark.clock  # the day's sales, its closing and the export of "today": one day
+
 CSV_FILES = {
     "transactions.csv",
     "transactions_vat.csv",

@@ -16,6 +16,8 @@ from store.extensions import db
 from store.fiscal import registration
 from store.till import services as t
 
+pytestmark = pytest.mark.clock  # service dates relative to one fixed "today"
+
 
 @pytest.fixture
 def second_till(shop):

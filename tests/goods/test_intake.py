@@ -266,9 +266,10 @@ def test_photo_upload_is_resized_and_bad_files_refused(client, make_user, login,
 def test_donor_names_are_erased_when_due(make_category, take_in):
     from datetime import date, timedelta
 
-    item = take_in(make_category(), donor_name="Frau Beispiel")[0]
-    assert item.donor_erase_on is not None
-    assert services.erase_donor_names(Actor.system(), today=date.today()) == 0
+    taken_in = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    item = take_in(make_category(), donor_name="Frau Beispiel", now=taken_in)[0]
+    assert item.donor_erase_on == date(2027, 2, 18)  # 90 days after the intake
+    assert services.erase_donor_names(Actor.system(), today=date(2026, 11, 20)) == 0
     later = item.donor_erase_on + timedelta(days=1)
     assert services.erase_donor_names(Actor.system(), today=later) == 1
     db.session.commit()

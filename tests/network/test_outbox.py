@@ -221,6 +221,7 @@ def test_sign_and_verify():
 # ---------------------------------------------------------------- the whole way
 
 
+@pytest.mark.clock  # the exit "today" within the agreement of 2026
 def test_bookings_reach_a_receiver_that_is_down_at_first_once_each(net, receiver):
     partner_end = receiver(plan=["503", "503", "slow"])
     connect(net, net.jobcenter, partner_end.url)
@@ -396,6 +397,7 @@ def test_consent_withdrawal_cancels_pending_deliveries_and_stops_new_ones(net, r
     assert [p["data"]["day"] for p in partner_end.stored.values()] == ["2026-11-02"]
 
 
+@pytest.mark.clock  # "today" and "tomorrow" fixed
 def test_the_worker_checks_consent_again_just_before_sending(net, receiver):
     partner_end = receiver()
     connect(net, net.jobcenter, partner_end.url)

@@ -18,6 +18,8 @@ from store.shifts import services as shifts
 from store.skills import services as skills
 from tests.conftest import PASSWORD, tr
 
+pytestmark = pytest.mark.clock  # "today" inside the agreements of 2026, and fixed
+
 
 def said(page: str, msgid: str, **values) -> bool:
     """Whether the page shows the message (as the app says it, escaped as HTML)."""

@@ -25,6 +25,7 @@ def events(user=None):
     return list(db.session.scalars(query))
 
 
+@pytest.mark.clock  # 10:00:00: the minute the page shows is still the minute the test reads
 def test_badge_scan_shows_the_buttons_and_one_press_clocks_in(app, crew, client):
     till = till_services.save_till(Actor.system(), None, name="Kasse 1", serial="K1")
     db.session.commit()
@@ -58,6 +59,7 @@ def test_badge_scan_shows_the_buttons_and_one_press_clocks_in(app, crew, client)
     assert [e.kind for e in events(crew.olena)] == [ClockKind.IN, ClockKind.OUT]
 
 
+@pytest.mark.clock  # both presses on the same day: no midnight in between
 def test_out_without_in_and_double_in_are_refused_and_book_nothing(app, crew, client):
     till_login(client, "1000001")
     page = client.post("/clock", data={"action": "out"}, follow_redirects=True)
@@ -125,6 +127,7 @@ def test_an_old_open_clock_in_does_not_block_today_and_is_flagged_next_day(app, 
     assert clock.is_complete and clock.net == 250
 
 
+@pytest.mark.clock  # "yesterday" in the store's zone is the UTC date's yesterday, a workday
 def test_notice_on_the_supervisors_start_screen(app, crew, client, login):
     yesterday = services.local_instant(
         date.today() - timedelta(days=1), services.parse_time("08:00", "t")

@@ -3,6 +3,7 @@ valid, follows changes and can be switched off."""
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -35,6 +36,7 @@ def plan_both(crew, day):
     return mine, other
 
 
+@pytest.mark.clock  # a shift today, a Friday
 def test_my_shifts_page_in_plain_words(app, crew, client, login):
     today = local_today()
     plan_both(crew, today)
@@ -58,6 +60,7 @@ def test_trainee_pages_refuse_other_peoples_records(app, crew, client, login):
     assert client.get("/my/hours.pdf").data.startswith(b"%PDF")
 
 
+@pytest.mark.clock  # a shift today, a Friday, in this week's listing
 def test_api_trainee_sees_only_themselves(app, crew, client, api_token):
     day = local_today()
     plan_both(crew, day)
@@ -98,6 +101,7 @@ def test_api_trainee_sees_only_themselves(app, crew, client, api_token):
     assert len(client.get("/api/v1/shifts", headers=staff).json["shifts"]) == 2
 
 
+@pytest.mark.clock  # a shift tomorrow
 def test_calendar_feed_is_valid_follows_changes_and_can_be_revoked(app, crew, client, login):
     day = local_today() + timedelta(days=1)
     mine, _other = plan_both(crew, day)
@@ -145,6 +149,7 @@ def test_calendar_feed_is_valid_follows_changes_and_can_be_revoked(app, crew, cl
     assert all(len(h) == 64 for h in db.session.scalars(sa.select(CalendarToken.token_hash)))
 
 
+@pytest.mark.clock  # both presses on the same day: no midnight in between
 def test_api_clock_by_badge(app, crew, client, api_token):
     headers = api_token(crew.supervisor)
     refused = client.post("/api/v1/clock", headers=headers, json={"badge": "1000001", "action": "out"})

@@ -15,6 +15,8 @@ from store.skills import defaults, services
 from store.skills.models import Assessment, AssessmentRating
 from tests.skills.conftest import rate
 
+pytestmark = pytest.mark.clock  # "today" and the days around it: one fixed day
+
 
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))

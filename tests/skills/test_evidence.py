@@ -3,6 +3,8 @@ hours per planned station, till closings."""
 
 from datetime import timedelta
 
+import pytest
+
 from store.core.audit import Actor
 from store.core.timeutil import local_today
 from store.extensions import db
@@ -11,6 +13,7 @@ from store.skills import services
 from store.till import services as till
 
 
+@pytest.mark.clock  # yesterday and the days before it: in the same, fixed week
 def test_evidence_matches_the_bookings(shop, make_category, take_in):
     olena = shop.cashier
     other = Actor(user=shop.supervisor, source="web", till_id=shop.till.id)

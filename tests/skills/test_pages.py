@@ -15,6 +15,8 @@ from store.skills.models import Assessment, Skill
 from tests.conftest import tr
 from tests.skills.conftest import rate
 
+pytestmark = pytest.mark.clock  # "today" and the days around it: one fixed day
+
 
 def assess_form(team, day=None, **levels):
     data = {"date": (day or local_today()).isoformat()}

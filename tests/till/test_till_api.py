@@ -2,6 +2,7 @@
 
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from store.extensions import db
@@ -98,6 +99,7 @@ def test_tills_session_close_returns_z_report(client, shop, api_token):
     assert reopened.status_code == 201 and reopened.json["float_cents"] == 5000
 
 
+@pytest.mark.clock  # the sale and "this month" of the report: no month end in between
 def test_voucher_report_for_invoicing(client, shop, login, api_token):
     from store.core.timeutil import local_today
 
