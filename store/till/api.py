@@ -117,7 +117,11 @@ class TseOut(BaseModel):
             process_type=tx.process_type,
             process_data=tx.process_data,
             qr_code_data=tx.qr_code_data,
-            certified=bool(tx.device and tx.device.certified),
+            certified=bool(
+                tx.device_certified
+                if hasattr(tx, "device_certified")
+                else tx.device and tx.device.certified
+            ),
         )
 
 
@@ -141,7 +145,7 @@ class SaleOut(BaseModel):
 
     @classmethod
     def of(cls, sale: Sale) -> "SaleOut":
-        tx = signing.for_sale(sale.id)
+        tx = getattr(sale, "fiscal", None) or signing.for_sale(sale.id)
         return cls(
             training=sale.training,
             tse=TseOut.of(tx) if tx else None,
@@ -287,15 +291,18 @@ def create_sale(body: SaleIn):
             ],
             eligibility=body.eligibility,
         )
-        # Committed here on purpose, not after the endpoint: when the same id arrives twice at the same
-        # moment, the second commit clashes on the sale's unique id, and its answer is the sale the
-        # other request booked. (A SAVEPOINT would not do on SQLite: it commits at its RELEASE.)
+        # Committed here on purpose (the booking committed in sell(), before the TSE was asked; this
+        # stores the signature and the receipt): when the same id arrives twice at the same moment,
+        # the second insert clashes on the sale's unique id, and its answer is the sale the other
+        # request booked. (A SAVEPOINT would not do on SQLite: it commits at its RELEASE.)
         transaction.commit()
     except IntegrityError:
         db.session.rollback()  # only this request's duplicate is undone; the other one's sale stands
         sale, created = services.find_sale(sale_id), False
         if sale is None:
             raise ConflictError("conflicting sale, please retry") from None
+    if not created:
+        sale.fiscal = services.await_signature(sale)
     return SaleOut.of(sale), 201 if created else 200
 
 

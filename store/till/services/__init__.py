@@ -68,7 +68,7 @@ from store.till.services.reversals import (
     reversed_quantities,
     void_sale,
 )
-from store.till.services.sales import LineIn, checkout, sell
+from store.till.services.sales import LineIn, await_signature, checkout, sell, sign_unsigned
 from store.till.services.supervisors import CONFIRMING_ROLES, confirming_supervisor, confirms_alone
 from store.till.services.tills import (
     find_till,
@@ -96,6 +96,7 @@ __all__ = [
     "ReversalOptions",
     "VoucherRow",
     "add_article",
+    "await_signature",
     "add_code",
     "cancel_cart",
     "cash_movements",
@@ -136,6 +137,7 @@ __all__ = [
     "sales_of_session",
     "save_till",
     "sell",
+    "sign_unsigned",
     "session_report",
     "set_discount",
     "set_eligibility",
