@@ -13,9 +13,8 @@ import sqlalchemy as sa
 
 from store.core.timeutil import as_utc
 from store.extensions import db
-from store.tse import processdata
+from store.tse import devices, processdata
 from store.tse.backends.base import Receipt, Started, TseError
-from store.tse import devices
 from store.tse.devices import backend
 from store.tse.models import FiscalTransaction
 
