@@ -291,6 +291,7 @@ def create_sale(body: SaleIn):
             ],
             eligibility=body.eligibility,
         )
+        answer = SaleOut.of(sale) if created else None  # from memory, before the commit expires it
         # Committed here on purpose (the booking committed in sell(), before the TSE was asked; this
         # stores the signature and the receipt): when the same id arrives twice at the same moment,
         # the second insert clashes on the sale's unique id, and its answer is the sale the other
@@ -301,9 +302,10 @@ def create_sale(body: SaleIn):
         sale, created = services.find_sale(sale_id), False
         if sale is None:
             raise ConflictError("conflicting sale, please retry") from None
-    if not created:
-        sale.fiscal = services.await_signature(sale)
-    return SaleOut.of(sale), 201 if created else 200
+    if created:
+        return answer, 201
+    sale.fiscal = services.await_signature(sale)
+    return SaleOut.of(sale), 200
 
 
 @endpoint(

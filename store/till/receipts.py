@@ -196,7 +196,12 @@ def _fiscal_block(doc, sale: Sale, width: int, tx=None) -> None:
     doc.text(columns(_("Start:"), to_local(tx.started_at).strftime(fmt), width))
     doc.text(columns(_("End:"), to_local(tx.finished_at).strftime(fmt), width))
     doc.text(printable(_("Signature:")) + "\n" + _wrap(tx.signature or "", width))
-    if tx.device is not None and not tx.device.certified:
+    certified = (
+        tx.device_certified
+        if hasattr(tx, "device_certified")
+        else tx.device is None or tx.device.certified
+    )
+    if tx.device_id is not None and not certified:
         doc.set(bold=True)
         doc.text(printable(_("TSE simulator: not certified, demo only")) + "\n")
         doc.set(bold=False)

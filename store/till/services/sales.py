@@ -248,15 +248,16 @@ def _values(obj) -> dict:
 
 
 def _insert_all(model, objs: list) -> None:
-    """Insert rows in one statement and give each object its id."""
+    """Insert rows with one statement and give each object its id. The ids of one multi-row INSERT
+    are handed out in the order of its rows (SQLite's rowid, PostgreSQL's sequence), so the sorted
+    ids are the rows' ids in order; asking the database to sort them costs a statement per row."""
     if not objs:
         return
     table = model.__table__
     ids = db.session.execute(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
-        [_values(obj) for obj in objs],
+        sa.insert(table).returning(table.c.id), [_values(obj) for obj in objs]
     ).scalars()
-    for obj, row_id in zip(objs, ids, strict=True):
+    for obj, row_id in zip(objs, sorted(ids), strict=True):
         obj.id = row_id
 
 
@@ -411,22 +412,23 @@ def sign_unsigned(now: datetime | None = None, limit: int = 20) -> int:
         sale = db.session.get(Sale, sale_id)
         cart = db.session.scalar(sa.select(Cart).where(Cart.uuid == sale.uuid))
         how = Signing(tse_started(cart), cart.tse_error) if cart is not None else Signing()
-        tx = signing.record(
-            sale.till_id,
-            sale.till.serial,
-            receipt_of(sale),
-            started=how.started,
-            start_error=how.start_error,
-            sale_id=sale.id,
-            tx_id=tse_tx_id(sale.uuid),
-            retry=True,
-            now=now,
-        )
-        queue_receipt(actor, sale, tx=tx, now=now)
         try:
+            tx = signing.record(
+                sale.till_id,
+                sale.till.serial,
+                receipt_of(sale),
+                started=how.started,
+                start_error=how.start_error,
+                sale_id=sale.id,
+                tx_id=tse_tx_id(sale.uuid),
+                retry=True,
+                now=now,
+            )
+            db.session.flush()  # the unique TSE transaction id refuses a second outcome here
+            queue_receipt(actor, sale, tx=tx, now=now)
             transaction.commit()  # one sale at a time: a failure leaves the others signed
         except IntegrityError:
-            db.session.rollback()  # signed meanwhile (the request finished after all)
+            db.session.rollback()  # signed meanwhile (by its request, or by another worker)
             continue
         done += 1
     return done

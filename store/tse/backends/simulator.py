@@ -106,19 +106,17 @@ def _private_key(pem: str):
     return key
 
 
-def _holds_writes() -> bool:
-    """Whether the session's SQLite connection is inside a write transaction (pysqlite begins one
-    only before the first write): then a second connection would wait for it, so the counters move
-    in the session's own transaction instead."""
-    if db.engine.dialect.name != "sqlite":
-        return False
-    return db.session.connection().connection.dbapi_connection.in_transaction
+def _own_transaction() -> bool:
+    """Whether the counters move in a transaction of their own: on PostgreSQL, so no till waits for
+    the row while another one's sale is still being stored. On SQLite there is one writer at a time
+    anyway: they move in the session's transaction, which saves a commit (an fsync) per sale."""
+    return db.engine.dialect.name != "sqlite"
 
 
 class SimulatorTse:
-    """The TSE interface on a TseDevice row. Its counters move with one UPDATE … RETURNING in a
-    transaction of their own (as a real TSE counts whatever happens to the booking), so no sale waits
-    for another one's signature. `delay_ms` makes every call as slow as a network TSE."""
+    """The TSE interface on a TseDevice row. Its counters move with one UPDATE … RETURNING (in a
+    transaction of their own on PostgreSQL, as a real TSE counts whatever happens to the booking), so
+    no sale waits for another one's signature. `delay_ms` makes every call as slow as a network TSE."""
 
     def __init__(self, device, *, fail: bool = False, delay_ms: int = 0, retry: bool = False):
         self.device = device
@@ -151,12 +149,12 @@ class SimulatorTse:
             .returning(TseDevice.last_tx_number, TseDevice.last_signature_counter)
             .execution_options(synchronize_session=False)
         )
-        if not _holds_writes():
+        if _own_transaction():
             with db.engine.begin() as conn:
                 row = conn.execute(statement).first()
             if row is not None:
                 return tuple(row)
-        # The session writes already (SQLite), or made this simulator and has not committed it.
+        # SQLite, or a simulator this session made and has not committed yet.
         return tuple(db.session.execute(statement).one())
 
     def start(self, client_id: str, tx_id: str) -> Started:
@@ -168,10 +166,12 @@ class SimulatorTse:
         self._check()
 
     def sign(self, client_id: str, tx_id: str, receipt: Receipt) -> Finished:
-        """Start and finish at once (one call: the sale was paid before the first scan reached it)."""
+        """Start and finish at once (the sale was paid before the first scan reached the TSE). A
+        network TSE takes two calls for it (fiskaly: ACTIVE, then FINISHED): so does the delay."""
         done = self._signed(tx_id) if self.retry else None
         if done is not None:
             return done
+        self._check()
         self._check()
         number, counter = self._count(1, 2)
         now = utcnow().replace(microsecond=0)
