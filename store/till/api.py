@@ -271,25 +271,29 @@ class ClosingOut(BaseModel):
     response=SaleOut,
     status=201,
     summary="Book a sale (idempotent: the same id books once)",
+    answers={
+        200: "The same sale was sent before with this id: the sale booked then (nothing new)",
+        409: "An item is sold already, or this id was used for a different sale (other till, "
+        "lines, payments or entitlement card)",
+    },
 )
 def create_sale(body: SaleIn):
-    """Lines by item code or article id; payments with cash last. Sold-out item: 409."""
+    """Lines by item code or article id; payments with cash last. Sold-out item: 409. Sending the
+    same sale again (the same id and body) answers 200 with the sale booked the first time; the same
+    id with another body is refused with 409."""
     till = services.find_till(body.till)
     sale_id = str(body.id)
+    lines = [
+        services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
+        for line in body.lines
+    ]
+    payments = [
+        services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
+        for p in body.payments
+    ]
     try:
         sale, created = services.sell(
-            current_actor(),
-            till,
-            sale_id,
-            [
-                services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
-                for line in body.lines
-            ],
-            [
-                services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
-                for p in body.payments
-            ],
-            eligibility=body.eligibility,
+            current_actor(), till, sale_id, lines, payments, eligibility=body.eligibility
         )
         answer = SaleOut.of(sale) if created else None  # from memory, before the commit expires it
         # Committed here on purpose (the booking committed in sell(), before the TSE was asked; this
@@ -302,6 +306,7 @@ def create_sale(body: SaleIn):
         sale, created = services.find_sale(sale_id), False
         if sale is None:
             raise ConflictError("conflicting sale, please retry") from None
+        services.same_sale(sale, services.find_till(body.till), lines, payments, body.eligibility)
     if created:
         return answer, 201
     sale.fiscal = services.await_signature(sale)

@@ -123,6 +123,7 @@ def sell(
     now = as_utc(now)
     existing = find_sale(sale_uuid)
     if existing is not None:
+        same_sale(existing, till, lines, payments, eligibility)
         return existing, False
     cart = Cart(started_at=now, eligibility=eligibility)  # in memory only: priced, never stored
     cart.lines = _cart_lines(lines)
@@ -170,6 +171,45 @@ def _cart_lines(lines: list[LineIn]) -> list[CartLine]:
             raise NotFoundError(_("This article does not exist."))
         result.append(CartLine(article=article, quantity=line.quantity, discount_percent=0))
     return result
+
+
+def same_sale(
+    sale: Sale, till: Till, lines: list[LineIn], payments: list[PaymentIn], eligibility: bool
+) -> None:
+    """A sale sent again must be the same sale: another till, other lines or other payments under a
+    booked sale's id are refused (409), never answered with the sale booked before."""
+    asked = [
+        ("code", line.code.strip()) if line.code else ("article", line.article, line.quantity)
+        for line in lines
+    ]
+    booked = [
+        ("code", line.code) if line.item_id else ("article", line.article_id, line.quantity)
+        for line in sale.lines
+    ]
+    cash = sum(p.amount_cents or 0 for p in payments if p.method == PaymentMethod.CASH.value)
+    paid = [
+        (p.method, p.amount_cents, (p.voucher_number or "").strip(), (p.voucher_issuer or "").strip())
+        for p in payments
+        if p.method != PaymentMethod.CASH.value
+    ] + ([("cash", cash, "", "")] if cash else [])
+    stored = [
+        (
+            p.method.value,
+            p.tendered_cents if p.method == PaymentMethod.CASH else p.amount_cents,
+            p.voucher_number or "",
+            p.voucher_issuer or "",
+        )
+        for p in sale.payments
+    ]
+    if (
+        sale.till_id != till.id
+        or asked != booked
+        or paid != stored
+        or bool(eligibility) != sale.eligibility
+    ):
+        raise ConflictError(
+            _("A different sale was booked with this id already. Please send the sale with a new id.")
+        )
 
 
 def _check_items(items: list[Item]) -> None:
