@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.pricing import vat_of_gross
 from store.core.timeutil import as_utc, to_local
 from store.extensions import db
 from store.goods import services as goods
@@ -33,7 +34,6 @@ from store.till.services.cash import (
     count_difference,
     counted_total,
     current_session,
-    expected_cash,
 )
 from store.till.services.printouts import queue_closing
 from store.till.services.tills import next_number, receipt_printer
@@ -41,47 +41,62 @@ from store.tse import signing
 
 
 def session_report(session: TillSession) -> dict:
-    """Every figure of an X or Z report, summed by the database from the session's bookings.
+    """Every figure of an X or Z report, from the session's own rows only (found by the session
+    index): one statement over its receipts, one over their lines, one over their payments, one over
+    its cash movements; summed here.
 
     Training receipts count for nothing but their own line.
     """
-    training_count, training_total = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Sale.total_cents), 0)).where(
-            Sale.session_id == session.id, Sale.training.is_(True)
-        )
-    ).one()
-    of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
-    lines = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session).subquery()
-    kinds = db.session.execute(
-        sa.select(Sale.kind, sa.func.count(), sa.func.sum(Sale.total_cents))
-        .where(of_session)
-        .group_by(Sale.kind)
-    ).all()
-    first, last, total = db.session.execute(
+    receipts = db.session.execute(
         sa.select(
+            Sale.kind,
+            Sale.training,
+            Sale.eligibility,
+            sa.func.count(),
+            sa.func.sum(Sale.total_cents),
             sa.func.min(Sale.receipt_number),
             sa.func.max(Sale.receipt_number),
-            sa.func.coalesce(sa.func.sum(Sale.total_cents), 0),
-        ).where(of_session)
-    ).one()
-    payments, vouchers = _payments(of_session)
+        )
+        .where(Sale.session_id == session.id)
+        .group_by(Sale.kind, Sale.training, Sale.eligibility)
+    ).all()
+    real = [r for r in receipts if not r[1]]
+    kinds: dict[str, dict] = {}
+    for kind, _training, _eligibility, count, amount, _first, _last in real:
+        entry = kinds.setdefault(kind.value, {"count": 0, "total_cents": 0})
+        entry["count"] += count
+        entry["total_cents"] += amount
+    training = [r for r in receipts if r[1]]
+    lines = db.session.execute(
+        sa.select(
+            SaleLine.sale_id,
+            SaleLine.vat_rate_bp,
+            SaleLine.category_id,
+            SaleLine.quantity,
+            SaleLine.total_cents,
+            SaleLine.discount_cents,
+            SaleLine.eligibility_discount_cents,
+        )
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.session_id == session.id, Sale.training.is_(False))
+    ).all()
+    payments, vouchers, cash_taken = _payments(session)
     cash_rows = cash_movements(session)
+    moved = sum(c.amount_cents for c in cash_rows if c.kind != CashKind.DIFFERENCE)
     return {
         "till": session.till.name,
         "session": session.id,
         "opened_at": session.opened_at.isoformat(),
-        "receipts": sum(count for _kind, count, _sum in kinds),
-        "first_receipt": first,
-        "last_receipt": last,
-        "total_cents": total,
-        "by_kind": {
-            kind.value: {"count": count, "total_cents": amount} for kind, count, amount in kinds
-        },
+        "receipts": sum(r[3] for r in real),
+        "first_receipt": min((r[5] for r in real), default=None),
+        "last_receipt": max((r[6] for r in real), default=None),
+        "total_cents": sum(r[4] for r in real),
+        "by_kind": kinds,
         "vat": _vat(lines),
         "payments": payments,
         "vouchers": vouchers,
         "categories": _categories(lines),
-        "discounts": _discounts(lines, of_session),
+        "discounts": _discounts(lines, real),
         "cash": {
             kind.value: sum(c.amount_cents for c in cash_rows if c.kind == kind) for kind in CashKind
         },
@@ -94,41 +109,38 @@ def session_report(session: TillSession) -> dict:
             }
             for c in cash_rows
         ],
-        "expected_cash_cents": expected_cash(session),
-        "training": {"count": training_count, "total_cents": training_total},
+        "expected_cash_cents": moved + cash_taken,
+        "training": {
+            "count": sum(r[3] for r in training),
+            "total_cents": sum(r[4] for r in training),
+        },
     }
 
 
 def _vat(lines) -> list[dict]:
     """VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate."""
-    per_receipt = (
-        sa.select(
-            lines.c.sale_id,
-            lines.c.vat_rate_bp.label("rate"),
-            sa.func.sum(lines.c.total_cents).label("gross"),
-        )
-        .group_by(lines.c.sale_id, lines.c.vat_rate_bp)
-        .subquery()
-    )
-    gross, rate = per_receipt.c.gross, per_receipt.c.rate
-    vat_abs = (sa.func.abs(gross) * rate * 2 + (10000 + rate)) // ((10000 + rate) * 2)
-    vat_rows = db.session.execute(
-        sa.select(rate, sa.func.sum(gross), sa.func.sum(sa.case((gross < 0, -vat_abs), else_=vat_abs)))
-        .group_by(rate)
-        .order_by(rate.desc())
-    ).all()
+    per_receipt: dict[tuple[int, int], int] = {}
+    for line in lines:
+        key = (line.sale_id, line.vat_rate_bp)
+        per_receipt[key] = per_receipt.get(key, 0) + line.total_cents
+    by_rate: dict[int, list[int]] = {}
+    for (_sale, rate), gross in per_receipt.items():
+        vat = vat_of_gross(abs(gross), rate)
+        sums = by_rate.setdefault(rate, [0, 0])
+        sums[0] += gross
+        sums[1] += -vat if gross < 0 else vat
     return [
-        {"rate_bp": r, "gross_cents": int(g), "net_cents": int(g) - int(v), "vat_cents": int(v)}
-        for r, g, v in vat_rows
+        {"rate_bp": rate, "gross_cents": g, "net_cents": g - v, "vat_cents": v}
+        for rate, (g, v) in sorted(by_rate.items(), reverse=True)
     ]
 
 
-def _payments(of_session) -> tuple[dict[str, int], dict[str, int]]:
-    """The sums per payment method, and of vouchers per issuer."""
+def _payments(session: TillSession) -> tuple[dict[str, int], dict[str, int], int]:
+    """The sums per payment method, of vouchers per issuer, and the cash taken (training aside)."""
     payment_rows = db.session.execute(
         sa.select(Payment.method, Payment.voucher_issuer, sa.func.sum(Payment.amount_cents))
         .join(Sale, Sale.id == Payment.sale_id)
-        .where(of_session)
+        .where(Sale.session_id == session.id, Sale.training.is_(False))
         .group_by(Payment.method, Payment.voucher_issuer)
     ).all()
     payments: dict[str, int] = {}
@@ -137,43 +149,31 @@ def _payments(of_session) -> tuple[dict[str, int], dict[str, int]]:
         payments[method.value] = payments.get(method.value, 0) + amount
         if method == PaymentMethod.VOUCHER:
             vouchers[issuer] = vouchers.get(issuer, 0) + amount
-    return payments, vouchers
+    return payments, vouchers, payments.get(PaymentMethod.CASH.value, 0)
 
 
 def _categories(lines) -> list[dict]:
-    category_rows = db.session.execute(
-        sa.select(
-            lines.c.category_id, sa.func.sum(lines.c.quantity), sa.func.sum(lines.c.total_cents)
-        ).group_by(lines.c.category_id)
-    ).all()
-    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)}
+    sums: dict[int, list[int]] = {}
+    for line in lines:
+        entry = sums.setdefault(line.category_id, [0, 0])
+        entry[0] += line.quantity
+        entry[1] += line.total_cents
+    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)} if sums else {}
     return sorted(
         (
             {"name": names.get(cid, str(cid)), "count": qty, "total_cents": amount}
-            for cid, qty, amount in category_rows
+            for cid, (qty, amount) in sums.items()
         ),
         key=lambda c: c["name"],
     )
 
 
-def _discounts(lines, of_session) -> dict:
-    discounted, discount_cents, eligibility_cents = db.session.execute(
-        sa.select(
-            sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
-            sa.func.coalesce(sa.func.sum(lines.c.discount_cents), 0),
-            sa.func.coalesce(sa.func.sum(lines.c.eligibility_discount_cents), 0),
-        )
-    ).one()
-    eligibility_receipts = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            of_session, Sale.eligibility.is_(True), Sale.kind == SaleKind.SALE
-        )
-    )
+def _discounts(lines, receipts) -> dict:
     return {
-        "line_count": discounted,
-        "line_cents": discount_cents,
-        "eligibility_receipts": eligibility_receipts,
-        "eligibility_cents": eligibility_cents,
+        "line_count": sum(1 for line in lines if line.discount_cents > 0),
+        "line_cents": sum(line.discount_cents for line in lines),
+        "eligibility_receipts": sum(r[3] for r in receipts if r[0] == SaleKind.SALE and r[2]),
+        "eligibility_cents": sum(line.eligibility_discount_cents for line in lines),
     }
 
 
