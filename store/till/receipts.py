@@ -273,6 +273,7 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
         "float": _("Float"),
         "deposit": _("Deposits"),
         "withdrawal": _("Withdrawals"),
+        "transit": _("Money to the bank"),
         "difference": _("Difference"),
     }
     for kind, amount in report["cash"].items():

@@ -48,6 +48,12 @@ def receipt_for(
     return Receipt(KASSENBELEG, data, receipt_type, slots, payments)
 
 
+def cash_receipt(amount_cents: int) -> Receipt:
+    """A cash movement (float, deposit, withdrawal, Geldtransit, counting difference) as the receipt
+    it is exported as: a Beleg, not taxable (VAT slot 5), paid in cash (DSFinV-K 2.4, Anhang C)."""
+    return receipt_for("Beleg", [(0, amount_cents)], amount_cents, 0)
+
+
 def other_receipt(business_case: str, amount_cents: int) -> Receipt:
     """SonstigerVorgang: opening float, deposits, withdrawals, closing, differences."""
     data = f"{business_case}^{processdata.amount(amount_cents)}"

@@ -278,23 +278,23 @@ def _end_open_receipt(actor: Actor, till: Till, now: datetime) -> None:
 def _book_difference(
     actor: Actor, till: Till, session: TillSession, difference: int, reason: str, now: datetime
 ) -> None:
-    """The counting difference as a cash movement, signed as DifferenzSollIst."""
-    db.session.add(
-        CashMovement(
-            session_id=session.id,
-            at=now,
-            kind=CashKind.DIFFERENCE,
-            amount_cents=difference,
-            reason=reason[:200],
-            user_id=actor.user_id,
-        )
+    """The counting difference as a cash movement (business case DifferenzSollIst), signed as the
+    Beleg it is exported as."""
+    movement = CashMovement(
+        session_id=session.id,
+        at=now,
+        kind=CashKind.DIFFERENCE,
+        amount_cents=difference,
+        reason=reason[:200],
+        user_id=actor.user_id,
     )
+    db.session.add(movement)
     db.session.flush()
     signing.record(
         till.id,
         till.serial,
-        signing.other_receipt("DifferenzSollIst", difference),
-        ref=("session", str(session.id)),
+        signing.cash_receipt(difference),
+        ref=("cash", str(movement.id)),
         now=now,
     )
 

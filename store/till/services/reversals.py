@@ -143,9 +143,9 @@ def _reverse(
         db.session.add(payment)
     db.session.flush()
     db.session.refresh(counter)
-    receipt_type = (
-        "AVTraining" if sale.training else ("AVBelegstorno" if kind == SaleKind.VOID else "Beleg")
-    )
+    # DSFinV-K 2.4 "Storno": a void after the receipt was finished is a new Beleg with negative
+    # amounts (signed as such: fiskaly RECEIPT), BON_STORNO = 1 in the export, not AVBelegstorno.
+    receipt_type = "AVTraining" if sale.training else "Beleg"
     receipt = signing.receipt_for(
         receipt_type,
         [(line.vat_rate_bp, line.total_cents) for line in counter.lines],

@@ -126,9 +126,18 @@ def sell(
         same_sale(existing, till, lines, payments, eligibility)
         return existing, False
     cart = Cart(started_at=now, eligibility=eligibility)  # in memory only: priced, never stored
-    cart.lines = _cart_lines(lines)
-    priced = price_cart(cart, local_today(now))
-    _check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+    try:
+        cart.lines = _cart_lines(lines)
+        priced = price_cart(cart, local_today(now))
+        _check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+    except ConflictError:
+        # "Sold already" may be this very sale, booked by the same request sent twice at once,
+        # which committed between the look-up above and the items' read.
+        existing = find_sale(sale_uuid)
+        if existing is None:
+            raise
+        same_sale(existing, till, lines, payments, eligibility)
+        return existing, False
     sale = _book(actor, till, sale_uuid, now, eligibility, priced, payments, now)
     if sign:
         finish(actor, till, sale, Signing(), printed=printed, now=now)
@@ -376,12 +385,8 @@ def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) ->
 
 def receipt_of(sale: Sale) -> Receipt:
     """What the TSE signs for a booked receipt: a sale, void, return or training receipt."""
-    if sale.training:
-        receipt_type = "AVTraining"
-    elif sale.kind == SaleKind.VOID:
-        receipt_type = "AVBelegstorno"
-    else:
-        receipt_type = "Beleg"
+    # A void is a Beleg with negative amounts (DSFinV-K 2.4 "Storno"), as reversals signs it.
+    receipt_type = "AVTraining" if sale.training else "Beleg"
     return signing.receipt_for(
         receipt_type,
         [(line.vat_rate_bp, line.total_cents) for line in sale.lines],
