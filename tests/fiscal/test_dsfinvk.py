@@ -613,3 +613,15 @@ def test_the_closing_equals_the_sum_of_the_beleg_rows(day, files):
     beleg = sum(cents(r["UMS_BRUTTO"]) for r in bons if r["BON_TYP"] == "Beleg")
     cases = sum(cents(r["Z_UMS_BRUTTO"]) for r in rows(files, "businesscases.csv"))
     assert beleg == cases
+
+
+def test_formulas_are_neutralised_when_recorded_not_when_exported(shop, take_in):
+    item = take_in(shop.clothes, '=HYPERLINK("http://x")', 500)[0]
+    assert item.description == '\'=HYPERLINK("http://x")'
+    t.add_code(shop.actor, shop.till, item.code)
+    sale, _created = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 500)])
+    db.session.commit()
+    void = t.void_sale(shop.actor, sale, "@SUM(A1)", confirmed_by=shop.supervisor)
+    movement = t.move_cash(shop.actor, shop.till, "deposit", 100, "+1+1")
+    assert (void.reason, movement.reason) == ("'@SUM(A1)", "'+1+1")
+    assert void.lines[0].description == '\'=HYPERLINK("http://x")'

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.exports import safe_cell
 from store.core.timeutil import as_utc
 from store.extensions import db
 from store.till.models import CashKind, CashMovement, Payment, PaymentMethod, Sale, Till, TillSession
@@ -105,7 +106,7 @@ def move_cash(
         raise ValidationError(_("Only deposits and withdrawals can be booked here."))
     if amount_cents is None or amount_cents <= 0:
         raise ValidationError(_("The amount must be more than 0 €."), field="amount")
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if not reason:
         raise ValidationError(_("Please say why."), field="reason")
     session = current_session(till)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.exports import safe_cell
 from store.core.pricing import vat_of_gross
 from store.core.timeutil import as_utc, to_local
 from store.extensions import db
@@ -217,7 +218,7 @@ def close_session(
     if counted_cents is None or counted_cents < 0:
         raise ValidationError(_("Please count the cash in the drawer."), field="counted")
     expected, difference = count_difference(session, counted_cents)
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if difference and not reason:
         raise ValidationError(
             _("The count differs by %(n)s cents. Please give a reason.", n=difference), field="reason"

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from store.auth.models import User
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.exports import safe_cell
 from store.core.timeutil import as_utc
 from store.extensions import db
 from store.goods import services as goods
@@ -123,7 +124,7 @@ def _reverse(
     now: datetime | None = None,
 ) -> Sale:
     now = as_utc(now)
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if not reason:
         raise ValidationError(_("Please give a reason."), field="reason")
     till = sale.till
