@@ -42,7 +42,7 @@ from store.till.models import (
 from store.till.services.cart import Priced, open_cart, price_cart, tse_started
 from store.till.services.lookups import find_sale
 from store.till.services.payments import PaymentIn, check_payments, money_split
-from store.till.services.printouts import kick_drawer, queue_receipt
+from store.till.services.printouts import queue_receipt
 from store.till.services.tills import next_number
 from store.tse import signing
 from store.tse.backends.base import Receipt, Started
@@ -424,9 +424,8 @@ def finish(
     )
     sale.fiscal = tx
     if printed:
-        queue_receipt(actor, sale, tx=tx, now=now)
-        if till.has_drawer and any(p.method == PaymentMethod.CASH for p in sale.payments):
-            kick_drawer(actor, till, as_utc(now))
+        cash = any(p.method == PaymentMethod.CASH for p in sale.payments)
+        queue_receipt(actor, sale, tx=tx, drawer=till.has_drawer and cash, now=now)
     return tx
 
 
