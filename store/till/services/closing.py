@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
 from store.core.exports import safe_cell
-from store.core.pricing import vat_of_gross
 from store.core.timeutil import as_utc, to_local
 from store.extensions import db
 from store.goods import services as goods
@@ -43,8 +42,8 @@ from store.tse import signing
 
 def session_report(session: TillSession) -> dict:
     """Every figure of an X or Z report, from the session's own rows only (found by the session
-    index): one statement over its receipts, one over their lines, one over their payments, one over
-    its cash movements; summed here.
+    index), summed by the database: one statement over its receipts, two over their lines (VAT per
+    receipt; categories and discounts), one over their payments, one over its cash movements.
 
     Training receipts count for nothing but their own line.
     """
@@ -68,19 +67,9 @@ def session_report(session: TillSession) -> dict:
         entry["count"] += count
         entry["total_cents"] += amount
     training = [r for r in receipts if r[1]]
-    lines = db.session.execute(
-        sa.select(
-            SaleLine.sale_id,
-            SaleLine.vat_rate_bp,
-            SaleLine.category_id,
-            SaleLine.quantity,
-            SaleLine.total_cents,
-            SaleLine.discount_cents,
-            SaleLine.eligibility_discount_cents,
-        )
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(Sale.session_id == session.id, Sale.training.is_(False))
-    ).all()
+    of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
+    lines = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session).subquery()
+    categories, discounts = _categories_and_discounts(lines, real)
     payments, vouchers, cash_taken = _payments(session)
     cash_rows = cash_movements(session)
     moved = sum(c.amount_cents for c in cash_rows if c.kind != CashKind.DIFFERENCE)
@@ -96,8 +85,8 @@ def session_report(session: TillSession) -> dict:
         "vat": _vat(lines),
         "payments": payments,
         "vouchers": vouchers,
-        "categories": _categories(lines),
-        "discounts": _discounts(lines, real),
+        "categories": categories,
+        "discounts": discounts,
         "cash": {
             kind.value: sum(c.amount_cents for c in cash_rows if c.kind == kind) for kind in CashKind
         },
@@ -119,20 +108,27 @@ def session_report(session: TillSession) -> dict:
 
 
 def _vat(lines) -> list[dict]:
-    """VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate."""
-    per_receipt: dict[tuple[int, int], int] = {}
-    for line in lines:
-        key = (line.sale_id, line.vat_rate_bp)
-        per_receipt[key] = per_receipt.get(key, 0) + line.total_cents
-    by_rate: dict[int, list[int]] = {}
-    for (_sale, rate), gross in per_receipt.items():
-        vat = vat_of_gross(abs(gross), rate)
-        sums = by_rate.setdefault(rate, [0, 0])
-        sums[0] += gross
-        sums[1] += -vat if gross < 0 else vat
+    """VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate: one
+    statement, summed by the database."""
+    per_receipt = (
+        sa.select(
+            lines.c.sale_id,
+            lines.c.vat_rate_bp.label("rate"),
+            sa.func.sum(lines.c.total_cents).label("gross"),
+        )
+        .group_by(lines.c.sale_id, lines.c.vat_rate_bp)
+        .subquery()
+    )
+    gross, rate = per_receipt.c.gross, per_receipt.c.rate
+    vat_abs = (sa.func.abs(gross) * rate * 2 + (10000 + rate)) // ((10000 + rate) * 2)
+    vat_rows = db.session.execute(
+        sa.select(rate, sa.func.sum(gross), sa.func.sum(sa.case((gross < 0, -vat_abs), else_=vat_abs)))
+        .group_by(rate)
+        .order_by(rate.desc())
+    ).all()
     return [
-        {"rate_bp": rate, "gross_cents": g, "net_cents": g - v, "vat_cents": v}
-        for rate, (g, v) in sorted(by_rate.items(), reverse=True)
+        {"rate_bp": r, "gross_cents": int(g), "net_cents": int(g) - int(v), "vat_cents": int(v)}
+        for r, g, v in vat_rows
     ]
 
 
@@ -153,29 +149,33 @@ def _payments(session: TillSession) -> tuple[dict[str, int], dict[str, int], int
     return payments, vouchers, payments.get(PaymentMethod.CASH.value, 0)
 
 
-def _categories(lines) -> list[dict]:
-    sums: dict[int, list[int]] = {}
-    for line in lines:
-        entry = sums.setdefault(line.category_id, [0, 0])
-        entry[0] += line.quantity
-        entry[1] += line.total_cents
-    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)} if sums else {}
-    return sorted(
+def _categories_and_discounts(lines, receipts) -> tuple[list[dict], dict]:
+    """Sums per category and the discounts: one statement, summed by the database."""
+    rows = db.session.execute(
+        sa.select(
+            lines.c.category_id,
+            sa.func.sum(lines.c.quantity),
+            sa.func.sum(lines.c.total_cents),
+            sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
+            sa.func.sum(lines.c.discount_cents),
+            sa.func.sum(lines.c.eligibility_discount_cents),
+        ).group_by(lines.c.category_id)
+    ).all()
+    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)} if rows else {}
+    categories = sorted(
         (
-            {"name": names.get(cid, str(cid)), "count": qty, "total_cents": amount}
-            for cid, (qty, amount) in sums.items()
+            {"name": names.get(cid, str(cid)), "count": int(qty), "total_cents": int(amount)}
+            for cid, qty, amount, *_rest in rows
         ),
         key=lambda c: c["name"],
     )
-
-
-def _discounts(lines, receipts) -> dict:
-    return {
-        "line_count": sum(1 for line in lines if line.discount_cents > 0),
-        "line_cents": sum(line.discount_cents for line in lines),
+    discounts = {
+        "line_count": sum(int(r[3]) for r in rows),
+        "line_cents": sum(int(r[4]) for r in rows),
         "eligibility_receipts": sum(r[3] for r in receipts if r[0] == SaleKind.SALE and r[2]),
-        "eligibility_cents": sum(line.eligibility_discount_cents for line in lines),
+        "eligibility_cents": sum(int(r[5]) for r in rows),
     }
+    return categories, discounts
 
 
 def x_report(till: Till) -> dict:
