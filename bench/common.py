@@ -116,6 +116,6 @@ def report(
         bmed, bp95 = stats(baseline)
         line += (
             f"   | {baseline_label}: median {bmed:7.2f} ms  p95 {bp95:7.2f} ms"
-            f"  | ratio {med / bmed:5.1f}x"
+            f"  | ratio {med / bmed:5.1f}x median, {p95 / bp95:5.1f}x p95"
         )
     print(line, flush=True)

@@ -127,11 +127,20 @@ def restore_cmd(path):
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between rounds.")
 @own_transactions
 def print_worker(once, poll):
-    """Send queued print jobs to the printers, retrying failed ones."""
-    from store.printing.services import run_worker
+    """Send queued print jobs to the printers, retrying failed ones; sign the sales whose signing
+    was cut off (a crash between a sale's commit and its signature) and queue their receipts."""
+    from store.core import queue
+    from store.printing.services import process_due_jobs
+    from store.till.services import sign_unsigned
 
     click.echo("Print worker running. Ctrl-C stops it.")
-    run_worker(poll_seconds=poll, once=once)
+    queue.run_worker(
+        lambda limit: sign_unsigned(limit=limit) + process_due_jobs(limit=limit),
+        name="print",
+        poll_seconds=poll,
+        once=once,
+        limit=20,
+    )
 
 
 @click.command("retention")

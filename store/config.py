@@ -22,6 +22,8 @@ ENV_KEYS = (
     "OUTBOX_MAX_ATTEMPTS",
     "PARTICIPANT_RETENTION_YEARS",
     "PSEUDONYM_KEY",
+    "TSE_SIMULATOR_DELAY_MS",
+    "TSE_RECOVERY_SECONDS",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",
@@ -32,6 +34,8 @@ INT_KEYS = {
     "OUTBOX_BACKOFF_SECONDS",
     "OUTBOX_MAX_ATTEMPTS",
     "PARTICIPANT_RETENTION_YEARS",
+    "TSE_SIMULATOR_DELAY_MS",
+    "TSE_RECOVERY_SECONDS",
 }
 
 
@@ -53,7 +57,15 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     PRINT_RETRY_SECONDS = 10
     PRINT_MAX_ATTEMPTS = 0  # 0: retry for ever; the supervisor sees the failure and can re-send
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The TSE simulator waits this long on every call, as a network TSE does (tests, benchmarks).
+    TSE_SIMULATOR_DELAY_MS = 0
+    # A sale booked this many seconds ago and still unsigned (a crash, a hung TSE) is signed by the
+    # workers' recovery step.
+    TSE_RECOVERY_SECONDS = 60
+    # No ping before every checkout (a round trip per request): connections are renewed after half
+    # an hour instead, and one that the server dropped (a restart) fails once, is thrown away with
+    # the rest of the pool, and the till sends its sale again (the same id books once).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

@@ -44,8 +44,10 @@ def endpoint(
     status: int = 200,
     produces: str = "application/json",
     tag: str | None = None,
+    answers: dict[int, str] | None = None,
 ) -> Callable[[Callable], Callable]:
-    """Declare an API endpoint. The view gets `body=` and `query=` as parsed models."""
+    """Declare an API endpoint. The view gets `body=` and `query=` as parsed models. `answers`:
+    more answers to document, status → what it means (a 2xx one carries the response model)."""
     access = roles if isinstance(roles, str) else frozenset(roles)
 
     def decorate(fn: Callable) -> Callable:
@@ -71,6 +73,7 @@ def endpoint(
             "response": response,
             "status": status,
             "produces": produces,
+            "answers": answers or {},
             "tag": tag or bp.name.removesuffix("_api"),
         }
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=list(methods))
@@ -213,6 +216,16 @@ def _operation(
             "content": {"application/json": {"schema": _schema_ref(meta["body"], components)}},
         }
     op["responses"][str(meta.get("status", 200))] = _answer(meta, components)
+    for code, text in (meta.get("answers") or {}).items():
+        if code < 300:
+            op["responses"][str(code)] = {**_answer(meta, components), "description": text}
+        else:
+            op["responses"][str(code)] = {
+                "description": text,
+                "content": {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            }
     problem = {"$ref": "#/components/responses/Problem"}
     for code in _PROBLEM_CODES:
         op["responses"].setdefault(code, problem)

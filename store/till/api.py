@@ -117,7 +117,11 @@ class TseOut(BaseModel):
             process_type=tx.process_type,
             process_data=tx.process_data,
             qr_code_data=tx.qr_code_data,
-            certified=bool(tx.device and tx.device.certified),
+            certified=bool(
+                tx.device_certified
+                if hasattr(tx, "device_certified")
+                else tx.device and tx.device.certified
+            ),
         )
 
 
@@ -141,7 +145,7 @@ class SaleOut(BaseModel):
 
     @classmethod
     def of(cls, sale: Sale) -> "SaleOut":
-        tx = signing.for_sale(sale.id)
+        tx = getattr(sale, "fiscal", None) or signing.for_sale(sale.id)
         return cls(
             training=sale.training,
             tse=TseOut.of(tx) if tx else None,
@@ -267,36 +271,46 @@ class ClosingOut(BaseModel):
     response=SaleOut,
     status=201,
     summary="Book a sale (idempotent: the same id books once)",
+    answers={
+        200: "The same sale was sent before with this id: the sale booked then (nothing new)",
+        409: "An item is sold already, or this id was used for a different sale (other till, "
+        "lines, payments or entitlement card)",
+    },
 )
 def create_sale(body: SaleIn):
-    """Lines by item code or article id; payments with cash last. Sold-out item: 409."""
+    """Lines by item code or article id; payments with cash last. Sold-out item: 409. Sending the
+    same sale again (the same id and body) answers 200 with the sale booked the first time; the same
+    id with another body is refused with 409."""
     till = services.find_till(body.till)
     sale_id = str(body.id)
+    lines = [
+        services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
+        for line in body.lines
+    ]
+    payments = [
+        services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
+        for p in body.payments
+    ]
     try:
         sale, created = services.sell(
-            current_actor(),
-            till,
-            sale_id,
-            [
-                services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
-                for line in body.lines
-            ],
-            [
-                services.PaymentIn(p.method, p.amount_cents, p.voucher_number, p.voucher_issuer)
-                for p in body.payments
-            ],
-            eligibility=body.eligibility,
+            current_actor(), till, sale_id, lines, payments, eligibility=body.eligibility
         )
-        # Committed here on purpose, not after the endpoint: when the same id arrives twice at the same
-        # moment, the second commit clashes on the sale's unique id, and its answer is the sale the
-        # other request booked. (A SAVEPOINT would not do on SQLite: it commits at its RELEASE.)
+        answer = SaleOut.of(sale) if created else None  # from memory, before the commit expires it
+        # Committed here on purpose (the booking committed in sell(), before the TSE was asked; this
+        # stores the signature and the receipt): when the same id arrives twice at the same moment,
+        # the second insert clashes on the sale's unique id, and its answer is the sale the other
+        # request booked. (A SAVEPOINT would not do on SQLite: it commits at its RELEASE.)
         transaction.commit()
     except IntegrityError:
         db.session.rollback()  # only this request's duplicate is undone; the other one's sale stands
         sale, created = services.find_sale(sale_id), False
         if sale is None:
             raise ConflictError("conflicting sale, please retry") from None
-    return SaleOut.of(sale), 201 if created else 200
+        services.same_sale(sale, services.find_till(body.till), lines, payments, body.eligibility)
+    if created:
+        return answer, 201
+    sale.fiscal = services.await_signature(sale)
+    return SaleOut.of(sale), 200
 
 
 @endpoint(

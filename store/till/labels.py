@@ -9,6 +9,7 @@ CASH_LABELS = {
     "float": _l("Float"),
     "deposit": _l("Deposit"),
     "withdrawal": _l("Withdrawal"),
+    "transit": _l("Money to the bank"),
     "difference": _l("Difference"),
 }
 PAYMENT_LABELS = {"cash": _l("Cash"), "card": _l("Card"), "voucher": _l("Voucher")}

@@ -70,6 +70,7 @@ class CashKind(StrEnum):
     FLOAT = "float"  # Anfangsbestand
     DEPOSIT = "deposit"  # Einlage
     WITHDRAWAL = "withdrawal"  # Entnahme
+    TRANSIT = "transit"  # Geldtransit: money taken to the bank (or the safe)
     DIFFERENCE = "difference"  # DifferenzSollIst at the closing
 
 

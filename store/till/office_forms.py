@@ -67,6 +67,7 @@ class CashForm(FlaskForm):
         choices=[
             ("deposit", _l("Put money in (deposit)")),
             ("withdrawal", _l("Take money out (withdrawal)")),
+            ("transit", _l("Take money to the bank (Geldtransit)")),
         ],
     )
     amount = StringField(_l("Amount in €"), validators=[Length(max=20)])

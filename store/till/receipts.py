@@ -52,13 +52,13 @@ def payment_label(method: PaymentMethod) -> str:
     }[method]
 
 
-def render_receipt(sale: Sale, printer: Printer | None, *, copy: bool = False) -> bytes:
-    """The customer's receipt."""
+def render_receipt(sale: Sale, printer: Printer | None, *, copy: bool = False, tx=None) -> bytes:
+    """The customer's receipt (`tx`: its TSE outcome, read from the database when not given)."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return _receipt(sale, printer, copy)
+        return _receipt(sale, printer, copy, tx)
 
 
-def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
+def _receipt(sale: Sale, printer: Printer | None, copy: bool, tx=None) -> bytes:
     width = printer.columns if printer else 48
     doc = document(printer)
     _header(doc, width)
@@ -76,7 +76,7 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool) -> bytes:
     doc.text("-" * width + "\n")
     _vat_table(doc, sale)
     doc.text("-" * width + "\n")
-    _fiscal_block(doc, sale, width)
+    _fiscal_block(doc, sale, width, tx)
     if sale.training:
         _training_banner(doc)
     footer = get_setting("receipt_footer")
@@ -171,9 +171,9 @@ def _wrap(text: str, width: int) -> str:
     return "".join(text[i : i + width] + "\n" for i in range(0, len(text), width))
 
 
-def _fiscal_block(doc, sale: Sale, width: int) -> None:
+def _fiscal_block(doc, sale: Sale, width: int, tx=None) -> None:
     """The TSE data §6 KassenSichV asks for, and the DSFinV-K QR code."""
-    tx = signing.for_sale(sale.id)
+    tx = tx or signing.for_sale(sale.id)
     if tx is None:
         return
     if tx.state != "signed":
@@ -196,7 +196,12 @@ def _fiscal_block(doc, sale: Sale, width: int) -> None:
     doc.text(columns(_("Start:"), to_local(tx.started_at).strftime(fmt), width))
     doc.text(columns(_("End:"), to_local(tx.finished_at).strftime(fmt), width))
     doc.text(printable(_("Signature:")) + "\n" + _wrap(tx.signature or "", width))
-    if tx.device is not None and not tx.device.certified:
+    certified = (
+        tx.device_certified
+        if hasattr(tx, "device_certified")
+        else tx.device is None or tx.device.certified
+    )
+    if tx.device_id is not None and not certified:
         doc.set(bold=True)
         doc.text(printable(_("TSE simulator: not certified, demo only")) + "\n")
         doc.set(bold=False)
@@ -268,6 +273,7 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
         "float": _("Float"),
         "deposit": _("Deposits"),
         "withdrawal": _("Withdrawals"),
+        "transit": _("Money to the bank"),
         "difference": _("Difference"),
     }
     for kind, amount in report["cash"].items():

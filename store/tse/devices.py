@@ -1,6 +1,9 @@
 """Which TSE signs: the device in service, its backend, its counters, and putting a fiskaly TSS into
 service (which retires the TSE used so far)."""
 
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,9 +35,71 @@ def active_device() -> TseDevice | None:
     return device
 
 
-def backend(device: TseDevice):
+@dataclass(frozen=True)
+class Device:
+    """What signing needs of the TSE in service, kept in memory between requests."""
+
+    id: int
+    backend: str
+    serial: str
+    public_key: str
+    algorithm: str
+    time_format: str
+    certified: bool
+    config: dict = field(default_factory=dict)
+
+
+# The device in service per database, for a few seconds: every sale needs it, and it changes only
+# when a TSE is put into service (which forgets it at once in this process).
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, Device]] = {}
+_cache_lock = threading.Lock()
+
+
+def current() -> Device | None:
+    """The TSE in service (cached for CACHE_SECONDS); in demo and tests a simulator is made."""
+    key = str(db.engine.url)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    device = in_service()
+    made = device is None
+    if made:
+        device = active_device()
+        if device is None:
+            return None
+    snapshot = Device(
+        device.id,
+        device.backend,
+        device.serial,
+        device.public_key,
+        device.algorithm,
+        device.time_format,
+        device.certified,
+        dict(device.config or {}),
+    )
+    if not made:  # a simulator made just now is not committed yet: not kept
+        with _cache_lock:
+            _cache[key] = (now + CACHE_SECONDS, snapshot)
+    return snapshot
+
+
+def forget() -> None:
+    """Drop the kept device (after a TSE was put into service or retired)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def backend(device: TseDevice | Device, *, retry: bool = False):
+    """The TSE's interface. `retry`: the call may repeat one that was made before (recovery)."""
     if device.backend == "simulator":
-        return SimulatorTse(device, fail=current_app.config.get("TSE_FAIL", False))
+        return SimulatorTse(
+            device,
+            fail=current_app.config.get("TSE_FAIL", False),
+            delay_ms=int(current_app.config.get("TSE_SIMULATOR_DELAY_MS") or 0),
+            retry=retry,
+        )
     if device.backend == "fiskaly":
         return FiskalyTse.from_device(device)
     raise TseError(f"unknown TSE backend {device.backend}")
@@ -123,6 +188,7 @@ def connect_device(
     device.time_format, device.certified = info.time_format, info.certified
     device.config, device.is_active, device.out_of_service_on = config, True, None
     db.session.flush()
+    forget()
     audit(
         actor,
         "fiscal.tse_connect",

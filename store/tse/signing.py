@@ -13,12 +13,14 @@ import sqlalchemy as sa
 
 from store.core.timeutil import as_utc
 from store.extensions import db
-from store.tse import processdata
+from store.tse import devices, processdata
 from store.tse.backends.base import Receipt, Started, TseError
-from store.tse.devices import active_device, backend
+from store.tse.devices import backend
 from store.tse.models import FiscalTransaction
 
 log = logging.getLogger(__name__)
+
+active_device = devices.active_device  # callers and tests ask signing for the TSE in service
 
 KASSENBELEG = "Kassenbeleg-V1"
 SONSTIGER = "SonstigerVorgang"
@@ -26,7 +28,7 @@ SONSTIGER = "SonstigerVorgang"
 
 def start(client_serial: str) -> tuple[Started | None, str | None]:
     """Start a transaction (first scan). Returns (started, None) or (None, error)."""
-    device = active_device()
+    device = devices.current()
     if device is None:
         return None, "no TSE is set up"
     try:
@@ -46,6 +48,12 @@ def receipt_for(
     return Receipt(KASSENBELEG, data, receipt_type, slots, payments)
 
 
+def cash_receipt(amount_cents: int) -> Receipt:
+    """A cash movement (float, deposit, withdrawal, Geldtransit, counting difference) as the receipt
+    it is exported as: a Beleg, not taxable (VAT slot 5), paid in cash (DSFinV-K 2.4, Anhang C)."""
+    return receipt_for("Beleg", [(0, amount_cents)], amount_cents, 0)
+
+
 def other_receipt(business_case: str, amount_cents: int) -> Receipt:
     """SonstigerVorgang: opening float, deposits, withdrawals, closing, differences."""
     data = f"{business_case}^{processdata.amount(amount_cents)}"
@@ -61,16 +69,22 @@ def record(
     start_error: str | None = None,
     sale_id: int | None = None,
     ref: tuple[str, str] | None = None,
+    tx_id: str | None = None,
+    retry: bool = False,
     now: datetime | None = None,
 ) -> FiscalTransaction:
-    """Finish (or start and finish) the transaction and keep the outcome, signed or failed."""
+    """Finish (or start and finish) the transaction and keep the outcome, signed or failed.
+
+    The sale path calls it after the booking has committed, so no lock is held while the TSE answers
+    (`tx_id`: the id derived from the sale, the same on a retry; `retry`: the recovery step, which
+    may repeat a call made before a crash: the TSE answers it as it did)."""
     now = as_utc(now)
-    device = active_device()
+    device = devices.current()
     row = FiscalTransaction(
         device_id=device.id if device else None,
         till_id=till_id,
         client_serial=client_serial,
-        tx_id=started.tx_id if started else str(uuid.uuid4()),
+        tx_id=started.tx_id if started else (tx_id or str(uuid.uuid4())),
         tx_number=started.number if started else None,
         process_type=receipt.process_type,
         process_data=receipt.process_data,
@@ -86,30 +100,35 @@ def record(
     if device is None:
         row.error = "no TSE is set up"
     else:
-        try:
-            tse = backend(device)
-            if started is None:
-                started = tse.start(client_serial, row.tx_id)
-            if receipt.receipt_type == "AVBelegabbruch":
-                done = tse.cancel(client_serial, started, receipt)
-            else:
-                done = tse.finish(client_serial, started, receipt)
-        except TseError as error:
-            log.warning("TSE finish failed: %s", error)
-            row.error = str(error)[:500]
-            if started is not None:
-                row.tx_number, row.started_at = started.number, started.started_at
-        else:
-            row.state, row.error = "signed", None  # a failed start may succeed now
-            row.tx_id, row.tx_number = done.tx_id, done.number
-            row.started_at, row.finished_at = done.started_at, done.finished_at
-            row.signature_counter, row.signature = done.signature_counter, done.signature
-            row.algorithm, row.time_format = done.algorithm, done.time_format
-            row.public_key, row.tse_serial = done.public_key, done.tse_serial
-            row.qr_code_data = done.qr_code_data
+        _sign(row, backend(device, retry=retry), client_serial, started, receipt)
+    row.device_certified = bool(device and device.certified)
     db.session.add(row)
-    db.session.flush()
     return row
+
+
+def _sign(row: FiscalTransaction, tse, client_serial: str, started, receipt: Receipt) -> None:
+    try:
+        if receipt.receipt_type == "AVBelegabbruch":
+            started = started or tse.start(client_serial, row.tx_id)
+            done = tse.cancel(client_serial, started, receipt)
+        elif started is None and hasattr(tse, "sign"):
+            done = tse.sign(client_serial, row.tx_id, receipt)
+        else:
+            started = started or tse.start(client_serial, row.tx_id)
+            done = tse.finish(client_serial, started, receipt)
+    except TseError as error:
+        log.warning("TSE finish failed: %s", error)
+        row.error = str(error)[:500]
+        if started is not None:
+            row.tx_number, row.started_at = started.number, started.started_at
+        return
+    row.state, row.error = "signed", None  # a failed start may succeed now
+    row.tx_id, row.tx_number = done.tx_id, done.number
+    row.started_at, row.finished_at = done.started_at, done.finished_at
+    row.signature_counter, row.signature = done.signature_counter, done.signature
+    row.algorithm, row.time_format = done.algorithm, done.time_format
+    row.public_key, row.tse_serial = done.public_key, done.tse_serial
+    row.qr_code_data = done.qr_code_data
 
 
 def for_sale(sale_id: int) -> FiscalTransaction | None:

@@ -4,6 +4,7 @@ lines, the receipts, the TSE and the Z report. Plus the API, the pages, and GoBD
 import csv
 import io
 import re
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import defaultdict
@@ -90,7 +91,8 @@ def day(app, shop, take_in):
     db.session.commit()
 
     t.move_cash(s.actor, s.till, "deposit", 2000, "Wechselgeld")
-    t.move_cash(s.actor, s.till, "withdrawal", 3000, "Zur Bank")
+    t.move_cash(s.actor, s.till, "withdrawal", 3000, "Einkauf Putzmittel")
+    t.move_cash(s.actor, s.till, "transit", 1000, "Zur Bank")
     db.session.commit()
 
     t.set_training(s.actor, s.till, True)
@@ -135,8 +137,10 @@ def files(day):
 
 
 def test_every_file_of_the_standard_is_there_with_its_format(day, files):
-    assert set(files) == CSV_FILES | {"index.xml"}
+    assert set(files) == CSV_FILES | {"index.xml", "gdpdu-01-09-2004.dtd"}
     for name, data in files.items():
+        if name.endswith(".dtd"):
+            continue  # the standard's own file, as published
         assert not data.startswith(b"\xef\xbb\xbf"), name  # UTF-8 without BOM
         data.decode("utf-8")
         assert data.endswith(b"\r\n"), name
@@ -179,7 +183,9 @@ def test_receipt_types_times_and_references(day, files):
     bons = {r["BON_ID"]: r for r in rows(files, "transactions.csv")}
     assert bons[day.split.uuid]["BON_TYP"] == "Beleg"
     assert bons[day.split.uuid]["BON_NR"] == str(day.split.receipt_number)
-    assert bons[day.void.uuid]["BON_TYP"] == "AVBelegstorno"
+    # DSFinV-K 2.4 "Storno": a later void is a Beleg of its own with negative amounts (not
+    # AVBelegstorno, which is for a receipt cancelled before it was finished).
+    assert bons[day.void.uuid]["BON_TYP"] == "Beleg"
     assert bons[day.void.uuid]["BON_STORNO"] == "1"
     assert bons[day.returned.uuid]["BON_TYP"] == "Beleg"
     assert bons[day.training.uuid]["BON_TYP"] == "AVTraining"
@@ -328,7 +334,7 @@ def test_closing_reconciles_with_the_z_report(day, files):
         ("Unbar", "Karte"): report["payments"]["card"],
         ("Unbar", "Gutschein Gemeinde"): report["vouchers"]["Gemeinde"],
     }
-    assert payments[("Bar", "Bar")] == closing.counted_cents == 9430
+    assert payments[("Bar", "Bar")] == closing.counted_cents == 8430  # 10 € went to the bank
     [currency] = rows(files, "cash_per_currency.csv")
     assert (currency["ZAHLART_WAEH"], cents(currency["ZAHLART_BETRAG_WAEH"])) == (
         "EUR",
@@ -424,9 +430,10 @@ def test_a_date_range_exports_every_closing_in_it(app, day, shop):
 
 def test_row_counts_of_the_day(day):
     export = dsfinvk.export_closing(day.closing)
-    # 7 sales (incl. void, return, training, unsigned), 4 cash movements, 1 abort, the closing
-    assert export.rows["transactions.csv"] == 13
-    assert export.rows["transactions_tse.csv"] == 13
+    # 7 sales (incl. void, return, training, unsigned), 5 cash movements (with the Geldtransit),
+    # 1 abort, the closing
+    assert export.rows["transactions.csv"] == 14
+    assert export.rows["transactions_tse.csv"] == 14
     assert export.rows["references.csv"] == 2
     assert export.rows["subitems.csv"] == 0 and export.rows["slaves.csv"] == 0
 
@@ -440,7 +447,7 @@ def test_api_returns_the_zip_to_supervisors_only(client, day, make_user, api_tok
     response = client.get(url, headers=api_token(day.shop.supervisor))
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert f"dsfinvk_{today}_{today}.zip" in response.headers["Content-Disposition"]
-    assert set(unzip(response.data)) == CSV_FILES | {"index.xml"}
+    assert set(unzip(response.data)) == CSV_FILES | {"index.xml", "gdpdu-01-09-2004.dtd"}
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "fiscal.export"))
     assert entry.user_id == day.shop.supervisor.id and entry.data["closings"] == [day.closing.id]
 
@@ -534,7 +541,7 @@ def test_fiscal_records_cannot_be_deleted_or_changed(day):
                 conn.execute(sa.text(statement))
     status = {s.kind: s for s in retention.retention_status()}
     assert status["sale"].retained == 7 and status["sale"].expired == 0
-    assert status["fiscal_transaction"].retained == 13
+    assert status["fiscal_transaction"].retained == 14  # with the Geldtransit
 
 
 def test_the_retention_job_leaves_fiscal_records_alone(day, runner):
@@ -552,3 +559,69 @@ def test_the_retention_job_leaves_fiscal_records_alone(day, runner):
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert snapshot() == before
+
+
+def test_index_xml_validates_against_the_dtd_in_the_zip(files):
+    from lxml import etree
+
+    text = files["gdpdu-01-09-2004.dtd"].decode()
+    # libxml2 refuses the Media model of the DTD as non-deterministic (Command* around Table*); its
+    # deterministic equivalent for a Media without commands, as the DTD file's note says.
+    text = text.replace(
+        "<!ELEMENT Media (Name, Command*, Table*, Command*, AcceptNoTables?)>",
+        "<!ELEMENT Media (Name, (Command | Table)*, AcceptNoTables?)>",
+    )
+    dtd = etree.DTD(io.StringIO(text))
+    index = etree.fromstring(files["index.xml"], etree.XMLParser(load_dtd=False))
+    assert index.getroottree().docinfo.system_url == "gdpdu-01-09-2004.dtd"
+    assert dtd.validate(index), dtd.error_log.filter_from_errors()
+
+
+def test_an_old_closing_exported_again_is_byte_identical(app, day, pinned_clock):
+    first = dsfinvk.export_closing(day.closing).file.read()
+    # Later, and after the retention run removed the cashiers' names: the same bytes.
+    day.shop.cashier.first_name = day.shop.supervisor.first_name = "Entfernt"
+    db.session.commit()
+    time.sleep(2.1)  # a ZIP stamps its members to two seconds
+    again = dsfinvk.export_closing(day.closing).file.read()
+    assert again == first
+
+
+def test_every_receipt_is_exported_with_the_type_it_was_signed_with(day, files):
+    bons = {r["BON_ID"]: r for r in rows(files, "transactions.csv")}
+    signed = {r["BON_ID"]: r for r in rows(files, "transactions_tse.csv")}
+    assert signed, "no TSE rows"
+    for bon_id, tse in signed.items():
+        typ, data = bons[bon_id]["BON_TYP"], tse["TSE_VORGANGSDATEN"]
+        if bons[bon_id]["BON_TYP"] == "AVSonstige":
+            assert tse["TSE_TA_VORGANGSART"] == "SonstigerVorgang", bon_id
+        else:
+            assert tse["TSE_TA_VORGANGSART"] == "Kassenbeleg-V1", (bon_id, typ)
+            assert data.startswith(typ + "^"), (bon_id, typ, data)
+
+
+def test_geldtransit_is_a_receipt_of_its_own_business_case(day, files):
+    bons = [r for r in rows(files, "transactions.csv") if r["BON_NAME"] == "Geldtransit"]
+    assert len(bons) == 1 and bons[0]["BON_TYP"] == "Beleg" and bons[0]["UMS_BRUTTO"] == "-10,00"
+    cases = {r["GV_TYP"]: r for r in rows(files, "businesscases.csv")}
+    assert cents(cases["Geldtransit"]["Z_UMS_BRUTTO"]) == -1000
+    assert cases["Geldtransit"]["UST_SCHLUESSEL"] == "5"
+
+
+def test_the_closing_equals_the_sum_of_the_beleg_rows(day, files):
+    bons = rows(files, "transactions.csv")
+    beleg = sum(cents(r["UMS_BRUTTO"]) for r in bons if r["BON_TYP"] == "Beleg")
+    cases = sum(cents(r["Z_UMS_BRUTTO"]) for r in rows(files, "businesscases.csv"))
+    assert beleg == cases
+
+
+def test_formulas_are_neutralised_when_recorded_not_when_exported(shop, take_in):
+    item = take_in(shop.clothes, '=HYPERLINK("http://x")', 500)[0]
+    assert item.description == '\'=HYPERLINK("http://x")'
+    t.add_code(shop.actor, shop.till, item.code)
+    sale, _created = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 500)])
+    db.session.commit()
+    void = t.void_sale(shop.actor, sale, "@SUM(A1)", confirmed_by=shop.supervisor)
+    movement = t.move_cash(shop.actor, shop.till, "deposit", 100, "+1+1")
+    assert (void.reason, movement.reason) == ("'@SUM(A1)", "'+1+1")
+    assert void.lines[0].description == '\'=HYPERLINK("http://x")'

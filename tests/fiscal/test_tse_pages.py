@@ -81,7 +81,8 @@ def test_the_page_lists_the_last_transactions(client, make_user, login, shop):
     login(make_user("supervisor"))
     client.set_cookie("lang", "en")
     page = client.get("/admin/tse").get_data(as_text=True)
-    assert "Anfangsbestand" in page and "signed" in page
+    # the float is signed as the Beleg it is exported as (DSFinV-K: signed type = BON_TYP)
+    assert "<td>Beleg</td>" in page and "signed" in page
 
 
 def test_export_downloads_a_tar(client, make_user, login, shop):
@@ -92,7 +93,7 @@ def test_export_downloads_a_tar(client, make_user, login, shop):
     assert ".tar" in response.headers["Content-Disposition"]
     with tarfile.open(fileobj=io.BytesIO(response.data)) as tar:
         log = tar.extractfile("transactions.jsonl").read().decode()
-    assert "Anfangsbestand" in log
+    assert "Beleg^0.00_0.00_0.00_0.00_100.00^100.00:Bar" in log  # the float, signed as a Beleg
 
 
 def test_connection_test_of_the_simulator(app, client, make_user, login, simulator):

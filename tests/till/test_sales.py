@@ -8,6 +8,7 @@ from store.core.pricing import price_line, vat_breakdown, vat_of_gross
 from store.extensions import db
 from store.goods.models import ItemStatus, StockMovement
 from store.printing.models import PrintJob
+from store.printing.render import drawer_kick
 from store.till import services as t
 from store.till.models import Sale, SaleKind
 from tests.conftest import tr
@@ -45,7 +46,9 @@ def test_cash_sale_books_everything_in_one_go(shop):
     assert (cash.amount_cents, cash.tendered_cents, cash.change_cents) == (1400, 2000, 600)
     assert shop.items[0].status == ItemStatus.SOLD
     jobs = db.session.scalars(sa.select(PrintJob).order_by(PrintJob.id)).all()
-    assert [j.kind for j in jobs] == ["receipt", "drawer"]
+    # One job: the drawer's pulse first, then the receipt (half the print queue's work per sale).
+    assert [j.kind for j in jobs] == ["receipt"]
+    assert jobs[0].payload.startswith(drawer_kick(shop.till.receipt_printer))
     assert "Jacke".encode("cp858") in jobs[0].payload
     assert "14,00 €".replace(" ", "\u00a0").encode("cp858", "replace") != b""
     assert t.expected_cash(t.current_session(shop.till)) == 10000 + 1400

@@ -122,3 +122,37 @@ def test_voucher_report_for_invoicing(client, shop, login, api_token):
     csv = client.get(f"/reports/vouchers.csv?month={month}&issuer=Gemeinde")
     text = csv.data.decode("utf-8")
     assert text.startswith("\ufeff") and "'=HYPERLINK(1)" in text and "13,50" in text
+
+
+def test_the_same_id_with_another_body_is_refused(client, shop, api_token):
+    headers = api_token(shop.cashier)
+    body = sale_body(shop)
+    assert client.post("/api/v1/sales", json=body, headers=headers).status_code == 201
+    from store.core.audit import Actor
+    from store.till import services
+
+    second = services.save_till(Actor.system(), None, name="Kasse 2", serial="K2-0002")
+    db.session.commit()
+    services.open_session(Actor.system(), second, float_cents=0)
+    db.session.commit()
+    for changes in (
+        {"till": "Kasse 2"},
+        {"lines": [{"code": shop.items[1].code}, {"article": shop.book_article.id, "quantity": 2}]},
+        {"lines": [{"code": shop.items[0].code}, {"article": shop.book_article.id, "quantity": 3}]},
+        {"payments": [{"method": "cash", "amount_cents": 5000}]},
+        {"payments": [{"method": "card", "amount_cents": 1350}]},
+        {"eligibility": True},
+    ):
+        answer = client.post("/api/v1/sales", json={**body, **changes}, headers=headers)
+        assert answer.status_code == 409, (changes, answer.json)
+        assert answer.mimetype == "application/problem+json"
+    again = client.post("/api/v1/sales", json=body, headers=headers)
+    assert again.status_code == 200 and again.json["id"] == body["id"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
+
+
+def test_the_replay_and_the_refusal_are_documented(client):
+    sales = client.get("/api/v1/openapi.json").json["paths"]["/sales"]["post"]["responses"]
+    assert {"200", "201", "409"} <= set(sales)
+    assert "before" in sales["200"]["description"] and "different sale" in sales["409"]["description"]
+    assert sales["200"]["content"] == sales["201"]["content"]

@@ -86,7 +86,14 @@ def test_transaction_numbers_have_no_gaps(shop):
     kinds = db.session.scalars(
         sa.select(FiscalTransaction.receipt_type).order_by(FiscalTransaction.id)
     ).all()
-    assert kinds == ["Anfangsbestand", "Beleg", "Beleg", "Beleg", "Einzahlung"]
+    # The float and the deposit are signed as the Beleg they are exported as (DSFinV-K 2.4: the
+    # signed process type matches BON_TYP), no longer as SonstigerVorgang.
+    assert kinds == ["Beleg"] * 5
+    data = db.session.scalars(
+        sa.select(FiscalTransaction.process_data).order_by(FiscalTransaction.id)
+    ).all()
+    assert data[0] == "Beleg^0.00_0.00_0.00_0.00_100.00^100.00:Bar"
+    assert data[-1] == "Beleg^0.00_0.00_0.00_0.00_5.00^5.00:Bar"
 
 
 def test_abandoned_cart_and_void_are_signed(shop):
@@ -98,14 +105,10 @@ def test_abandoned_cart_and_void_are_signed(shop):
     t.void_sale(shop.actor, sale, "Fehlbon", confirmed_by=shop.supervisor)
     db.session.commit()
     rows = db.session.scalars(sa.select(FiscalTransaction).order_by(FiscalTransaction.id)).all()
-    assert [r.receipt_type for r in rows] == [
-        "Anfangsbestand",
-        "AVBelegabbruch",
-        "Beleg",
-        "AVBelegstorno",
-    ]
+    # A void is a new Beleg with negative amounts (DSFinV-K 2.4 "Storno"), not AVBelegstorno.
+    assert [r.receipt_type for r in rows] == ["Beleg", "AVBelegabbruch", "Beleg", "Beleg"]
     assert rows[1].process_data == "AVBelegabbruch^12.50_0.00_0.00_0.00_0.00^"
-    assert rows[3].process_data == "AVBelegstorno^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
+    assert rows[3].process_data == "Beleg^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
 
 
 def test_tse_down_still_commits_the_sale(app, shop):
@@ -174,4 +177,4 @@ def test_closing_ends_an_empty_open_receipt(shop):
     kinds = db.session.scalars(
         sa.select(FiscalTransaction.receipt_type).order_by(FiscalTransaction.id)
     ).all()
-    assert kinds == ["Anfangsbestand", "AVBelegabbruch", "Kassenabschluss"]
+    assert kinds == ["Beleg", "AVBelegabbruch", "Kassenabschluss"]  # the float: a Beleg

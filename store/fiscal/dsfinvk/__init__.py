@@ -1,7 +1,8 @@
 """The DSFinV-K export: what the tax office gets on request, for a closing or a date range.
 
-A ZIP with the CSV files of the three modules of the DSFinV-K (version 2.3/2.4 layout) and the
-`index.xml` that describes them (GDPdU description standard, DTD gdpdu-01-09-2004.dtd):
+A ZIP with the CSV files of the three modules of the DSFinV-K (version 2.3/2.4 layout), the
+`index.xml` that describes them (GDPdU description standard) and the DTD it names
+(gdpdu-01-09-2004.dtd), against which it validates:
 
 - single recording module: transactions, transactions_vat, allocation_groups, datapayment,
   references, transactions_tse, lines, lines_vat, itemamounts, subitems;
@@ -11,8 +12,9 @@ A ZIP with the CSV files of the three modules of the DSFinV-K (version 2.3/2.4 l
 Every daily closing (Z report) is one cash point closing (Z_KASSE_ID = the till's serial,
 Z_ERSTELLUNG, Z_NR); every row carries those three keys. What a closing contains:
 
-- every sale, return and void of its session ("Beleg", voids "AVBelegstorno" with BON_STORNO = 1
-  and a reference to the original); training receipts as "AVTraining" (recorded, not summed);
+- every sale, return and void of its session ("Beleg"; a void is a Beleg with negative amounts,
+  BON_STORNO = 1 and a reference to the original, signed as a Beleg); training receipts as
+  "AVTraining" (recorded, not summed);
 - the float, deposits, withdrawals and the counting difference as receipts with one line each
   (business cases Anfangsbestand, Einzahlung, Auszahlung, DifferenzSollIst, VAT id 5), paid in cash,
   so the cash of the closing adds up to what was counted;

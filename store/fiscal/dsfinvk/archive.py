@@ -1,5 +1,5 @@
-"""The ZIP the tax office gets: the CSV file of every table and index.xml, for one daily closing or
-for every closing of a period."""
+"""The ZIP the tax office gets: the CSV file of every table, index.xml and the GDPdU DTD it names,
+for one daily closing or for every closing of a period. The same closings give the same bytes."""
 
 import csv
 import io
@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from store.fiscal.dsfinvk.closing import ClosingData
 from store.fiscal.dsfinvk.index import index_xml
 from store.fiscal.dsfinvk.load import load
 from store.fiscal.dsfinvk.tables import TABLES, Table
-from store.fiscal.dsfinvk.values import cell
+from store.fiscal.dsfinvk.values import DTD, cell
 from store.fiscal.registration import SOFTWARE, software_version, store_identity
 from store.goods.models import Category
 from store.till.models import Closing
@@ -86,12 +87,29 @@ def write_export(closings: list[Closing], out: IO[bytes], *, comment: str) -> di
         data = load(closing, categories, shop)
         for sink in sinks:
             sink.add(data)
+    # Every member carries the time of the last closing, not of the export: exporting an old
+    # closing again gives the same bytes.
+    moment = to_local(max(c.closed_at for c in closings)) if closings else None
+    stamp = (*moment.timetuple()[:5], 0) if moment else ZIP_EPOCH
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.xml", index_xml(shop, comment).encode("utf-8"))
+        archive.writestr(_member("index.xml", stamp), index_xml(shop, comment).encode("utf-8"))
+        archive.writestr(_member(DTD, stamp), DTD_FILE.read_bytes())
         for sink in sinks:
-            with archive.open(sink.table.url, "w") as member:
+            with archive.open(_member(sink.table.url, stamp), "w") as member:
                 sink.copy_to(member)
     return {sink.table.url: sink.count for sink in sinks}
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# The GDPdU DTD that index.xml names (DOCTYPE), shipped in the ZIP beside it.
+DTD_FILE = Path(__file__).with_name(DTD)
+
+
+def _member(name: str, stamp: tuple) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def _export(closings: list[Closing], filename: str, comment: str) -> Export:

@@ -4,7 +4,6 @@ outcome of its session, as the receipts of one cash point closing."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from store.auth.models import User
 from store.core.pricing import vat_of_gross
 from store.extensions import db
 from store.fiscal.dsfinvk.closing import Bon, BonLine, BonPayment, ClosingData, Reference
@@ -64,10 +63,13 @@ def _price_parts(line: SaleLine, vat: int) -> list[tuple[str, int, int]]:
     return rows
 
 
-def _who(user: User | None) -> tuple[str, str]:
-    if user is None:
+def _who(user_id: int | None) -> tuple[str, str]:
+    """BEDIENER_ID and BEDIENER_NAME as fixed at booking: the cashier's number, which the receipt
+    prints too (as a sale's cashier_label). A name would change when the retention run removes it,
+    and an old closing exported again would differ."""
+    if user_id is None:
         return "", ""
-    return str(user.id), f"{user.first_name} ({user.id})"[:50]
+    return str(user_id), str(user_id)
 
 
 PAYMENT_TYPES = {
@@ -93,7 +95,9 @@ def _sale_bon(
     if sale.training:
         typ, name = "AVTraining", "Training"
     elif sale.kind == SaleKind.VOID:
-        typ, name = "AVBelegstorno", "Storno"
+        # DSFinV-K 2.4, 2.3 "Storno": a later void is a receipt of its own (Beleg) with negative
+        # amounts, BON_STORNO = 1 and a reference to the original (references.csv).
+        typ, name = "Beleg", "Storno"
     elif sale.kind == SaleKind.RETURN:
         typ, name = "Beleg", "Rückgabe"
     else:
@@ -137,7 +141,7 @@ def _sale_bon(
 def _cash_bon(movement: CashMovement, tx: FiscalTransaction | None) -> Bon:
     case = CASH_CASES[movement.kind]
     text = f"{case}: {movement.reason}" if movement.reason else case
-    cashier_id, cashier_name = _who(movement.user)
+    cashier_id, cashier_name = _who(movement.user_id)
     order = {CashKind.FLOAT: 0, CashKind.DIFFERENCE: 2}.get(movement.kind, 1)
     return Bon(
         bon_id=f"cash-{movement.id}",
@@ -226,12 +230,10 @@ def _cash_bons(session_id: int, session_txs: dict[str, FiscalTransaction]) -> li
     }
     bons = []
     for movement in movements:
-        if movement.kind == CashKind.FLOAT:
-            tx = session_txs.get("Anfangsbestand")
-        elif movement.kind == CashKind.DIFFERENCE:
-            tx = session_txs.get("DifferenzSollIst")
-        else:
-            tx = cash_txs.get(str(movement.id))
+        tx = cash_txs.get(str(movement.id))
+        if tx is None and movement.kind in (CashKind.FLOAT, CashKind.DIFFERENCE):
+            # Sessions before 2026-12 signed the float and the difference under the session.
+            tx = session_txs.get(CASH_CASES[movement.kind])
         bons.append(_cash_bon(movement, tx))
     return bons
 
@@ -245,9 +247,7 @@ def _aborted_bons(session_id: int) -> list[Bon]:
     ).all()
     bons = []
     for tx, cart in aborted:
-        cashier_id, cashier_name = _who(
-            db.session.get(User, cart.cashier_id) if cart.cashier_id else None
-        )
+        cashier_id, cashier_name = _who(cart.cashier_id)
         bons.append(
             Bon(
                 bon_id=cart.uuid,
@@ -267,7 +267,7 @@ def _aborted_bons(session_id: int) -> list[Bon]:
 
 
 def _closing_bon(closing: Closing, tx: FiscalTransaction) -> Bon:
-    cashier_id, cashier_name = _who(closing.closed_by)
+    cashier_id, cashier_name = _who(closing.closed_by_id)
     return Bon(
         bon_id=f"z-{closing.id}",
         number=None,

@@ -27,9 +27,17 @@ CASH_CASES = {
     CashKind.FLOAT: "Anfangsbestand",
     CashKind.DEPOSIT: "Einzahlung",
     CashKind.WITHDRAWAL: "Auszahlung",
+    CashKind.TRANSIT: "Geldtransit",
     CashKind.DIFFERENCE: "DifferenzSollIst",
 }
-CASE_ORDER = ["Anfangsbestand", "Umsatz", "Einzahlung", "Auszahlung", "DifferenzSollIst"]
+CASE_ORDER = [
+    "Anfangsbestand",
+    "Umsatz",
+    "Einzahlung",
+    "Auszahlung",
+    "Geldtransit",
+    "DifferenzSollIst",
+]
 
 
 def vat_id(rate_bp: int) -> int:

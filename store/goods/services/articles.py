@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
+from store.core.exports import safe_cell
 from store.core.settings import get_setting
 from store.extensions import db
 from store.goods.models import Article, Category
@@ -45,7 +46,7 @@ def save_article(
     is_active: bool = True,
     sort: int = 0,
 ) -> Article:
-    name = (name or "").strip()
+    name = safe_cell((name or "").strip())  # no formula in the DSFinV-K export (see intake)
     if not name:
         raise ValidationError(_("Please give the article a name."), field="name")
     category = get_category(category_id)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ValidationError
+from store.core.exports import safe_cell
 from store.core.settings import get_setting
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
@@ -41,7 +42,9 @@ class IntakeEntry:
 def validate_entry(entry: IntakeEntry) -> Category:
     """Check one entry; raises ValidationError naming the field. Books nothing."""
     category = get_category(entry.category_id)
-    description = (entry.description or "").strip()
+    # Neutralised at input: the DSFinV-K export writes texts as recorded, and an auditor's
+    # spreadsheet must not run one as a formula.
+    description = safe_cell((entry.description or "").strip())
     if not description:
         raise ValidationError(_("Please describe the item in a few words."), field="description")
     if len(description) > 120:
@@ -80,7 +83,7 @@ def take_in_items(
         for _n in range(entry.quantity):
             item = Item(
                 category=category,
-                description=entry.description.strip(),
+                description=safe_cell(entry.description.strip()),
                 price_cents=entry.price_cents,
                 condition=Condition(entry.condition),
                 size=_clean(entry.size, 20),

@@ -68,7 +68,14 @@ from store.till.services.reversals import (
     reversed_quantities,
     void_sale,
 )
-from store.till.services.sales import LineIn, checkout, sell
+from store.till.services.sales import (
+    LineIn,
+    await_signature,
+    checkout,
+    same_sale,
+    sell,
+    sign_unsigned,
+)
 from store.till.services.supervisors import CONFIRMING_ROLES, confirming_supervisor, confirms_alone
 from store.till.services.tills import (
     find_till,
@@ -96,6 +103,7 @@ __all__ = [
     "ReversalOptions",
     "VoucherRow",
     "add_article",
+    "await_signature",
     "add_code",
     "cancel_cart",
     "cash_movements",
@@ -135,7 +143,9 @@ __all__ = [
     "sale_vat",
     "sales_of_session",
     "save_till",
+    "same_sale",
     "sell",
+    "sign_unsigned",
     "session_report",
     "set_discount",
     "set_eligibility",

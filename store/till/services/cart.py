@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from store.auth.models import User
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from store.core.exports import safe_cell
 from store.core.pricing import price_line, vat_breakdown
 from store.core.settings import get_setting
 from store.core.timeutil import as_utc, local_today
@@ -169,7 +170,7 @@ def set_discount(
 ) -> None:
     """A line discount with a reason; above the store's limit a supervisor confirms."""
     line = _cart_line(till, line_id)
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if not 0 <= percent <= 100:
         raise ValidationError(_("A discount is between 0 and 100 %."), field="percent")
     if percent and not reason:

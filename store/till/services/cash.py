@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.exports import safe_cell
 from store.core.timeutil import as_utc
 from store.extensions import db
 from store.till.models import CashKind, CashMovement, Payment, PaymentMethod, Sale, Till, TillSession
@@ -61,22 +62,21 @@ def open_session(
     ).rowcount
     if claimed != 1:
         raise ConflictError(_("This till is open already."))
-    db.session.add(
-        CashMovement(
-            session_id=session.id,
-            at=now,
-            kind=CashKind.FLOAT,
-            amount_cents=float_cents,
-            reason="",
-            user_id=actor.user_id,
-        )
+    movement = CashMovement(
+        session_id=session.id,
+        at=now,
+        kind=CashKind.FLOAT,
+        amount_cents=float_cents,
+        reason="",
+        user_id=actor.user_id,
     )
+    db.session.add(movement)
     db.session.refresh(till)
     signing.record(
         till.id,
         till.serial,
-        signing.other_receipt("Anfangsbestand", float_cents),
-        ref=("session", str(session.id)),
+        signing.cash_receipt(float_cents),
+        ref=("cash", str(movement.id)),
         now=now,
     )
     audit(actor, "till.open", session, {"till": till.name, "float_cents": float_cents}, now=now)
@@ -98,19 +98,20 @@ def move_cash(
     *,
     now: datetime | None = None,
 ) -> CashMovement:
-    """Einlage (deposit) or Entnahme (withdrawal), always with a reason."""
+    """Einlage (deposit), Entnahme (withdrawal) or Geldtransit (money taken to the bank), always
+    with a reason."""
     now = as_utc(now)
     kind = CashKind(kind)
-    if kind not in (CashKind.DEPOSIT, CashKind.WITHDRAWAL):
+    if kind not in (CashKind.DEPOSIT, CashKind.WITHDRAWAL, CashKind.TRANSIT):
         raise ValidationError(_("Only deposits and withdrawals can be booked here."))
     if amount_cents is None or amount_cents <= 0:
         raise ValidationError(_("The amount must be more than 0 €."), field="amount")
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if not reason:
         raise ValidationError(_("Please say why."), field="reason")
     session = current_session(till)
     signed = amount_cents if kind == CashKind.DEPOSIT else -amount_cents
-    if kind == CashKind.WITHDRAWAL and expected_cash(session) + signed < 0:
+    if signed < 0 and expected_cash(session) + signed < 0:
         raise ValidationError(_("There is not that much cash in the drawer."), field="amount")
     movement = CashMovement(
         session_id=session.id,
@@ -122,11 +123,10 @@ def move_cash(
     )
     db.session.add(movement)
     db.session.flush()
-    case = "Einzahlung" if kind == CashKind.DEPOSIT else "Auszahlung"
     signing.record(
         till.id,
         till.serial,
-        signing.other_receipt(case, signed),
+        signing.cash_receipt(signed),
         ref=("cash", str(movement.id)),
         now=now,
     )

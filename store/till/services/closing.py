@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.exports import safe_cell
 from store.core.timeutil import as_utc, to_local
 from store.extensions import db
 from store.goods import services as goods
@@ -33,7 +34,6 @@ from store.till.services.cash import (
     count_difference,
     counted_total,
     current_session,
-    expected_cash,
 )
 from store.till.services.printouts import queue_closing
 from store.till.services.tills import next_number, receipt_printer
@@ -41,47 +41,52 @@ from store.tse import signing
 
 
 def session_report(session: TillSession) -> dict:
-    """Every figure of an X or Z report, summed by the database from the session's bookings.
+    """Every figure of an X or Z report, from the session's own rows only (found by the session
+    index), summed by the database: one statement over its receipts, two over their lines (VAT per
+    receipt; categories and discounts), one over their payments, one over its cash movements.
 
     Training receipts count for nothing but their own line.
     """
-    training_count, training_total = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Sale.total_cents), 0)).where(
-            Sale.session_id == session.id, Sale.training.is_(True)
-        )
-    ).one()
-    of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
-    lines = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session).subquery()
-    kinds = db.session.execute(
-        sa.select(Sale.kind, sa.func.count(), sa.func.sum(Sale.total_cents))
-        .where(of_session)
-        .group_by(Sale.kind)
-    ).all()
-    first, last, total = db.session.execute(
+    receipts = db.session.execute(
         sa.select(
+            Sale.kind,
+            Sale.training,
+            Sale.eligibility,
+            sa.func.count(),
+            sa.func.sum(Sale.total_cents),
             sa.func.min(Sale.receipt_number),
             sa.func.max(Sale.receipt_number),
-            sa.func.coalesce(sa.func.sum(Sale.total_cents), 0),
-        ).where(of_session)
-    ).one()
-    payments, vouchers = _payments(of_session)
+        )
+        .where(Sale.session_id == session.id)
+        .group_by(Sale.kind, Sale.training, Sale.eligibility)
+    ).all()
+    real = [r for r in receipts if not r[1]]
+    kinds: dict[str, dict] = {}
+    for kind, _training, _eligibility, count, amount, _first, _last in real:
+        entry = kinds.setdefault(kind.value, {"count": 0, "total_cents": 0})
+        entry["count"] += count
+        entry["total_cents"] += amount
+    training = [r for r in receipts if r[1]]
+    of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
+    lines = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session).subquery()
+    categories, discounts = _categories_and_discounts(lines, real)
+    payments, vouchers, cash_taken = _payments(session)
     cash_rows = cash_movements(session)
+    moved = sum(c.amount_cents for c in cash_rows if c.kind != CashKind.DIFFERENCE)
     return {
         "till": session.till.name,
         "session": session.id,
         "opened_at": session.opened_at.isoformat(),
-        "receipts": sum(count for _kind, count, _sum in kinds),
-        "first_receipt": first,
-        "last_receipt": last,
-        "total_cents": total,
-        "by_kind": {
-            kind.value: {"count": count, "total_cents": amount} for kind, count, amount in kinds
-        },
+        "receipts": sum(r[3] for r in real),
+        "first_receipt": min((r[5] for r in real), default=None),
+        "last_receipt": max((r[6] for r in real), default=None),
+        "total_cents": sum(r[4] for r in real),
+        "by_kind": kinds,
         "vat": _vat(lines),
         "payments": payments,
         "vouchers": vouchers,
-        "categories": _categories(lines),
-        "discounts": _discounts(lines, of_session),
+        "categories": categories,
+        "discounts": discounts,
         "cash": {
             kind.value: sum(c.amount_cents for c in cash_rows if c.kind == kind) for kind in CashKind
         },
@@ -94,13 +99,17 @@ def session_report(session: TillSession) -> dict:
             }
             for c in cash_rows
         ],
-        "expected_cash_cents": expected_cash(session),
-        "training": {"count": training_count, "total_cents": training_total},
+        "expected_cash_cents": moved + cash_taken,
+        "training": {
+            "count": sum(r[3] for r in training),
+            "total_cents": sum(r[4] for r in training),
+        },
     }
 
 
 def _vat(lines) -> list[dict]:
-    """VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate."""
+    """VAT is rounded on each receipt (as printed and as DSFinV-K has it), then summed per rate: one
+    statement, summed by the database."""
     per_receipt = (
         sa.select(
             lines.c.sale_id,
@@ -123,12 +132,12 @@ def _vat(lines) -> list[dict]:
     ]
 
 
-def _payments(of_session) -> tuple[dict[str, int], dict[str, int]]:
-    """The sums per payment method, and of vouchers per issuer."""
+def _payments(session: TillSession) -> tuple[dict[str, int], dict[str, int], int]:
+    """The sums per payment method, of vouchers per issuer, and the cash taken (training aside)."""
     payment_rows = db.session.execute(
         sa.select(Payment.method, Payment.voucher_issuer, sa.func.sum(Payment.amount_cents))
         .join(Sale, Sale.id == Payment.sale_id)
-        .where(of_session)
+        .where(Sale.session_id == session.id, Sale.training.is_(False))
         .group_by(Payment.method, Payment.voucher_issuer)
     ).all()
     payments: dict[str, int] = {}
@@ -137,44 +146,36 @@ def _payments(of_session) -> tuple[dict[str, int], dict[str, int]]:
         payments[method.value] = payments.get(method.value, 0) + amount
         if method == PaymentMethod.VOUCHER:
             vouchers[issuer] = vouchers.get(issuer, 0) + amount
-    return payments, vouchers
+    return payments, vouchers, payments.get(PaymentMethod.CASH.value, 0)
 
 
-def _categories(lines) -> list[dict]:
-    category_rows = db.session.execute(
+def _categories_and_discounts(lines, receipts) -> tuple[list[dict], dict]:
+    """Sums per category and the discounts: one statement, summed by the database."""
+    rows = db.session.execute(
         sa.select(
-            lines.c.category_id, sa.func.sum(lines.c.quantity), sa.func.sum(lines.c.total_cents)
+            lines.c.category_id,
+            sa.func.sum(lines.c.quantity),
+            sa.func.sum(lines.c.total_cents),
+            sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
+            sa.func.sum(lines.c.discount_cents),
+            sa.func.sum(lines.c.eligibility_discount_cents),
         ).group_by(lines.c.category_id)
     ).all()
-    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)}
-    return sorted(
+    names = {c.id: c.path for c in goods.list_categories(include_inactive=True)} if rows else {}
+    categories = sorted(
         (
-            {"name": names.get(cid, str(cid)), "count": qty, "total_cents": amount}
-            for cid, qty, amount in category_rows
+            {"name": names.get(cid, str(cid)), "count": int(qty), "total_cents": int(amount)}
+            for cid, qty, amount, *_rest in rows
         ),
         key=lambda c: c["name"],
     )
-
-
-def _discounts(lines, of_session) -> dict:
-    discounted, discount_cents, eligibility_cents = db.session.execute(
-        sa.select(
-            sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
-            sa.func.coalesce(sa.func.sum(lines.c.discount_cents), 0),
-            sa.func.coalesce(sa.func.sum(lines.c.eligibility_discount_cents), 0),
-        )
-    ).one()
-    eligibility_receipts = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            of_session, Sale.eligibility.is_(True), Sale.kind == SaleKind.SALE
-        )
-    )
-    return {
-        "line_count": discounted,
-        "line_cents": discount_cents,
-        "eligibility_receipts": eligibility_receipts,
-        "eligibility_cents": eligibility_cents,
+    discounts = {
+        "line_count": sum(int(r[3]) for r in rows),
+        "line_cents": sum(int(r[4]) for r in rows),
+        "eligibility_receipts": sum(r[3] for r in receipts if r[0] == SaleKind.SALE and r[2]),
+        "eligibility_cents": sum(int(r[5]) for r in rows),
     }
+    return categories, discounts
 
 
 def x_report(till: Till) -> dict:
@@ -217,7 +218,7 @@ def close_session(
     if counted_cents is None or counted_cents < 0:
         raise ValidationError(_("Please count the cash in the drawer."), field="counted")
     expected, difference = count_difference(session, counted_cents)
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if difference and not reason:
         raise ValidationError(
             _("The count differs by %(n)s cents. Please give a reason.", n=difference), field="reason"
@@ -278,23 +279,23 @@ def _end_open_receipt(actor: Actor, till: Till, now: datetime) -> None:
 def _book_difference(
     actor: Actor, till: Till, session: TillSession, difference: int, reason: str, now: datetime
 ) -> None:
-    """The counting difference as a cash movement, signed as DifferenzSollIst."""
-    db.session.add(
-        CashMovement(
-            session_id=session.id,
-            at=now,
-            kind=CashKind.DIFFERENCE,
-            amount_cents=difference,
-            reason=reason[:200],
-            user_id=actor.user_id,
-        )
+    """The counting difference as a cash movement (business case DifferenzSollIst), signed as the
+    Beleg it is exported as."""
+    movement = CashMovement(
+        session_id=session.id,
+        at=now,
+        kind=CashKind.DIFFERENCE,
+        amount_cents=difference,
+        reason=reason[:200],
+        user_id=actor.user_id,
     )
+    db.session.add(movement)
     db.session.flush()
     signing.record(
         till.id,
         till.serial,
-        signing.other_receipt("DifferenzSollIst", difference),
-        ref=("session", str(session.id)),
+        signing.cash_receipt(difference),
+        ref=("cash", str(movement.id)),
         now=now,
     )
 

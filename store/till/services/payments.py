@@ -68,6 +68,8 @@ def check_payments(payments: list[PaymentIn], total: int) -> list[Payment]:
                 amount_cents=remaining,
                 tendered_cents=cash_given,
                 change_cents=cash_given - remaining,
+                voucher_number=None,
+                voucher_issuer=None,
             )
         )
     elif remaining:

@@ -14,8 +14,18 @@ from store.till.receipts import render_closing, render_receipt
 from store.till.services.tills import receipt_printer
 
 
-def queue_receipt(actor: Actor, sale: Sale, *, copy: bool = False, now: datetime | None = None):
-    """Queue the receipt on the till's printer (inside the sale's transaction)."""
+def queue_receipt(
+    actor: Actor,
+    sale: Sale,
+    *,
+    copy: bool = False,
+    tx=None,
+    drawer: bool = False,
+    now: datetime | None = None,
+):
+    """Queue the receipt on the till's printer (`tx`: its TSE outcome, when it is at hand).
+    `drawer`: the drawer's pulse goes first in the same job (one job per sale: the drawer opens as
+    the receipt starts printing)."""
     printer = receipt_printer(sale.till)
     if printer is None:
         return None
@@ -28,7 +38,7 @@ def queue_receipt(actor: Actor, sale: Sale, *, copy: bool = False, now: datetime
         actor,
         printer,
         "receipt",
-        render_receipt(sale, printer, copy=copy),
+        (drawer_kick(printer) if drawer else b"") + render_receipt(sale, printer, copy=copy, tx=tx),
         title=f"{sale.till.name} · {title}",
         ref=("sale", str(sale.id)),
         now=now,

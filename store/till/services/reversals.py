@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from store.auth.models import User
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.exports import safe_cell
 from store.core.timeutil import as_utc
 from store.extensions import db
 from store.goods import services as goods
@@ -123,7 +124,7 @@ def _reverse(
     now: datetime | None = None,
 ) -> Sale:
     now = as_utc(now)
-    reason = (reason or "").strip()
+    reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if not reason:
         raise ValidationError(_("Please give a reason."), field="reason")
     till = sale.till
@@ -143,9 +144,9 @@ def _reverse(
         db.session.add(payment)
     db.session.flush()
     db.session.refresh(counter)
-    receipt_type = (
-        "AVTraining" if sale.training else ("AVBelegstorno" if kind == SaleKind.VOID else "Beleg")
-    )
+    # DSFinV-K 2.4 "Storno": a void after the receipt was finished is a new Beleg with negative
+    # amounts (signed as such: fiskaly RECEIPT), BON_STORNO = 1 in the export, not AVBelegstorno.
+    receipt_type = "AVTraining" if sale.training else "Beleg"
     receipt = signing.receipt_for(
         receipt_type,
         [(line.vat_rate_bp, line.total_cents) for line in counter.lines],

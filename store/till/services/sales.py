@@ -1,30 +1,68 @@
 """Selling: paying the open cart at the till (checkout) or a whole sale in one call (sell, the API),
-and the booking both share: the receipt, its lines, stock, payments, the TSE signature, the printout.
+and the booking both share.
 
-A sale is committed in one transaction (lines, payments, stock bookings, receipt number, print jobs);
-the receipt prints and the drawer opens only after that commit. A unique item is claimed with a
-conditional UPDATE, so two tills can never sell it twice.
+A sale is booked in one short transaction that holds only the booking: the receipt number (one
+UPDATE … RETURNING), the unique items claimed together (one conditional UPDATE … RETURNING: fewer
+rows than asked means another till was first, and nothing is booked), the sale, its lines, payments
+and stock movements inserted in batches, and the audit row. It commits before the TSE is asked, so no
+lock is held while a network TSE takes its time. The signature is then stored with the receipt's
+print job in a transaction of its own. A sale whose signing was interrupted (a crash, a time-out) is
+signed by the workers' recovery step (`sign_unsigned`), with the same TSE transaction id, so it is
+never lost and never signed twice.
 """
 
+import time
+import uuid as uuidlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
+from store.core import transaction
 from store.core.audit import Actor, audit
-from store.core.errors import ConflictError, ValidationError
+from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods import services as goods
-from store.goods.models import MovementKind
-from store.till.models import Cart, CartLine, Payment, PaymentMethod, Sale, SaleKind, SaleLine, Till
-from store.till.services.cart import Priced, PricedLine, open_cart, price_cart, tse_started
-from store.till.services.cash import current_session
+from store.goods.models import Article, Item, ItemStatus, MovementKind, StockMovement
+from store.till.models import (
+    Cart,
+    CartLine,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    SaleLine,
+    Till,
+)
+from store.till.services.cart import Priced, open_cart, price_cart, tse_started
 from store.till.services.lookups import find_sale
 from store.till.services.payments import PaymentIn, check_payments, money_split
-from store.till.services.printouts import kick_drawer, queue_receipt
+from store.till.services.printouts import queue_receipt
 from store.till.services.tills import next_number
 from store.tse import signing
+from store.tse.backends.base import Receipt, Started
+from store.tse.models import FiscalTransaction
+
+# A sale's id → the id of its TSE transaction (uuid5): the same on every retry, so the TSE (fiskaly's
+# transaction revisions) and our unique tx_id make a repeated signing a no-op. Never change it.
+TX_NAMESPACE = uuidlib.UUID("0b6f4c1e-6a55-5d2c-9f0e-3c1d7a2b8e41")
+
+
+def tse_tx_id(sale_uuid: str) -> str:
+    return str(uuidlib.uuid5(TX_NAMESPACE, str(sale_uuid)))
+
+
+@dataclass
+class Signing:
+    """What signing a booked sale needs once the booking has committed."""
+
+    started: Started | None = None
+    start_error: str | None = None
 
 
 def checkout(
@@ -35,10 +73,11 @@ def checkout(
     cart_uuid: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Sale, bool]:
-    """Pay the till's open cart: one transaction books the sale. Returns (sale, created).
+    """Pay the till's open cart: book it, commit, sign, queue the receipt. Returns (sale, created).
 
     Paying again with the same cart id returns the sale that was booked, and books nothing new.
     """
+    now = as_utc(now)
     if cart_uuid:
         existing = find_sale(cart_uuid)
         if existing is not None:
@@ -46,7 +85,16 @@ def checkout(
     cart = open_cart(till)
     if cart is None or (cart_uuid and cart.uuid != cart_uuid):
         raise ConflictError(_("There is nothing to pay on this till."))
-    return _book_sale(actor, till, cart, payments, as_utc(now)), True
+    if not cart.lines:
+        raise ValidationError(_("The receipt is empty. Please scan something first."))
+    priced = price_cart(cart, local_today(now))
+    _check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+    sale = _book(actor, till, cart.uuid, cart.started_at, cart.eligibility, priced, payments, now)
+    how = Signing(tse_started(cart), cart.tse_error)
+    cart.is_open = False
+    cart.lines.clear()
+    finish(actor, till, sale, how, now=now)
+    return sale, True
 
 
 @dataclass
@@ -65,109 +113,225 @@ def sell(
     *,
     eligibility: bool = False,
     printed: bool = True,
+    sign: bool = True,
     now: datetime | None = None,
 ) -> tuple[Sale, bool]:
-    """A whole sale in one call (the API): lines and payments together. Idempotent by its id."""
+    """A whole sale in one call (the API): lines and payments together. Idempotent by its id.
+
+    `sign=False` books only (the caller commits and calls `finish`); otherwise the booking is
+    committed here and the sale signed and its receipt queued in a second, short transaction."""
     now = as_utc(now)
     existing = find_sale(sale_uuid)
     if existing is not None:
+        same_sale(existing, till, lines, payments, eligibility)
         return existing, False
-    session = current_session(till)
-    cart = Cart(
-        till_id=till.id,
-        session_id=session.id,
-        uuid=sale_uuid,
-        started_at=now,
-        cashier_id=actor.user_id,
-        eligibility=eligibility,
-        is_open=False,
-    )
-    seen: set[int] = set()
+    cart = Cart(started_at=now, eligibility=eligibility)  # in memory only: priced, never stored
+    try:
+        cart.lines = _cart_lines(lines)
+        priced = price_cart(cart, local_today(now))
+        _check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+    except ConflictError:
+        # "Sold already" may be this very sale, booked by the same request sent twice at once,
+        # which committed between the look-up above and the items' read.
+        existing = find_sale(sale_uuid)
+        if existing is None:
+            raise
+        same_sale(existing, till, lines, payments, eligibility)
+        return existing, False
+    sale = _book(actor, till, sale_uuid, now, eligibility, priced, payments, now)
+    if sign:
+        finish(actor, till, sale, Signing(), printed=printed, now=now)
+    return sale, True
+
+
+def _cart_lines(lines: list[LineIn]) -> list[CartLine]:
+    """The API's lines as cart lines: every code and every article read with one statement each."""
+    codes = [line.code.strip() for line in lines if line.code]
+    article_ids = [line.article for line in lines if line.article and not line.code]
+    items = {}
+    if codes:
+        query = sa.select(Item).options(so.joinedload(Item.category)).where(Item.code.in_(codes))
+        items = {item.code: item for item in db.session.scalars(query)}
+    articles = {}
+    if article_ids:
+        query = (
+            sa.select(Article)
+            .options(so.joinedload(Article.category))
+            .where(Article.id.in_(article_ids), Article.is_active.is_(True))
+        )
+        articles = {article.id: article for article in db.session.scalars(query)}
+    result, seen = [], set()
     for line in lines:
         if bool(line.code) == bool(line.article):
             raise ValidationError(_("Each line needs either a code or an article."), field="lines")
         if line.code:
-            item = goods.find_item(line.code)
-            goods.check_sellable(item)
+            item = items.get(line.code.strip()) or goods.find_item(line.code)  # its message
             if item.id in seen or line.quantity != 1:
                 raise ValidationError(
                     _("A labelled item is sold once; its quantity is always 1."), field="lines"
                 )
             seen.add(item.id)
-            cart.lines.append(CartLine(item=item, quantity=1, discount_percent=0))
-        else:
-            if not 1 <= line.quantity <= 999:
-                raise ValidationError(
-                    _("The quantity must be between 1 and %(n)s.", n=999), field="lines"
-                )
-            cart.lines.append(
-                CartLine(
-                    article=goods.get_article(line.article), quantity=line.quantity, discount_percent=0
-                )
-            )
-    return _book_sale(actor, till, cart, payments, now, printed=printed), True
+            result.append(CartLine(item=item, quantity=1, discount_percent=0))
+            continue
+        if not 1 <= line.quantity <= 999:
+            raise ValidationError(_("The quantity must be between 1 and %(n)s.", n=999), field="lines")
+        article = articles.get(line.article)
+        if article is None:
+            raise NotFoundError(_("This article does not exist."))
+        result.append(CartLine(article=article, quantity=line.quantity, discount_percent=0))
+    return result
 
 
-def _book_sale(
+def same_sale(
+    sale: Sale, till: Till, lines: list[LineIn], payments: list[PaymentIn], eligibility: bool
+) -> None:
+    """A sale sent again must be the same sale: another till, other lines or other payments under a
+    booked sale's id are refused (409), never answered with the sale booked before."""
+    asked = [
+        ("code", line.code.strip()) if line.code else ("article", line.article, line.quantity)
+        for line in lines
+    ]
+    booked = [
+        ("code", line.code) if line.item_id else ("article", line.article_id, line.quantity)
+        for line in sale.lines
+    ]
+    cash = sum(p.amount_cents or 0 for p in payments if p.method == PaymentMethod.CASH.value)
+    paid = [
+        (p.method, p.amount_cents, (p.voucher_number or "").strip(), (p.voucher_issuer or "").strip())
+        for p in payments
+        if p.method != PaymentMethod.CASH.value
+    ] + ([("cash", cash, "", "")] if cash else [])
+    stored = [
+        (
+            p.method.value,
+            p.tendered_cents if p.method == PaymentMethod.CASH else p.amount_cents,
+            p.voucher_number or "",
+            p.voucher_issuer or "",
+        )
+        for p in sale.payments
+    ]
+    if (
+        sale.till_id != till.id
+        or asked != booked
+        or paid != stored
+        or bool(eligibility) != sale.eligibility
+    ):
+        raise ConflictError(
+            _("A different sale was booked with this id already. Please send the sale with a new id.")
+        )
+
+
+def _check_items(items: list[Item]) -> None:
+    """Whether every labelled item may be sold now (sold, written off, an appliance without a
+    passed safety test). Further reasons to refuse an item belong here."""
+    for item in items:
+        goods.check_sellable(item)
+
+
+# long function: the booking, statement by statement, in the order the database sees it
+def _book(
     actor: Actor,
     till: Till,
-    cart: Cart,
+    sale_uuid: str,
+    started_at: datetime,
+    eligibility: bool,
+    priced: Priced,
     payments: list[PaymentIn],
     now: datetime,
-    *,
-    printed: bool = True,
 ) -> Sale:
-    if not cart.lines:
+    """Book the sale with SQLAlchemy Core; the Sale returned is built from memory (no read back)."""
+    if not priced.lines:
         raise ValidationError(_("The receipt is empty. Please scan something first."))
-    priced = price_cart(cart, local_today(now))
     payment_rows = check_payments(payments, priced.total_cents)
-    session = current_session(till)
+    if till.current_session_id is None:
+        raise ConflictError(_("The till is not open. Please count the float and open it."))
     sale = Sale(
-        uuid=cart.uuid,
+        uuid=str(sale_uuid),
         kind=SaleKind.SALE,
         till_id=till.id,
-        session_id=session.id,
+        session_id=till.current_session_id,
         receipt_number=next_number(till, Till.last_receipt_number),
-        started_at=cart.started_at,
+        started_at=started_at,
         created_at=now,
         cashier_id=actor.user_id,
         cashier_label=cashier_label(actor),
         total_cents=priced.total_cents,
-        eligibility=cart.eligibility,
+        eligibility=bool(eligibility),
         training=till.training,
+        reverses_id=None,
+        reason=None,
+        confirmed_by_id=None,
     )
-    db.session.add(sale)
-    db.session.flush()
-    for position, pl in enumerate(priced.lines, start=1):
-        db.session.add(_sale_line(sale, position, pl))
-        if not till.training:  # training moves no stock; everything else is real
-            _take_from_stock(actor, sale, pl, now)
+    sale.id = db.session.execute(
+        sa.insert(Sale.__table__).returning(Sale.__table__.c.id), [_values(sale)]
+    ).scalar_one()
+    # After the sale's own row: the same sale sent twice at once clashes on its id above.
+    items = [pl.line.item for pl in priced.lines if pl.line.item is not None]
+    if items and not till.training:  # training moves no stock; everything else is real
+        _claim(items)
+    lines = [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
+    _insert_all(SaleLine, lines)
     for row in payment_rows:
         row.sale_id = sale.id
-        db.session.add(row)
-    _sign(till, cart, sale, priced, payment_rows, now)
-    cart.is_open = False
-    cart.lines.clear()
-    db.session.flush()
-    db.session.refresh(sale)
-    audit(
+    _insert_all(Payment, payment_rows)
+    if not till.training:
+        _take_from_stock(actor, sale, priced, now)
+    entry = audit(
         actor,
         "sale.create",
-        sale,
+        None,
         {"till": till.name, "receipt": sale.receipt_number, "total_cents": sale.total_cents},
         now=now,
     )
-    if printed:
-        queue_receipt(actor, sale, now=now)
-        if till.has_drawer and any(p.method == PaymentMethod.CASH for p in payment_rows):
-            kick_drawer(actor, till, now)
+    entry.object_type, entry.object_id = "sale", str(sale.id)
+    sale.till, sale.reverses, sale.confirmed_by = till, None, None
+    sale.lines, sale.payments = lines, payment_rows
+    for obj in (*lines, *payment_rows, sale):
+        so.make_transient_to_detached(obj)  # as if just loaded: no read back, nothing to flush
+    db.session.add(sale)
     return sale
 
 
-def _sale_line(sale: Sale, position: int, pl: PricedLine) -> SaleLine:
+def _values(obj) -> dict:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns if c.key != "id"}
+
+
+def _insert_all(model, objs: list) -> None:
+    """Insert rows with one statement and give each object its id. The ids of one multi-row INSERT
+    are handed out in the order of its rows (SQLite's rowid, PostgreSQL's sequence), so the sorted
+    ids are the rows' ids in order; asking the database to sort them costs a statement per row."""
+    if not objs:
+        return
+    table = model.__table__
+    ids = db.session.execute(
+        sa.insert(table).returning(table.c.id), [_values(obj) for obj in objs]
+    ).scalars()
+    for obj, row_id in zip(objs, sorted(ids), strict=True):
+        obj.id = row_id
+
+
+def _claim(items: list[Item]) -> None:
+    """Mark every unique item sold with one conditional UPDATE; one short: another till was first."""
+    table = Item.__table__
+    claimed = set(
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value)
+            .values(status=ItemStatus.SOLD.value)
+            .returning(table.c.id)
+        ).scalars()
+    )
+    for item in items:
+        if item.id not in claimed:
+            raise ConflictError(_("%(code)s is already sold.", code=item.code))
+        so.attributes.set_committed_value(item, "status", ItemStatus.SOLD)
+
+
+def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
     """The receipt's line: its own copy of price, discount and VAT rate as priced now."""
     line = pl.line
     return SaleLine(
+        sale=sale,
         sale_id=sale.id,
         position=position,
         item_id=line.item.id if line.item else None,
@@ -186,38 +350,145 @@ def _sale_line(sale: Sale, position: int, pl: PricedLine) -> SaleLine:
         discount_confirmed_by_id=line.discount_confirmed_by_id,
         vat_rate_bp=pl.vat_rate_bp,
         total_cents=pl.total_cents,
+        reverses_line_id=None,
     )
 
 
-def _take_from_stock(actor: Actor, sale: Sale, pl: PricedLine, now: datetime) -> None:
-    """A labelled item is sold (once: a conditional UPDATE); an article leaves stock by quantity."""
-    line = pl.line
-    if line.item is not None:
-        goods.mark_sold(actor, line.item, sale_ref=str(sale.id), now=now)
-    else:
-        goods.book_article(
-            actor, line.article, -pl.quantity, MovementKind.SALE, now=now, ref=("sale", str(sale.id))
+def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) -> None:
+    """The stock ledger's bookings of the sale, in one statement: each unique item once, counted
+    articles by quantity (untracked articles book nothing)."""
+    rows = []
+    for pl in priced.lines:
+        line = pl.line
+        if line.item is None and not line.article.track_stock:
+            continue
+        rows.append(
+            {
+                "at": now,
+                "kind": MovementKind.SALE.value,
+                "item_id": line.item.id if line.item else None,
+                "article_id": None if line.item else line.article.id,
+                "quantity": -1 if line.item else -pl.quantity,
+                "price_cents": None,
+                "reason": None,
+                "note": None,
+                "user_id": actor.user_id,
+                "till_id": actor.till_id,
+                "reverses_id": None,
+                "ref_type": "sale",
+                "ref_id": str(sale.id),
+            }
         )
+    if rows:
+        db.session.execute(sa.insert(StockMovement.__table__), rows)
 
 
-def _sign(
-    till: Till, cart: Cart, sale: Sale, priced: Priced, payment_rows: list[Payment], now: datetime
-) -> None:
-    """End the TSE transaction the first scan started (or sign now): a receipt, or a training one."""
-    receipt = signing.receipt_for(
-        "AVTraining" if till.training else "Beleg",
-        [(r.rate_bp, r.gross_cents) for r in priced.vat],
-        *money_split(payment_rows),
+def receipt_of(sale: Sale) -> Receipt:
+    """What the TSE signs for a booked receipt: a sale, void, return or training receipt."""
+    # A void is a Beleg with negative amounts (DSFinV-K 2.4 "Storno"), as reversals signs it.
+    receipt_type = "AVTraining" if sale.training else "Beleg"
+    return signing.receipt_for(
+        receipt_type,
+        [(line.vat_rate_bp, line.total_cents) for line in sale.lines],
+        *money_split(sale.payments),
     )
-    signing.record(
+
+
+def finish(
+    actor: Actor,
+    till: Till,
+    sale: Sale,
+    how: Signing,
+    *,
+    printed: bool = True,
+    now: datetime | None = None,
+) -> FiscalTransaction:
+    """Commit the booking, then sign the sale and queue its receipt (the caller's commit stores
+    them). The request commits twice on purpose: the booking must be stored and its locks
+    released before the TSE is asked, which may take seconds."""
+    session = db.session()
+    session.expire_on_commit = False  # the sale in memory is what was committed; no read back
+    try:
+        transaction.commit()
+    finally:
+        session.expire_on_commit = True
+    tx = signing.record(
         till.id,
         till.serial,
-        receipt,
-        started=tse_started(cart),
-        start_error=cart.tse_error,
+        receipt_of(sale),
+        started=how.started,
+        start_error=how.start_error,
         sale_id=sale.id,
+        tx_id=tse_tx_id(sale.uuid),
         now=now,
     )
+    sale.fiscal = tx
+    if printed:
+        cash = any(p.method == PaymentMethod.CASH for p in sale.payments)
+        queue_receipt(actor, sale, tx=tx, drawer=till.has_drawer and cash, now=now)
+    return tx
+
+
+def sign_unsigned(now: datetime | None = None, limit: int = 20) -> int:
+    """The workers' recovery step: sign (and print) the sales booked at least TSE_RECOVERY_SECONDS
+    ago that have no TSE outcome yet — a crash or a lost connection between the booking's commit
+    and the signature. Each is committed on its own; a sale signed meanwhile by someone else (the
+    unique TSE transaction id refuses a second row) is left as it is. Returns how many it signed."""
+    now = as_utc(now)
+    cutoff = now - timedelta(seconds=current_app.config.get("TSE_RECOVERY_SECONDS", 60))
+    unsigned = sa.select(FiscalTransaction.id).where(FiscalTransaction.sale_id == Sale.id)
+    ids = list(
+        db.session.scalars(
+            sa.select(Sale.id)
+            .where(
+                Sale.created_at <= cutoff,
+                Sale.created_at >= now - timedelta(days=31),
+                ~unsigned.exists(),
+            )
+            .order_by(Sale.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    done = 0
+    actor = Actor.system("worker")
+    for sale_id in ids:
+        sale = db.session.get(Sale, sale_id)
+        cart = db.session.scalar(sa.select(Cart).where(Cart.uuid == sale.uuid))
+        how = Signing(tse_started(cart), cart.tse_error) if cart is not None else Signing()
+        try:
+            tx = signing.record(
+                sale.till_id,
+                sale.till.serial,
+                receipt_of(sale),
+                started=how.started,
+                start_error=how.start_error,
+                sale_id=sale.id,
+                tx_id=tse_tx_id(sale.uuid),
+                retry=True,
+                now=now,
+            )
+            db.session.flush()  # the unique TSE transaction id refuses a second outcome here
+            queue_receipt(actor, sale, tx=tx, now=now)
+            transaction.commit()  # one sale at a time: a failure leaves the others signed
+        except IntegrityError:
+            db.session.rollback()  # signed meanwhile (by its request, or by another worker)
+            continue
+        done += 1
+    return done
+
+
+def await_signature(sale: Sale, seconds: float = 15.0) -> FiscalTransaction | None:
+    """The TSE outcome of a sale, waiting up to `seconds` while the request that booked it is still
+    signing (a sale sent twice at once is answered the second time as it was the first)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        tx = signing.for_sale(sale.id)
+        if tx is not None or time.monotonic() >= deadline:
+            return tx
+        if as_utc(sale.created_at) < as_utc(None) - timedelta(seconds=seconds):
+            return None  # an old sale without an outcome: the recovery step will sign it
+        time.sleep(0.05)
 
 
 def cashier_label(actor: Actor) -> str:

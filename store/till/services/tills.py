@@ -1,6 +1,7 @@
 """Tills: the list, one till by id or name, saving its settings, its printers, and its counters."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
@@ -83,15 +84,14 @@ def save_till(
 
 
 def next_number(till: Till, column) -> int:
-    """Raise a per-till counter inside the transaction (row lock on PostgreSQL)."""
-    db.session.execute(
-        sa.update(Till)
-        .where(Till.id == till.id)
-        .values({column: column + 1})
-        .execution_options(synchronize_session=False)
-    )
-    value = db.session.scalar(sa.select(column).where(Till.id == till.id))
-    db.session.refresh(till)
+    """Raise a per-till counter inside the transaction (row lock on PostgreSQL): one UPDATE …
+    RETURNING; the till in memory gets the new value without reading it back."""
+    table = Till.__table__
+    counter = table.c[column.key]
+    value = db.session.execute(
+        sa.update(table).where(table.c.id == till.id).values({counter: counter + 1}).returning(counter)
+    ).scalar_one()
+    so.attributes.set_committed_value(till, column.key, value)
     return value
 
 
