@@ -2,9 +2,11 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -65,8 +67,68 @@ def clash_message() -> str:
     )
 
 
+# The database cannot be reached (down, restarting, pool exhausted): 503, try again shortly.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+RETRY_AFTER_SECONDS = 5
+
+
+def _rollback() -> None:
+    from store.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the session is discarded anyway
+        log.debug("rollback failed", exc_info=True)
+
+
+def _text(message: str, **values) -> str:
+    """A message in the user's language, or, when that needs the database (the user's own choice)
+    and it is down, in the browser's or the store's."""
+    try:
+        return _(message, **values)
+    except UNAVAILABLE:
+        languages = current_app.config["LANGUAGES"]
+        chosen = (
+            request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+        with force_locale(chosen):
+            return _(message, **values)
+
+
+def unavailable(error: Exception):
+    """The database cannot be reached: 503 with Retry-After, answered without the database (no
+    current_user, no context processors)."""
+    _rollback()
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+    message = _text("The database cannot be reached right now. Nothing was saved. Please try again.")
+    if is_api_request():
+        response = problem(503, "Service Unavailable", message)
+    else:
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        html = page.render(message=message, retry=RETRY_AFTER_SECONDS)
+        response = current_app.response_class(html, 503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
     from store.extensions import db
+
+    app.register_error_handler(OperationalError, unavailable)
+    app.register_error_handler(InterfaceError, unavailable)
+    app.register_error_handler(PoolTimeoutError, unavailable)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error: Exception):
+        # A value the database cannot store (too large a number, an invalid byte). The API models
+        # and forms bound their inputs (store.core.bounds); this is the net below them.
+        _rollback()
+        log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+        message = _text("A value is too large or not allowed here. Nothing was saved.")
+        if is_api_request():
+            return problem(422, "Unprocessable Content", message)
+        return render_template("errors/error.html", code=422, message=message), 422
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -100,9 +162,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
-        db.session.rollback()
+        _rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        message = _("Something went wrong. Nothing was saved. Please try again.")
+        message = _text("Something went wrong. Nothing was saved. Please try again.")
         if is_api_request():
             return problem(500, "Internal Server Error", message)
         return render_template("errors/error.html", code=500, message=message), 500

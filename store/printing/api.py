@@ -3,10 +3,10 @@
 from datetime import datetime
 
 from flask import Response, url_for
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from store.core.access import STAFF, Role
-from store.core.api import api_blueprint, endpoint
+from store.core.api import Schema, api_blueprint, endpoint
 from store.printing import services
 from store.printing.models import JobStatus, PrintJob
 
@@ -49,9 +49,9 @@ class PrintJobList(BaseModel):
     print_jobs: list[PrintJobOut]
 
 
-class PrintJobQuery(BaseModel):
+class PrintJobQuery(Schema):
     status: JobStatus | None = None
-    limit: int = 100
+    limit: int = Field(default=100, ge=1, le=1000)
 
 
 @endpoint(
