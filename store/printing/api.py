@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import Response, url_for
+from flask_login import current_user
 from pydantic import BaseModel, Field
 
 from store.core.access import STAFF, Role
@@ -63,8 +64,10 @@ class PrintJobQuery(Schema):
     response=PrintJobList,
 )
 def print_jobs(query: PrintJobQuery):
-    jobs = services.list_jobs(min(max(query.limit, 1), 1000), query.status)
-    return PrintJobList(print_jobs=[PrintJobOut.of(j) for j in jobs])
+    jobs = services.list_jobs(query.limit, query.status)
+    return PrintJobList(
+        print_jobs=[PrintJobOut.of(j) for j in jobs if services.may_read(current_user, j)]
+    )
 
 
 @endpoint(
@@ -75,5 +78,7 @@ def print_jobs(query: PrintJobQuery):
     produces="application/octet-stream",
 )
 def print_job_bytes(job_id: int):
-    job = services.get_job(job_id)
+    """Only for who may read what the job prints (a Z report: supervisors; a receipt: the till's
+    staff); else 403."""
+    job = services.readable_job(current_user, job_id)
     return Response(job.payload, mimetype="application/octet-stream")
