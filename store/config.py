@@ -22,6 +22,9 @@ ENV_KEYS = (
     "OUTBOX_MAX_ATTEMPTS",
     "PARTICIPANT_RETENTION_YEARS",
     "PSEUDONYM_KEY",
+    "API_TOKEN_DAYS",
+    "OUTBOUND_ALLOW_HOSTS",
+    "SECRETS_KEY",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",
@@ -32,6 +35,7 @@ INT_KEYS = {
     "OUTBOX_BACKOFF_SECONDS",
     "OUTBOX_MAX_ATTEMPTS",
     "PARTICIPANT_RETENTION_YEARS",
+    "API_TOKEN_DAYS",
 }
 
 
@@ -62,6 +66,11 @@ class Defaults:
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one place, see store.core.access
     WTF_CSRF_TIME_LIMIT = None  # a till page stays open all day
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # API tokens are valid this many days unless the admin chooses otherwise.
+    API_TOKEN_DAYS = 365
+    # Partner addresses in the store's own network that deliveries may reach (host names, addresses
+    # or networks, comma-separated, e.g. "127.0.0.1,10.0.0.5"); metadata addresses never.
+    OUTBOUND_ALLOW_HOSTS = ""
 
 
 def from_environment() -> dict:

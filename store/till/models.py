@@ -1,5 +1,6 @@
 """Tills, their sessions and cash, carts, sales with lines and payments, and the daily closing."""
 
+import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -144,6 +145,10 @@ class Sale(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     uuid: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
+    # The customer's e-receipt link (/receipt/<token>): made by the server, never the client's id.
+    receipt_token: so.Mapped[str] = so.mapped_column(
+        sa.String(43), unique=True, default=lambda: secrets.token_urlsafe(24)
+    )
     kind: so.Mapped[SaleKind] = so.mapped_column(_enum(SaleKind))
     till_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("till.id"), index=True)
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("till_session.id"), index=True)

@@ -40,7 +40,9 @@ def test_1_huge_integers_in_bodies_are_422_naming_the_field(client, shop, api_to
     cashier = api_token(shop.cashier)
     till_services.close_session(shop.actor, shop.till, counted_cents=10000)
     db.session.commit()
-    response = client.post(f"/api/v1/tills/{shop.till.id}/session", json={"float_cents": BIG}, headers=sup)
+    response = client.post(
+        f"/api/v1/tills/{shop.till.id}/session", json={"float_cents": BIG}, headers=sup
+    )
     assert response.status_code == 422 and problem_field(response) == "float_cents"
     client.post(f"/api/v1/tills/{shop.till.id}/session", json={"float_cents": 0}, headers=sup)
     for changes, field in (
@@ -131,7 +133,10 @@ def down_client(app, tmp_path):
     from tests.conftest import FreshContextClient, base_config
 
     broken = create_app(
-        {**base_config(f"sqlite:///{tmp_path}/missing/dir/x.db", tmp_path), "SQLALCHEMY_ENGINE_OPTIONS": {}}
+        {
+            **base_config(f"sqlite:///{tmp_path}/missing/dir/x.db", tmp_path),
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+        }
     )
     broken.test_client_class = FreshContextClient
     return broken.test_client()
@@ -147,7 +152,9 @@ def test_3_database_down_is_503_problem_with_retry_after(down_client):
         session["_user_id"] = "1"
     page = down_client.get("/")
     assert page.status_code == 503 and "Retry-After" in page.headers
-    assert "database" in page.get_data(as_text=True).lower() or "Datenbank" in page.get_data(as_text=True)
+    assert "database" in page.get_data(as_text=True).lower() or "Datenbank" in page.get_data(
+        as_text=True
+    )
 
 
 # ---------------------------------------------------------------- 4. print jobs
@@ -167,7 +174,10 @@ def test_4_a_trainee_cannot_read_z_reports_by_sequential_id(client, shop, api_to
     job = _z_report(shop)
     trainee = api_token(shop.cashier)
     assert client.get(f"/api/v1/print-jobs/{job.id}/bytes", headers=trainee).status_code == 403
-    assert client.get(f"/api/v1/print-jobs/{job.id}/bytes", headers=api_token(shop.supervisor)).status_code == 200
+    assert (
+        client.get(f"/api/v1/print-jobs/{job.id}/bytes", headers=api_token(shop.supervisor)).status_code
+        == 200
+    )
     login(shop.cashier)
     for path in (f"/print-jobs/{job.id}", f"/print-jobs/{job.id}.png", f"/print-jobs/{job.id}.bin"):
         assert client.get(path).status_code == 403, path
@@ -328,7 +338,13 @@ def test_10_partner_secrets_are_encrypted_at_rest(app):
 
     plain = "partner-secret-at-rest-42"
     partner = services.save_partner(
-        Actor.system(), None, name="P", kind="other", url="https://example.org/h", secret=plain, events=[]
+        Actor.system(),
+        None,
+        name="P",
+        kind="other",
+        url="https://example.org/h",
+        secret=plain,
+        events=[],
     )
     db.session.commit()
     stored = db.session.execute(
