@@ -1,6 +1,7 @@
 """Domain errors and the app-wide error pages / problem+json answers."""
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import force_locale
@@ -81,18 +82,18 @@ def _rollback() -> None:
         log.debug("rollback failed", exc_info=True)
 
 
-def _text(message: str, **values) -> str:
-    """A message in the user's language, or, when that needs the database (the user's own choice)
+def _text(message: Callable[[], str]) -> str:
+    """message() in the user's language, or, when that needs the database (the user's own choice)
     and it is down, in the browser's or the store's."""
     try:
-        return _(message, **values)
+        return message()
     except UNAVAILABLE:
         languages = current_app.config["LANGUAGES"]
         chosen = (
             request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
         with force_locale(chosen):
-            return _(message, **values)
+            return message()
 
 
 def unavailable(error: Exception):
@@ -100,7 +101,9 @@ def unavailable(error: Exception):
     current_user, no context processors)."""
     _rollback()
     log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
-    message = _text("The database cannot be reached right now. Nothing was saved. Please try again.")
+    message = _text(
+        lambda: _("The database cannot be reached right now. Nothing was saved. Please try again.")
+    )
     if is_api_request():
         response = problem(503, "Service Unavailable", message)
     else:
@@ -125,7 +128,7 @@ def init_app(app: Flask) -> None:
         # and forms bound their inputs (store.core.bounds); this is the net below them.
         _rollback()
         log.warning("value out of range on %s %s: %s", request.method, request.path, error)
-        message = _text("A value is too large or not allowed here. Nothing was saved.")
+        message = _text(lambda: _("A value is too large or not allowed here. Nothing was saved."))
         if is_api_request():
             return problem(422, "Unprocessable Content", message)
         return render_template("errors/error.html", code=422, message=message), 422
@@ -164,7 +167,7 @@ def init_app(app: Flask) -> None:
     def server_error(error: Exception):
         _rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
-        message = _text("Something went wrong. Nothing was saved. Please try again.")
+        message = _text(lambda: _("Something went wrong. Nothing was saved. Please try again."))
         if is_api_request():
             return problem(500, "Internal Server Error", message)
         return render_template("errors/error.html", code=500, message=message), 500
