@@ -116,7 +116,7 @@ def _message(error: dict) -> str:
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 _PARAM_TYPES = {"int": PATH_ID_SCHEMA, "uuid": {"type": "string", "format": "uuid"}}
-_PROBLEM_CODES = ("400", "401", "403", "404", "409", "422")
+_PROBLEM_CODES = ("400", "401", "403", "404", "409", "422", "503")
 
 
 def _problem_schema() -> dict:

@@ -17,6 +17,7 @@ import re
 from datetime import date
 from typing import Annotated
 
+from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import NumberRange, Regexp
@@ -72,7 +73,7 @@ def is_id(text: str | int) -> bool:
 
 def no_controls(multiline: bool = False) -> Regexp:
     """A WTForms validator: no control characters."""
-    return Regexp(MULTILINE if multiline else LINE, message="Control characters are not allowed.")
+    return Regexp(MULTILINE if multiline else LINE, message=_l("Please leave out control characters."))
 
 
 def cents_range(minimum: int = 0) -> NumberRange:
