@@ -96,9 +96,28 @@ def _text(message: Callable[[], str]) -> str:
             return message()
 
 
+# SQLite reports every failure as OperationalError; these mean "not reachable now".
+_SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def database_unreachable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached (down, restarting, locked,
+    pool exhausted), not a mistake in a statement."""
+    if isinstance(error, PoolTimeoutError | InterfaceError):
+        return True
+    if getattr(error, "connection_invalidated", False):
+        return True
+    orig = getattr(error, "orig", None)
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(text in str(orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return isinstance(error, OperationalError)  # psycopg: connection failures only
+
+
 def unavailable(error: Exception):
     """The database cannot be reached: 503 with Retry-After, answered without the database (no
-    current_user, no context processors)."""
+    current_user, no context processors). Any other database error is a 500."""
+    if not database_unreachable(error):
+        return _server_error(error)
     _rollback()
     log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
     message = _text(
@@ -163,14 +182,17 @@ def init_app(app: Flask) -> None:
             return error
         return render_template("errors/error.html", code=code, message=_http_detail(error)), code
 
-    @app.errorhandler(Exception)
-    def server_error(error: Exception):
-        _rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        message = _text(lambda: _("Something went wrong. Nothing was saved. Please try again."))
-        if is_api_request():
-            return problem(500, "Internal Server Error", message)
-        return render_template("errors/error.html", code=500, message=message), 500
+    app.register_error_handler(Exception, _server_error)
+
+
+def _server_error(error: Exception):
+    """Anything else: 500, nothing saved."""
+    _rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    message = _text(lambda: _("Something went wrong. Nothing was saved. Please try again."))
+    if is_api_request():
+        return problem(500, "Internal Server Error", message)
+    return render_template("errors/error.html", code=500, message=message), 500
 
 
 def _http_detail(error: HTTPException) -> str:

@@ -126,18 +126,18 @@ def test_2_nul_bytes_in_forms_and_query_strings_are_refused(client, login, make_
 # ---------------------------------------------------------------- 3. the database is down
 
 
-@pytest.fixture
-def down_client(app, tmp_path):
-    """The same app with its database gone (a path that cannot be opened)."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def down_client(app, tmp_path, request):
+    """The same app with its database gone: a SQLite path that cannot be opened, or a PostgreSQL
+    server that does not answer (nothing listens on port 1)."""
     from store import create_app
     from tests.conftest import FreshContextClient, base_config
 
-    broken = create_app(
-        {
-            **base_config(f"sqlite:///{tmp_path}/missing/dir/x.db", tmp_path),
-            "SQLALCHEMY_ENGINE_OPTIONS": {},
-        }
-    )
+    uri = {
+        "sqlite": f"sqlite:///{tmp_path}/missing/dir/x.db",
+        "postgresql": "postgresql+psycopg://kaufhaus@127.0.0.1:1/kaufhaus?connect_timeout=2",
+    }[request.param]
+    broken = create_app({**base_config(uri, tmp_path), "SQLALCHEMY_ENGINE_OPTIONS": {}})
     broken.test_client_class = FreshContextClient
     return broken.test_client()
 

@@ -25,3 +25,18 @@ def test_ready_shows_when_each_worker_last_beat(app, client):
     ages = client.get("/health/ready").json["workers"]
     assert ages["outbox"] is None and 0 <= ages["print"] < 60
     assert health.workers()["print"] is not None
+
+
+def test_a_mistake_in_a_statement_is_a_500_not_a_503(app):
+    """Only a database that cannot be reached is 503; a broken statement stays a server error."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from store.core.errors import database_unreachable
+    from store.extensions import db
+
+    try:
+        db.session.execute(sa.text("SELECT nothing FROM no_such_table"))
+    except (OperationalError, ProgrammingError) as error:
+        assert not database_unreachable(error)
+    db.session.rollback()
