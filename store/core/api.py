@@ -150,7 +150,11 @@ def openapi_document(app: Flask) -> dict:
         "info": {
             "title": "Kaufhaus API",
             "version": "1",
-            "description": "Send `Authorization: Bearer <token>`. Errors are application/problem+json.",
+            "description": (
+                "Send `Authorization: Bearer <token>` (a read token may only GET). Errors are "
+                "application/problem+json; input outside the documented bounds is 422 naming the "
+                "field; 503 with Retry-After while the database cannot be reached."
+            ),
         },
         "servers": [{"url": PREFIX}],
         "paths": paths,
