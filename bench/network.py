@@ -113,6 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     url, label = database_url()
     app = make_app(url)
+    app.config["OUTBOUND_ALLOW_HOSTS"] = "127.0.0.1"  # the bench's receiver (store.core.outbound)
     started = time.perf_counter()
     month_end, _token = seed(app, args.trainees, args.days)
     today = month_end + timedelta(days=1)
@@ -190,7 +191,7 @@ def main() -> None:
                 timeout=10,
                 headers={
                     "Content-Type": "application/json",
-                    "X-Kaufhaus-Signature": outbox.sign(secret, body, int(time.time())),
+                    **outbox.sign(secret, body, int(time.time()), "bench"),
                 },
             )
             assert response.status_code == 204

@@ -26,6 +26,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    from store.core.bounds import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # path ids only as large as an id column
     app.config.from_object(store_config.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(store_config.from_environment())

@@ -69,7 +69,9 @@ def token_group():
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for.")
-def token_create(username, name):
+@click.option("--scope", type=click.Choice(["write", "read"]), default="write", show_default=True)
+@click.option("--days", type=int, default=None, help="Valid for so many days (API_TOKEN_DAYS).")
+def token_create(username, name, scope, days):
     """Create a token for USERNAME and print it (only this once)."""
     import sqlalchemy as sa
 
@@ -79,7 +81,9 @@ def token_create(username, name):
     user = db.session.scalar(sa.select(User).where(User.username == username.lower()))
     if user is None:
         raise click.ClickException(f"no user {username}")
-    _token, plain = services.create_api_token(Actor.system(), user, name or "cli")
+    _token, plain = services.create_api_token(
+        Actor.system(), user, name or "cli", scope=scope, days=days
+    )
     click.echo(plain)
 
 

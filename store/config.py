@@ -24,6 +24,9 @@ ENV_KEYS = (
     "PSEUDONYM_KEY",
     "TSE_SIMULATOR_DELAY_MS",
     "TSE_RECOVERY_SECONDS",
+    "API_TOKEN_DAYS",
+    "OUTBOUND_ALLOW_HOSTS",
+    "SECRETS_KEY",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",
@@ -36,6 +39,7 @@ INT_KEYS = {
     "PARTICIPANT_RETENTION_YEARS",
     "TSE_SIMULATOR_DELAY_MS",
     "TSE_RECOVERY_SECONDS",
+    "API_TOKEN_DAYS",
 }
 
 
@@ -74,6 +78,11 @@ class Defaults:
     WTF_CSRF_CHECK_DEFAULT = False  # checked in one place, see store.core.access
     WTF_CSRF_TIME_LIMIT = None  # a till page stays open all day
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # API tokens are valid this many days unless the admin chooses otherwise.
+    API_TOKEN_DAYS = 365
+    # Partner addresses in the store's own network that deliveries may reach (host names, addresses
+    # or networks, comma-separated, e.g. "127.0.0.1,10.0.0.5"); metadata addresses never.
+    OUTBOUND_ALLOW_HOSTS = ""
 
 
 def from_environment() -> dict:

@@ -84,6 +84,8 @@ def base_config(uri: str, tmp: Path) -> dict:
         # Partner deliveries wait for the worker, whose clock the tests move (one test sends at once).
         "OUTBOX_SEND_AT_ONCE": False,
         "STORE_NAME": "Sozialkaufhaus Teststadt",
+        # Test receivers of partner deliveries listen on loopback (store.core.outbound).
+        "OUTBOUND_ALLOW_HOSTS": "127.0.0.1",
     }
 
 

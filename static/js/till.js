@@ -71,7 +71,19 @@
         body: JSON.stringify(body || {})
       }).then(function (response) {
         if (response.redirected || response.status === 401) { window.location.reload(); throw new Error("signed out"); }
+        if (response.status === 503) { var lost = new Error("unavailable"); lost.retryAfter = parseInt(response.headers.get("Retry-After"), 10); throw lost; }
         return response.json();
+      });
+    }
+    function postRetrying(path, body) {
+      // The connection or the database is lost (no answer, or 503): say so and send the same body
+      // again, with the same sale id, until the server answers; the server books an id once.
+      return post(path, body).catch(function (error) {
+        if (error && error.message === "signed out") throw error;
+        var wait = (error && error.retryAfter) || 3;
+        $("pay-error").textContent = root.dataset.retrying || "Verbindung verloren, versuche erneut …";
+        return new Promise(function (resolve) { setTimeout(resolve, wait * 1000); })
+          .then(function () { return postRetrying(path, body); });
       });
     }
     function enqueue(path, body) {
@@ -236,7 +248,7 @@
       paying = true;
       $("pay-submit").disabled = true;
       var body = { uuid: state().uuid, payments: payments };
-      post("/pay", body).then(function (data) {
+      postRetrying("/pay", body).then(function (data) {
         if (data.ok) {
           payDialog.close();
           render(data);

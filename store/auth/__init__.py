@@ -2,7 +2,7 @@
 
 import time
 
-from flask import Flask, flash, request, session
+from flask import Flask, abort, flash, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -38,12 +38,22 @@ def init_app(app: Flask) -> None:
 
     @login_manager.request_loader
     def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if req.path.startswith("/api/") and header.startswith("Bearer "):
-            from store.auth.services import user_for_token
+        scheme, _sep, plain = req.headers.get("Authorization", "").strip().partition(" ")
+        if req.path.startswith("/api/") and scheme.lower() == "bearer":
+            from store.auth.services import token_for
 
-            return user_for_token(header.removeprefix("Bearer ").strip())
+            token = token_for(plain.strip())
+            if token is not None:
+                # Only a valid token marks the request as made by a program (no CSRF check).
+                g.api_token_scope = token.scope
+                return token.user
         return None
+
+    @app.before_request
+    def read_only_tokens():
+        """A "read" token may only look (GET); checked after the access check, which loads it."""
+        if g.get("api_token_scope") == "read" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            abort(403)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)

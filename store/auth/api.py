@@ -1,12 +1,13 @@
 """API: who am I, and user management for admins."""
 
 from flask_login import current_user
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from store.auth import services
 from store.auth.models import User
 from store.core.access import SIGNED_IN, Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Text
 from store.core.web import current_actor
 
 bp = api_blueprint("auth_api")
@@ -43,13 +44,13 @@ class UserList(BaseModel):
 
 
 class UserIn(Schema):
-    username: str = Field(max_length=64)
+    username: Text(64, min_length=1)
     role: Role
-    first_name: str = Field(default="", max_length=80)
-    last_name: str = Field(default="", max_length=80)
-    password: str | None = None
-    badge: str | None = None
-    pin: str | None = None
+    first_name: Text(80) = ""
+    last_name: Text(80) = ""
+    password: Text(200) | None = None
+    badge: Text(64) | None = None
+    pin: Text(8) | None = None
 
 
 @endpoint(bp, "/me", roles=SIGNED_IN, summary="The user of this token", response=UserOut)

@@ -2,10 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from store.core.access import Role
+from store.core.bounds import no_controls
+
+MAX_TOKEN_DAYS = 3660  # as store.auth.services.MAX_TOKEN_DAYS
 
 ROLE_LABELS = {
     Role.TRAINEE: _l("Trainee"),
@@ -51,4 +54,12 @@ class PasswordChangeForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     user_id = SelectField(_l("User"), coerce=int)
-    name = StringField(_l("What it is for"), validators=[Optional(), Length(max=80)])
+    name = StringField(_l("What it is for"), validators=[Optional(), Length(max=80), no_controls()])
+    scope = SelectField(
+        _l("May"),
+        choices=[("write", _l("read and change")), ("read", _l("only read"))],
+        default="write",
+    )
+    days = IntegerField(
+        _l("Valid for (days)"), validators=[Optional(), NumberRange(min=1, max=MAX_TOKEN_DAYS)]
+    )

@@ -65,12 +65,21 @@ class ApiToken(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # After this moment the token no longer works (API_TOKEN_DAYS after it was made, by default).
+    expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # "read": GET only; "write": everything its user's role allows.
+    scope: so.Mapped[str] = so.mapped_column(sa.String(8), default="write", server_default="write")
+    # When it was last used (updated at most every few minutes).
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 class LoginAttempt(db.Model):

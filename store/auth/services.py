@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -15,7 +16,7 @@ from store.auth.models import ApiToken, LoginAttempt, User
 from store.core.access import Role
 from store.core.audit import Actor, AuditEntry, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
-from store.core.timeutil import utcnow
+from store.core.timeutil import as_utc, utcnow
 from store.extensions import db
 
 _hasher = PasswordHasher()
@@ -349,21 +350,50 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_api_token(actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new token for `user`; the plain token is returned once and never stored."""
+TOKEN_SCOPES = ("read", "write")
+MAX_TOKEN_DAYS = 3660  # as store.auth.forms.MAX_TOKEN_DAYS
+# last_used_at is written at most this often, so busy tokens do not make every request a write.
+LAST_USED_EVERY = timedelta(minutes=5)
+
+
+def create_api_token(
+    actor: Actor,
+    user: User,
+    name: str = "",
+    *,
+    scope: str = "write",
+    days: int | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, valid `days` (API_TOKEN_DAYS by default) with `scope` "read" (GET
+    only) or "write"; the plain token is returned once and never stored."""
+    now = as_utc(now)
     if not user.is_active_account:
         raise ValidationError(_("This account is switched off."))
+    if scope not in TOKEN_SCOPES:
+        raise ValidationError(_("Please choose what the token may do."), field="scope")
+    days = days or current_app.config["API_TOKEN_DAYS"]
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError(_("A token is valid for 1 to %(n)s days.", n=MAX_TOKEN_DAYS), field="days")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=(name or "").strip()[:80] or _("API token"),
         token_hash=_digest(plain),
         prefix=plain[:10],
-        created_at=utcnow(),
+        created_at=now,
         created_by_id=actor.user_id,
+        scope=scope,
+        expires_at=now + timedelta(days=days),
     )
     db.session.add(token)
-    audit(actor, "api_token.create", token, {"user": user.username, "prefix": token.prefix})
+    audit(
+        actor,
+        "api_token.create",
+        token,
+        {"user": user.username, "prefix": token.prefix, "scope": scope, "days": days},
+        now=now,
+    )
     return token, plain
 
 
@@ -373,14 +403,30 @@ def revoke_api_token(actor: Actor, token: ApiToken) -> None:
         audit(actor, "api_token.revoke", token, {"user": token.user.username})
 
 
-def user_for_token(plain: str) -> User | None:
-    """The active user of a valid, unrevoked token."""
+def token_for(plain: str, now: datetime | None = None) -> ApiToken | None:
+    """The token, if it is valid now: known, not revoked, not expired, its user active. Notes
+    when it was used."""
+    now = as_utc(now)
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is None or token.revoked_at is not None or not token.user.is_active_account:
+    token = db.session.scalar(  # with its user: one statement per API call
+        sa.select(ApiToken)
+        .options(so.joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _digest(plain))
+    )
+    if token is None or token.revoked_at is not None or token.is_expired(now):
         return None
-    return token.user
+    if not token.user.is_active_account:
+        return None
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_EVERY:
+        token.last_used_at = now
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user of a valid token."""
+    token = token_for(plain)
+    return token.user if token is not None else None
 
 
 def list_api_tokens() -> list[ApiToken]:

@@ -30,6 +30,7 @@ from store.auth.forms import (
 from store.core.access import Role, public, roles, signed_in
 from store.core.errors import ServiceError
 from store.core.i18n import LANG_COOKIE
+from store.core.timeutil import utcnow
 from store.core.web import attempt, current_actor, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -247,12 +248,17 @@ def tokens():
     if form.validate_on_submit():
         with attempt():
             _token, new_token = services.create_api_token(
-                current_actor(), services.get_user(form.user_id.data), form.name.data
+                current_actor(),
+                services.get_user(form.user_id.data),
+                form.name.data,
+                scope=form.scope.data,
+                days=form.days.data,
             )
     return render_template(
         "admin/tokens.html",
         form=form,
         tokens=services.list_api_tokens(),
+        now=utcnow(),
         new_token=new_token,
         action_form=EmptyForm(),
         role_labels=ROLE_LABELS,

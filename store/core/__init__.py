@@ -2,6 +2,7 @@
 
 
 def init_app(app):
-    from store.core import views
+    from store.core import health, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(health.bp)

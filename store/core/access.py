@@ -8,7 +8,7 @@ that is not an API call with a bearer token.
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -105,7 +105,10 @@ def _check_csrf() -> None:
 
 
 def _bearer() -> bool:
-    return request.headers.get("Authorization", "").startswith("Bearer ")
+    """Whether a valid bearer token (not a session cookie) authenticated this request: only then is
+    the CSRF check skipped (store.auth's request loader marks it)."""
+    current_user._get_current_object()  # loads the user, from the session or the token
+    return bool(g.get("api_token_scope"))
 
 
 def init_app(app: Flask) -> None:

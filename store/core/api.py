@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 from werkzeug.routing import Rule
 
 from store.core.access import PUBLIC, SIGNED_IN, Role, public
+from store.core.bounds import PATH_ID_SCHEMA, PATTERN_MESSAGES
 from store.core.errors import ValidationError
 
 PREFIX = "/api/v1"
@@ -96,7 +97,7 @@ def parse(model: type[BaseModel], data) -> BaseModel:
         return model.model_validate(data)
     except PydanticValidationError as error:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"]}
+            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": _message(e)}
             for e in error.errors(include_url=False)
         ]
         first = errors[0]
@@ -108,11 +109,17 @@ def parse(model: type[BaseModel], data) -> BaseModel:
         raise ValidationError(detail, errors=errors) from None
 
 
+def _message(error: dict) -> str:
+    """pydantic's message, except for our patterns, whose regular expression says little to a user."""
+    pattern = (error.get("ctx") or {}).get("pattern")
+    return PATTERN_MESSAGES.get(pattern, error["msg"])
+
+
 # ---------------------------------------------------------------- OpenAPI
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-_PARAM_TYPES = {"int": {"type": "integer"}, "uuid": {"type": "string", "format": "uuid"}}
-_PROBLEM_CODES = ("400", "401", "403", "404", "409", "422")
+_PARAM_TYPES = {"int": PATH_ID_SCHEMA, "uuid": {"type": "string", "format": "uuid"}}
+_PROBLEM_CODES = ("400", "401", "403", "404", "409", "422", "503")
 
 
 def _problem_schema() -> dict:
@@ -146,7 +153,11 @@ def openapi_document(app: Flask) -> dict:
         "info": {
             "title": "Kaufhaus API",
             "version": "1",
-            "description": "Send `Authorization: Bearer <token>`. Errors are application/problem+json.",
+            "description": (
+                "Send `Authorization: Bearer <token>` (a read token may only GET). Errors are "
+                "application/problem+json; input outside the documented bounds is 422 naming the "
+                "field; 503 with Retry-After while the database cannot be reached."
+            ),
         },
         "servers": [{"url": PREFIX}],
         "paths": paths,
@@ -169,7 +180,7 @@ def openapi_document(app: Flask) -> dict:
 def _operations(rule: Rule, view: Callable, components: dict) -> dict:
     """The operations (one per HTTP method) of one rule, by lower-case method."""
     meta = getattr(view, "_openapi", None) or {"summary": rule.endpoint, "status": 200}
-    parameters = _parameters(rule, meta.get("query"))
+    parameters = _parameters(rule, meta.get("query"), components)
     access = getattr(view, "_access", None)
     return {
         method.lower(): _operation(rule.endpoint, method, meta, parameters, access, components)
@@ -177,8 +188,9 @@ def _operations(rule: Rule, view: Callable, components: dict) -> dict:
     }
 
 
-def _parameters(rule: Rule, query: type[BaseModel] | None) -> list[dict]:
-    """The path parameters of a rule, then the fields of its query model."""
+def _parameters(rule: Rule, query: type[BaseModel] | None, components: dict) -> list[dict]:
+    """The path parameters of a rule, then the fields of its query model (the models these use go
+    to the components, so every reference resolves)."""
     parameters = [
         {
             "name": name,
@@ -189,7 +201,8 @@ def _parameters(rule: Rule, query: type[BaseModel] | None) -> list[dict]:
         for conv, name in _PARAM.findall(rule.rule)
     ]
     if query:
-        schema = query.model_json_schema()
+        schema = query.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(schema.pop("$defs", {}))
         for name, prop in schema.get("properties", {}).items():
             required = name in schema.get("required", [])
             parameters.append({"name": name, "in": "query", "required": required, "schema": prop})

@@ -1,10 +1,13 @@
 """Domain errors and the app-wide error pages / problem+json answers."""
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -65,8 +68,89 @@ def clash_message() -> str:
     )
 
 
+# The database cannot be reached (down, restarting, pool exhausted): 503, try again shortly.
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+RETRY_AFTER_SECONDS = 5
+
+
+def _rollback() -> None:
+    from store.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the session is discarded anyway
+        log.debug("rollback failed", exc_info=True)
+
+
+def _text(message: Callable[[], str]) -> str:
+    """message() in the user's language, or, when that needs the database (the user's own choice)
+    and it is down, in the browser's or the store's."""
+    try:
+        return message()
+    except UNAVAILABLE:
+        languages = current_app.config["LANGUAGES"]
+        chosen = (
+            request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+        with force_locale(chosen):
+            return message()
+
+
+# SQLite reports every failure as OperationalError; these mean "not reachable now".
+_SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error")
+
+
+def database_unreachable(error: Exception) -> bool:
+    """Whether a database error means the database cannot be reached (down, restarting, locked,
+    pool exhausted), not a mistake in a statement."""
+    if isinstance(error, PoolTimeoutError | InterfaceError):
+        return True
+    if getattr(error, "connection_invalidated", False):
+        return True
+    orig = getattr(error, "orig", None)
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(text in str(orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return isinstance(error, OperationalError)  # psycopg: connection failures only
+
+
+def unavailable(error: Exception):
+    """The database cannot be reached: 503 with Retry-After, answered without the database (no
+    current_user, no context processors). Any other database error is a 500."""
+    if not database_unreachable(error):
+        return _server_error(error)
+    _rollback()
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+    message = _text(
+        lambda: _("The database cannot be reached right now. Nothing was saved. Please try again.")
+    )
+    if is_api_request():
+        response = problem(503, "Service Unavailable", message)
+    else:
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        html = page.render(message=message, retry=RETRY_AFTER_SECONDS)
+        response = current_app.response_class(html, 503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
     from store.extensions import db
+
+    app.register_error_handler(OperationalError, unavailable)
+    app.register_error_handler(InterfaceError, unavailable)
+    app.register_error_handler(PoolTimeoutError, unavailable)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error: Exception):
+        # A value the database cannot store (too large a number, an invalid byte). The API models
+        # and forms bound their inputs (store.core.bounds); this is the net below them.
+        _rollback()
+        log.warning("value out of range on %s %s: %s", request.method, request.path, error)
+        message = _text(lambda: _("A value is too large or not allowed here. Nothing was saved."))
+        if is_api_request():
+            return problem(422, "Unprocessable Content", message)
+        return render_template("errors/error.html", code=422, message=message), 422
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -98,14 +182,17 @@ def init_app(app: Flask) -> None:
             return error
         return render_template("errors/error.html", code=code, message=_http_detail(error)), code
 
-    @app.errorhandler(Exception)
-    def server_error(error: Exception):
-        db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        message = _("Something went wrong. Nothing was saved. Please try again.")
-        if is_api_request():
-            return problem(500, "Internal Server Error", message)
-        return render_template("errors/error.html", code=500, message=message), 500
+    app.register_error_handler(Exception, _server_error)
+
+
+def _server_error(error: Exception):
+    """Anything else: 500, nothing saved."""
+    _rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    message = _text(lambda: _("Something went wrong. Nothing was saved. Please try again."))
+    if is_api_request():
+        return problem(500, "Internal Server Error", message)
+    return render_template("errors/error.html", code=500, message=message), 500
 
 
 def _http_detail(error: HTTPException) -> str:

@@ -43,6 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from store.core import health
 from store.core.timeutil import as_utc
 from store.extensions import db
 
@@ -302,6 +303,7 @@ def run_worker(
             log.exception("%s worker round failed", name)
         finally:
             db.session.remove()
+        health.beat(name)
         if once:
             return
         if not busy:

@@ -1,13 +1,13 @@
 """API: the DSFinV-K export, the TSE export and the registration data for the tax office."""
 
 import re
-from datetime import date
 
 from flask import Response, send_file
 from pydantic import BaseModel, Field, field_validator
 
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Day
 from store.core.web import current_actor
 from store.fiscal import downloads, dsfinvk, registration
 from store.till import services as till_services
@@ -19,8 +19,8 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class RangeQuery(Schema):
-    start: date = Field(alias="from", description="First day, YYYY-MM-DD (store time)")
-    end: date = Field(alias="to", description="Last day, YYYY-MM-DD (store time), included")
+    start: Day = Field(alias="from", description="First day, YYYY-MM-DD (store time)")
+    end: Day = Field(alias="to", description="Last day, YYYY-MM-DD (store time), included")
 
     @field_validator("start", "end", mode="before")
     @classmethod

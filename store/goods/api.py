@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Id, PositiveCents, Text
 from store.core.timeutil import local_today
 from store.core.web import current_actor
 from store.goods import services
@@ -17,15 +18,15 @@ FLOOR = [Role.TRAINEE, *STAFF]
 
 
 class IntakeLine(Schema):
-    category: int
-    description: str = Field(max_length=120)
-    price_cents: int
-    quantity: int = 1
+    category: Id
+    description: Text(120, min_length=1)
+    price_cents: PositiveCents
+    quantity: int = Field(default=1, ge=1, le=services.MAX_QUANTITY)
     condition: Condition = Condition.GOOD
-    size: str | None = None
-    colour: str | None = None
-    brand: str | None = None
-    location: str | None = None
+    size: Text(20) | None = None
+    colour: Text(30) | None = None
+    brand: Text(40) | None = None
+    location: Text(40) | None = None
 
 
 class IntakeIn(Schema):

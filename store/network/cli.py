@@ -23,5 +23,14 @@ def outbox_worker(once, poll):
     outbox.run_worker(poll_seconds=poll)
 
 
+@click.command("rotate-secrets")
+def rotate_secrets():
+    """Encrypt the stored partner secrets again with the first key of SECRETS_KEY (after a new key
+    was put in front of the old ones)."""
+    from store.network import outbox
+
+    click.echo(f"{outbox.rotate_secrets()} partner secrets encrypted with the newest key.")
+
+
 def init_app(app: Flask) -> None:
-    add_commands(app, outbox_worker)
+    add_commands(app, outbox_worker, rotate_secrets)

@@ -6,7 +6,6 @@ the export service and committed before the file goes out.
 """
 
 import re
-from datetime import date
 from typing import Literal
 
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from pydantic import Field, field_validator
 
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Day
 from store.core.errors import ValidationError
 from store.core.web import current_actor
 from store.network import exports
@@ -29,7 +29,7 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class HoursQuery(Schema):
-    month: str = Field(description="YYYY-MM")
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
     fmt: Literal["xlsx", "csv", "zip"] = Field(
         default="zip",
         alias="format",
@@ -58,8 +58,8 @@ def hours(query: HoursQuery):
 
 
 class EvaluationQuery(Schema):
-    first: date = Field(alias="from", description="first day, YYYY-MM-DD")
-    last: date = Field(alias="to", description="last day, YYYY-MM-DD (at most 5 years later)")
+    first: Day = Field(alias="from", description="first day, YYYY-MM-DD")
+    last: Day = Field(alias="to", description="last day, YYYY-MM-DD (at most 5 years later)")
 
     @field_validator("first", "last", mode="before")
     @classmethod

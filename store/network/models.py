@@ -12,6 +12,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from store.core.crypto import EncryptedText
 from store.core.types import UTCDateTime
 from store.extensions import db
 
@@ -41,9 +42,10 @@ class Partner(db.Model):
     kind: so.Mapped[PartnerKind] = so.mapped_column(_enum(PartnerKind))
     # Whom to call there about a participant (the referral's contact person is on the record).
     contact: so.Mapped[str | None] = so.mapped_column(sa.String(200))
-    # Partner sync: the HTTPS endpoint, the HMAC secret (never shown again), the event types.
+    # Partner sync: the HTTPS endpoint, the signing secret (encrypted at rest, never shown again),
+    # the event types.
     url: so.Mapped[str | None] = so.mapped_column(sa.String(300))
-    secret: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    secret: so.Mapped[str | None] = so.mapped_column(EncryptedText(500))
     events: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)

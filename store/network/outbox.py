@@ -1,11 +1,17 @@
 """Partner sync: the worker that sends the outbox to partners' systems.
 
 Each delivery (one event for one partner) is POSTed as JSON to the partner's URL, signed with the
-partner's secret:
+partner's secret as the Standard Webhooks specification says (https://www.standardwebhooks.com/), so
+a partner verifies with a ready library (`standardwebhooks`, or Svix's):
 
-    X-Kaufhaus-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">
+    webhook-id: <event id>
+    webhook-timestamp: <unix seconds>
+    webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">
     X-Kaufhaus-Event: attendance.confirmed
-    X-Kaufhaus-Delivery: <event id>
+
+A secret that starts with `whsec_` is the specification's base64 key; any other secret is used as
+its bytes (docs/partners.md). The connection goes through store.core.outbound: the partner's host
+is resolved and checked at every sending.
 
 The body is `{"created_at", "data", "id", "type"}`. A partner answers 2xx once it has stored the
 event; anything else (or no answer) is tried again with a growing pause (`backoff_seconds`) until
@@ -16,22 +22,23 @@ with a conditional UPDATE and a lease in next_attempt_at (two workers never send
 same time), and the answer is committed before the next, only while the claim still holds.
 A delivery that was acknowledged is never sent again. Only if a worker dies between the partner's
 2xx and our commit does the event go out once more after the claim lapses; partners deduplicate on
-the event id (`X-Kaufhaus-Delivery`, the body's `id`).
+the event id (`webhook-id`, the body's `id`).
 """
 
-import hashlib
+import base64
+import binascii
 import hmac
 import json
 import time
 from datetime import UTC, datetime, timedelta
 
-import requests
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
+from standardwebhooks.webhooks import Webhook
 
-from store.core import queue
+from store.core import crypto, outbound, queue
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import local_today, utcnow
@@ -52,42 +59,57 @@ PARTNER_OFF = "partner switched off"
 # ---------------------------------------------------------------- signing
 
 
-def _mac(secret: str, body: bytes, t: int) -> str:
-    return hmac.new(secret.encode(), str(t).encode() + b"." + body, hashlib.sha256).hexdigest()
+def webhook(secret: str) -> Webhook:
+    """The Standard Webhooks signer of a partner's secret: `whsec_<base64>` is the specification's
+    key; any other secret signs as its UTF-8 bytes."""
+    return Webhook(secret if secret.startswith("whsec_") else secret.encode())
 
 
-def sign(secret: str, body: bytes, t: int) -> str:
-    """The X-Kaufhaus-Signature value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`."""
-    return f"t={int(t)},v1={_mac(secret, body, int(t))}"
+def sign(secret: str, body: bytes, t: int, msg_id: str) -> dict[str, str]:
+    """The Standard Webhooks headers of one request: webhook-id, webhook-timestamp and
+    webhook-signature (`v1,<base64 HMAC-SHA256 of "<id>.<t>.<body>">`)."""
+    moment = datetime.fromtimestamp(int(t), UTC)
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(t)),
+        "webhook-signature": webhook(secret).sign(msg_id, moment, body.decode("utf-8")),
+    }
 
 
 def verify(
     secret: str,
-    header: str | None,
+    headers: dict | None,
     body: bytes,
     tolerance: int = 300,
     now: float | datetime | None = None,
 ) -> bool:
-    """What a partner does with a request: check the signature over the exact bytes received, and
-    that its timestamp is within `tolerance` seconds of now (an old request replayed is refused).
-    Several v1 values are accepted, so a partner can change its secret without a gap."""
-    if not header or not secret:
-        return False
-    t, macs = None, []
-    for part in header.split(","):
-        key, _sep, value = part.strip().partition("=")
-        if key == "t" and value.isascii() and value.isdigit():
-            t = int(value)
-        elif key == "v1" and value:
-            macs.append(value)
-    if t is None or not macs:
+    """What a partner does with a request (the `standardwebhooks` library does the same): check the
+    signature over the id, timestamp and exact bytes received, and that the timestamp is within
+    `tolerance` seconds of now (an old request replayed is refused). Several space-separated v1
+    signatures are accepted, so a secret can change without a gap."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    msg_id, t, signatures = (
+        headers.get("webhook-id"),
+        headers.get("webhook-timestamp", ""),
+        headers.get("webhook-signature"),
+    )
+    if not (secret and msg_id and signatures and t.isascii() and t.isdigit()):
         return False
     if isinstance(now, datetime):
         now = now.timestamp()
-    if abs((time.time() if now is None else now) - t) > tolerance:
+    if abs((time.time() if now is None else now) - int(t)) > tolerance:
         return False
-    expected = _mac(secret, body, t)
-    return any(hmac.compare_digest(expected, m) for m in macs)
+    expected = sign(secret, body, int(t), msg_id)["webhook-signature"].partition(",")[2]
+    for signature in signatures.split(" "):
+        version, _sep, value = signature.partition(",")
+        try:
+            if version == "v1" and hmac.compare_digest(
+                base64.b64decode(expected), base64.b64decode(value, validate=True)
+            ):
+                return True
+        except (binascii.Error, ValueError):
+            continue
+    return False
 
 
 def body_of(event: OutboxEvent, partner: Partner | None = None) -> bytes:
@@ -125,18 +147,19 @@ def _prepare(delivery: Delivery, now: datetime) -> queue.Outcome | queue.Send:
     body = body_of(event, partner)
     url, secret, event_id, event_type = partner.url, partner.secret, event.id, event.type
     timeout = current_app.config["OUTBOX_TIMEOUT_SECONDS"]
+    policy = outbound.Policy.current()
 
     def send() -> queue.Outcome:
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             "X-Kaufhaus-Event": event_type,
-            "X-Kaufhaus-Delivery": event_id,
             # The partner checks the timestamp against its own clock: the real time of sending.
-            "X-Kaufhaus-Signature": sign(secret, body, int(time.time())),
+            **sign(secret, body, int(time.time()), event_id),
         }
         try:
-            response = requests.post(
+            # Every connection resolves and checks the partner's host (store.core.outbound).
+            response = outbound.session(policy).post(
                 url, data=body, headers=headers, timeout=timeout, allow_redirects=False
             )
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, it is a failed attempt
@@ -198,6 +221,21 @@ def run_worker(poll_seconds: float = 1.0, once: bool = False) -> None:
     queue.run_worker(
         lambda limit: deliver_due(limit=limit), name="outbox", poll_seconds=poll_seconds, once=once
     )
+
+
+def rotate_secrets() -> int:
+    """Encrypt every stored partner secret again with the newest key (flask rotate-secrets)."""
+    rows = db.session.execute(sa.select(Partner.id, sa.cast(Partner.secret, sa.String))).all()
+    n = 0
+    for partner_id, stored in rows:
+        if stored:
+            db.session.execute(
+                sa.update(Partner.__table__)
+                .where(Partner.__table__.c.id == partner_id)
+                .values(secret=sa.literal(crypto.rotate(stored), sa.String))
+            )
+            n += 1
+    return n
 
 
 # ---------------------------------------------------------------- the coordinator's view

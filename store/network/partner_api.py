@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Text
 from store.core.web import current_actor
 from store.network import KEEPERS, outbox, services
 from store.network.models import Delivery, DeliveryStatus, Partner
@@ -34,16 +35,15 @@ Status = Literal["pending", "delivered", "failed", "cancelled"]
 
 
 class PartnerIn(Schema):
-    name: str = Field(min_length=1, max_length=80)
-    url: str | None = Field(
-        default=None, max_length=300, description="https:// endpoint that receives the events"
-    )
-    secret: str | None = Field(
-        default=None, max_length=200, description="16–200 characters; signs every request (HMAC-SHA256)"
+    name: Text(80, min_length=1)
+    url: Text(300) | None = Field(default=None, description="https:// endpoint that receives the events")
+    secret: Text(200) | None = Field(
+        default=None,
+        description="16–200 characters, or whsec_ + base64; signs every request (Standard Webhooks)",
     )
     events: list[EventType] = Field(default_factory=list, max_length=10)
     kind: Kind = "other"
-    contact: str | None = Field(default=None, max_length=200)
+    contact: Text(200, multiline=True) | None = None
 
 
 class PartnerOut(BaseModel):

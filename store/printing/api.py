@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from flask import Response, url_for
-from pydantic import BaseModel
+from flask_login import current_user
+from pydantic import BaseModel, Field
 
 from store.core.access import STAFF, Role
-from store.core.api import api_blueprint, endpoint
+from store.core.api import Schema, api_blueprint, endpoint
 from store.printing import services
 from store.printing.models import JobStatus, PrintJob
 
@@ -49,9 +50,9 @@ class PrintJobList(BaseModel):
     print_jobs: list[PrintJobOut]
 
 
-class PrintJobQuery(BaseModel):
+class PrintJobQuery(Schema):
     status: JobStatus | None = None
-    limit: int = 100
+    limit: int = Field(default=100, ge=1, le=1000)
 
 
 @endpoint(
@@ -63,8 +64,10 @@ class PrintJobQuery(BaseModel):
     response=PrintJobList,
 )
 def print_jobs(query: PrintJobQuery):
-    jobs = services.list_jobs(min(max(query.limit, 1), 1000), query.status)
-    return PrintJobList(print_jobs=[PrintJobOut.of(j) for j in jobs])
+    jobs = services.list_jobs(query.limit, query.status)
+    return PrintJobList(
+        print_jobs=[PrintJobOut.of(j) for j in jobs if services.may_read(current_user, j)]
+    )
 
 
 @endpoint(
@@ -75,5 +78,7 @@ def print_jobs(query: PrintJobQuery):
     produces="application/octet-stream",
 )
 def print_job_bytes(job_id: int):
-    job = services.get_job(job_id)
+    """Only for who may read what the job prints (a Z report: supervisors; a receipt: the till's
+    staff); else 403."""
+    job = services.readable_job(current_user, job_id)
     return Response(job.payload, mimetype="application/octet-stream")

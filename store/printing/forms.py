@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from store.core.bounds import no_controls
+
 BACKEND_LABELS = [
     ("virtual", _l("Virtual printer (shows the print on screen)")),
     ("network", _l("Network (IP address, port 9100)")),
@@ -16,16 +18,20 @@ BACKEND_LABELS = [
 
 
 class PrinterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=64), no_controls()])
     backend = SelectField(_l("Connection"), choices=BACKEND_LABELS)
-    host = StringField(_l("IP address or host name"), validators=[Optional(), Length(max=255)])
+    host = StringField(
+        _l("IP address or host name"), validators=[Optional(), Length(max=255), no_controls()]
+    )
     port = IntegerField(_l("Port"), validators=[Optional(), NumberRange(1, 65535)])
     vendor_id = StringField(_l("USB vendor id (hex)"), validators=[Optional(), Length(max=6)])
     product_id = StringField(_l("USB product id (hex)"), validators=[Optional(), Length(max=6)])
     device = StringField(_l("Device"), validators=[Optional(), Length(max=255)])
-    baudrate = IntegerField(_l("Baud rate"), validators=[Optional()])
+    baudrate = IntegerField(_l("Baud rate"), validators=[Optional(), NumberRange(50, 4_000_000)])
     printer_name = StringField(_l("CUPS queue name"), validators=[Optional(), Length(max=255)])
-    codepage = StringField(_l("Code page"), default="CP858", validators=[DataRequired()])
+    codepage = StringField(
+        _l("Code page"), default="CP858", validators=[DataRequired(), Length(max=16), no_controls()]
+    )
     columns = IntegerField(_l("Characters per line"), default=48, validators=[NumberRange(24, 64)])
     is_active = BooleanField(_l("In use"), default=True)
 

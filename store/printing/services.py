@@ -16,8 +16,9 @@ from flask_babel import gettext as _
 
 from hardware import BACKENDS, PrinterError, make_backend
 from store.core import queue
+from store.core.access import PUBLIC, SIGNED_IN, allowed_roles, user_has_role
 from store.core.audit import Actor, audit
-from store.core.errors import NotFoundError, ValidationError
+from store.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from store.core.timeutil import utcnow
 from store.core.transaction import after_commit
 from store.extensions import db
@@ -92,6 +93,41 @@ def get_job(job_id: int) -> PrintJob:
     job = db.session.get(PrintJob, job_id)
     if job is None:
         raise NotFoundError(_("This print job does not exist."))
+    return job
+
+
+# Who may read a job is who may read what it prints: the route that shows the printed thing, by
+# kind (and, for reports, by what the report is of). Asked by endpoint name, so printing needs to
+# know nothing of the till or the goods.
+READ_AS = {
+    "receipt": "till_receipts.sale",
+    "drawer": "till_receipts.sale",
+    "label": "goods.intake",
+    "report": "till_office.closing",
+    "test": "printing.printers",
+}
+FALLBACK_READER = "printing.jobs"
+
+
+def reader_endpoint(job: PrintJob) -> str:
+    """The route whose readers may read this job."""
+    if job.kind == "report" and job.ref_type == "x_report":
+        return "till_office.x_report"
+    return READ_AS.get(job.kind, FALLBACK_READER)
+
+
+def may_read(user, job: PrintJob) -> bool:
+    """Whether `user` may see the job's bytes: only who may see what it prints (a trainee sees the
+    till's receipts and labels, never a Z report with its counted cash)."""
+    access = allowed_roles(current_app.view_functions.get(reader_endpoint(job)))
+    return access is not None and access not in (PUBLIC, SIGNED_IN) and user_has_role(user, access)
+
+
+def readable_job(user, job_id: int) -> PrintJob:
+    """The job, if `user` may read it; else PermissionDeniedError (403)."""
+    job = get_job(job_id)
+    if not may_read(user, job):
+        raise PermissionDeniedError(_("You are not allowed to see this print job."))
     return job
 
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from hardware import escpos_preview
 from store.auth.forms import EmptyForm
@@ -28,7 +29,7 @@ def jobs():
 @bp.get("/print-jobs/<int:job_id>")
 @roles(*SEE_JOBS)
 def job(job_id: int):
-    job = services.get_job(job_id)
+    job = services.readable_job(current_user, job_id)
     preview = escpos_preview.to_html(job.payload, columns=job.printer.columns)
     return render_template("printing/job.html", job=job, preview=preview)
 
@@ -36,14 +37,14 @@ def job(job_id: int):
 @bp.get("/print-jobs/<int:job_id>.png")
 @roles(*SEE_JOBS)
 def job_png(job_id: int):
-    job = services.get_job(job_id)
+    job = services.readable_job(current_user, job_id)
     return Response(escpos_preview.to_png(job.payload), mimetype="image/png")
 
 
 @bp.get("/print-jobs/<int:job_id>.bin")
 @roles(*SEE_JOBS)
 def job_bytes(job_id: int):
-    job = services.get_job(job_id)
+    job = services.readable_job(current_user, job_id)
     return Response(
         job.payload,
         mimetype="application/octet-stream",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import ALL_ROLES
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Day, Id, Text
 from store.core.web import current_actor
 from store.skills import services
 
@@ -56,15 +57,15 @@ def skill_catalogue():
 
 
 class RatingIn(Schema):
-    skill: int = Field(description="skill id")
-    level: int = Field(description="1–4")
-    note: str | None = Field(default=None, max_length=services.NOTE_LENGTH)
+    skill: Id = Field(description="skill id")
+    level: int = Field(ge=1, le=4, description="1–4")
+    note: Text(services.NOTE_LENGTH, multiline=True) | None = None
 
 
 class AssessmentIn(Schema):
-    participant: int = Field(description="participant (user) id")
-    date: date
-    ratings: list[RatingIn] = Field(min_length=1)
+    participant: Id = Field(description="participant (user) id")
+    date: Day
+    ratings: list[RatingIn] = Field(min_length=1, max_length=100)
     self: bool = Field(default=False, description="a self-assessment by the participant")
 
 

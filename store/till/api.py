@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from store.core import transaction
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Cents, Id, PositiveCents, Quantity, Text
 from store.core.errors import ConflictError
 from store.core.web import current_actor
 from store.extensions import db
@@ -24,9 +25,9 @@ SELLERS = [Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN]
 
 
 class LineIn(Schema):
-    code: str | None = None
-    article: int | None = None
-    quantity: int = 1
+    code: Text(13) | None = None
+    article: Id | None = None
+    quantity: Quantity = 1
 
     @model_validator(mode="after")
     def one_of(self):
@@ -37,14 +38,14 @@ class LineIn(Schema):
 
 class PaymentIn(Schema):
     method: Literal["cash", "card", "voucher"]
-    amount_cents: int = Field(gt=0, description="cash: what the customer handed over")
-    voucher_number: str | None = None
-    voucher_issuer: str | None = None
+    amount_cents: PositiveCents = Field(description="cash: what the customer handed over")
+    voucher_number: Text(40) | None = None
+    voucher_issuer: Text(80) | None = None
 
 
 class SaleIn(Schema):
     id: UUID
-    till: int | str
+    till: Id | Text(40, min_length=1) = Field(description="the till's id or name")
     lines: list[LineIn] = Field(min_length=1, max_length=500)
     payments: list[PaymentIn] = Field(min_length=1, max_length=10)
     eligibility: bool = False
@@ -193,7 +194,7 @@ class SaleOut(BaseModel):
 
 
 class VoidIn(Schema):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Text(200, min_length=1, multiline=True)
 
 
 class TillOut(BaseModel):
@@ -225,7 +226,7 @@ class TillList(BaseModel):
 
 
 class OpenIn(Schema):
-    float_cents: int = Field(ge=0)
+    float_cents: Cents
 
 
 class SessionOut(BaseModel):
@@ -236,8 +237,8 @@ class SessionOut(BaseModel):
 
 
 class CloseIn(Schema):
-    counted_cents: int = Field(ge=0)
-    reason: str = ""
+    counted_cents: Cents
+    reason: Text(200, multiline=True) = ""
 
 
 class ClosingOut(BaseModel):

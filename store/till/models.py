@@ -1,5 +1,6 @@
 """Tills, their sessions and cash, carts, sales with lines and payments, and the daily closing."""
 
+import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -138,6 +139,11 @@ class SaleKind(StrEnum):
     RETURN = "return"  # some lines taken back
 
 
+def new_receipt_token() -> str:
+    """An unguessable token for the customer's e-receipt link."""
+    return secrets.token_urlsafe(24)
+
+
 class Sale(db.Model):
     """A committed receipt. Never updated or deleted; a void or return is a new, negative Sale."""
 
@@ -145,6 +151,10 @@ class Sale(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     uuid: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
+    # The customer's e-receipt link (/receipt/<token>): made by the server, never the client's id.
+    receipt_token: so.Mapped[str] = so.mapped_column(
+        sa.String(43), unique=True, default=new_receipt_token
+    )
     kind: so.Mapped[SaleKind] = so.mapped_column(_enum(SaleKind))
     till_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("till.id"), index=True)
     session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("till_session.id"), index=True)

@@ -4,6 +4,7 @@ customer's e-receipt.
 Every page calls store.till.services; a view parses, calls, and renders or redirects.
 """
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -177,11 +178,12 @@ def _quantities(entered: dict[int, str]) -> dict[int, int]:
     return quantities
 
 
-@bp.get("/receipt/<uuid>")
+@bp.get("/receipt/<token>")
 @public
-def receipt(uuid: str):
-    """The customer's e-receipt, reached through the QR code on the till screen."""
-    sale = services.find_sale(uuid)  # by uuid only: receipt ids are easy to guess
+def receipt(token: str):
+    """The customer's e-receipt, reached through the QR code on the till screen: by the token the
+    server made, never by an id (the sale's number is easy to guess, its uuid the client chose)."""
+    sale = db.session.scalar(sa.select(Sale).where(Sale.receipt_token == token)) if token else None
     if sale is None:
         abort(404)
     response = render_template("till/office/receipt.html", sale=sale, vat=services.sale_vat(sale))

@@ -246,7 +246,7 @@ def pay(till_id: int):
         sale=sale,
         change=change,
         receipt_job=jobs[0] if jobs else None,
-        receipt_url=url_for("till_receipts.receipt", uuid=sale.uuid, _external=True),
+        receipt_url=url_for("till_receipts.receipt", token=sale.receipt_token, _external=True),
     )
     return _answer(till, done=done, receipt_number=sale.receipt_number, change_cents=change)
 
@@ -258,7 +258,7 @@ def receipt_qr(uuid: str):
     sale = services.find_sale(uuid)
     if sale is None:
         return Response(status=404)
-    url = url_for("till_receipts.receipt", uuid=sale.uuid, _external=True)
+    url = url_for("till_receipts.receipt", token=sale.receipt_token, _external=True)
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     out = io.BytesIO()
     image.save(out)

@@ -1,6 +1,7 @@
 """Partner sync: events from real bookings go out signed to a real HTTP receiver on loopback,
 survive a receiver that is down, arrive once each, and stop when consent is withdrawn."""
 
+import base64
 import hashlib
 import hmac
 import json
@@ -12,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from store.core.audit import Actor, AuditEntry
 from store.core.errors import ValidationError
@@ -85,7 +87,7 @@ class Receiver:
         if step == "slow":
             time.sleep(0.8)  # longer than OUTBOX_TIMEOUT_SECONDS
             step = "503"
-        signed = check_signature(self.secret, headers.get("X-Kaufhaus-Signature"), body)
+        signed = check_signature(self.secret, headers, body)
         if not signed:
             answer = 401
         elif step == "503":
@@ -115,16 +117,14 @@ class Receiver:
             time.sleep(0.02)
 
 
-def check_signature(secret: str, header: str | None, body: bytes) -> bool:
-    """The partner's check, written here independently of store.network.outbox."""
-    if not header:
+def check_signature(secret: str, headers: dict, body: bytes) -> bool:
+    """The partner's check, with the Standard Webhooks library as a partner would use it
+    (independently of store.network.outbox): the secret's bytes are the key."""
+    try:
+        Webhook(secret.encode()).verify(body, headers)
+    except WebhookVerificationError:
         return False
-    parts = dict(p.split("=", 1) for p in header.split(","))
-    t = int(parts["t"])
-    if abs(time.time() - t) > 300:
-        return False
-    mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(mac, parts["v1"])
+    return True
 
 
 @pytest.fixture
@@ -200,22 +200,42 @@ def run_until_quiet(
 
 
 def test_sign_and_verify():
+    # Standard Webhooks (changed from X-Kaufhaus-Signature on purpose, issue 15): the signature
+    # covers "<id>.<timestamp>.<body>" and is base64.
     body = b'{"id":"x","type":"month.closed"}'
     t = 1_780_000_000
-    header = outbox.sign("s3cret-s3cret-s3cret", body, t)
-    expected = hmac.new(b"s3cret-s3cret-s3cret", b"1780000000." + body, hashlib.sha256).hexdigest()
-    assert header == f"t=1780000000,v1={expected}"
-    assert outbox.verify("s3cret-s3cret-s3cret", header, body, now=t + 10)
-    assert outbox.verify("s3cret-s3cret-s3cret", header, body, now=datetime.fromtimestamp(t + 299, UTC))
-    assert not outbox.verify("another-secret-0000", header, body, now=t)
-    assert not outbox.verify("s3cret-s3cret-s3cret", header, body + b" ", now=t)
+    headers = outbox.sign("s3cret-s3cret-s3cret", body, t, "evt_1")
+    mac = hmac.new(b"s3cret-s3cret-s3cret", b"evt_1.1780000000." + body, hashlib.sha256).digest()
+    expected = base64.b64encode(mac).decode()
+    assert headers == {
+        "webhook-id": "evt_1",
+        "webhook-timestamp": "1780000000",
+        "webhook-signature": f"v1,{expected}",
+    }
+    assert outbox.verify("s3cret-s3cret-s3cret", headers, body, now=t + 10)
+    assert outbox.verify("s3cret-s3cret-s3cret", headers, body, now=datetime.fromtimestamp(t + 299, UTC))
+    assert not outbox.verify("another-secret-0000", headers, body, now=t)
+    assert not outbox.verify("s3cret-s3cret-s3cret", headers, body + b" ", now=t)
+    assert not outbox.verify("s3cret-s3cret-s3cret", {**headers, "webhook-id": "evt_2"}, body, now=t)
     # replayed later than the tolerance: refused even with a correct signature
-    assert not outbox.verify("s3cret-s3cret-s3cret", header, body, now=t + 301)
-    assert not outbox.verify("s3cret-s3cret-s3cret", header, body, tolerance=60, now=t + 61)
-    for broken in (None, "", "v1=" + expected, "t=abc,v1=" + expected, f"t={t}", "garbage"):
+    assert not outbox.verify("s3cret-s3cret-s3cret", headers, body, now=t + 301)
+    assert not outbox.verify("s3cret-s3cret-s3cret", headers, body, tolerance=60, now=t + 61)
+    for broken in (
+        {},
+        None,
+        {**headers, "webhook-signature": expected},
+        {**headers, "webhook-timestamp": "abc"},
+    ):
         assert not outbox.verify("s3cret-s3cret-s3cret", broken, body, now=t)
     # a partner changing its secret may list two signatures
-    assert outbox.verify("s3cret-s3cret-s3cret", f"t={t},v1=00ff,v1={expected}", body, now=t)
+    two = {**headers, "webhook-signature": f"v1,AAAA v1,{expected}"}
+    assert outbox.verify("s3cret-s3cret-s3cret", two, body, now=t)
+    # a whsec_ secret is the specification's base64 key, as the library reads it
+    key = "whsec_" + base64.b64encode(b"k" * 32).decode()
+    signed = outbox.sign(key, body, t, "evt_1")
+    assert signed["webhook-signature"] == Webhook(key).sign(
+        "evt_1", datetime.fromtimestamp(t, UTC), body.decode()
+    )
 
 
 # ---------------------------------------------------------------- the whole way
@@ -294,13 +314,13 @@ def test_bookings_reach_a_receiver_that_is_down_at_first_once_each(net, receiver
         headers, body = request["headers"], request["body"]
         assert headers["Content-Type"] == "application/json"
         assert headers["User-Agent"].startswith("Kaufhaus")
-        assert outbox.verify(SECRET, headers["X-Kaufhaus-Signature"], body)
-        t = int(headers["X-Kaufhaus-Signature"].split(",")[0].removeprefix("t="))
+        assert outbox.verify(SECRET, headers, body)
+        t = int(headers["webhook-timestamp"])
         assert abs(t - request["at"]) < 5
         payload = json.loads(body)
         assert set(payload) == {"id", "type", "created_at", "data"}
         assert headers["X-Kaufhaus-Event"] == payload["type"]
-        assert headers["X-Kaufhaus-Delivery"] == payload["id"]
+        assert headers["webhook-id"] == payload["id"]
         event = events[payload["id"]]
         assert payload["type"] == event.type
         created = datetime.fromisoformat(payload["created_at"].replace("Z", "+00:00"))

@@ -323,13 +323,14 @@ def test_return_of_one_line(shop, client, login):
 
 def test_public_e_receipt(shop, client):
     sale = sell(shop, shop.items[0])
-    response = client.get(f"/receipt/{sale.uuid}")
+    response = client.get(f"/receipt/{sale.receipt_token}")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "12,50" in body and "Jacke" in body and "noindex" in body
     assert "Sozialkaufhaus Teststadt" in body
     assert client.get(f"/receipt/{uuid.uuid4()}").status_code == 404
     assert client.get(f"/receipt/{sale.id}").status_code == 404  # never by the guessable id
+    assert client.get(f"/receipt/{sale.uuid}").status_code == 404  # nor by the id the client chose
 
 
 # ---------------------------------------------------------------- admin: tills

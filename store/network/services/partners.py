@@ -1,7 +1,6 @@
 """Partners: the Jobcenter, youth workshops, schools… that may receive a participant's data, and
 the address and secret their events are sent to."""
 
-import ipaddress
 from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -9,6 +8,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from store.core import outbound
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.core.timeutil import as_utc
@@ -44,13 +44,14 @@ def _check_url(url: str | None) -> str | None:
             ),
             field="url",
         )
-    try:
-        ip = ipaddress.ip_address(parts.hostname or "")
-    except ValueError:
-        ip = None  # a host name
-    if ip is not None and (ip.is_link_local or ip.is_unspecified or ip.is_multicast):
+    policy = outbound.Policy.current()
+    # An address in any spelling is checked now; a name is resolved and checked at every sending
+    # (store.core.outbound), since what it points to may change.
+    if parts.hostname and policy.check_literal(parts.hostname):
         raise ValidationError(_("This address is not allowed."), field="url")
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1") or (
+        parts.hostname is not None and parts.hostname in policy.hosts
+    )
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         raise ValidationError(
             _("The address must start with https:// (plain http only for this computer)."), field="url"

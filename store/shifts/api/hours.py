@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import ALL_ROLES
 from store.core.api import Schema, endpoint
+from store.core.bounds import Day, Text
 from store.core.web import current_actor
 from store.shifts import services, sheets
 from store.shifts.api.common import CONFIRMERS, ParticipantOut, bp
@@ -144,15 +145,15 @@ def hours(user_id: int, query: MonthQuery):
 
 
 class AttendanceIn(Schema):
-    date: date
+    date: Day
     code: Code
     hours: float | None = Field(
         default=None, ge=0, le=12, description="present: hours worked (default: as clocked)"
     )
-    note: str | None = Field(default=None, max_length=200, description="never a diagnosis")
-    certificate_until: date | None = Field(default=None, description="sick_certificate: required")
-    reason: str | None = Field(
-        default=None, max_length=200, description="required to change a confirmed day or closed month"
+    note: Text(200, multiline=True) | None = Field(default=None, description="never a diagnosis")
+    certificate_until: Day | None = Field(default=None, description="sick_certificate: required")
+    reason: Text(200, multiline=True) | None = Field(
+        default=None, description="required to change a confirmed day or closed month"
     )
 
 

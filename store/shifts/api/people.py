@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import ALL_ROLES
 from store.core.api import Schema, endpoint
+from store.core.bounds import Text
 from store.core.web import current_actor
 from store.shifts import services
 from store.shifts.api.common import CLOCKERS, ParticipantList, ParticipantOut, bp
@@ -27,7 +28,7 @@ def participants():
 
 
 class ClockIn(Schema):
-    badge: str = Field(min_length=1, max_length=64)
+    badge: Text(64, min_length=1)
     action: Literal["in", "out"]
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import ALL_ROLES
 from store.core.api import Schema, endpoint
+from store.core.bounds import Day, Id
 from store.core.web import current_actor
 from store.shifts import services
 from store.shifts.api.common import PLANNERS, ParticipantOut, bp
@@ -15,9 +16,9 @@ from store.shifts.models import Shift
 
 
 class ShiftsQuery(Schema):
-    date_from: date | None = Field(default=None, description="default: Monday of this week")
-    date_to: date | None = Field(default=None, description="default: 13 days after date_from")
-    participant: int | None = None
+    date_from: Day | None = Field(default=None, description="default: Monday of this week")
+    date_to: Day | None = Field(default=None, description="default: 13 days after date_from")
+    participant: Id | None = None
     include_cancelled: bool = False
 
 
@@ -81,9 +82,9 @@ def shifts(query: ShiftsQuery):
 
 
 class ShiftIn(Schema):
-    participant: int
-    station: int
-    date: date
+    participant: Id
+    station: Id
+    date: Day
     starts: str = Field(pattern=r"^\d{1,2}:\d{2}$", description="local time, e.g. 9:00")
     ends: str = Field(
         pattern=r"^\d{1,2}:\d{2}$", description="local time; at or before `starts` means the next day"
@@ -140,8 +141,8 @@ class ClockEventList(BaseModel):
 
 
 class RangeQuery(Schema):
-    date_from: date | None = Field(default=None, description="default: today")
-    date_to: date | None = Field(default=None, description="default: date_from")
+    date_from: Day | None = Field(default=None, description="default: today")
+    date_to: Day | None = Field(default=None, description="default: date_from")
 
 
 @endpoint(

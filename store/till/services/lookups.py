@@ -4,6 +4,7 @@ of a sale, daily closings."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from store.core.bounds import is_id
 from store.core.errors import NotFoundError
 from store.core.pricing import vat_breakdown
 from store.extensions import db
@@ -15,7 +16,10 @@ def find_sale(sale_uuid: str) -> Sale | None:
 
 
 def get_sale(sale_ref: str | int) -> Sale:
-    sale = db.session.get(Sale, int(sale_ref)) if str(sale_ref).isdigit() else find_sale(str(sale_ref))
+    if str(sale_ref).isdigit():
+        sale = db.session.get(Sale, int(sale_ref)) if is_id(sale_ref) else None
+    else:
+        sale = find_sale(str(sale_ref))
     if sale is None:
         raise NotFoundError(_("This sale does not exist."))
     return sale

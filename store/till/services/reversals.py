@@ -17,10 +17,10 @@ from store.extensions import db
 from store.goods import services as goods
 from store.goods.models import Article, Item, MovementKind
 from store.till.models import Payment, PaymentMethod, Sale, SaleKind, SaleLine, Till
+from store.till.services.booking import cashier_label
 from store.till.services.cash import current_session
 from store.till.services.payments import money_split
 from store.till.services.printouts import kick_drawer, queue_receipt
-from store.till.services.sales import cashier_label
 from store.till.services.tills import next_number
 from store.tse import signing
 

@@ -23,27 +23,24 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from store.core import transaction
-from store.core.audit import Actor, audit
+from store.core.audit import Actor
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods import services as goods
-from store.goods.models import Article, Item, ItemStatus, MovementKind, StockMovement
+from store.goods.models import Article, Item
 from store.till.models import (
     Cart,
     CartLine,
-    Payment,
     PaymentMethod,
     Sale,
-    SaleKind,
-    SaleLine,
     Till,
 )
-from store.till.services.cart import Priced, open_cart, price_cart, tse_started
+from store.till.services.booking import book, check_items
+from store.till.services.cart import open_cart, price_cart, tse_started
 from store.till.services.lookups import find_sale
-from store.till.services.payments import PaymentIn, check_payments, money_split
+from store.till.services.payments import PaymentIn, money_split
 from store.till.services.printouts import queue_receipt
-from store.till.services.tills import next_number
 from store.tse import signing
 from store.tse.backends.base import Receipt, Started
 from store.tse.models import FiscalTransaction
@@ -88,8 +85,8 @@ def checkout(
     if not cart.lines:
         raise ValidationError(_("The receipt is empty. Please scan something first."))
     priced = price_cart(cart, local_today(now))
-    _check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
-    sale = _book(actor, till, cart.uuid, cart.started_at, cart.eligibility, priced, payments, now)
+    check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+    sale = book(actor, till, cart.uuid, cart.started_at, cart.eligibility, priced, payments, now)
     how = Signing(tse_started(cart), cart.tse_error)
     cart.is_open = False
     cart.lines.clear()
@@ -129,7 +126,7 @@ def sell(
     try:
         cart.lines = _cart_lines(lines)
         priced = price_cart(cart, local_today(now))
-        _check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+        check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
     except ConflictError:
         # "Sold already" may be this very sale, booked by the same request sent twice at once,
         # which committed between the look-up above and the items' read.
@@ -138,7 +135,7 @@ def sell(
             raise
         same_sale(existing, till, lines, payments, eligibility)
         return existing, False
-    sale = _book(actor, till, sale_uuid, now, eligibility, priced, payments, now)
+    sale = book(actor, till, sale_uuid, now, eligibility, priced, payments, now)
     if sign:
         finish(actor, till, sale, Signing(), printed=printed, now=now)
     return sale, True
@@ -219,168 +216,6 @@ def same_sale(
         raise ConflictError(
             _("A different sale was booked with this id already. Please send the sale with a new id.")
         )
-
-
-def _check_items(items: list[Item]) -> None:
-    """Whether every labelled item may be sold now (sold, written off, an appliance without a
-    passed safety test). Further reasons to refuse an item belong here."""
-    for item in items:
-        goods.check_sellable(item)
-
-
-# long function: the booking, statement by statement, in the order the database sees it
-def _book(
-    actor: Actor,
-    till: Till,
-    sale_uuid: str,
-    started_at: datetime,
-    eligibility: bool,
-    priced: Priced,
-    payments: list[PaymentIn],
-    now: datetime,
-) -> Sale:
-    """Book the sale with SQLAlchemy Core; the Sale returned is built from memory (no read back)."""
-    if not priced.lines:
-        raise ValidationError(_("The receipt is empty. Please scan something first."))
-    payment_rows = check_payments(payments, priced.total_cents)
-    if till.current_session_id is None:
-        raise ConflictError(_("The till is not open. Please count the float and open it."))
-    sale = Sale(
-        uuid=str(sale_uuid),
-        kind=SaleKind.SALE,
-        till_id=till.id,
-        session_id=till.current_session_id,
-        receipt_number=next_number(till, Till.last_receipt_number),
-        started_at=started_at,
-        created_at=now,
-        cashier_id=actor.user_id,
-        cashier_label=cashier_label(actor),
-        total_cents=priced.total_cents,
-        eligibility=bool(eligibility),
-        training=till.training,
-        reverses_id=None,
-        reason=None,
-        confirmed_by_id=None,
-    )
-    sale.id = db.session.execute(
-        sa.insert(Sale.__table__).returning(Sale.__table__.c.id), [_values(sale)]
-    ).scalar_one()
-    # After the sale's own row: the same sale sent twice at once clashes on its id above.
-    items = [pl.line.item for pl in priced.lines if pl.line.item is not None]
-    if items and not till.training:  # training moves no stock; everything else is real
-        _claim(items)
-    lines = [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
-    _insert_all(SaleLine, lines)
-    for row in payment_rows:
-        row.sale_id = sale.id
-    _insert_all(Payment, payment_rows)
-    if not till.training:
-        _take_from_stock(actor, sale, priced, now)
-    entry = audit(
-        actor,
-        "sale.create",
-        None,
-        {"till": till.name, "receipt": sale.receipt_number, "total_cents": sale.total_cents},
-        now=now,
-    )
-    entry.object_type, entry.object_id = "sale", str(sale.id)
-    sale.till, sale.reverses, sale.confirmed_by = till, None, None
-    sale.lines, sale.payments = lines, payment_rows
-    for obj in (*lines, *payment_rows, sale):
-        so.make_transient_to_detached(obj)  # as if just loaded: no read back, nothing to flush
-    db.session.add(sale)
-    return sale
-
-
-def _values(obj) -> dict:
-    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns if c.key != "id"}
-
-
-def _insert_all(model, objs: list) -> None:
-    """Insert rows with one statement and give each object its id. The ids of one multi-row INSERT
-    are handed out in the order of its rows (SQLite's rowid, PostgreSQL's sequence), so the sorted
-    ids are the rows' ids in order; asking the database to sort them costs a statement per row."""
-    if not objs:
-        return
-    table = model.__table__
-    ids = db.session.execute(
-        sa.insert(table).returning(table.c.id), [_values(obj) for obj in objs]
-    ).scalars()
-    for obj, row_id in zip(objs, sorted(ids), strict=True):
-        obj.id = row_id
-
-
-def _claim(items: list[Item]) -> None:
-    """Mark every unique item sold with one conditional UPDATE; one short: another till was first."""
-    table = Item.__table__
-    claimed = set(
-        db.session.execute(
-            sa.update(table)
-            .where(table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value)
-            .values(status=ItemStatus.SOLD.value)
-            .returning(table.c.id)
-        ).scalars()
-    )
-    for item in items:
-        if item.id not in claimed:
-            raise ConflictError(_("%(code)s is already sold.", code=item.code))
-        so.attributes.set_committed_value(item, "status", ItemStatus.SOLD)
-
-
-def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
-    """The receipt's line: its own copy of price, discount and VAT rate as priced now."""
-    line = pl.line
-    return SaleLine(
-        sale=sale,
-        sale_id=sale.id,
-        position=position,
-        item_id=line.item.id if line.item else None,
-        article_id=line.article.id if line.article else None,
-        category_id=pl.category_id,
-        code=pl.code,
-        description=pl.description,
-        quantity=pl.quantity,
-        label_price_cents=pl.label_cents,
-        unit_price_cents=pl.unit_cents,
-        markdown_percent=pl.markdown_percent,
-        discount_percent=pl.discount_percent,
-        discount_cents=pl.discount_cents,
-        discount_reason=line.discount_reason,
-        eligibility_discount_cents=pl.eligibility_cents,
-        discount_confirmed_by_id=line.discount_confirmed_by_id,
-        vat_rate_bp=pl.vat_rate_bp,
-        total_cents=pl.total_cents,
-        reverses_line_id=None,
-    )
-
-
-def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) -> None:
-    """The stock ledger's bookings of the sale, in one statement: each unique item once, counted
-    articles by quantity (untracked articles book nothing)."""
-    rows = []
-    for pl in priced.lines:
-        line = pl.line
-        if line.item is None and not line.article.track_stock:
-            continue
-        rows.append(
-            {
-                "at": now,
-                "kind": MovementKind.SALE.value,
-                "item_id": line.item.id if line.item else None,
-                "article_id": None if line.item else line.article.id,
-                "quantity": -1 if line.item else -pl.quantity,
-                "price_cents": None,
-                "reason": None,
-                "note": None,
-                "user_id": actor.user_id,
-                "till_id": actor.till_id,
-                "reverses_id": None,
-                "ref_type": "sale",
-                "ref_id": str(sale.id),
-            }
-        )
-    if rows:
-        db.session.execute(sa.insert(StockMovement.__table__), rows)
 
 
 def receipt_of(sale: Sale) -> Receipt:
@@ -489,11 +324,3 @@ def await_signature(sale: Sale, seconds: float = 15.0) -> FiscalTransaction | No
         if as_utc(sale.created_at) < as_utc(None) - timedelta(seconds=seconds):
             return None  # an old sale without an outcome: the recovery step will sign it
         time.sleep(0.05)
-
-
-def cashier_label(actor: Actor) -> str:
-    """The pseudonymous cashier number kept with the sale (and in the DSFinV-K export). The
-    receipt prints the first name beside it from the user, which the retention run removes."""
-    if actor.user is None:
-        return "-"
-    return str(actor.user.id)

@@ -5,6 +5,7 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
+from store.core.bounds import is_id
 from store.core.errors import NotFoundError, ValidationError
 from store.extensions import db
 from store.printing.models import Printer
@@ -27,8 +28,8 @@ def get_till(till_id: int) -> Till:
 
 def find_till(ref: str | int) -> Till:
     """A till by id or by name (the API accepts both)."""
-    if isinstance(ref, int) or str(ref).isdigit():
-        return get_till(int(ref))
+    if str(ref).isdigit():
+        return get_till(int(ref) if is_id(ref) else 0)
     till = db.session.scalar(sa.select(Till).where(Till.name == str(ref)))
     if till is None:
         raise NotFoundError(_("This till does not exist."))
