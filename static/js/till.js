@@ -14,7 +14,8 @@
     var isSupervisor = !!root.dataset.supervisor;
     var token = document.querySelector("meta[name=csrf-token]").content;
     var lang = document.documentElement.lang || "de";
-    var money = new Intl.NumberFormat(lang === "en" ? "en-GB" : "de-DE", { style: "currency", currency: "EUR" });
+    // The page's language, with Latin digits as on the notes, labels and receipts.
+    var money = new Intl.NumberFormat((lang === "en" ? "en-GB" : lang) + "-u-nu-latn", { style: "currency", currency: "EUR", currencyDisplay: "narrowSymbol" });
     var scan = $("scan"), message = $("message"), cart = $("cart"), done = $("done");
     var queue = [], busy = false, newUuid = null, discountLine = null, paying = false;
 
