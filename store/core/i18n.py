@@ -16,6 +16,7 @@ from babel.support import Translations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Domain, force_locale, get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from store.core.money import format_cents
 from store.core.timeutil import to_local
@@ -96,12 +97,17 @@ TRAINEE_SOURCES = (
 
 
 def select_locale() -> str:
-    """The user's own choice, then the cookie (kept after logout), then the store default."""
+    """The user's own setting, then the cookie (the last pick on this browser, kept after logout),
+    then the store default. At a shared till the cookie is the last person's pick, so someone signed
+    in there without a setting of their own gets the store default, not their predecessor's language."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if current_user and current_user.is_authenticated:
+        if current_user.locale in languages:
+            return current_user.locale
+        if session.get("till_mode"):
+            return current_app.config["BABEL_DEFAULT_LOCALE"]
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in languages:
         return cookie
@@ -181,11 +187,18 @@ def local_date(day: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(day, fmt, locale=locale_name())
 
 
+def isolate(text) -> Markup:
+    """A name or code inside a translated sentence, kept apart from the sentence's direction: "Ahmad H."
+    in an Arabic sentence keeps its full stop on the right (the `bdi` filter)."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def init_app(app: Flask) -> None:
     babel.domain_instance = CatalogueDomain(domain=app.extensions["babel"].default_domain)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
+    app.jinja_env.filters["bdi"] = isolate
 
     @app.context_processor
     def language():

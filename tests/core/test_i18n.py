@@ -139,6 +139,7 @@ def test_language_picked_at_the_till_sign_in_becomes_the_setting_of_who_signs_in
     home = client.get("/").get_data(as_text=True)
     assert 'dir="rtl"' in home
     assert re.search("[\u0600-\u06ff]", home)  # Arabic text
+    assert "<bdi>Trainee</bdi>" in home  # the Latin name keeps its own direction in the sentence
     client.post("/logout")
 
     # the pick was for one sign-in: the next person keeps their own language
