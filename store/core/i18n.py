@@ -194,6 +194,10 @@ def isolate(text) -> Markup:
 
 
 def init_app(app: Flask) -> None:
+    from store.core.transaction import add_commands
+    from store.core.translation_review import translations_group
+
+    add_commands(app, translations_group)
     babel.domain_instance = CatalogueDomain(domain=app.extensions["babel"].default_domain)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["datetime"] = local_datetime

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import request
 
-from store.core import i18n
+from store.core import i18n, translation_review
 from store.core.money import format_cents, parse_cents
 from store.extensions import db
 
@@ -55,19 +55,12 @@ def test_every_string_has_a_german_translation():
 
 def trainee_messages() -> dict[str, str]:
     """msgid → the first trainee source (template or module) it comes from."""
-    found: dict[str, str] = {}
     for pattern in i18n.TRAINEE_SOURCES:
-        paths = sorted(ROOT.glob(pattern))
-        assert paths, f"TRAINEE_SOURCES names {pattern}, which matches no file"
-        for path in paths:
-            method = "jinja2" if path.suffix == ".html" else "python"
-            for _line, message, _comments, _context in extract_from_file(
-                method, path, keywords=KEYWORDS
-            ):
-                msgid = message if isinstance(message, str) else message[0]
-                if msgid:
-                    found.setdefault(msgid, str(path.relative_to(ROOT)))
-    return found
+        assert list(ROOT.glob(pattern)), f"TRAINEE_SOURCES names {pattern}, which matches no file"
+    return {
+        (m if isinstance(m, str) else m[0]): source
+        for m, source in translation_review.trainee_messages().items()
+    }
 
 
 def _same_placeholders(msgid: str, forms: list[str]) -> bool:
@@ -229,3 +222,14 @@ def test_receipts_and_hours_sheets_stay_german_for_an_arabic_user(app, shop, cli
     assert "Bar" in receipt and "Summe" in receipt.replace("SUMME", "Summe")
     assert not re.search("[\u0600-\u06ff]", receipt + sheet)
     assert "Datum" in sheet
+
+
+def test_review_sheet_lists_every_trainee_message_with_german_and_the_translation(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["translations", "review-sheet", "ar"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("where,English,Deutsch,ar,")
+    assert len(lines) - 1 >= len(trainee_messages())
+    assert "Bitte scannen Sie Ihre Karte,من فضلك امسح بطاقتك" in result.output
+    assert runner.invoke(args=["translations", "review-sheet", "xx"]).exit_code != 0

@@ -164,7 +164,7 @@ def test_ukrainian_trainee_clocks_in_sells_and_takes_in_goods(live_server, page:
 
 @pytest.mark.parametrize("locale", list(LANGUAGE_NAMES))
 def test_language_screens(live_server, page: Page, shop, locale):
-    """The till sign-in, the start screen, the till with a line in it, and the intake, in one language."""
+    """The till sign-in, the start screen, the till with a line in it and the intake in one language."""
     at_the_till(page, live_server, shop["till"])
     page.goto(f"{live_server}/login/till")
     page.locator(".lang-grid").get_by_role("button", name=LANGUAGE_NAMES[locale], exact=True).click()
