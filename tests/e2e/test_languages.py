@@ -110,7 +110,7 @@ def test_trainee_picks_arabic_at_the_till_sign_in_and_works_right_to_left(live_s
     expect(page.locator("#cart-total")).to_contain_text("12.50")
     page.locator("#scan").press("Enter")
     expect(page.locator("#pay-dialog")).to_be_visible()
-    page.keyboard.type("20,00")
+    page.keyboard.type("٢٠٫٠٠")  # 20,00 in Arabic-Indic digits, as an Arabic keyboard types it
     page.keyboard.press("Enter")
     expect(page.locator("#change")).to_contain_text("7.50")
     expect(page.locator("#done")).to_contain_text("الباقي")
