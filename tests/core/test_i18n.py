@@ -6,13 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask import request
+from flask_migrate import upgrade
 
+from store import create_app
 from store.core import i18n, translation_review
 from store.core.money import format_cents, parse_cents
 from store.extensions import db
+from tests.conftest import base_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -233,3 +237,27 @@ def test_review_sheet_lists_every_trainee_message_with_german_and_the_translatio
     assert len(lines) - 1 >= len(trainee_messages())
     assert "Bitte scannen Sie Ihre Karte,من فضلك امسح بطاقتك" in result.output
     assert runner.invoke(args=["translations", "review-sheet", "xx"]).exit_code != 0
+
+
+def test_upgrade_keeps_the_language_and_makes_room_for_de_simple(databases, tmp_path, monkeypatch):
+    monkeypatch.setenv("KAUFHAUS_INSTANCE", str(tmp_path))
+    uri = databases.empty()
+    app = create_app(base_config(uri, tmp_path))
+    with app.app_context():
+        upgrade(revision="d9e3f4a5b6c7")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    'INSERT INTO "user" (username, first_name, last_name, role, is_active_account, '
+                    "locale, created_at) VALUES ('olena', 'Olena', 'K', 'trainee', true, 'uk', "
+                    "'2026-01-02 03:04:05')"
+                )
+            )
+        upgrade(revision="a4c1e7d2b9f0")
+        with db.engine.begin() as conn:
+            kept = conn.execute(sa.text("SELECT locale FROM \"user\" WHERE username = 'olena'")).scalar()
+            conn.execute(sa.text("UPDATE \"user\" SET locale = 'de@simple' WHERE username = 'olena'"))
+            now = conn.execute(sa.text("SELECT locale FROM \"user\" WHERE username = 'olena'")).scalar()
+        db.engine.dispose()
+    databases.drop(uri)
+    assert kept == "uk" and now == "de@simple"
