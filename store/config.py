@@ -50,7 +50,7 @@ class Defaults:
     STORE_TIMEZONE = "Europe/Berlin"
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "UTC"  # we convert to STORE_TIMEZONE ourselves
-    LANGUAGES = ("de", "en")
+    LANGUAGES = ("de", "de@simple", "en", "ar", "fa", "tr", "uk", "ru")
     DEMO = False
     # Till screens sign the user out after this many seconds without input.
     TILL_IDLE_SECONDS = 180

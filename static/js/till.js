@@ -14,7 +14,8 @@
     var isSupervisor = !!root.dataset.supervisor;
     var token = document.querySelector("meta[name=csrf-token]").content;
     var lang = document.documentElement.lang || "de";
-    var money = new Intl.NumberFormat(lang === "en" ? "en-GB" : "de-DE", { style: "currency", currency: "EUR" });
+    // The page's language, with Latin digits as on the notes, labels and receipts.
+    var money = new Intl.NumberFormat((lang === "en" ? "en-GB" : lang) + "-u-nu-latn", { style: "currency", currency: "EUR", currencyDisplay: "narrowSymbol" });
     var scan = $("scan"), message = $("message"), cart = $("cart"), done = $("done");
     var queue = [], busy = false, newUuid = null, discountLine = null, paying = false;
 
@@ -34,6 +35,10 @@
       return newUuid;
     }
     function cents(text) {
+      // Arabic-Indic and Persian digits and the Arabic decimal sign read as 0-9 and a comma.
+      text = String(text || "").replace(/[\u0660-\u0669\u06f0-\u06f9]/g, function (d) {
+        return String(d.charCodeAt(0) & 0xf);
+      }).replace("\u066b", ",");
       var m = String(text || "").trim().replace("€", "").trim().match(/^(\d{1,7})(?:[.,](\d{1,2}))?$/);
       if (!m) return 0;
       return parseInt(m[1], 10) * 100 + parseInt((m[2] || "0").padEnd(2, "0"), 10);

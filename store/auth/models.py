@@ -28,7 +28,8 @@ class User(UserMixin, db.Model):
     # The barcode on the staff card; scanning it at a till signs the person in.
     badge: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     pin_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
-    locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    # The screens' language, a catalogue name from LANGUAGES (e.g. "ar", "de@simple"); None: the store's.
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)

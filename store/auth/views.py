@@ -27,6 +27,7 @@ from store.auth.forms import (
     TokenForm,
     UserForm,
 )
+from store.core import i18n
 from store.core.access import Role, public, roles, signed_in
 from store.core.errors import ServiceError
 from store.core.i18n import LANG_COOKIE
@@ -38,8 +39,11 @@ admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _sign_in(user, *, till_mode: bool) -> None:
+    picked = i18n.picked_before_sign_in()
     session.clear()
     login_user(user)
+    if picked:  # a language picked on the sign-in screen becomes the setting of who signs in
+        services.set_locale(current_actor(), user, picked)
     session["till_mode"] = till_mode
     session["last_seen"] = int(time.time())
 
@@ -120,6 +124,8 @@ def language():
         locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
         services.set_locale(current_actor(), current_user, locale)
+    else:
+        i18n.pick_before_sign_in(locale)
     response = make_response(redirect(safe_next(request.form.get("next"), url_for("core.home"))))
     response.set_cookie(
         LANG_COOKIE,

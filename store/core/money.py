@@ -7,7 +7,8 @@ from babel.numbers import format_currency
 
 from store.core.errors import ValidationError
 
-_AMOUNT = re.compile(r"^\s*(-)?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*(?:€|EUR)?\s*$")
+# Decimal comma or point, and the Arabic decimal separator (U+066B); \d also takes Arabic-Indic digits.
+_AMOUNT = re.compile(r"^\s*(-)?\s*(\d{1,7})(?:[.,\u066b](\d{1,2}))?\s*(?:€|EUR)?\s*$")
 
 
 def parse_cents(text: str | int | None, *, allow_negative: bool = False) -> int:
@@ -30,5 +31,5 @@ def parse_cents(text: str | int | None, *, allow_negative: bool = False) -> int:
 
 
 def format_cents(cents: int, locale: str = "de") -> str:
-    """1250 → '12,50 €' (German) or '€12.50' (English)."""
-    return format_currency(Decimal(cents) / 100, "EUR", locale=locale)
+    """1250 → '12,50 €' (German) or '€12.50' (English); always the € sign (Ukrainian says "EUR")."""
+    return format_currency(Decimal(cents) / 100, "EUR", locale=locale).replace("EUR", "€")

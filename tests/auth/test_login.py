@@ -61,7 +61,7 @@ def test_badge_login_at_till(client, make_user):
     make_user("trainee", badge="1000777", first_name="Olena")
     response = client.post("/login/till", data={"badge": "1000777"}, follow_redirects=True)
     body = response.get_data(as_text=True)
-    assert "Hallo, Olena!" in body
+    assert "Hallo, <bdi>Olena</bdi>!" in body
 
 
 def test_unknown_badge_is_refused(client):
@@ -74,7 +74,7 @@ def test_pin_login(client, make_user):
     user = make_user("trainee", pin="2468", first_name="Ahmad")
     assert client.post(f"/login/till/pin/{user.id}", data={"pin": "1111"}).status_code == 200
     response = client.post(f"/login/till/pin/{user.id}", data={"pin": "2468"}, follow_redirects=True)
-    assert "Hallo, Ahmad!" in response.get_data(as_text=True)
+    assert "Hallo, <bdi>Ahmad</bdi>!" in response.get_data(as_text=True)
 
 
 def test_inactive_user_cannot_sign_in(client, make_user):

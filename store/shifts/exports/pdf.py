@@ -21,7 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from store.core.i18n import local_datetime, locale_name
+from store.core.i18n import in_store_language, local_datetime, locale_name
 from store.core.money import format_cents
 from store.core.pdf import fonts
 from store.shifts.exports.rows import correction_header, correction_rows, day_note, month_title
@@ -53,6 +53,7 @@ class Styles:
         )
 
 
+@in_store_language
 def sheet_pdf(sheets: list[MonthSheet]) -> bytes:
     """One A4 page per trainee to print and sign: head, days, totals, signature lines."""
     styles = Styles.make()

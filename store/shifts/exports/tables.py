@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from store.core.exports import csv_bytes, euro, safe_cell
+from store.core.i18n import in_store_language
 from store.shifts.exports.rows import (
     code_text,
     correction_header,
@@ -30,6 +31,7 @@ from store.shifts.worktime import format_minutes
 # ---------------------------------------------------------------- CSV
 
 
+@in_store_language
 def sheet_csv(sheet: MonthSheet) -> bytes:
     rows = list(day_rows(sheet))
     rows.append([])
@@ -42,6 +44,7 @@ def sheet_csv(sheet: MonthSheet) -> bytes:
     return csv_bytes(day_header(), rows)
 
 
+@in_store_language
 def month_csv(sheets: list[MonthSheet]) -> bytes:
     """All trainees of a month, one row per day (and one per correction), for the office."""
     header = [
@@ -158,6 +161,7 @@ def _title(name: str, used: set[str]) -> str:
     return title
 
 
+@in_store_language
 def month_xlsx(sheets: list[MonthSheet]) -> bytes:
     """An overview of every trainee, then one worksheet per trainee."""
     book = Workbook()
