@@ -52,8 +52,23 @@
     });
   }
 
+  // Forms sent once: a second Enter while the next page loads sends nothing. (Disabled a moment later,
+  // so the pressed button's own name and value still go with the form.)
+  function submitOnce() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.hasAttribute("data-submit-once") || event.defaultPrevented) return;
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     idleLogout();
+    submitOnce();
     keepFocus();
     keypads();
     confirms();

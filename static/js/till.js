@@ -129,7 +129,7 @@
         var first = articles.filter(function (b) { return !b.hidden; })[0];
         filterArticles("");
         if (first) addArticle(first.dataset.article);
-        else say(text + ": ?", true);
+        else say($("t-notfound").content.textContent.replace("{text}", text), true);
         return;
       }
       enqueue("/scan", function () { return { code: text, uuid: cartUuid() }; });
@@ -184,9 +184,15 @@
     $("eligibility").addEventListener("click", toggleEligibility);
     $("cancel-receipt").addEventListener("click", function () {
       if (parseInt(state().lines || "0", 10) === 0) return;
-      if (window.confirm($("cancel-receipt").textContent.trim() + "?")) enqueue("/cancel", {});
-      scan.focus();
+      $("cancel-dialog").showModal();
+      $("cancel-no").focus();  // the safe answer has the focus: Enter keeps the receipt
     });
+    $("cancel-no").addEventListener("click", function () { $("cancel-dialog").close(); });
+    $("cancel-yes").addEventListener("click", function () {
+      $("cancel-dialog").close();
+      enqueue("/cancel", {});
+    });
+    $("cancel-dialog").addEventListener("close", function () { scan.focus(); });
 
     // --- paying ------------------------------------------------------------------------------
     var payDialog = $("pay-dialog");
@@ -275,7 +281,7 @@
         else if (/^\d$/.test(event.key)) { hideDone(); }  // the next scan starts the next customer
         return;
       }
-      if (payDialog.open || $("discount-dialog").open) return;
+      if (payDialog.open || $("discount-dialog").open || $("cancel-dialog").open) return;
       var keys = { F4: "cash", F5: "card", F6: "voucher" };
       if (keys[event.key]) { event.preventDefault(); var mode = keys[event.key]; afterQueue(function () { openPay(mode); }); }
       else if (event.key === "F8") { event.preventDefault(); toggleEligibility(); }

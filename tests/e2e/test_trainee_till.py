@@ -1,0 +1,113 @@
+"""A till a first-day trainee cannot get wrong: the faults a new user found, the key-press targets
+of the till and the intake, screen sizes from a phone to the till's 1024×768, and accessibility."""
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from store.core.audit import Actor
+from store.extensions import db
+from store.goods import services as goods
+from store.printing.services import save_printer
+from store.shifts.models import ClockEvent
+from store.till import services as till_services
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def store(make_user, make_category, take_in):
+    printer = save_printer(Actor.system(), None, name="Bondrucker 1", backend="virtual", params={})
+    db.session.flush()
+    till = till_services.save_till(
+        Actor.system(), None, name="Kasse 1", serial="K1", receipt_printer_id=printer.id
+    )
+    clothes = make_category("Kleidung", vat_rate_bp=1900)
+    books = make_category("Bücher", vat_rate_bp=700)
+    items = take_in(clothes, "Winterjacke", 1250, quantity=3)
+    for n, name in enumerate(
+        ["Taschenbuch", "Gebundenes Buch", "Tasse", "Teller", "Glas", "Besteck", "Vase", "Bild", "Kerze"]
+    ):
+        goods.save_article(
+            Actor.system(), None, name=name, category_id=books.id, price_cents=100 + n * 50
+        )
+    db.session.commit()
+    trainee = make_user("trainee", badge="1000001", first_name="Olena", last_name="Kovalenko")
+    supervisor = make_user("supervisor", badge="9000001", first_name="Michael", pin="9001")
+    till_services.open_session(
+        Actor(user=trainee, source="web", till_id=till.id), till, float_cents=10000
+    )
+    db.session.commit()
+    return {"till": till, "codes": [i.code for i in items], "trainee": trainee, "supervisor": supervisor}
+
+
+def badge_login(page: Page, base: str, badge: str):
+    page.goto(f"{base}/login/till")
+    expect(page.locator("#badge")).to_be_focused()
+    page.keyboard.type(badge)
+    page.keyboard.press("Enter")
+    expect(page.locator(".greeting")).to_be_visible()
+
+
+def open_till(page: Page, base: str, store):
+    page.goto(f"{base}/till/{store['till'].id}")
+    expect(page.locator("#till[data-ready]")).to_be_attached()
+    expect(page.locator("#scan")).to_be_focused()
+
+
+def no_native_dialogs(page: Page):
+    """Fail when the page opens the browser's own alert/confirm box."""
+    seen = []
+
+    def refuse(dialog):
+        seen.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
+    return seen
+
+
+# ------------------------------------------------------------------ the faults
+
+
+def test_enter_after_clock_in_never_clocks_out(live_server, page: Page, store):
+    badge_login(page, live_server, "1000001")
+    expect(page.locator("#clock-in")).to_be_focused()
+    page.keyboard.press("Enter")  # Kommen
+    expect(page.locator("#clock-state")).to_contain_text("Sie sind da seit")
+    for _ in range(5):
+        page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    expect(page.locator(".greeting")).to_be_visible()
+    expect(page.locator("#clock-state")).to_contain_text("Sie sind da seit")
+    kinds = [e.kind.value for e in db.session.scalars(sa.select(ClockEvent)).all()]
+    assert kinds == ["in"]
+
+
+def test_cancel_receipt_asks_in_the_page(live_server, page: Page, store):
+    native = no_native_dialogs(page)
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    page.keyboard.type(store["codes"][0])
+    page.keyboard.press("Enter")
+    expect(page.locator(".cart-lines tr")).to_have_count(1)
+    page.locator("#cancel-receipt").click()
+    dialog = page.locator("#cancel-dialog")
+    expect(dialog).to_be_visible()
+    page.get_by_role("button", name="Nein, weiter verkaufen").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".cart-lines tr")).to_have_count(1)
+    page.locator("#cancel-receipt").click()
+    page.get_by_role("button", name="Ja, Bon löschen").click()
+    expect(page.locator(".cart-empty")).to_be_visible()
+    assert native == []
+
+
+def test_unknown_text_says_nothing_was_found(live_server, page: Page, store):
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    page.keyboard.type("xyzqq")
+    page.keyboard.press("Enter")
+    expect(page.locator("#message")).to_contain_text("Nichts gefunden")
+    expect(page.locator("#message")).to_contain_text("xyzqq")
+    expect(page.locator("#message")).not_to_contain_text(": ?")
