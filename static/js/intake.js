@@ -79,6 +79,17 @@
       }
     });
 
+    // A pasted text longer than allowed stays whole, and the field says so at once.
+    var description = document.getElementById("description");
+    var tooLong = document.getElementById("description-long");
+    function checkLength() {
+      var max = parseInt(tooLong.dataset.max, 10), n = description.value.length;
+      tooLong.hidden = n <= max;
+      tooLong.textContent = n > max ? tooLong.dataset.text.replace("{n}", n) : "";
+      description.setAttribute("aria-invalid", n > max ? "true" : "false");
+    }
+    description.addEventListener("input", checkLength);
+
     show();
     choose(select.value, false);
     form.dataset.ready = "1";
