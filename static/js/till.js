@@ -214,7 +214,12 @@
       payDialog.showModal();
       if (mode === "card") { $("pay-card-amount").value = euro(total()); $("pay-card-amount").focus(); }
       else if (mode === "voucher") { $("pay-voucher-amount").value = euro(total()); $("pay-voucher-number").focus(); }
-      else $("pay-cash-amount").focus();
+      else {
+        // The amount due is filled in and selected: Enter books it, a typed amount replaces it.
+        $("pay-cash-amount").value = euro(total());
+        $("pay-cash-amount").focus();
+        $("pay-cash-amount").select();
+      }
       updateRest();
     }
     ["pay-card-amount", "pay-voucher-amount", "pay-cash-amount"].forEach(function (id) {
@@ -227,6 +232,12 @@
         updateRest();
         $("pay-submit").focus();
       });
+    });
+    payDialog.addEventListener("keydown", function (event) {
+      // One key per note: F5 5 €, F6 10 €, F7 20 €, F8 50 €, F9 100 €; F4 the exact amount.
+      var button = event.key === "F4" ? $("cash-exact")
+        : document.querySelector("#quick-cash [data-key='" + event.key + "']");
+      if (button) { event.preventDefault(); button.click(); }
     });
     $("pay-back").addEventListener("click", function () { payDialog.close(); });
     payDialog.addEventListener("close", function () { if (done.hidden) scan.focus(); });

@@ -85,6 +85,7 @@ def sale(till_id: int):
         limit=get_setting("discount_confirm_percent"),
         eligibility_percent=get_setting("eligibility_percent"),
         confirms_alone=services.confirms_alone(current_user),
+        notes=services.QUICK_NOTES,
     )
 
 
@@ -245,6 +246,7 @@ def pay(till_id: int):
         "till/_done.html",
         sale=sale,
         change=change,
+        pieces=services.change_pieces(change),
         receipt_job=jobs[0] if jobs else None,
         receipt_url=url_for("till_receipts.receipt", uuid=sale.uuid, _external=True),
     )

@@ -1,6 +1,8 @@
 """A till a first-day trainee cannot get wrong: the faults a new user found, the key-press targets
 of the till and the intake, screen sizes from a phone to the till's 1024×768, and accessibility."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
@@ -11,6 +13,7 @@ from store.goods import services as goods
 from store.printing.services import save_printer
 from store.shifts.models import ClockEvent
 from store.till import services as till_services
+from store.till.models import Sale
 
 pytestmark = pytest.mark.e2e
 
@@ -111,3 +114,54 @@ def test_unknown_text_says_nothing_was_found(live_server, page: Page, store):
     expect(page.locator("#message")).to_contain_text("Nichts gefunden")
     expect(page.locator("#message")).to_contain_text("xyzqq")
     expect(page.locator("#message")).not_to_contain_text(": ?")
+
+
+# ------------------------------------------------------------------ the key-press targets
+
+
+def scan_three(page: Page, store):
+    for code in store["codes"]:
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+    expect(page.locator(".cart-lines tr")).to_have_count(3)
+    expect(page.locator("#cart-total")).to_have_text(re.compile(r"37,50\s€"))
+
+
+def ready_for_next(page: Page):
+    expect(page.locator("#done")).to_be_hidden()
+    expect(page.locator(".cart-empty")).to_be_visible()
+    expect(page.locator("#scan")).to_be_focused()
+
+
+def test_exact_cash_sale_takes_three_keys_after_the_scans(live_server, page: Page, store):
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    scan_three(page, store)
+    page.keyboard.press("F4")  # 1: cash, the amount due filled in
+    expect(page.locator("#pay-cash-amount")).to_have_value("37,50")
+    page.keyboard.press("Enter")  # 2: book
+    expect(page.locator("#done .done-ok")).to_be_visible()
+    page.keyboard.press("Enter")  # 3: next customer
+    ready_for_next(page)
+    sale = db.session.scalar(sa.select(Sale))
+    assert sale.total_cents == 3750 and sale.change_cents == 0
+
+
+def test_cash_sale_with_a_fifty_takes_four_keys_and_shows_the_change(live_server, page: Page, store):
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    scan_three(page, store)
+    page.keyboard.press("F4")  # 1
+    page.keyboard.press("F8")  # 2: a 50 € note
+    expect(page.locator("#pay-cash-amount")).to_have_value("50,00")
+    expect(page.locator("#pay-rest")).to_contain_text("12,50")
+    page.keyboard.press("Enter")  # 3
+    expect(page.locator("#change")).to_have_text(re.compile(r"12,50\s€"))
+    # the change as the pieces to hand over, largest first: 10 €, 2 €, 50 ct
+    pieces = page.locator("#change-pieces .piece")
+    expect(pieces).to_have_count(3)
+    labels = [pieces.nth(i).get_attribute("aria-label") for i in range(3)]
+    assert [re.sub(r"\s", " ", label) for label in labels] == ["1 × 10,00 €", "1 × 2,00 €", "1 × 0,50 €"]
+    page.keyboard.press("Enter")  # 4
+    ready_for_next(page)
+    assert db.session.scalar(sa.select(Sale)).change_cents == 1250

@@ -5,6 +5,7 @@ as `services.checkout(...)`; every public name is imported here.
 - cash: opening a session with the float, deposits and withdrawals, the cash the drawer should hold;
 - cart: the receipt being rung up (scans, articles, quantities, discounts, training, cancelling) and
   its prices;
+- change: the change as the notes and coins to hand over;
 - supervisors: who confirms at the till with a badge or PIN;
 - payments: checking how the customer pays (change, vouchers), cash and non-cash for the TSE;
 - sales: paying the cart (checkout) or a whole sale at once (sell): the booking of a sale;
@@ -41,6 +42,7 @@ from store.till.services.cash import (
     move_cash,
     open_session,
 )
+from store.till.services.change import QUICK_NOTES, Piece, change_pieces
 from store.till.services.closing import (
     close_session,
     counted_pieces,
@@ -91,6 +93,8 @@ __all__ = [
     "DENOMINATIONS",
     "LineIn",
     "PaymentIn",
+    "Piece",
+    "QUICK_NOTES",
     "Priced",
     "PricedLine",
     "ReversalOptions",
@@ -99,6 +103,7 @@ __all__ = [
     "add_code",
     "cancel_cart",
     "cash_movements",
+    "change_pieces",
     "checkout",
     "close_session",
     "confirming_supervisor",
