@@ -89,6 +89,12 @@
       description.setAttribute("aria-invalid", n > max ? "true" : "false");
     }
     description.addEventListener("input", checkLength);
+    // Enter after the description goes on to the price; Enter after the price books.
+    description.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      document.getElementById("price").focus();
+    });
 
     show();
     choose(select.value, false);

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from store.core.audit import Actor
 from store.extensions import db
 from store.goods import services as goods
+from store.goods.models import Item
 from store.printing.services import save_printer
 from store.shifts.models import ClockEvent
 from store.till import services as till_services
@@ -165,3 +166,34 @@ def test_cash_sale_with_a_fifty_takes_four_keys_and_shows_the_change(live_server
     page.keyboard.press("Enter")  # 4
     ready_for_next(page)
     assert db.session.scalar(sa.select(Sale)).change_cents == 1250
+
+
+def test_intake_of_three_items_takes_two_keys_each_and_one_label_sheet(live_server, page: Page, store):
+    badge_login(page, live_server, "1000001")
+    page.goto(f"{live_server}/intake")
+    expect(page.locator("#intake-form[data-ready]")).to_be_attached()
+    page.keyboard.type("Kleidung")
+    page.keyboard.press("Enter")  # once: the category (it stays chosen for the next items)
+    keys = 0
+    for text, price in (("Jacke", "8"), ("Hose", "5,50"), ("Mütze", "2")):
+        expect(page.locator("#description")).to_be_focused()
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")  # on to the price
+        page.keyboard.type(price)
+        page.keyboard.press("Enter")  # book
+        keys += 2
+        expect(page.locator(".flash-success")).to_be_visible()
+    assert keys / 3 <= 2
+    rows = page.locator("#intake-list tbody tr")
+    expect(rows).to_have_count(3)
+    page.locator("#labels-sheet").click()
+    expect(page.locator("#open-pdf")).to_be_visible()
+    href = page.locator("#open-pdf").get_attribute("href")
+    codes = db.session.scalars(
+        sa.select(Item.code).where(Item.description.in_(["Jacke", "Hose", "Mütze"]))
+    ).all()
+    assert len(codes) == 3 and all(code in href for code in codes)
+    pdf = page.request.get(live_server + href)
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.locator("#back-to-intake").click()
+    expect(page.locator("#intake-form[data-ready]")).to_be_attached()
