@@ -116,7 +116,19 @@
     articles.forEach(function (b) {
       b.addEventListener("click", function () { addArticle(b.dataset.article); });
     });
-    scan.addEventListener("input", function () { filterArticles(scan.value); });
+    scan.addEventListener("input", function () { filterArticles(scan.value); showMore(); });
+    // The price list shows that it scrolls: a bar below it while more articles are hidden.
+    var grid = $("articles"), more = $("articles-more");
+    function showMore() {
+      more.hidden = grid.scrollHeight - grid.clientHeight - grid.scrollTop < 4;
+    }
+    grid.addEventListener("scroll", showMore, { passive: true });
+    window.addEventListener("resize", showMore);
+    more.addEventListener("click", function () {
+      grid.scrollBy({ top: grid.clientHeight * 0.8, behavior: "smooth" });
+      scan.focus();
+    });
+    showMore();
     $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var text = scan.value.trim();

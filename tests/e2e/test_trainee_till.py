@@ -2,6 +2,7 @@
 of the till and the intake, screen sizes from a phone to the till's 1024×768, and accessibility."""
 
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,10 @@ from store.till import services as till_services
 from store.till.models import Sale
 
 pytestmark = pytest.mark.e2e
+
+# Screenshots for a person to look at (and for the docs); build/ is not kept in git.
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
@@ -197,3 +202,50 @@ def test_intake_of_three_items_takes_two_keys_each_and_one_label_sheet(live_serv
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     page.locator("#back-to-intake").click()
     expect(page.locator("#intake-form[data-ready]")).to_be_attached()
+
+
+# ------------------------------------------------------------------ screen sizes
+
+SIZES = [(1024, 768), (1366, 768), (390, 844)]
+CHECKS = (Path(__file__).parent / "layout_checks.js").read_text()
+WIDE = "() => document.documentElement.scrollWidth - window.innerWidth"
+UNREACHABLE = f"() => {{ {CHECKS}; return unreachable(); }}"
+SMALL = f"() => {{ {CHECKS}; return tooSmall(); }}"
+
+
+def trainee_pages(base: str, store) -> dict[str, str]:
+    return {
+        "start": f"{base}/",
+        "till": f"{base}/till/{store['till'].id}",
+        "intake": f"{base}/intake",
+        "receipts": f"{base}/sales",
+    }
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_pages_fit_the_screen_and_every_button_is_reachable(
+    live_server, page: Page, store, width, height, tmp_path
+):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server}/login/till")
+    assert page.evaluate(WIDE) <= 0, "till sign-in is wider than the screen"
+    badge_login(page, live_server, "1000001")
+    for name, url in trainee_pages(live_server, store).items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"), full_page=False)
+        assert page.evaluate(WIDE) <= 0, f"{name} is wider than {width} px"
+        assert page.evaluate(UNREACHABLE) == [], name
+        assert page.evaluate(SMALL) == [], name
+    if width >= 1024:
+        # the till at a till's screen: every button and link on the screen without scrolling the page
+        page.goto(trainee_pages(live_server, store)["till"])
+        expect(page.locator("#till[data-ready]")).to_be_attached()
+        assert page.evaluate("() => document.documentElement.scrollHeight - window.innerHeight") <= 0
+        grid = page.locator("#articles")
+        scrolls = grid.evaluate("g => g.scrollHeight > g.clientHeight + 1")
+        if scrolls:
+            expect(page.locator("#articles-more")).to_be_visible()  # it says that it scrolls
+        for link in page.locator(".till-links a, .till-links button").all():
+            box = link.bounding_box()
+            assert box and box["y"] + box["height"] <= height
