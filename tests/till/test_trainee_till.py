@@ -2,8 +2,11 @@
 
 import re
 
+import sqlalchemy as sa
+
 from store.extensions import db
 from store.till import services as t
+from store.till.models import Sale, SaleKind
 
 
 def sign_in_at_till(client, badge: str):
@@ -36,3 +39,70 @@ def test_the_cashier_is_shown_by_name(shop, client):
         html = page.get_data(as_text=True)
         cell = re.search(r'class="cashier">([^<]*)<', html).group(1)
         assert cell == shop.cashier.short_name and cell.startswith("Olena")
+
+
+def sold(shop, n=2):
+    for item in shop.items[:n]:
+        t.add_code(shop.actor, shop.till, item.code)
+    sale, _created = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 5000)])
+    db.session.commit()
+    return sale
+
+
+def test_a_trainee_starts_a_return_and_a_supervisor_confirms_at_the_same_till(shop, client):
+    sale = sold(shop)
+    sign_in_at_till(client, "1000001")
+    page = client.get(f"/till/{shop.till.id}")
+    assert f"/till/{shop.till.id}/return" in page.get_data(as_text=True)
+    found = client.get(f"/till/{shop.till.id}/return?receipt={sale.receipt_number}")
+    html = found.get_data(as_text=True)
+    assert found.status_code == 200 and f'name="qty-{sale.lines[0].id}"' in html
+    form = {f"qty-{sale.lines[0].id}": "1", "reason": "passt nicht", "target": "stock"}
+    # a wrong PIN books nothing
+    wrong = client.post(
+        f"/till/{shop.till.id}/return/{sale.id}",
+        data={**form, "supervisor_id": shop.supervisor.id, "pin": "0000"},
+    )
+    assert wrong.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
+    done = client.post(
+        f"/till/{shop.till.id}/return/{sale.id}",
+        data={**form, "supervisor_id": shop.supervisor.id, "pin": "9001"},
+    )
+    assert done.status_code == 302 and done.location.endswith(f"/till/{shop.till.id}")
+    counter = db.session.scalar(sa.select(Sale).where(Sale.reverses_id == sale.id))
+    assert counter.kind == SaleKind.RETURN and counter.total_cents == -1250
+    assert counter.confirmed_by_id == shop.supervisor.id and counter.cashier_id == shop.cashier.id
+    # the trainee is still signed in at the till
+    assert client.get(f"/till/{shop.till.id}").status_code == 200
+
+
+def test_a_void_at_the_till_is_confirmed_by_badge_and_found_by_the_qr_code(shop, client):
+    sale = sold(shop, 1)
+    sign_in_at_till(client, "1000001")
+    url = f"http://localhost/receipt/{sale.uuid}"  # what the e-receipt QR code holds
+    assert "void-whole" in client.get(f"/till/{shop.till.id}/return?receipt={url}").get_data(
+        as_text=True
+    )
+    client.post(
+        f"/till/{shop.till.id}/return/{sale.id}",
+        data={"whole": "1", "reason": "Fehlbuchung", "badge": "9000001"},
+    )
+    void = db.session.scalar(sa.select(Sale).where(Sale.reverses_id == sale.id))
+    assert void.kind == SaleKind.VOID and void.confirmed_by_id == shop.supervisor.id
+
+
+def test_a_trainee_cannot_confirm_a_return_alone(shop, client):
+    sale = sold(shop, 1)
+    sign_in_at_till(client, "1000001")
+    client.post(
+        f"/till/{shop.till.id}/return/{sale.id}",
+        data={f"qty-{sale.lines[0].id}": "1", "reason": "x", "badge": "1000001"},
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
+
+
+def test_an_unknown_receipt_says_so_in_words(shop, client):
+    sign_in_at_till(client, "1000001")
+    html = client.get(f"/till/{shop.till.id}/return?receipt=999").get_data(as_text=True)
+    assert 'id="receipt-error"' in html

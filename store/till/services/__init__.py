@@ -6,6 +6,7 @@ as `services.checkout(...)`; every public name is imported here.
 - cart: the receipt being rung up (scans, articles, quantities, discounts, training, cancelling) and
   its prices;
 - change: the change as the notes and coins to hand over;
+- till_returns: returns and voids started at the till, confirmed there by a supervisor;
 - supervisors: who confirms at the till with a badge or PIN;
 - payments: checking how the customer pays (change, vouchers), cash and non-cash for the TSE;
 - sales: paying the cart (checkout) or a whole sale at once (sell): the booking of a sale;
@@ -72,6 +73,7 @@ from store.till.services.reversals import (
 )
 from store.till.services.sales import LineIn, checkout, sell
 from store.till.services.supervisors import CONFIRMING_ROLES, confirming_supervisor, confirms_alone
+from store.till.services.till_returns import find_receipt, take_back
 from store.till.services.tills import (
     find_till,
     get_till,
@@ -113,6 +115,7 @@ __all__ = [
     "counted_total",
     "current_session",
     "expected_cash",
+    "find_receipt",
     "find_sale",
     "find_till",
     "get_closing",
@@ -147,6 +150,7 @@ __all__ = [
     "set_quantity",
     "set_training",
     "start_cart",
+    "take_back",
     "take_out_of_service",
     "till_printer",
     "void_sale",
