@@ -160,6 +160,8 @@
       $("discount-percent").value = "";
       $("discount-reason").value = "";
       $("discount-badge").value = "";
+      $("discount-pin").value = "";
+      $("discount-supervisor").value = "";
       $("discount-error").textContent = "";
       $("discount-confirm").hidden = true;
       $("discount-dialog").showModal();
@@ -182,7 +184,8 @@
     $("discount-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var body = { percent: parseInt($("discount-percent").value || "0", 10),
-                   reason: $("discount-reason").value, badge: $("discount-badge").value };
+                   reason: $("discount-reason").value, badge: $("discount-badge").value,
+                   supervisor_id: $("discount-supervisor").value || null, pin: $("discount-pin").value };
       enqueue("/lines/" + discountLine + "/discount", body).then(function (data) {
         if (data && data.ok) $("discount-dialog").close();
         else if (data) { $("discount-error").textContent = data.error; updateConfirm(); }

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from store.auth import services as auth
 from store.auth.services import LoginError
 from store.core.access import Role, roles
 from store.core.errors import ServiceError
@@ -86,6 +87,7 @@ def sale(till_id: int):
         eligibility_percent=get_setting("eligibility_percent"),
         confirms_alone=services.confirms_alone(current_user),
         notes=services.QUICK_NOTES,
+        supervisors=[u for u in auth.pin_users() if services.confirms_alone(u)],
     )
 
 
@@ -178,7 +180,7 @@ def discount(till_id: int, line_id: int):
         if data.get("badge") or data.get("pin"):
             confirmed_by = services.confirming_supervisor(
                 badge=data.get("badge"),
-                user_id=data.get("supervisor_id"),
+                user_id=int(data.get("supervisor_id") or 0) or None,
                 pin=data.get("pin"),
                 address=request.remote_addr,
             )

@@ -249,3 +249,22 @@ def test_pages_fit_the_screen_and_every_button_is_reachable(
         for link in page.locator(".till-links a, .till-links button").all():
             box = link.bounding_box()
             assert box and box["y"] + box["height"] <= height
+
+
+def test_a_large_discount_is_confirmed_by_a_supervisor_pin_at_the_same_till(
+    live_server, page: Page, store
+):
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    page.keyboard.type(store["codes"][0])
+    page.keyboard.press("Enter")
+    page.locator(".line-discount").first.click()
+    page.locator("#discount-percent").fill("50")
+    page.locator("#discount-reason").fill("Fleck")
+    expect(page.locator("#discount-confirm")).to_be_visible()
+    page.locator("#discount-supervisor").select_option(str(store["supervisor"].id))
+    page.locator("#discount-pin").fill("9001")
+    page.locator("#discount-pin").press("Enter")
+    expect(page.locator("#discount-dialog")).to_be_hidden()
+    expect(page.locator("#cart-total")).to_have_text(re.compile(r"6,25\s€"))
+    expect(page.locator(".greeting, #till")).to_have_count(1)  # nobody signed out
