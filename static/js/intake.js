@@ -24,10 +24,10 @@
       buttons.forEach(function (b) {
         if (q) {
           b.hidden = b.dataset.path.toLowerCase().indexOf(q) === -1;
-          b.textContent = b.dataset.path;
+          b.querySelector(".cat-name").textContent = b.dataset.path;
         } else {
           b.hidden = b.dataset.parent !== open && b.dataset.id !== open;
-          b.textContent = b.dataset.name;
+          b.querySelector(".cat-name").textContent = b.dataset.name;
         }
       });
       up.hidden = !open || !!q;

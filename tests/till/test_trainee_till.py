@@ -106,3 +106,22 @@ def test_an_unknown_receipt_says_so_in_words(shop, client):
     sign_in_at_till(client, "1000001")
     html = client.get(f"/till/{shop.till.id}/return?receipt=999").get_data(as_text=True)
     assert 'id="receipt-error"' in html
+
+
+def test_every_article_payment_and_category_button_has_a_pictogram(shop, client):
+    sign_in_at_till(client, "1000001")
+    html = client.get(f"/till/{shop.till.id}").get_data(as_text=True)
+    buttons = re.findall(
+        r'<button[^>]*class="(?:article-btn|btn-pay)[^"]*"[^>]*>(.*?)</button>', html, re.S
+    )
+    assert len(buttons) >= 6 and all('<svg class="icon"' in b for b in buttons)
+    assert 'href="/static/icons.svg#book"' in html  # "Taschenbuch" gets the book
+    intake = client.get("/intake").get_data(as_text=True)
+    categories = re.findall(r'<button type="button" class="cat-btn[^>]*>(.*?)</button>', intake, re.S)
+    assert categories and all('<svg class="icon"' in c for c in categories)
+    home = client.get("/").get_data(as_text=True)
+    tiles = re.findall(r'<a class="tile"[^>]*>(.*?)</a>', home, re.S)
+    assert tiles and all('<svg class="icon"' in t for t in tiles)
+    sprite = client.get("/static/icons.svg").get_data(as_text=True)
+    used = set(re.findall(r"icons\.svg#([a-z0-9-]+)", html + intake + home))
+    assert used <= set(re.findall(r'<symbol id="([a-z0-9-]+)"', sprite))
