@@ -40,16 +40,36 @@
     }
     function euro(c) { return (c / 100).toFixed(2).replace(".", ","); }
 
-    function beep() {
+    // Tones made in the browser (WebAudio, no sound files): a short high one for a good scan, two
+    // low ones for a refused scan. Switchable per till; data-tone tells tests what played.
+    var audio = null;
+    function tone(kind) {
+      root.dataset.tone = kind;
+      if (!root.dataset.sound) return;
       try {
-        var ctx = new (window.AudioContext || window.webkitAudioContext)();
-        var osc = ctx.createOscillator();
-        osc.frequency.value = 220;
-        osc.connect(ctx.destination);
-        osc.start();
-        osc.stop(ctx.currentTime + 0.25);
+        audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+        var notes = kind === "good" ? [[1320, 0, 0.08]] : [[220, 0, 0.14], [180, 0.18, 0.2]];
+        notes.forEach(function (n) {
+          var osc = audio.createOscillator(), gain = audio.createGain();
+          osc.type = kind === "good" ? "sine" : "square";
+          osc.frequency.value = n[0];
+          gain.gain.value = kind === "good" ? 0.25 : 0.12;
+          osc.connect(gain); gain.connect(audio.destination);
+          osc.start(audio.currentTime + n[1]);
+          osc.stop(audio.currentTime + n[1] + n[2]);
+        });
       } catch (e) { /* no sound: the message is enough */ }
     }
+    function beep() { tone("bad"); }
+    $("sound-toggle").addEventListener("click", function () {
+      var on = !root.dataset.sound;
+      post("/sound", { on: on }).then(function (data) {
+        root.dataset.sound = data.sound ? "1" : "";
+        $("sound-toggle").setAttribute("aria-pressed", data.sound ? "true" : "false");
+        if (data.sound) tone("good");
+      });
+      scan.focus();
+    });
     function say(text, isError) {
       message.textContent = text || "";
       message.className = "till-message" + (text ? (isError ? " is-error" : " is-ok") : "");
@@ -93,6 +113,7 @@
       if (typeof job.body === "function") job.body = job.body();
       post(job.path, job.body).then(function (data) {
         render(data);
+        if (data.ok && (job.path === "/scan" || job.path === "/article")) tone("good");
         job.resolve(data);
       }).catch(function () {
         say(root.dataset.offline || "Keine Verbindung. Bitte noch einmal.", true);

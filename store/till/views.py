@@ -269,6 +269,15 @@ def receipt_qr(uuid: str):
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
+@bp.post("/till/<int:till_id>/sound")
+@roles(*SELLERS)
+def sound(till_id: int):
+    """Scan tones on or off for this till (the person at the till decides)."""
+    till = services.get_till(till_id)
+    services.set_sound(current_actor(), till, bool(_payload().get("on")))
+    return jsonify(ok=True, sound=till.sound)
+
+
 @bp.post("/till/<int:till_id>/training")
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def training(till_id: int):

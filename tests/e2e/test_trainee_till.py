@@ -268,3 +268,23 @@ def test_a_large_discount_is_confirmed_by_a_supervisor_pin_at_the_same_till(
     expect(page.locator("#discount-dialog")).to_be_hidden()
     expect(page.locator("#cart-total")).to_have_text(re.compile(r"6,25\s€"))
     expect(page.locator(".greeting, #till")).to_have_count(1)  # nobody signed out
+
+
+def test_a_good_scan_and_a_refused_scan_sound_different_and_the_till_can_be_quiet(
+    live_server, page: Page, store
+):
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    till = page.locator("#till")
+    page.keyboard.type(store["codes"][0])
+    page.keyboard.press("Enter")
+    expect(till).to_have_attribute("data-tone", "good")
+    page.keyboard.type(store["codes"][0])  # the same label again: refused
+    page.keyboard.press("Enter")
+    expect(till).to_have_attribute("data-tone", "bad")
+    page.locator("#sound-toggle").click()
+    expect(page.locator("#sound-toggle")).to_have_attribute("aria-pressed", "false")
+    db.session.expire_all()
+    assert db.session.get(type(store["till"]), store["till"].id).sound is False
+    page.reload()
+    expect(page.locator("#till")).to_have_attribute("data-sound", "")

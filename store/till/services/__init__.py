@@ -6,6 +6,7 @@ as `services.checkout(...)`; every public name is imported here.
 - cart: the receipt being rung up (scans, articles, quantities, discounts, training, cancelling) and
   its prices;
 - change: the change as the notes and coins to hand over;
+- sound: the scan tones of a till, on or off;
 - till_returns: returns and voids started at the till, confirmed there by a supervisor;
 - supervisors: who confirms at the till with a badge or PIN;
 - payments: checking how the customer pays (change, vouchers), cash and non-cash for the TSE;
@@ -72,6 +73,7 @@ from store.till.services.reversals import (
     void_sale,
 )
 from store.till.services.sales import LineIn, checkout, sell
+from store.till.services.sound import set_sound
 from store.till.services.supervisors import CONFIRMING_ROLES, confirming_supervisor, confirms_alone
 from store.till.services.till_returns import find_receipt, take_back
 from store.till.services.tills import (
@@ -148,6 +150,7 @@ __all__ = [
     "set_discount",
     "set_eligibility",
     "set_quantity",
+    "set_sound",
     "set_training",
     "start_cart",
     "take_back",
