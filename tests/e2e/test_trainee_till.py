@@ -288,3 +288,49 @@ def test_a_good_scan_and_a_refused_scan_sound_different_and_the_till_can_be_quie
     assert db.session.get(type(store["till"]), store["till"].id).sound is False
     page.reload()
     expect(page.locator("#till")).to_have_attribute("data-sound", "")
+
+
+# ------------------------------------------------------------------ accessibility
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+
+
+def axe_findings(page: Page) -> list[str]:
+    """axe-core's critical and serious violations on the page as it is now."""
+    if not page.evaluate("() => !!window.axe"):
+        page.evaluate(AXE)  # evaluated by the test, not injected: the page's CSP forbids inline scripts
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def test_trainee_pages_have_no_serious_accessibility_finding(live_server, page: Page, store):
+    page.goto(f"{live_server}/login/till")
+    found = {"till sign-in": axe_findings(page)}
+    badge_login(page, live_server, "1000001")
+    pages = {
+        **trainee_pages(live_server, store),
+        "return": f"{live_server}/till/{store['till'].id}/return?receipt=1",
+        "intake labels": f"{live_server}/intake/labels",
+        "my shifts": f"{live_server}/shifts/mine",
+    }
+    for name, url in pages.items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        found[name] = axe_findings(page)
+    # the till's dialogs, open
+    open_till(page, live_server, store)
+    page.keyboard.type(store["codes"][0])
+    page.keyboard.press("Enter")
+    expect(page.locator(".cart-lines tr")).to_have_count(1)
+    page.keyboard.press("F4")
+    expect(page.locator("#pay-dialog")).to_be_visible()
+    found["payment"] = axe_findings(page)
+    assert page.evaluate(SMALL) == [], "payment"
+    page.keyboard.press("Enter")
+    expect(page.locator("#done .done-panel")).to_be_visible()
+    found["change"] = axe_findings(page)
+    assert {name: f for name, f in found.items() if f} == {}
