@@ -66,8 +66,21 @@
     });
   }
 
+  // The "?" help: a dialog of at most three steps, closed with its button or Escape.
+  function help() {
+    var open = document.getElementById("help-open"), dialog = document.getElementById("help-dialog");
+    if (!open || !dialog) return;
+    open.addEventListener("click", function () { dialog.showModal(); });
+    document.getElementById("help-close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () {
+      var field = document.querySelector("[data-keep-focus]");
+      if (field) field.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     idleLogout();
+    help();
     submitOnce();
     keepFocus();
     keypads();

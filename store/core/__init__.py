@@ -2,6 +2,7 @@
 
 
 def init_app(app):
-    from store.core import views
+    from store.core import help, views
 
     app.register_blueprint(views.bp)
+    help.init_app(app)

@@ -315,7 +315,7 @@ def test_trainee_pages_have_no_serious_accessibility_finding(live_server, page: 
         **trainee_pages(live_server, store),
         "return": f"{live_server}/till/{store['till'].id}/return?receipt=1",
         "intake labels": f"{live_server}/intake/labels",
-        "my shifts": f"{live_server}/shifts/mine",
+        "my shifts": f"{live_server}/my/shifts",
     }
     for name, url in pages.items():
         page.goto(url)
@@ -334,3 +334,29 @@ def test_trainee_pages_have_no_serious_accessibility_finding(live_server, page: 
     expect(page.locator("#done .done-panel")).to_be_visible()
     found["change"] = axe_findings(page)
     assert {name: f for name, f in found.items() if f} == {}
+
+
+def test_every_trainee_screen_has_a_help_with_at_most_three_steps(live_server, page: Page, store):
+    page.goto(f"{live_server}/login/till")
+    pages = {"till sign-in": None, **trainee_pages(live_server, store)}
+    pages["return"] = f"{live_server}/till/{store['till'].id}/return"
+    pages["my shifts"] = f"{live_server}/my/shifts"
+    for name, url in pages.items():
+        if url is None:
+            pass
+        elif name == "start":
+            badge_login(page, live_server, "1000001")
+        else:
+            page.goto(url)
+        expect(page.locator("#help-open"), name).to_be_visible()
+        page.locator("#help-open").click()
+        steps = page.locator("#help-dialog .help-steps li")
+        expect(page.locator("#help-dialog")).to_be_visible()
+        assert 1 <= steps.count() <= 3, name
+        assert page.locator("#help-dialog .help-steps li svg").count() == steps.count(), name
+        page.locator("#help-close").click()
+        expect(page.locator("#help-dialog")).to_be_hidden()
+    open_till(page, live_server, store)
+    page.locator("#help-open").click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#scan")).to_be_focused()  # on the till, the scan field has the focus again
