@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -267,6 +268,31 @@ def receipt_qr(uuid: str):
     out = io.BytesIO()
     image.save(out)
     return Response(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.get("/till/<int:till_id>/display")
+@roles(*SELLERS)
+def display(till_id: int):
+    """The customer display: open it on the till's second screen or a tablet facing the customer."""
+    till = services.get_till(till_id)
+    labels = {}
+    for code in ("de", "en"):
+        with force_locale(code):
+            labels[code] = {
+                "title": _("Your purchase"),
+                "total": _("Total"),
+                "paid": _("Paid"),
+                "change": _("Change"),
+                "welcome": _("Welcome!"),
+                "thanks": _("Thank you!"),
+            }
+    return render_template("till/display.html", till=till, labels=labels)
+
+
+@bp.get("/till/<int:till_id>/display.json")
+@roles(*SELLERS)
+def display_state(till_id: int):
+    return jsonify(services.customer_view(services.get_till(till_id)))
 
 
 @bp.post("/till/<int:till_id>/sound")

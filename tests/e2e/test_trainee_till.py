@@ -360,3 +360,29 @@ def test_every_trainee_screen_has_a_help_with_at_most_three_steps(live_server, p
     page.locator("#help-open").click()
     page.keyboard.press("Escape")
     expect(page.locator("#scan")).to_be_focused()  # on the till, the scan field has the focus again
+
+
+def test_the_customer_display_follows_the_till_live(live_server, page: Page, store):
+    badge_login(page, live_server, "1000001")
+    open_till(page, live_server, store)
+    display = page.context.new_page()
+    display.goto(f"{live_server}/till/{store['till'].id}/display")
+    expect(display.locator("#display")).to_have_attribute("data-state", "idle")
+    page.bring_to_front()
+    page.keyboard.type(store["codes"][0])
+    page.keyboard.press("Enter")
+    expect(display.locator("#d-lines tr")).to_have_count(1)
+    expect(display.locator("#d-lines")).to_contain_text("Winterjacke")
+    expect(display.locator("#d-total")).to_have_text(re.compile(r"12,50\s€"))
+    page.keyboard.press("F4")
+    page.keyboard.press("F6")  # a 10 € note is not enough: still open
+    page.keyboard.press("F7")  # 20 €
+    page.keyboard.press("Enter")
+    expect(display.locator("#display")).to_have_attribute("data-state", "paid")
+    expect(display.locator("#d-paid")).to_have_text(re.compile(r"20,00\s€"))
+    expect(display.locator("#d-change")).to_have_text(re.compile(r"7,50\s€"))
+    display.get_by_role("button", name="English").click()
+    expect(display.locator("#d-change-label")).to_have_text("Change")
+    expect(display.locator("#d-change")).to_have_text("€7.50")
+    assert axe_findings(display) == []
+    display.close()

@@ -6,6 +6,7 @@ as `services.checkout(...)`; every public name is imported here.
 - cart: the receipt being rung up (scans, articles, quantities, discounts, training, cancelling) and
   its prices;
 - change: the change as the notes and coins to hand over;
+- display: what the customer display shows, live;
 - sound: the scan tones of a till, on or off;
 - till_returns: returns and voids started at the till, confirmed there by a supervisor;
 - supervisors: who confirms at the till with a badge or PIN;
@@ -52,6 +53,7 @@ from store.till.services.closing import (
     session_report,
     x_report,
 )
+from store.till.services.display import customer_view
 from store.till.services.lookups import (
     find_sale,
     get_closing,
@@ -116,6 +118,7 @@ __all__ = [
     "counted_pieces",
     "counted_total",
     "current_session",
+    "customer_view",
     "expected_cash",
     "find_receipt",
     "find_sale",
