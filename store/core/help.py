@@ -46,6 +46,11 @@ HELP: dict[str, list[tuple[str, object]]] = {
         ("arrow-back", _l("Then go back to taking in goods.")),
     ],
     "goods.items": [("scan", _l("Scan a label or type a word to find an item."))],
+    "till.practice": [
+        ("practice", _l("Practice sells nothing for real.")),
+        ("cart", _l("Tap Start practice.")),
+        ("scan", _l("Scan and pay as at the real till.")),
+    ],
     "shifts.mine": [("calendar", _l("Here you see when you work."))],
     "attendance.my_hours": [("clock", _l("Here you see your hours of each month."))],
     "skills.mine": [("star", _l("Here you see what you have learned."))],

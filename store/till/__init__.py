@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     register_tile(Tile("till_reports.vouchers", _l("Vouchers to invoice"), "folder", READERS, 16))
     app.register_blueprint(api.bp)
     register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
+    register_tile(Tile("till.practice", _l("Practice"), "practice", frozenset({Role.TRAINEE}), 11))
     app.register_blueprint(office_views.bp)
     app.register_blueprint(receipt_views.bp)
     app.register_blueprint(return_views.bp)

@@ -270,6 +270,23 @@ def receipt_qr(uuid: str):
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
+@bp.get("/practice")
+@roles(*SELLERS)
+def practice():
+    """Practice on a training till: nothing counts, so a trainee starts it alone."""
+    return render_template("till/practice.html", tills=services.practice_tills())
+
+
+@bp.post("/practice")
+@roles(*SELLERS)
+def practice_start():
+    with attempt() as done:
+        till = services.start_practice(current_actor(), request.form.get("till_id", type=int))
+    if not done:
+        return redirect(url_for("till.practice"))
+    return redirect(url_for("till.sale", till_id=till.id))
+
+
 @bp.get("/till/<int:till_id>/display")
 @roles(*SELLERS)
 def display(till_id: int):

@@ -219,6 +219,7 @@ def trainee_pages(base: str, store) -> dict[str, str]:
         "till": f"{base}/till/{store['till'].id}",
         "intake": f"{base}/intake",
         "receipts": f"{base}/sales",
+        "practice": f"{base}/practice",
     }
 
 

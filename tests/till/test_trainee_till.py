@@ -125,3 +125,25 @@ def test_every_article_payment_and_category_button_has_a_pictogram(shop, client)
     sprite = client.get("/static/icons.svg").get_data(as_text=True)
     used = set(re.findall(r"icons\.svg#([a-z0-9-]+)", html + intake + home))
     assert used <= set(re.findall(r'<symbol id="([a-z0-9-]+)"', sprite))
+
+
+def test_a_trainee_starts_practising_on_a_training_till_alone(app, client, make_user, make_category):
+    from store.core.audit import Actor
+
+    trainee = make_user("trainee", badge="1000009")
+    till = t.save_till(Actor.system(), None, name="Übungskasse", serial="UEB-1")
+    db.session.commit()
+    sign_in_at_till(client, "1000009")
+    assert 'id="practice-' not in client.get("/practice").get_data(as_text=True)
+    refused = client.post("/practice", data={})
+    assert refused.location.endswith("/practice")
+    t.set_training(Actor.system(), till, True)
+    db.session.commit()
+    html = client.get("/practice").get_data(as_text=True)
+    assert f'id="practice-{till.id}"' in html
+    started = client.post("/practice", data={"till_id": till.id})
+    assert started.location.endswith(f"/till/{till.id}")
+    db.session.expire_all()
+    session = t.current_session(db.session.get(type(till), till.id))
+    assert session.opened_by_id == trainee.id and session.float_cents == 0
+    assert client.get(f"/till/{till.id}").status_code == 200

@@ -7,6 +7,7 @@ as `services.checkout(...)`; every public name is imported here.
   its prices;
 - change: the change as the notes and coins to hand over;
 - display: what the customer display shows, live;
+- practice: a trainee starts practising on a training till by themselves;
 - sound: the scan tones of a till, on or off;
 - till_returns: returns and voids started at the till, confirmed there by a supervisor;
 - supervisors: who confirms at the till with a badge or PIN;
@@ -65,6 +66,7 @@ from store.till.services.lookups import (
     sales_of_session,
 )
 from store.till.services.payments import PaymentIn
+from store.till.services.practice import practice_tills, start_practice
 from store.till.services.printouts import printer_problems, queue_closing, queue_receipt
 from store.till.services.registration import put_into_service, take_out_of_service
 from store.till.services.reversals import (
@@ -131,6 +133,7 @@ __all__ = [
     "move_cash",
     "open_cart",
     "open_session",
+    "practice_tills",
     "price_cart",
     "print_x_report",
     "printer_problems",
@@ -156,6 +159,7 @@ __all__ = [
     "set_sound",
     "set_training",
     "start_cart",
+    "start_practice",
     "take_back",
     "take_out_of_service",
     "till_printer",
