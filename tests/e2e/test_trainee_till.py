@@ -161,12 +161,14 @@ def test_cash_sale_with_a_fifty_takes_four_keys_and_shows_the_change(live_server
     page.keyboard.press("F8")  # 2: a 50 € note
     expect(page.locator("#pay-cash-amount")).to_have_value("50,00")
     expect(page.locator("#pay-rest")).to_contain_text("12,50")
+    page.screenshot(path=str(SHOTS / "pay-50.png"))
     page.keyboard.press("Enter")  # 3
     expect(page.locator("#change")).to_have_text(re.compile(r"12,50\s€"))
     # the change as the pieces to hand over, largest first: 10 €, 2 €, 50 ct
     pieces = page.locator("#change-pieces .piece")
     expect(pieces).to_have_count(3)
     labels = [pieces.nth(i).get_attribute("aria-label") for i in range(3)]
+    page.screenshot(path=str(SHOTS / "change-50.png"))
     assert [re.sub(r"\s", " ", label) for label in labels] == ["1 × 10,00 €", "1 × 2,00 €", "1 × 0,50 €"]
     page.keyboard.press("Enter")  # 4
     ready_for_next(page)
