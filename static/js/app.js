@@ -52,8 +52,36 @@
     });
   }
 
+  // Forms sent once: a second Enter while the next page loads sends nothing. (Disabled a moment later,
+  // so the pressed button's own name and value still go with the form.)
+  function submitOnce() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.hasAttribute("data-submit-once") || event.defaultPrevented) return;
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  }
+
+  // The "?" help: a dialog of at most three steps, closed with its button or Escape.
+  function help() {
+    var open = document.getElementById("help-open"), dialog = document.getElementById("help-dialog");
+    if (!open || !dialog) return;
+    open.addEventListener("click", function () { dialog.showModal(); });
+    document.getElementById("help-close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () {
+      var field = document.querySelector("[data-keep-focus]");
+      if (field) field.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     idleLogout();
+    help();
+    submitOnce();
     keepFocus();
     keypads();
     confirms();

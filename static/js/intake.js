@@ -24,10 +24,10 @@
       buttons.forEach(function (b) {
         if (q) {
           b.hidden = b.dataset.path.toLowerCase().indexOf(q) === -1;
-          b.textContent = b.dataset.path;
+          b.querySelector(".cat-name").textContent = b.dataset.path;
         } else {
           b.hidden = b.dataset.parent !== open && b.dataset.id !== open;
-          b.textContent = b.dataset.name;
+          b.querySelector(".cat-name").textContent = b.dataset.name;
         }
       });
       up.hidden = !open || !!q;
@@ -77,6 +77,23 @@
         var repeat = document.getElementById("repeat-form");
         if (repeat) { event.preventDefault(); repeat.submit(); }
       }
+    });
+
+    // A pasted text longer than allowed stays whole, and the field says so at once.
+    var description = document.getElementById("description");
+    var tooLong = document.getElementById("description-long");
+    function checkLength() {
+      var max = parseInt(tooLong.dataset.max, 10), n = description.value.length;
+      tooLong.hidden = n <= max;
+      tooLong.textContent = n > max ? tooLong.dataset.text.replace("{n}", n) : "";
+      description.setAttribute("aria-invalid", n > max ? "true" : "false");
+    }
+    description.addEventListener("input", checkLength);
+    // Enter after the description goes on to the price; Enter after the price books.
+    description.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      document.getElementById("price").focus();
     });
 
     show();

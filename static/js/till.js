@@ -45,16 +45,36 @@
     }
     function euro(c) { return (c / 100).toFixed(2).replace(".", ","); }
 
-    function beep() {
+    // Tones made in the browser (WebAudio, no sound files): a short high one for a good scan, two
+    // low ones for a refused scan. Switchable per till; data-tone tells tests what played.
+    var audio = null;
+    function tone(kind) {
+      root.dataset.tone = kind;
+      if (!root.dataset.sound) return;
       try {
-        var ctx = new (window.AudioContext || window.webkitAudioContext)();
-        var osc = ctx.createOscillator();
-        osc.frequency.value = 220;
-        osc.connect(ctx.destination);
-        osc.start();
-        osc.stop(ctx.currentTime + 0.25);
+        audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+        var notes = kind === "good" ? [[1320, 0, 0.08]] : [[220, 0, 0.14], [180, 0.18, 0.2]];
+        notes.forEach(function (n) {
+          var osc = audio.createOscillator(), gain = audio.createGain();
+          osc.type = kind === "good" ? "sine" : "square";
+          osc.frequency.value = n[0];
+          gain.gain.value = kind === "good" ? 0.25 : 0.12;
+          osc.connect(gain); gain.connect(audio.destination);
+          osc.start(audio.currentTime + n[1]);
+          osc.stop(audio.currentTime + n[1] + n[2]);
+        });
       } catch (e) { /* no sound: the message is enough */ }
     }
+    function beep() { tone("bad"); }
+    $("sound-toggle").addEventListener("click", function () {
+      var on = !root.dataset.sound;
+      post("/sound", { on: on }).then(function (data) {
+        root.dataset.sound = data.sound ? "1" : "";
+        $("sound-toggle").setAttribute("aria-pressed", data.sound ? "true" : "false");
+        if (data.sound) tone("good");
+      });
+      scan.focus();
+    });
     function say(text, isError) {
       message.textContent = text || "";
       message.className = "till-message" + (text ? (isError ? " is-error" : " is-ok") : "");
@@ -110,6 +130,7 @@
       if (typeof job.body === "function") job.body = job.body();
       post(job.path, job.body).then(function (data) {
         render(data);
+        if (data.ok && (job.path === "/scan" || job.path === "/article")) tone("good");
         job.resolve(data);
       }).catch(function () {
         say(root.dataset.offline || "Keine Verbindung. Bitte noch einmal.", true);
@@ -133,7 +154,19 @@
     articles.forEach(function (b) {
       b.addEventListener("click", function () { addArticle(b.dataset.article); });
     });
-    scan.addEventListener("input", function () { filterArticles(scan.value); });
+    scan.addEventListener("input", function () { filterArticles(scan.value); showMore(); });
+    // The price list shows that it scrolls: a bar below it while more articles are hidden.
+    var grid = $("articles"), more = $("articles-more");
+    function showMore() {
+      more.hidden = grid.scrollHeight - grid.clientHeight - grid.scrollTop < 4;
+    }
+    grid.addEventListener("scroll", showMore, { passive: true });
+    window.addEventListener("resize", showMore);
+    more.addEventListener("click", function () {
+      grid.scrollBy({ top: grid.clientHeight * 0.8, behavior: "smooth" });
+      scan.focus();
+    });
+    showMore();
     $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var text = scan.value.trim();
@@ -146,7 +179,7 @@
         var first = articles.filter(function (b) { return !b.hidden; })[0];
         filterArticles("");
         if (first) addArticle(first.dataset.article);
-        else say(text + ": ?", true);
+        else say($("t-notfound").content.textContent.replace("{text}", text), true);
         return;
       }
       enqueue("/scan", function () { return { code: text, uuid: cartUuid() }; });
@@ -165,6 +198,8 @@
       $("discount-percent").value = "";
       $("discount-reason").value = "";
       $("discount-badge").value = "";
+      $("discount-pin").value = "";
+      $("discount-supervisor").value = "";
       $("discount-error").textContent = "";
       $("discount-confirm").hidden = true;
       $("discount-dialog").showModal();
@@ -187,7 +222,8 @@
     $("discount-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var body = { percent: parseInt($("discount-percent").value || "0", 10),
-                   reason: $("discount-reason").value, badge: $("discount-badge").value };
+                   reason: $("discount-reason").value, badge: $("discount-badge").value,
+                   supervisor_id: $("discount-supervisor").value || null, pin: $("discount-pin").value };
       enqueue("/lines/" + discountLine + "/discount", body).then(function (data) {
         if (data && data.ok) $("discount-dialog").close();
         else if (data) { $("discount-error").textContent = data.error; updateConfirm(); }
@@ -201,9 +237,15 @@
     $("eligibility").addEventListener("click", toggleEligibility);
     $("cancel-receipt").addEventListener("click", function () {
       if (parseInt(state().lines || "0", 10) === 0) return;
-      if (window.confirm($("cancel-receipt").textContent.trim() + "?")) enqueue("/cancel", {});
-      scan.focus();
+      $("cancel-dialog").showModal();
+      $("cancel-no").focus();  // the safe answer has the focus: Enter keeps the receipt
     });
+    $("cancel-no").addEventListener("click", function () { $("cancel-dialog").close(); });
+    $("cancel-yes").addEventListener("click", function () {
+      $("cancel-dialog").close();
+      enqueue("/cancel", {});
+    });
+    $("cancel-dialog").addEventListener("close", function () { scan.focus(); });
 
     // --- paying ------------------------------------------------------------------------------
     var payDialog = $("pay-dialog");
@@ -225,7 +267,12 @@
       payDialog.showModal();
       if (mode === "card") { $("pay-card-amount").value = euro(total()); $("pay-card-amount").focus(); }
       else if (mode === "voucher") { $("pay-voucher-amount").value = euro(total()); $("pay-voucher-number").focus(); }
-      else $("pay-cash-amount").focus();
+      else {
+        // The amount due is filled in and selected: Enter books it, a typed amount replaces it.
+        $("pay-cash-amount").value = euro(total());
+        $("pay-cash-amount").focus();
+        $("pay-cash-amount").select();
+      }
       updateRest();
     }
     ["pay-card-amount", "pay-voucher-amount", "pay-cash-amount"].forEach(function (id) {
@@ -238,6 +285,12 @@
         updateRest();
         $("pay-submit").focus();
       });
+    });
+    payDialog.addEventListener("keydown", function (event) {
+      // One key per note: F5 5 €, F6 10 €, F7 20 €, F8 50 €, F9 100 €; F4 the exact amount.
+      var button = event.key === "F4" ? $("cash-exact")
+        : document.querySelector("#quick-cash [data-key='" + event.key + "']");
+      if (button) { event.preventDefault(); button.click(); }
     });
     $("pay-back").addEventListener("click", function () { payDialog.close(); });
     payDialog.addEventListener("close", function () { if (done.hidden) scan.focus(); });
@@ -292,7 +345,7 @@
         else if (/^\d$/.test(event.key)) { hideDone(); }  // the next scan starts the next customer
         return;
       }
-      if (payDialog.open || $("discount-dialog").open) return;
+      if (payDialog.open || $("discount-dialog").open || $("cancel-dialog").open) return;
       var keys = { F4: "cash", F5: "card", F6: "voucher" };
       if (keys[event.key]) { event.preventDefault(); var mode = keys[event.key]; afterQueue(function () { openPay(mode); }); }
       else if (event.key === "F8") { event.preventDefault(); toggleEligibility(); }

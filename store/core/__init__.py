@@ -2,7 +2,8 @@
 
 
 def init_app(app):
-    from store.core import health, views
+    from store.core import health, help, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(health.bp)
+    help.init_app(app)

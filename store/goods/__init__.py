@@ -11,7 +11,9 @@ FLOOR = frozenset({Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN})
 
 def init_app(app: Flask) -> None:
     from store.goods import admin_views, api, inventory_views, views
+    from store.goods.pictograms import pictogram
 
+    app.jinja_env.globals["pictogram"] = pictogram  # a picture on every category and article button
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin_views.bp)

@@ -41,7 +41,9 @@ STATUS_LABELS = {
 
 class IntakeForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    description = StringField(_l("What is it?"), validators=[Length(max=120)])
+    # No Length validator here: it would render maxlength, and the browser would cut a pasted text
+    # without a word. The service refuses a long text with a message at the field.
+    description = StringField(_l("What is it?"))
     price = StringField(_l("Price in €"))
     quantity = IntegerField(_l("How many?"), default=1, validators=[Optional()])
     condition = RadioField(

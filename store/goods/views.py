@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from store.core.access import Role, roles
+from store.core.errors import ValidationError
 from store.core.money import parse_cents
 from store.core.settings import get_setting
 from store.core.timeutil import local_today
@@ -54,11 +55,10 @@ def _entry_from_form(form: IntakeForm) -> services.IntakeEntry:
             "passed": form.test_passed.data == "yes",
             "values": form.test_values.data,
         }
-    price_text = (form.price.data or "").strip()
     return services.IntakeEntry(
         category_id=form.category.data or None,
         description=form.description.data or "",
-        price_cents=parse_cents(price_text) if price_text else None,
+        price_cents=_price(form.price.data),
         quantity=form.quantity.data if form.quantity.data is not None else 1,
         condition=form.condition.data or "good",
         size=form.size.data,
@@ -70,7 +70,24 @@ def _entry_from_form(form: IntakeForm) -> services.IntakeEntry:
     )
 
 
+def _price(text: str | None) -> int | None:
+    """The typed price; a wrong one is shown at the price field, not only at the top."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_cents(text)
+    except ValidationError as error:
+        raise ValidationError(error.message, field="price") from None
+
+
+SESSION_CODES = 300  # the labels of one intake session (one PDF sheet set) at most
+
+
 def _remember(entry: services.IntakeEntry, items) -> None:
+    """The last entry (for "Same again") and every code booked in this intake session."""
+    codes = [*session.get("intake_codes", []), *(i.code for i in items)]
+    session["intake_codes"] = codes[-SESSION_CODES:]
     session["last_intake"] = {
         "codes": [i.code for i in items][:100],
         "entry": {k: v for k, v in vars(entry).items() if k not in ("donor_name", "safety_test")},
@@ -90,6 +107,10 @@ def intake():
     form = IntakeForm()
     categories = services.list_categories()
     form.category.choices = [(0, _("– choose –"))] + [(c.id, c.path) for c in categories]
+    last = session.get("last_intake")
+    if not form.is_submitted() and last:
+        # The next item is most often of the same category: it stays chosen.
+        form.category.data = last["entry"].get("category_id") or 0
     if form.validate_on_submit():
         with attempt(form, INTAKE_FIELDS, flash_too=True) as done:
             entry = _entry_from_form(form)
@@ -100,8 +121,7 @@ def intake():
             return redirect(url_for("goods.intake"))
     elif form.is_submitted():
         flash(_("Please check the marked fields."), "error")
-    last = session.get("last_intake")
-    recent = services.items_by_codes(last["codes"]) if last else []
+    recent = services.items_by_codes(session.get("intake_codes", []))
     label_jobs = {item.id: (printing.jobs_for(("item", str(item.id))) or [None])[-1] for item in recent}
     return render_template(
         "goods/intake.html",
@@ -114,6 +134,23 @@ def intake():
         printer=services.label_printer(current_actor().till_id),
         today=local_today(),
     )
+
+
+@bp.post("/intake/new")
+@roles(*FLOOR)
+def intake_new():
+    """Start a new intake session: the list and the label sheet begin empty."""
+    session.pop("intake_codes", None)
+    session.pop("last_intake", None)
+    return redirect(url_for("goods.intake"))
+
+
+@bp.get("/intake/labels")
+@roles(*FLOOR)
+def intake_labels():
+    """The labels of this intake session on one sheet, with the way back to the intake."""
+    recent = services.items_by_codes(session.get("intake_codes", []))
+    return render_template("goods/intake_labels.html", recent=recent)
 
 
 @bp.post("/intake/repeat")

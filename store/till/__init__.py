@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         personal_data,  # noqa: F401 - registers its personal data (Art. 15)
         receipt_views,
         report_views,
+        return_views,
         views,
     )
     from store.till.services import till_printer
@@ -36,8 +37,10 @@ def init_app(app: Flask) -> None:
     register_tile(Tile("till_reports.vouchers", _l("Vouchers to invoice"), "folder", READERS, 16))
     app.register_blueprint(api.bp)
     register_tile(Tile("till.index", _l("Till"), "cart", SELLERS, 10))
+    register_tile(Tile("till.practice", _l("Practice"), "practice", frozenset({Role.TRAINEE}), 11))
     app.register_blueprint(office_views.bp)
     app.register_blueprint(receipt_views.bp)
+    app.register_blueprint(return_views.bp)
     register_tile(Tile("till_receipts.sales", _l("Receipts"), "list", SELLERS, 12))
     register_tile(Tile("till_office.closings", _l("Daily closings"), "chart", READERS, 14))
     register_tile(Tile("till_office.tills", _l("Tills"), "cash", frozenset({Role.ADMIN}), 62))

@@ -39,6 +39,8 @@ class Till(db.Model):
     last_closing_number: so.Mapped[int] = so.mapped_column(default=0)
     # Training mode: real labels, receipts marked TRAINING, signed AVTraining, no revenue, no stock.
     training: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # A short tone on a good scan and another on a refused one (the till's script plays them).
+    sound: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     # For the tax office (§146a Abs. 4 AO): when the till went into and out of service.
     in_service_on: so.Mapped[date | None]
     out_of_service_on: so.Mapped[date | None]

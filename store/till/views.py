@@ -16,9 +16,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from store.auth import services as auth
 from store.auth.services import LoginError
 from store.core.access import Role, roles
 from store.core.errors import ServiceError
@@ -85,6 +87,8 @@ def sale(till_id: int):
         limit=get_setting("discount_confirm_percent"),
         eligibility_percent=get_setting("eligibility_percent"),
         confirms_alone=services.confirms_alone(current_user),
+        notes=services.QUICK_NOTES,
+        supervisors=[u for u in auth.pin_users() if services.confirms_alone(u)],
     )
 
 
@@ -177,7 +181,7 @@ def discount(till_id: int, line_id: int):
         if data.get("badge") or data.get("pin"):
             confirmed_by = services.confirming_supervisor(
                 badge=data.get("badge"),
-                user_id=data.get("supervisor_id"),
+                user_id=int(data.get("supervisor_id") or 0) or None,
                 pin=data.get("pin"),
                 address=request.remote_addr,
             )
@@ -245,6 +249,7 @@ def pay(till_id: int):
         "till/_done.html",
         sale=sale,
         change=change,
+        pieces=services.change_pieces(change),
         receipt_job=jobs[0] if jobs else None,
         receipt_url=url_for("till_receipts.receipt", token=sale.receipt_token, _external=True),
     )
@@ -263,6 +268,57 @@ def receipt_qr(uuid: str):
     out = io.BytesIO()
     image.save(out)
     return Response(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.get("/practice")
+@roles(*SELLERS)
+def practice():
+    """Practice on a training till: nothing counts, so a trainee starts it alone."""
+    return render_template("till/practice.html", tills=services.practice_tills())
+
+
+@bp.post("/practice")
+@roles(*SELLERS)
+def practice_start():
+    with attempt() as done:
+        till = services.start_practice(current_actor(), request.form.get("till_id", type=int))
+    if not done:
+        return redirect(url_for("till.practice"))
+    return redirect(url_for("till.sale", till_id=till.id))
+
+
+@bp.get("/till/<int:till_id>/display")
+@roles(*SELLERS)
+def display(till_id: int):
+    """The customer display: open it on the till's second screen or a tablet facing the customer."""
+    till = services.get_till(till_id)
+    labels = {}
+    for code in ("de", "en"):
+        with force_locale(code):
+            labels[code] = {
+                "title": _("Your purchase"),
+                "total": _("Total"),
+                "paid": _("Paid"),
+                "change": _("Change"),
+                "welcome": _("Welcome!"),
+                "thanks": _("Thank you!"),
+            }
+    return render_template("till/display.html", till=till, labels=labels)
+
+
+@bp.get("/till/<int:till_id>/display.json")
+@roles(*SELLERS)
+def display_state(till_id: int):
+    return jsonify(services.customer_view(services.get_till(till_id)))
+
+
+@bp.post("/till/<int:till_id>/sound")
+@roles(*SELLERS)
+def sound(till_id: int):
+    """Scan tones on or off for this till (the person at the till decides)."""
+    till = services.get_till(till_id)
+    services.set_sound(current_actor(), till, bool(_payload().get("on")))
+    return jsonify(ok=True, sound=till.sound)
 
 
 @bp.post("/till/<int:till_id>/training")

@@ -85,7 +85,7 @@ def test_not_enough_money_books_nothing(shop):
     t.add_code(shop.actor, shop.till, shop.items[0].code)
     with pytest.raises(ValidationError) as error:
         pay_cash(shop, 1000)
-    assert error.value.message == tr("Not enough money: %(n)s cents are still open.", n=250)
+    assert error.value.message == tr("Not enough money. %(sum)s is missing.", sum="2,50\xa0€")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Sale)) == 0
     assert shop.items[0].status == ItemStatus.IN_STOCK

@@ -94,6 +94,9 @@ def clock_panel(user):
         render_template(
             "shifts/_clock_panel.html",
             open_in=open_in,
+            # Gehen takes the focus (one scan, one press) only when the person signs in already
+            # clocked in, never right after Kommen in this sign-in: an extra Enter must not clock out.
+            focus_out=open_in is not None and session.get("clocked_in") != open_in.id,
             shifts=shifts,
             form=EmptyForm(),
             shift_time=shift_time,
@@ -116,6 +119,7 @@ def clock():
         return redirect(url_for("core.home"))
     when = services.clock_time(event.at)
     if event.kind.value == "in":
+        session["clocked_in"] = event.id
         flash(_("Clocked in at %(time)s.", time=when), "clock")
         return redirect(url_for("core.home"))
     name = current_user.first_name

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from store.auth.forms import EmptyForm
 from store.core.access import roles
+from store.core.errors import ValidationError
 from store.core.timeutil import local_today, to_local
 from store.core.web import attempt, current_actor
 from store.shifts import services
@@ -37,10 +38,22 @@ def _prefill(form: AssignForm, plan: services.WeekPlan) -> None:
     form.starts_at.data, form.ends_at.data = services.usual_times(station_id, chosen)
 
 
-def _plan_page(week: services.WeekPlan, form: AssignForm, *, prefilled: bool) -> str:
+CLASHES = ("overlap", "absence", "off_day", "holiday")  # warned before a shift is booked
+
+
+def _clashes(monday: date, user_id: int | None) -> list[str]:
+    """What clashes in one person's week: two shifts at once, an absence, a day off, a holiday."""
+    warnings = services.plan_warnings(monday, monday + timedelta(days=6))
+    return [w.message for w in warnings if w.kind in CLASHES and w.user_id == user_id]
+
+
+def _plan_page(
+    week: services.WeekPlan, form: AssignForm, *, prefilled: bool, clashes: list[str] | None = None
+) -> str:
     return render_template(
         "shifts/plan.html",
         plan=week,
+        clashes=clashes or [],
         form=form,
         action_form=EmptyForm(),
         prefilled=prefilled,
@@ -94,6 +107,8 @@ def assign():
     week = services.week_plan(monday)
     form = _assign_form(week)
     form.validate_on_submit()
+    before = set(_clashes(monday, form.user_id.data))
+    clashes: list[str] = []
     with attempt(form) as done:
         shift = services.assign_shift(
             current_actor(),
@@ -103,8 +118,12 @@ def assign():
             starts_at=form.starts_at.data,
             ends_at=form.ends_at.data,
         )
+        # A clash is shown before the shift is booked: the planner sees it and decides.
+        clashes = [w for w in _clashes(monday, shift.user_id) if w not in before]
+        if clashes and not request.form.get("despite"):
+            raise ValidationError(_("Not planned yet: please look at the warning first."))
     if not done:
-        return _plan_page(week, form, prefilled=True), 422
+        return _plan_page(week, form, prefilled=True, clashes=clashes), 422
     flash(
         _(
             "%(name)s planned: %(day)s, %(time)s, %(station)s.",

@@ -5,6 +5,11 @@ as `services.checkout(...)`; every public name is imported here.
 - cash: opening a session with the float, deposits and withdrawals, the cash the drawer should hold;
 - cart: the receipt being rung up (scans, articles, quantities, discounts, training, cancelling) and
   its prices;
+- change: the change as the notes and coins to hand over;
+- display: what the customer display shows, live;
+- practice: a trainee starts practising on a training till by themselves;
+- sound: the scan tones of a till, on or off;
+- till_returns: returns and voids started at the till, confirmed there by a supervisor;
 - supervisors: who confirms at the till with a badge or PIN;
 - payments: checking how the customer pays (change, vouchers), cash and non-cash for the TSE;
 - sales: paying the cart (checkout) or a whole sale at once (sell): the booking of a sale;
@@ -41,6 +46,7 @@ from store.till.services.cash import (
     move_cash,
     open_session,
 )
+from store.till.services.change import QUICK_NOTES, Piece, change_pieces
 from store.till.services.closing import (
     close_session,
     counted_pieces,
@@ -48,6 +54,7 @@ from store.till.services.closing import (
     session_report,
     x_report,
 )
+from store.till.services.display import customer_view
 from store.till.services.lookups import (
     find_sale,
     get_closing,
@@ -59,6 +66,7 @@ from store.till.services.lookups import (
     sales_of_session,
 )
 from store.till.services.payments import PaymentIn
+from store.till.services.practice import practice_tills, start_practice
 from store.till.services.printouts import printer_problems, queue_closing, queue_receipt
 from store.till.services.registration import put_into_service, take_out_of_service
 from store.till.services.reversals import (
@@ -76,7 +84,9 @@ from store.till.services.sales import (
     sell,
     sign_unsigned,
 )
+from store.till.services.sound import set_sound
 from store.till.services.supervisors import CONFIRMING_ROLES, confirming_supervisor, confirms_alone
+from store.till.services.till_returns import find_receipt, take_back
 from store.till.services.tills import (
     find_till,
     get_till,
@@ -98,6 +108,8 @@ __all__ = [
     "DENOMINATIONS",
     "LineIn",
     "PaymentIn",
+    "Piece",
+    "QUICK_NOTES",
     "Priced",
     "PricedLine",
     "ReversalOptions",
@@ -107,6 +119,7 @@ __all__ = [
     "add_code",
     "cancel_cart",
     "cash_movements",
+    "change_pieces",
     "checkout",
     "close_session",
     "confirming_supervisor",
@@ -115,7 +128,9 @@ __all__ = [
     "counted_pieces",
     "counted_total",
     "current_session",
+    "customer_view",
     "expected_cash",
+    "find_receipt",
     "find_sale",
     "find_till",
     "get_closing",
@@ -126,6 +141,7 @@ __all__ = [
     "move_cash",
     "open_cart",
     "open_session",
+    "practice_tills",
     "price_cart",
     "print_x_report",
     "printer_problems",
@@ -150,8 +166,11 @@ __all__ = [
     "set_discount",
     "set_eligibility",
     "set_quantity",
+    "set_sound",
     "set_training",
     "start_cart",
+    "start_practice",
+    "take_back",
     "take_out_of_service",
     "till_printer",
     "void_sale",

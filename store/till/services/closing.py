@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
 from store.core.exports import safe_cell
+from store.core.i18n import money
 from store.core.timeutil import as_utc, to_local
 from store.extensions import db
 from store.goods import services as goods
@@ -221,7 +222,8 @@ def close_session(
     reason = safe_cell((reason or "").strip())  # recorded as the export shows it (no formula)
     if difference and not reason:
         raise ValidationError(
-            _("The count differs by %(n)s cents. Please give a reason.", n=difference), field="reason"
+            _("The count differs by %(sum)s. Please give a reason.", sum=money(difference)),
+            field="reason",
         )
     if difference:
         _book_difference(actor, till, session, difference, reason, now)

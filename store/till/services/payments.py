@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from store.core.errors import ValidationError
+from store.core.i18n import money
 from store.till.models import Payment, PaymentMethod
 
 
@@ -34,7 +35,7 @@ def check_payments(payments: list[PaymentIn], total: int) -> list[Payment]:
             continue
         if p.amount_cents > remaining:
             raise ValidationError(
-                _("Card and voucher can pay at most what is still open (%(n)s cents).", n=remaining),
+                _("Card and voucher can pay at most %(sum)s.", sum=money(remaining)),
                 field="payments",
             )
         voucher_number = voucher_issuer = None
@@ -58,7 +59,7 @@ def check_payments(payments: list[PaymentIn], total: int) -> list[Payment]:
         remaining -= p.amount_cents
     if cash_given < remaining:
         raise ValidationError(
-            _("Not enough money: %(n)s cents are still open.", n=remaining - cash_given),
+            _("Not enough money. %(sum)s is missing.", sum=money(remaining - cash_given)),
             field="payments",
         )
     if cash_given:
