@@ -1,0 +1,47 @@
+"""Reports: versioned environmental factors per category (append-only), and the indexes the reports
+read by (sales and stock movements by time).
+
+Revision ID: e1a2b3c4d5e6
+Revises: d9e3f4a5b6c7
+Create Date: 2026-12-03 01:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import store.core.types
+from store.core.immutable import drop_append_only, make_append_only
+
+revision = "e1a2b3c4d5e6"
+down_revision = "d9e3f4a5b6c7"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "category_impact",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("grams_per_item", sa.Integer(), nullable=False),
+        sa.Column("co2e_g_per_kg", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("set_at", store.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("set_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["category_id"], ["category.id"], name=op.f("fk_category_impact_category_id_category")
+        ),
+        sa.ForeignKeyConstraint(["set_by_id"], ["user.id"], name=op.f("fk_category_impact_set_by_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_category_impact")),
+    )
+    with op.batch_alter_table("category_impact", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_category_impact_category_id"), ["category_id"], unique=False)
+    make_append_only(op, "category_impact")
+
+
+def downgrade():
+    drop_append_only(op, "category_impact")
+    with op.batch_alter_table("category_impact", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_category_impact_category_id"))
+    op.drop_table("category_impact")
