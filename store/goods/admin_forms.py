@@ -97,6 +97,7 @@ class SettingsForm(FlaskForm):
     max_price = StringField(
         _l("Highest plausible price in €"), validators=[DataRequired(), Length(max=20)]
     )
+    receipt_impact_line = BooleanField(_l("Print the kg kept in use on the receipt"))
 
 
 class StocktakeStartForm(FlaskForm):

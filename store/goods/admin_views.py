@@ -232,6 +232,7 @@ def settings():
                 "label_qr": bool(current["label_qr"]),
                 "label_sheet": current["label_sheet"],
                 "max_price": euro_text(current["max_price_cents"]),
+                "receipt_impact_line": services.receipt_impact_line(),
             }
         )
     else:
@@ -249,6 +250,8 @@ def settings():
                 label_sheet=form.label_sheet.data,
                 max_price_cents=cents_or_none(form.max_price.data, "max_price_cents"),
             )
+            if services.set_receipt_impact_line(current_actor(), form.receipt_impact_line.data):
+                changed.append("receipt_impact_line")
         if done:
             if changed:
                 flash(_("The settings were saved."), "success")

@@ -39,7 +39,10 @@ from store.goods.services.impact import (
     impact_factors,
     impact_history,
     kg_of_lines,
+    receipt_impact_line,
+    receipt_impact_text,
     set_impact_factors,
+    set_receipt_impact_line,
 )
 from store.goods.services.intake import MAX_QUANTITY, IntakeEntry, take_in_items, validate_entry
 from store.goods.services.items import (
@@ -94,7 +97,10 @@ __all__ = [
     "impact_factors",
     "impact_history",
     "kg_of_lines",
+    "receipt_impact_line",
+    "receipt_impact_text",
     "set_impact_factors",
+    "set_receipt_impact_line",
     "sale_block",
     "category_choices",
     "parent_choices",

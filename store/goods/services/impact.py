@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ValidationError
+from store.core.settings import get_setting, set_setting
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods.models import Category, CategoryImpact
@@ -182,6 +183,31 @@ def set_impact_factors(
         now=now,
     )
     return version
+
+
+def receipt_impact_line() -> bool:
+    """Whether receipts print the kg kept in use (a store setting, off by default)."""
+    return bool(get_setting("receipt_impact_line"))
+
+
+def set_receipt_impact_line(actor: Actor, on: bool) -> bool:
+    """Switch the receipt's line on or off; True if it changed."""
+    if bool(on) == receipt_impact_line():
+        return False
+    set_setting(actor, "receipt_impact_line", bool(on))
+    return True
+
+
+def receipt_impact_text(lines: list[tuple[int, int]], day: date) -> str | None:
+    """The receipt's line for [(category id, quantity), …] bought on `day`, when the store prints it:
+    'Mit diesem Einkauf bleiben 4,5 kg in Gebrauch'. None when switched off or nothing weighs."""
+    if not receipt_impact_line():
+        return None
+    kg = kg_of_lines(lines, day)
+    if kg <= 0:
+        return None
+    amount = f"{kg:.1f}".replace(".", ",")
+    return _("With this purchase %(kg)s kg stay in use", kg=amount)
 
 
 def kg_of_lines(lines: list[tuple[int, int]], day: date) -> float:

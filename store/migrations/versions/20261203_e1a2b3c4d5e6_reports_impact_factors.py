@@ -32,11 +32,15 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["category_id"], ["category.id"], name=op.f("fk_category_impact_category_id_category")
         ),
-        sa.ForeignKeyConstraint(["set_by_id"], ["user.id"], name=op.f("fk_category_impact_set_by_id_user")),
+        sa.ForeignKeyConstraint(
+            ["set_by_id"], ["user.id"], name=op.f("fk_category_impact_set_by_id_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_category_impact")),
     )
     with op.batch_alter_table("category_impact", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_category_impact_category_id"), ["category_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_category_impact_category_id"), ["category_id"], unique=False
+        )
     make_append_only(op, "category_impact")
 
 
