@@ -13,7 +13,7 @@ READERS = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
 
 
 def init_app(app: Flask) -> None:
-    from store.reports import api, views
+    from store.reports import api, models, views  # noqa: F401 - models: the reports' indexes
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

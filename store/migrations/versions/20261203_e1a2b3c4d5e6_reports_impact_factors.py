@@ -17,6 +17,23 @@ down_revision = "d9e3f4a5b6c7"
 branch_labels = None
 depends_on = None
 
+# Covering indexes for the dashboard's grouped queries (declared in store/reports/models.py).
+INDEXES = [
+    (
+        "ix_sale_report",
+        "sale",
+        ["created_at", "training", "id", "till_id", "kind", "eligibility", "total_cents"],
+    ),
+    (
+        "ix_sale_line_report",
+        "sale_line",
+        ["sale_id", "vat_rate_bp", "category_id", "quantity", "total_cents"],
+    ),
+    ("ix_payment_report", "payment", ["sale_id", "method", "amount_cents"]),
+    ("ix_item_report", "item", ["taken_in_at", "category_id"]),
+    ("ix_stock_movement_report", "stock_movement", ["at", "kind", "item_id", "quantity"]),
+]
+
 
 def upgrade():
     op.create_table(
@@ -42,9 +59,13 @@ def upgrade():
             batch_op.f("ix_category_impact_category_id"), ["category_id"], unique=False
         )
     make_append_only(op, "category_impact")
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
 
 
 def downgrade():
+    for name, table, _columns in INDEXES:
+        op.drop_index(name, table_name=table)
     drop_append_only(op, "category_impact")
     with op.batch_alter_table("category_impact", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_category_impact_category_id"))

@@ -17,7 +17,7 @@ from store.extensions import db
 from store.goods.models import Category
 from store.goods.services import FactorTable
 from store.reports.services.period import Period
-from store.reports.services.sql import LocalDays, hour_bucket, month_key, week_key
+from store.reports.services.sql import as_date, local_day, month_key, week_key
 from store.till.models import Payment, Sale, SaleKind, SaleLine, Till
 
 SALES_METHOD = (
@@ -55,37 +55,44 @@ def _in(period: Period, column):
 
 
 def load_sales(period: Period, factors: FactorTable | None = None) -> SalesData:
-    """Read the period's sales aggregates (four grouped queries, one more per factor change)."""
+    """Read the period's sales aggregates: one scan of the lines (by local day, till, VAT rate and
+    category), one of the receipts, one of the payments."""
     data = SalesData(period)
-    days = LocalDays()
-    bucket = hour_bucket(Sale.created_at)
+    day = local_day(Sale.created_at, period.start, period.end).label("day")
     booked = sa.and_(_in(period, Sale.created_at), Sale.training.is_(False))
     rows = db.session.execute(
-        sa.select(bucket, Sale.till_id, SaleLine.vat_rate_bp, sa.func.sum(SaleLine.total_cents))
-        .select_from(SaleLine)
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .where(booked)
-        .group_by(bucket, Sale.till_id, SaleLine.vat_rate_bp)
-    )
-    cells: dict = defaultdict(int)
-    for hour, till_id, rate, gross in rows:
-        cells[(days(hour), till_id, rate)] += int(gross or 0)
-    data.cells = dict(cells)
-    factors = factors or FactorTable()
-    for part in period.split(factors.changes_between(period.first, period.last)):
-        part_rows = db.session.execute(
-            sa.select(
-                SaleLine.category_id,
-                SaleLine.vat_rate_bp,
-                sa.func.sum(SaleLine.total_cents),
-                sa.func.sum(SaleLine.quantity),
-            )
-            .select_from(SaleLine)
-            .join(Sale, Sale.id == SaleLine.sale_id)
-            .where(_in(part, Sale.created_at), Sale.training.is_(False))
-            .group_by(SaleLine.category_id, SaleLine.vat_rate_bp)
+        sa.select(
+            day,
+            Sale.till_id,
+            SaleLine.vat_rate_bp,
+            SaleLine.category_id,
+            sa.func.sum(SaleLine.total_cents),
+            sa.func.sum(SaleLine.quantity),
         )
-        data.categories.append((part, {(c, r): [int(g or 0), int(q or 0)] for c, r, g, q in part_rows}))
+        .select_from(Sale)
+        .join(SaleLine, SaleLine.sale_id == Sale.id)
+        .where(booked)
+        .group_by(day, Sale.till_id, SaleLine.vat_rate_bp, SaleLine.category_id)
+    ).all()
+    factors = factors or FactorTable()
+    parts = period.split(factors.changes_between(period.first, period.last))
+    per_part: list[dict] = [defaultdict(lambda: [0, 0]) for _p in parts]
+    cells: dict = defaultdict(int)
+    days: dict = {}
+    for when, till_id, rate, category_id, gross, qty in rows:
+        on = days.get(when) or days.setdefault(when, as_date(when))
+        gross, qty = int(gross or 0), int(qty or 0)
+        cells[(on, till_id, rate)] += gross
+        index = (
+            next(i for i in range(len(parts) - 1, -1, -1) if parts[i].first <= on)
+            if len(parts) > 1
+            else 0
+        )
+        cell = per_part[index][(category_id, rate)]
+        cell[0] += gross
+        cell[1] += qty
+    data.cells = dict(cells)
+    data.categories = [(part, dict(sums)) for part, sums in zip(parts, per_part, strict=True)]
     for kind, eligible, count, gross in db.session.execute(
         sa.select(Sale.kind, Sale.eligibility, sa.func.count(), sa.func.sum(Sale.total_cents))
         .where(booked)
