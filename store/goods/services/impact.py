@@ -19,7 +19,7 @@ from store.goods.models import Category, CategoryImpact
 
 # The day the published defaults count from: before any store had its own figures.
 DEFAULTS_FROM = date(2000, 1, 1)
-WRAP_TEXTILES = "WRAP (2011/2012): re-use of clothing and textiles, about 4 t CO₂e per t"
+WRAP_TEXTILES = "WRAP Clothing Knowledge Hub: re-used clothing and textiles save 4 t CO₂e per t"
 WRAP_FURNITURE = "WRAP (2011) Benefits of Reuse – Domestic Furniture: 1.45 t CO₂e per t (sofas)"
 RESTART_SMALL = "The Restart Project, Fixometer: small kitchen item 2.7 kg, 15.8 kg CO₂e; 50 % displaced"
 RESTART_TOY = "The Restart Project, Fixometer: toy 1.27 kg, 15 kg CO₂e; 50 % displaced"
