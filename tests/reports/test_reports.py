@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from store.core.audit import Actor
 from store.extensions import db
@@ -128,3 +129,25 @@ def test_the_openapi_document_lists_the_report_paths(client):
     for name in ("sales", "goods-flow", "eligibility", "impact", "hours"):
         parameters = {p["name"] for p in paths[f"/reports/{name}"]["get"]["parameters"]}
         assert {"from", "to", "group"} <= parameters
+
+
+def test_closed_days_are_kept_and_today_is_read_live(shop):
+    from store.reports.models import StoredDay
+
+    sell_items(shop, shop.items[:1], now=datetime(2026, 11, 18, 10, 0, tzinfo=UTC))
+    sell_items(shop, shop.items[1:2], now=datetime(2026, 11, 20, 8, 0, tzinfo=UTC))
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert services.sales_report(period)["gross_cents"] == 2500
+    db.session.commit()
+    stored = set(db.session.scalars(sa.select(StoredDay.day)))
+    assert date(2026, 11, 18) in stored and date(2026, 11, 20) not in stored
+    sell_items(shop, shop.items[2:3], now=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    assert services.sales_report(period)["gross_cents"] == 3750
+
+
+def test_a_sale_counts_on_its_local_day_across_summer_time(shop):
+    # 01:30 in Berlin on the day summer time begins; 00:30 on the day it ends (still summer time)
+    sell_items(shop, shop.items[:1], now=datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
+    sell_items(shop, shop.items[1:2], now=datetime(2026, 10, 24, 22, 30, tzinfo=UTC))
+    report = services.sales_report(Period(date(2026, 3, 1), date(2026, 10, 31)), "day")
+    assert [g["key"] for g in report["groups"]] == ["2026-03-29", "2026-10-25"]

@@ -123,3 +123,20 @@ def test_libreoffice_reads_hours_and_dates_as_numbers(app, crew, tmp_path):  # n
     rows = list(csv.reader(io.StringIO(converted[-1].read_text("utf-8")), delimiter=";"))
     day = [r for r in rows if r and r[0] == "02.11.2026"]
     assert day and day[0][4] == "4:15", rows[:8]
+
+
+def test_hours_by_station_and_measure(app, crew):  # noqa: F811
+    from store.reports import services
+
+    _worked(crew)
+    shifts.confirm_attendance(crew.sup, crew.olena, MONDAY + timedelta(days=1), "sick_no_certificate")
+    db.session.commit()
+    report = services.hours_report(services.Period(date(2026, 11, 1), date(2026, 11, 30)), "measure")
+    assert report["minutes_attended"] == 255
+    assert (report["days_present"], report["days_due"], report["attendance_rate_percent"]) == (
+        1,
+        2,
+        50.0,
+    )
+    assert report["by_station"] == [{"key": "Kasse", "minutes": 255}]
+    assert report["groups"] == [{"key": "agh", "minutes": 255}]

@@ -1,5 +1,5 @@
-"""Reports: versioned environmental factors per category (append-only), and the indexes the reports
-read by (sales and stock movements by time).
+"""Reports: versioned environmental factors per category (append-only), the day store (the figures of
+each closed day, derived from the bookings) and covering indexes for the reports' grouped queries.
 
 Revision ID: e1a2b3c4d5e6
 Revises: d9e3f4a5b6c7
@@ -31,6 +31,7 @@ INDEXES = [
     ),
     ("ix_payment_report", "payment", ["sale_id", "method", "amount_cents"]),
     ("ix_item_report", "item", ["taken_in_at", "category_id"]),
+    ("ix_item_status_taken_in", "item", ["status", "taken_in_at"]),
     ("ix_stock_movement_report", "stock_movement", ["at", "kind", "item_id", "quantity"]),
 ]
 
@@ -61,9 +62,61 @@ def upgrade():
     make_append_only(op, "category_impact")
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, unique=False)
+    day_store()
+
+
+def day_store():
+    op.create_table(
+        "report_day",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("stored_at", store.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_report_day")),
+    )
+    op.create_table(
+        "report_sales_day",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("till_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("vat_rate_bp", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("category_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("gross_cents", sa.BigInteger(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "day", "till_id", "vat_rate_bp", "category_id", name=op.f("pk_report_sales_day")
+        ),
+    )
+    op.create_table(
+        "report_receipts_day",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("eligibility", sa.Boolean(), nullable=False),
+        sa.Column("receipts", sa.Integer(), nullable=False),
+        sa.Column("gross_cents", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "kind", "eligibility", name=op.f("pk_report_receipts_day")),
+    )
+    op.create_table(
+        "report_payments_day",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "method", name=op.f("pk_report_payments_day")),
+    )
+    op.create_table(
+        "report_goods_day",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("category_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("taken_in", sa.Integer(), nullable=False),
+        sa.Column("sold", sa.Integer(), nullable=False),
+        sa.Column("written_off", sa.Integer(), nullable=False),
+        sa.Column("sold_seconds", sa.BigInteger(), nullable=False),
+        sa.Column("sold_counted", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "category_id", name=op.f("pk_report_goods_day")),
+    )
 
 
 def downgrade():
+    for table in ("report_goods_day", "report_payments_day", "report_receipts_day", "report_sales_day"):
+        op.drop_table(table)
+    op.drop_table("report_day")
     for name, table, _columns in INDEXES:
         op.drop_index(name, table_name=table)
     drop_append_only(op, "category_impact")

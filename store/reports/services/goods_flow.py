@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from store.extensions import db
 from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
 from store.goods.services import FactorTable
+from store.reports.models import GoodsDay
+from store.reports.services import bookings, days
 from store.reports.services.period import Period
 from store.reports.services.sales import category_labels
-from store.reports.services.sql import seconds_between
 
 GOODS_METHOD = (
     "Donated items (one label each) from the stock ledger: taken in = items taken in during the period; "
@@ -28,35 +29,34 @@ GOODS_METHOD = (
 AGEING_WEEKS = (4, 8, 12)
 
 
-def _in(period: Period, column):
-    return sa.and_(column >= period.start, column < period.end)
+def _flow(period: Period, now) -> dict[int, dict[str, int]]:
+    """category id → taken in, sold, written off, seconds to sale and items counted in them."""
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(bookings.GOODS_FIELDS, 0))
+    stored, live = days.split(period, now)
+    if stored is not None:
+        columns = [getattr(GoodsDay, f) for f in bookings.GOODS_FIELDS]
+        for cid, *values in db.session.execute(
+            sa.select(GoodsDay.category_id, *[sa.func.sum(c) for c in columns])
+            .where(days.between(GoodsDay, stored))
+            .group_by(GoodsDay.category_id)
+        ):
+            for field, value in zip(bookings.GOODS_FIELDS, values, strict=True):
+                sums[cid][field] += int(value or 0)
+    if live is not None:
+        for (_day, cid), fields in bookings.goods(live).items():
+            for field, value in fields.items():
+                sums[cid][field] += value
+    return sums
 
 
-def goods_flow(period: Period, factors: FactorTable | None = None) -> dict:
+def goods_flow(period: Period, factors: FactorTable | None = None, *, now=None) -> dict:
     """Totals and per top-level category: taken in, sold, written off; in stock and ageing."""
     factors = factors or FactorTable()
-    per: dict[int, dict] = defaultdict(lambda: {"taken_in": 0, "sold": 0, "written_off": 0})
-    for cid, n in db.session.execute(
-        sa.select(Item.category_id, sa.func.count())
-        .where(_in(period, Item.taken_in_at))
-        .group_by(Item.category_id)
-    ):
-        per[factors.top_level(cid)]["taken_in"] += int(n)
-    moved = db.session.execute(
-        sa.select(Item.category_id, StockMovement.kind, sa.func.sum(StockMovement.quantity))
-        .join(Item, Item.id == StockMovement.item_id)
-        .where(
-            _in(period, StockMovement.at),
-            StockMovement.kind.in_(
-                [MovementKind.SALE, MovementKind.RETURN, MovementKind.WRITE_OFF, MovementKind.CORRECTION]
-            ),
-        )
-        .group_by(Item.category_id, StockMovement.kind)
-    )
-    for cid, kind, qty in moved:
-        kind = MovementKind(kind)
-        target = "sold" if kind in (MovementKind.SALE, MovementKind.RETURN) else "written_off"
-        per[factors.top_level(cid)][target] -= int(qty or 0)
+    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(bookings.GOODS_FIELDS, 0))
+    for cid, fields in _flow(period, now).items():
+        target = per[factors.top_level(cid)]
+        for field, value in fields.items():
+            target[field] += value
     now_in_stock = db.session.scalar(
         sa.select(sa.func.count()).select_from(Item).where(Item.status == ItemStatus.IN_STOCK)
     )
@@ -65,55 +65,34 @@ def goods_flow(period: Period, factors: FactorTable | None = None) -> dict:
             StockMovement.item_id.is_not(None), StockMovement.at >= period.end
         )
     )
-    days = _days_to_sale(period, factors)
-    labels = category_labels(set(per) | set(days))
+    labels = category_labels(per)
     groups = [
         {
             "key": str(cid),
             "label": labels.get(cid, str(cid)),
-            **per.get(cid, {"taken_in": 0, "sold": 0, "written_off": 0}),
-            "days_to_sale": days.get(cid),
+            "taken_in": row["taken_in"],
+            "sold": row["sold"],
+            "written_off": row["written_off"],
+            "days_to_sale": _days(row["sold_seconds"], row["sold_counted"]),
         }
-        for cid in sorted(set(per) | set(days), key=lambda c: labels.get(c, ""))
+        for cid, row in sorted(per.items(), key=lambda kv: labels.get(kv[0], ""))
     ]
-    sold = sum(g["sold"] for g in groups)
     return {
         "taken_in": sum(g["taken_in"] for g in groups),
-        "sold": sold,
+        "sold": sum(g["sold"] for g in groups),
         "written_off": sum(g["written_off"] for g in groups),
         "in_stock": int(now_in_stock) - int(since_end),
-        "days_to_sale": _mean_days(days, per),
+        "days_to_sale": _days(
+            sum(r["sold_seconds"] for r in per.values()), sum(r["sold_counted"] for r in per.values())
+        ),
         "ageing": ageing(period),
         "refusals": None,
         "groups": groups,
     }
 
 
-def _days_to_sale(period: Period, factors: FactorTable) -> dict[int, float]:
-    rows = db.session.execute(
-        sa.select(
-            Item.category_id,
-            sa.func.count(),
-            sa.func.sum(seconds_between(StockMovement.at, Item.taken_in_at)),
-        )
-        .join(Item, Item.id == StockMovement.item_id)
-        .where(_in(period, StockMovement.at), StockMovement.kind == MovementKind.SALE)
-        .group_by(Item.category_id)
-    )
-    sums: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])
-    for cid, n, seconds in rows:
-        row = sums[factors.top_level(cid)]
-        row[0] += int(n)
-        row[1] += float(seconds or 0)
-    return {cid: round(s / n / 86400, 1) for cid, (n, s) in sums.items() if n}
-
-
-def _mean_days(days: dict[int, float], per: dict[int, dict]) -> float | None:
-    weights = {cid: max(per.get(cid, {}).get("sold", 0), 0) for cid in days}
-    total = sum(weights.values())
-    if not total:
-        return None
-    return round(sum(days[c] * w for c, w in weights.items()) / total, 1)
+def _days(seconds: int, count: int) -> float | None:
+    return round(seconds / count / 86400, 1) if count else None
 
 
 def ageing(period: Period) -> list[dict]:
@@ -122,27 +101,29 @@ def ageing(period: Period) -> list[dict]:
     In stock at the end: in stock now, or sold or written off after the end (a return after the end
     counts as if the item had not been sold)."""
     end = period.end
-    left_after = sa.select(StockMovement.item_id).where(
-        StockMovement.at >= end,
-        StockMovement.item_id.is_not(None),
-        StockMovement.kind.in_([MovementKind.SALE, MovementKind.WRITE_OFF]),
-    )
     limits = [end - timedelta(weeks=w) for w in AGEING_WEEKS]
     bucket = sa.case(
         (Item.taken_in_at > limits[0], 0),
         (Item.taken_in_at > limits[1], 1),
         (Item.taken_in_at > limits[2], 2),
         else_=3,
+    ).label("bucket")
+    in_stock = sa.select(bucket, sa.func.count()).where(
+        Item.status == ItemStatus.IN_STOCK, Item.taken_in_at < end
     )
-    counts = dict(
-        db.session.execute(
-            sa.select(bucket, sa.func.count())
-            .where(
-                Item.taken_in_at < end,
-                sa.or_(Item.status == ItemStatus.IN_STOCK, Item.id.in_(left_after)),
-            )
-            .group_by(bucket)
-        ).all()
+    left_after = (
+        sa.select(bucket, sa.func.count(sa.distinct(Item.id)))
+        .join(StockMovement, StockMovement.item_id == Item.id)
+        .where(
+            StockMovement.at >= end,
+            StockMovement.kind.in_([MovementKind.SALE, MovementKind.WRITE_OFF]),
+            Item.status != ItemStatus.IN_STOCK,
+            Item.taken_in_at < end,
+        )
     )
+    counts: dict[int, int] = defaultdict(int)
+    for query in (in_stock, left_after):
+        for index, n in db.session.execute(query.group_by(bucket)):
+            counts[index] += int(n)
     names = ("0-4", "4-8", "8-12", "12+")
     return [{"key": names[i], "items": int(counts.get(i, 0))} for i in range(4)]

@@ -1,8 +1,6 @@
 """Hours attended per station and per measure, and the attendance rate, from the confirmed days
 (the latest entry of each day; a correction replaces the entry before it)."""
 
-from collections import defaultdict
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -33,66 +31,75 @@ DUE = {
 }
 
 
-def current_entries(period: Period):
-    """(user id, day, code, minutes) of the latest entry of each day in the period."""
+def _current(period: Period):
+    """The latest entry of each day in the period (an entry no later one replaces)."""
     later = so.aliased(AttendanceEntry)
-    replaced = sa.exists().where(later.replaces_id == AttendanceEntry.id)
-    return db.session.execute(
-        sa.select(
-            AttendanceEntry.user_id, AttendanceEntry.day, AttendanceEntry.code, AttendanceEntry.minutes
-        ).where(AttendanceEntry.day >= period.first, AttendanceEntry.day <= period.last, ~replaced)
-    ).all()
+    return sa.and_(
+        AttendanceEntry.day >= period.first,
+        AttendanceEntry.day <= period.last,
+        ~sa.exists().where(later.replaces_id == AttendanceEntry.id),
+    )
+
+
+def _present_minutes_by(key, period: Period) -> list[dict]:
+    label = key.label("key")
+    rows = db.session.execute(
+        sa.select(label, sa.func.sum(AttendanceEntry.minutes))
+        .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
+        .group_by(label)
+    )
+    sums: dict[str, int] = {}
+    for name, minutes in rows:
+        name = getattr(name, "value", name) or "–"
+        sums[name] = sums.get(name, 0) + int(minutes or 0)
+    return [{"key": k, "minutes": v} for k, v in sorted(sums.items())]
 
 
 def hours(period: Period, group: str = "station") -> dict:
-    entries = current_entries(period)
-    stations = dict(
-        ((uid, day), name)
-        for uid, day, name in db.session.execute(
-            sa.select(Shift.user_id, Shift.day, Station.name)
-            .join(Station, Station.id == Shift.station_id)
-            .where(
-                Shift.day >= period.first,
-                Shift.day <= period.last,
-                Shift.status == ShiftStatus.PLANNED,
-            )
-            .order_by(Shift.starts_at.desc())
+    """Minutes attended, days present and due, the rate; minutes by station and by measure."""
+    by_code = {
+        AttendanceCode(code): (int(n), int(minutes or 0))
+        for code, n, minutes in db.session.execute(
+            sa.select(AttendanceEntry.code, sa.func.count(), sa.func.sum(AttendanceEntry.minutes))
+            .where(_current(period))
+            .group_by(AttendanceEntry.code)
+        )
+    }
+    people = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(AttendanceEntry.user_id))).where(
+            _current(period), AttendanceEntry.code == AttendanceCode.PRESENT
         )
     )
-    agreements = defaultdict(list)
-    for a in db.session.scalars(sa.select(Agreement).where(Agreement.starts_on <= period.last)):
-        agreements[a.user_id].append(a)
-    minutes = present = due = 0
-    people = set()
-    by_station: dict[str, int] = defaultdict(int)
-    by_measure: dict[str, int] = defaultdict(int)
-    for uid, day, code, worked in entries:
-        code = AttendanceCode(code)
-        if code in DUE:
-            due += 1
-        if code != AttendanceCode.PRESENT:
-            continue
-        present += 1
-        minutes += worked
-        people.add(uid)
-        by_station[stations.get((uid, day), "–")] += worked
-        measure = next(
-            (
-                a.measure.value
-                for a in agreements.get(uid, ())
-                if a.starts_on <= day and (a.ends_on is None or a.ends_on >= day)
-            ),
-            "–",
+    station = (
+        sa.select(sa.func.min(Station.name))
+        .join(Shift, Shift.station_id == Station.id)
+        .where(
+            Shift.user_id == AttendanceEntry.user_id,
+            Shift.day == AttendanceEntry.day,
+            Shift.status == ShiftStatus.PLANNED,
         )
-        by_measure[measure] += worked
-    chosen = by_measure if group == "measure" else by_station
+        .scalar_subquery()
+    )
+    measure = (
+        sa.select(sa.func.min(Agreement.measure))
+        .where(
+            Agreement.user_id == AttendanceEntry.user_id,
+            Agreement.starts_on <= AttendanceEntry.day,
+            sa.or_(Agreement.ends_on.is_(None), Agreement.ends_on >= AttendanceEntry.day),
+        )
+        .scalar_subquery()
+    )
+    by_station = _present_minutes_by(station, period)
+    by_measure = _present_minutes_by(measure, period)
+    present, minutes = by_code.get(AttendanceCode.PRESENT, (0, 0))
+    due = sum(n for code, (n, _m) in by_code.items() if code in DUE)
     return {
         "minutes_attended": minutes,
         "days_present": present,
         "days_due": due,
         "attendance_rate_percent": round(100 * present / due, 1) if due else None,
-        "participants": len(people),
-        "by_station": [{"key": k, "minutes": v} for k, v in sorted(by_station.items())],
-        "by_measure": [{"key": k, "minutes": v} for k, v in sorted(by_measure.items())],
-        "groups": [{"key": k, "minutes": v} for k, v in sorted(chosen.items())],
+        "participants": int(people or 0),
+        "by_station": by_station,
+        "by_measure": by_measure,
+        "groups": by_measure if group == "measure" else by_station,
     }

@@ -16,9 +16,11 @@ from store.core.pricing import vat_of_gross
 from store.extensions import db
 from store.goods.models import Category
 from store.goods.services import FactorTable
+from store.reports.models import PaymentsDay, ReceiptsDay, SalesDay
+from store.reports.services import bookings, days
 from store.reports.services.period import Period
-from store.reports.services.sql import as_date, local_day, month_key, week_key
-from store.till.models import Payment, Sale, SaleKind, SaleLine, Till
+from store.reports.services.sql import month_key, week_key
+from store.till.models import SaleKind, Till
 
 SALES_METHOD = (
     "Sales booked at the tills in the period (Europe/Berlin days), training sales excluded; voids and "
@@ -50,62 +52,76 @@ class SalesData:
         return gross - vat_of_gross(gross, rate)
 
 
-def _in(period: Period, column):
-    return sa.and_(column >= period.start, column < period.end)
-
-
-def load_sales(period: Period, factors: FactorTable | None = None) -> SalesData:
-    """Read the period's sales aggregates: one scan of the lines (by local day, till, VAT rate and
-    category), one of the receipts, one of the payments."""
+def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) -> SalesData:
+    """The period's sales aggregates: the closed days from the day store, the rest (today) live."""
     data = SalesData(period)
-    day = local_day(Sale.created_at, period.start, period.end).label("day")
-    booked = sa.and_(_in(period, Sale.created_at), Sale.training.is_(False))
-    rows = db.session.execute(
-        sa.select(
-            day,
-            Sale.till_id,
-            SaleLine.vat_rate_bp,
-            SaleLine.category_id,
-            sa.func.sum(SaleLine.total_cents),
-            sa.func.sum(SaleLine.quantity),
-        )
-        .select_from(Sale)
-        .join(SaleLine, SaleLine.sale_id == Sale.id)
-        .where(booked)
-        .group_by(day, Sale.till_id, SaleLine.vat_rate_bp, SaleLine.category_id)
-    ).all()
     factors = factors or FactorTable()
+    stored, live = days.split(period, now)
     parts = period.split(factors.changes_between(period.first, period.last))
     per_part: list[dict] = [defaultdict(lambda: [0, 0]) for _p in parts]
     cells: dict = defaultdict(int)
-    days: dict = {}
-    for when, till_id, rate, category_id, gross, qty in rows:
-        on = days.get(when) or days.setdefault(when, as_date(when))
-        gross, qty = int(gross or 0), int(qty or 0)
-        cells[(on, till_id, rate)] += gross
-        index = (
-            next(i for i in range(len(parts) - 1, -1, -1) if parts[i].first <= on)
-            if len(parts) > 1
-            else 0
-        )
-        cell = per_part[index][(category_id, rate)]
-        cell[0] += gross
-        cell[1] += qty
+    kinds: dict = defaultdict(lambda: [0, 0])
+    pays: dict = defaultdict(int)
+    if stored is not None:
+        for day, till_id, rate, gross in db.session.execute(
+            sa.select(
+                SalesDay.day, SalesDay.till_id, SalesDay.vat_rate_bp, sa.func.sum(SalesDay.gross_cents)
+            )
+            .where(days.between(SalesDay, stored))
+            .group_by(SalesDay.day, SalesDay.till_id, SalesDay.vat_rate_bp)
+        ):
+            cells[(day, till_id, rate)] += int(gross)
+        for index, part in enumerate(parts):
+            sub = days.overlap(stored, part)
+            if sub is None:
+                continue
+            for cid, rate, gross, qty in db.session.execute(
+                sa.select(
+                    SalesDay.category_id,
+                    SalesDay.vat_rate_bp,
+                    sa.func.sum(SalesDay.gross_cents),
+                    sa.func.sum(SalesDay.quantity),
+                )
+                .where(days.between(SalesDay, sub))
+                .group_by(SalesDay.category_id, SalesDay.vat_rate_bp)
+            ):
+                cell = per_part[index][(cid, rate)]
+                cell[0] += int(gross)
+                cell[1] += int(qty)
+        for kind, eligible, n, gross in db.session.execute(
+            sa.select(
+                ReceiptsDay.kind,
+                ReceiptsDay.eligibility,
+                sa.func.sum(ReceiptsDay.receipts),
+                sa.func.sum(ReceiptsDay.gross_cents),
+            )
+            .where(days.between(ReceiptsDay, stored))
+            .group_by(ReceiptsDay.kind, ReceiptsDay.eligibility)
+        ):
+            kinds[(kind, bool(eligible))][0] += int(n)
+            kinds[(kind, bool(eligible))][1] += int(gross)
+        for method, amount in db.session.execute(
+            sa.select(PaymentsDay.method, sa.func.sum(PaymentsDay.amount_cents))
+            .where(days.between(PaymentsDay, stored))
+            .group_by(PaymentsDay.method)
+        ):
+            pays[method] += int(amount)
+    if live is not None:
+        for day, till_id, rate, cid, gross, qty in bookings.sales_lines(live):
+            cells[(day, till_id, rate)] += gross
+            index = max(i for i, part in enumerate(parts) if part.first <= day)
+            cell = per_part[index][(cid, rate)]
+            cell[0] += gross
+            cell[1] += qty
+        for _day, kind, eligible, n, gross in bookings.receipts(live):
+            kinds[(kind, eligible)][0] += n
+            kinds[(kind, eligible)][1] += gross
+        for _day, method, amount in bookings.payments(live):
+            pays[method] += amount
     data.cells = dict(cells)
     data.categories = [(part, dict(sums)) for part, sums in zip(parts, per_part, strict=True)]
-    for kind, eligible, count, gross in db.session.execute(
-        sa.select(Sale.kind, Sale.eligibility, sa.func.count(), sa.func.sum(Sale.total_cents))
-        .where(booked)
-        .group_by(Sale.kind, Sale.eligibility)
-    ):
-        data.kinds[(str(SaleKind(kind).value), bool(eligible))] = [int(count), int(gross or 0)]
-    for method, amount in db.session.execute(
-        sa.select(Payment.method, sa.func.sum(Payment.amount_cents))
-        .join(Sale, Sale.id == Payment.sale_id)
-        .where(booked)
-        .group_by(Payment.method)
-    ):
-        data.payments[str(method.value if hasattr(method, "value") else method)] = int(amount or 0)
+    data.kinds = dict(kinds)
+    data.payments = dict(pays)
     return data
 
 
