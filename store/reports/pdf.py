@@ -25,6 +25,15 @@ from store.reports.tables import Minutes, Money
 DARK = colors.HexColor("#222222")
 
 
+def escape_plain(text) -> str:
+    return escape(plain(text))
+
+
+def plain(text) -> str:
+    """The PDF's font has no subscript two: CO₂e is written CO2e."""
+    return str(text).replace("₂", "2")
+
+
 def cell_text(value) -> str:
     if isinstance(value, Money):
         return euro(value.cents) + " €"
@@ -33,10 +42,10 @@ def cell_text(value) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",")
+        return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
     if value is None:
         return "–"
-    return str(value)
+    return plain(value)
 
 
 def drawing(chart: charts.Chart, scale: float = 0.72) -> Drawing:
@@ -70,7 +79,7 @@ def drawing(chart: charts.Chart, scale: float = 0.72) -> Drawing:
             String(
                 label.x * scale,
                 y(label.y),
-                label.text,
+                plain(label.text),
                 fontName=regular,
                 fontSize=7,
                 textAnchor=label.anchor,
@@ -82,7 +91,7 @@ def drawing(chart: charts.Chart, scale: float = 0.72) -> Drawing:
 
 
 def _table(header: list[str], rows: list[list], regular: str, bold: str, widths=None) -> Table:
-    data = [header] + [[cell_text(v) for v in row] for row in rows]
+    data = [[plain(h) for h in header]] + [[cell_text(v) for v in row] for row in rows]
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     t.setStyle(
         TableStyle(
@@ -114,7 +123,7 @@ def _render(report) -> bytes:
     period, before = report.figures.current.period, report.figures.previous.period
     cfg = current_app.config
     story = [
-        Paragraph(escape(_("Report for funders: %(store)s", store=cfg["STORE_NAME"])), h1),
+        Paragraph(escape_plain(_("Report for funders: %(store)s", store=cfg["STORE_NAME"])), h1),
         Paragraph(
             escape(
                 _(
@@ -128,7 +137,7 @@ def _render(report) -> bytes:
             body,
         ),
         Spacer(1, 4 * mm),
-        Paragraph(escape(_("Key figures")), h2),
+        Paragraph(escape_plain(_("Key figures")), h2),
         _table(
             [_("Figure"), _("Period"), _("Period before")],
             tables.key_figures(report),
@@ -142,16 +151,18 @@ def _render(report) -> bytes:
     ]
     views = _charts(report)
     for chart in views:
-        story += [KeepTogether([Paragraph(escape(chart.title), h2), drawing(chart)])]
+        story += [KeepTogether([Paragraph(escape_plain(chart.title), h2), drawing(chart)])]
     for name, title in tables.TABLES.items():
         header, rows = tables.table_rows(name, report.figures.current)
         if not rows:
             continue
-        story += [KeepTogether([Paragraph(escape(str(title)), h2), _table(header, rows, regular, bold)])]
+        story += [
+            KeepTogether([Paragraph(escape_plain(str(title)), h2), _table(header, rows, regular, bold)])
+        ]
     story += _esf(report, regular, bold, h2, body)
-    story += [Paragraph(escape(_("Method")), h2)]
+    story += [Paragraph(escape_plain(_("Method")), h2)]
     for key, text in report.figures.methods.items():
-        story.append(Paragraph(f"<b>{escape(key)}</b>: {escape(text)}", small))
+        story.append(Paragraph(f"<b>{escape(key)}</b>: {escape_plain(text)}", small))
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -203,7 +214,7 @@ def _esf(report, regular: str, bold: str, h2, body) -> list:
                 [_("Exit: %(reason)s", reason=str(network_labels.EXIT_REASONS[ExitReason(code)])), n]
             )
     return [
-        Paragraph(escape(_("Participants counted for ESF+")), h2),
+        Paragraph(escape_plain(_("Participants counted for ESF+")), h2),
         Paragraph(
             escape(_("Only participants whose entry record is complete are counted; no names.")), body
         ),

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from store.core.exports import euro, safe_cell
 from store.reports.services import Side
+from store.shifts.labels import MEASURE_LABELS
+from store.shifts.models import Measure
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,13 @@ def group_word(group: str) -> str:
 
 def payment_word(method: str) -> str:
     return str({"cash": _l("Cash"), "card": _l("Card"), "voucher": _l("Voucher")}.get(method, method))
+
+
+def measure_word(key: str) -> str:
+    try:
+        return str(MEASURE_LABELS[Measure(key)])
+    except ValueError:
+        return key
 
 
 def _time_cell(key: str):
@@ -95,7 +104,8 @@ def table_rows(name: str, side: Side) -> tuple[list[str], list[list]]:  # noqa: 
     if name in ("hours_station", "hours_measure"):
         rows = side.hours["by_station" if name == "hours_station" else "by_measure"]
         return [str(_l("Station") if name == "hours_station" else _l("Measure")), str(_l("Hours"))], [
-            [r["key"], Minutes(r["minutes"])] for r in rows
+            [r["key"] if name == "hours_station" else measure_word(r["key"]), Minutes(r["minutes"])]
+            for r in rows
         ]
     if name == "skills":
         return [str(_l("Skill")), str(_l("People who rose a level"))], [

@@ -71,6 +71,7 @@ def dashboard_page():
         charts=charts_for(board),
         tables=tables.TABLES,
         this_month=default_period(today),
+        measure_word=tables.measure_word,
         last_month=month_period(*_previous_month(today)),
     )
 

@@ -97,7 +97,7 @@ class Side:
     impact: dict = field(default_factory=dict)
 
 
-def _side(period: Period, factors: FactorTable, time_group: str) -> Side:
+def _side(period: Period, factors: FactorTable, time_group: str, *, ageing: bool = True) -> Side:
     data = load_sales(period, factors)
     return Side(
         period=period,
@@ -107,7 +107,7 @@ def _side(period: Period, factors: FactorTable, time_group: str) -> Side:
         by_payment=sales_mod.by_payment(data),
         by_till=sales_mod.by_till(data),
         eligibility=sales_mod.eligibility(data),
-        goods=goods_flow(period, factors),
+        goods=goods_flow(period, factors, with_ageing=ageing),
         hours=hours(period),
         skills=skills_progress(period),
         impact=impact(data, factors),
@@ -143,7 +143,7 @@ def dashboard(period: Period, time_group: str | None = None) -> Dashboard:
     group = time_group or time_group_for(period)
     return Dashboard(
         current=_side(period, factors, group),
-        previous=_side(period.previous(), factors, group),
+        previous=_side(period.previous(), factors, group, ageing=False),  # ageing: shown for the period
         time_group=group,
         methods={
             "sales": SALES_METHOD,

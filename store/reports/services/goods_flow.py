@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
 from store.goods.services import FactorTable
@@ -49,8 +50,19 @@ def _flow(period: Period, now) -> dict[int, dict[str, int]]:
     return sums
 
 
-def goods_flow(period: Period, factors: FactorTable | None = None, *, now=None) -> dict:
-    """Totals and per top-level category: taken in, sold, written off; in stock and ageing."""
+def _net_after(period: Period, now) -> int:
+    """Items in, less items out, from the day after the period to today (day store and live)."""
+    today = local_today(as_utc(now))
+    if period.last >= today:
+        return 0
+    flow = _flow(Period(period.last + timedelta(days=1), today), now)
+    return sum(f["taken_in"] - f["sold"] - f["written_off"] for f in flow.values())
+
+
+def goods_flow(
+    period: Period, factors: FactorTable | None = None, *, now=None, with_ageing: bool = True
+) -> dict:
+    """Totals and per top-level category: taken in, sold, written off; in stock (and its ageing)."""
     factors = factors or FactorTable()
     per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(bookings.GOODS_FIELDS, 0))
     for cid, fields in _flow(period, now).items():
@@ -59,11 +71,6 @@ def goods_flow(period: Period, factors: FactorTable | None = None, *, now=None) 
             target[field] += value
     now_in_stock = db.session.scalar(
         sa.select(sa.func.count()).select_from(Item).where(Item.status == ItemStatus.IN_STOCK)
-    )
-    since_end = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0)).where(
-            StockMovement.item_id.is_not(None), StockMovement.at >= period.end
-        )
     )
     labels = category_labels(per)
     groups = [
@@ -81,11 +88,11 @@ def goods_flow(period: Period, factors: FactorTable | None = None, *, now=None) 
         "taken_in": sum(g["taken_in"] for g in groups),
         "sold": sum(g["sold"] for g in groups),
         "written_off": sum(g["written_off"] for g in groups),
-        "in_stock": int(now_in_stock) - int(since_end),
+        "in_stock": int(now_in_stock) - _net_after(period, now),
         "days_to_sale": _days(
             sum(r["sold_seconds"] for r in per.values()), sum(r["sold_counted"] for r in per.values())
         ),
-        "ageing": ageing(period),
+        "ageing": ageing(period) if with_ageing else [],
         "refusals": None,
         "groups": groups,
     }

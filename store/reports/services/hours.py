@@ -1,6 +1,8 @@
 """Hours attended per station and per measure, and the attendance rate, from the confirmed days
 (the latest entry of each day; a correction replaces the entry before it)."""
 
+from collections import defaultdict
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
@@ -41,35 +43,25 @@ def _current(period: Period):
     )
 
 
-def _present_minutes_by(key, period: Period) -> list[dict]:
-    label = key.label("key")
-    rows = db.session.execute(
-        sa.select(label, sa.func.sum(AttendanceEntry.minutes))
-        .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
-        .group_by(label)
-    )
-    sums: dict[str, int] = {}
-    for name, minutes in rows:
-        name = getattr(name, "value", name) or "–"
-        sums[name] = sums.get(name, 0) + int(minutes or 0)
-    return [{"key": k, "minutes": v} for k, v in sorted(sums.items())]
+def _word(value) -> str:
+    return getattr(value, "value", value) or "–"
 
 
 def hours(period: Period, group: str = "station") -> dict:
     """Minutes attended, days present and due, the rate; minutes by station and by measure."""
     by_code = {
-        AttendanceCode(code): (int(n), int(minutes or 0))
-        for code, n, minutes in db.session.execute(
-            sa.select(AttendanceEntry.code, sa.func.count(), sa.func.sum(AttendanceEntry.minutes))
+        AttendanceCode(code): (int(n), int(minutes or 0), int(people))
+        for code, n, minutes, people in db.session.execute(
+            sa.select(
+                AttendanceEntry.code,
+                sa.func.count(),
+                sa.func.sum(AttendanceEntry.minutes),
+                sa.func.count(sa.distinct(AttendanceEntry.user_id)),
+            )
             .where(_current(period))
             .group_by(AttendanceEntry.code)
         )
     }
-    people = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(AttendanceEntry.user_id))).where(
-            _current(period), AttendanceEntry.code == AttendanceCode.PRESENT
-        )
-    )
     station = (
         sa.select(sa.func.min(Station.name))
         .join(Shift, Shift.station_id == Station.id)
@@ -79,6 +71,7 @@ def hours(period: Period, group: str = "station") -> dict:
             Shift.status == ShiftStatus.PLANNED,
         )
         .scalar_subquery()
+        .label("station")
     )
     measure = (
         sa.select(sa.func.min(Agreement.measure))
@@ -88,18 +81,28 @@ def hours(period: Period, group: str = "station") -> dict:
             sa.or_(Agreement.ends_on.is_(None), Agreement.ends_on >= AttendanceEntry.day),
         )
         .scalar_subquery()
+        .label("measure")
     )
-    by_station = _present_minutes_by(station, period)
-    by_measure = _present_minutes_by(measure, period)
-    present, minutes = by_code.get(AttendanceCode.PRESENT, (0, 0))
-    due = sum(n for code, (n, _m) in by_code.items() if code in DUE)
+    by_station: dict[str, int] = defaultdict(int)
+    by_measure: dict[str, int] = defaultdict(int)
+    for where, what, minutes in db.session.execute(
+        sa.select(station, measure, sa.func.sum(AttendanceEntry.minutes))
+        .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
+        .group_by(station, measure)
+    ):
+        by_station[_word(where)] += int(minutes or 0)
+        by_measure[_word(what)] += int(minutes or 0)
+    stations = [{"key": k, "minutes": v} for k, v in sorted(by_station.items())]
+    measures = [{"key": k, "minutes": v} for k, v in sorted(by_measure.items())]
+    present, minutes, people = by_code.get(AttendanceCode.PRESENT, (0, 0, 0))
+    due = sum(n for code, (n, _m, _p) in by_code.items() if code in DUE)
     return {
         "minutes_attended": minutes,
         "days_present": present,
         "days_due": due,
         "attendance_rate_percent": round(100 * present / due, 1) if due else None,
-        "participants": int(people or 0),
-        "by_station": by_station,
-        "by_measure": by_measure,
-        "groups": by_measure if group == "measure" else by_station,
+        "participants": people,
+        "by_station": stations,
+        "by_measure": measures,
+        "groups": measures if group == "measure" else stations,
     }
