@@ -13,9 +13,10 @@ READERS = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
 
 
 def init_app(app: Flask) -> None:
-    from store.reports import api, models, views  # noqa: F401 - models: the reports' indexes
+    from store.reports import api, cli, models, views  # noqa: F401 - models: the reports' indexes
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    cli.init_app(app)
     register_tile(Tile("reports.dashboard_page", _l("Reports"), "chart", READERS, 50))
     register_tile(Tile("reports.my_till", _l("My till figures"), "chart", frozenset({Role.TRAINEE}), 8))

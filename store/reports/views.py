@@ -58,10 +58,8 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
 @roles(*READERS)
 def dashboard_page():
     period = _period()
-    board = dashboard(
-        period,
-        request.args.get("group") if request.args.get("group") in ("day", "week", "month") else None,
-    )
+    group = request.args.get("group")
+    board = dashboard(period, group if group in ("day", "week", "month") else None)
     today = local_today()
     return render_template(
         "reports/dashboard.html",

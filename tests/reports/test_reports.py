@@ -151,3 +151,13 @@ def test_a_sale_counts_on_its_local_day_across_summer_time(shop):
     sell_items(shop, shop.items[1:2], now=datetime(2026, 10, 24, 22, 30, tzinfo=UTC))
     report = services.sales_report(Period(date(2026, 3, 1), date(2026, 10, 31)), "day")
     assert [g["key"] for g in report["groups"]] == ["2026-03-29", "2026-10-25"]
+
+
+def test_the_day_store_can_be_emptied_and_fills_again(shop, runner):
+    sell_items(shop, shop.items[:1], now=datetime(2026, 11, 18, 10, 0, tzinfo=UTC))
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    before = services.sales_report(period)
+    db.session.commit()
+    result = runner.invoke(args=["reports", "forget-days"])
+    assert result.exit_code == 0 and "stored days forgotten" in result.output
+    assert services.sales_report(period) == before

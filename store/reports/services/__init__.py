@@ -8,6 +8,8 @@
 - skills:     people who rose a level per skill
 - impact:     kg kept in use and CO₂e avoided (versioned factors of store.goods)
 - cashier:    a trainee's own till figures (never in partner exports)
+- bookings:   the grouped queries over the bookings, by local day
+- days:       the day store: the figures of closed days, computed once
 - dashboard:  the dashboard (period and period before) and the five API reports
 - funders:    the funders' monthly or quarterly report (with the ESF+ counts)
 """

@@ -4,7 +4,6 @@ Each report is a dict: its totals at the top level, its breakdown in `groups`, i
 and its `units`. The dashboard holds the same for the period and the one before, and the change."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from store.goods.services import FactorTable
 from store.reports.services import sales as sales_mod
@@ -154,7 +153,3 @@ def dashboard(period: Period, time_group: str | None = None) -> Dashboard:
             "impact": IMPACT_METHOD,
         },
     )
-
-
-def closed(period: Period, today: date) -> bool:
-    return period.is_closed(today)

@@ -100,3 +100,11 @@ def overlap(a: Period | None, b: Period) -> Period | None:
         return None
     first, last = max(a.first, b.first), min(a.last, b.last)
     return Period(first, last) if first <= last else None
+
+
+def forget_days() -> int:
+    """Empty the day store (derived data); returns how many days were stored."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(StoredDay)) or 0
+    for model in (SalesDay, ReceiptsDay, PaymentsDay, GoodsDay, StoredDay):
+        db.session.execute(sa.delete(model))
+    return int(count)

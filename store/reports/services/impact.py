@@ -8,7 +8,6 @@ report of a period that has ended does not change when an admin changes a factor
 from collections import defaultdict
 
 from store.goods.services import FactorTable
-from store.reports.services.period import Period
 from store.reports.services.sales import SalesData, category_labels
 
 IMPACT_METHOD = (
@@ -52,7 +51,3 @@ def impact(data: SalesData, factors: FactorTable, *, top_level: bool = True) -> 
         "co2e_kg": round(sum(r[2] for r in sums.values()), 1),
         "groups": groups,
     }
-
-
-def factor_parts(period: Period, factors: FactorTable) -> list[Period]:
-    return period.split(factors.changes_between(period.first, period.last))
