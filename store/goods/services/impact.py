@@ -113,6 +113,15 @@ class FactorTable:
             node = self.parents.get(node)
         return default_factor(self.names.get(top, ""))
 
+    def path(self, category_id: int) -> str:
+        """'Kleidung › Damen › Jacken', from the loaded tree."""
+        names, node, seen = [], category_id, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            names.append(self.names.get(node, str(node)))
+            node = self.parents.get(node)
+        return " › ".join(reversed(names))
+
     def top_level(self, category_id: int) -> int:
         node, seen = category_id, set()
         while self.parents.get(node) is not None and node not in seen:

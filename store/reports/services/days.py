@@ -76,6 +76,11 @@ def split(period: Period, now: datetime | None = None) -> tuple[Period | None, P
     if upto < period.first:
         return None, period
     stored = Period(period.first, upto)
+    # the days this session saw stored already (a dashboard asks for the same days several times)
+    known: set[date] = db.session.info.setdefault("reports_stored_days", set())
+    wanted = {stored.first + timedelta(days=n) for n in range(stored.days)}
+    if wanted <= known:
+        return stored, _live(period, upto)
     have = set(
         db.session.scalars(
             sa.select(StoredDay.day).where(StoredDay.day >= stored.first, StoredDay.day <= stored.last)
@@ -87,8 +92,12 @@ def split(period: Period, now: datetime | None = None) -> tuple[Period | None, P
         ]
         for run in _runs(missing):
             store_days(run, now)
-    live = Period(upto + timedelta(days=1), period.last) if upto < period.last else None
-    return stored, live
+    known |= wanted
+    return stored, _live(period, upto)
+
+
+def _live(period: Period, upto: date) -> Period | None:
+    return Period(upto + timedelta(days=1), period.last) if upto < period.last else None
 
 
 def between(model, part: Period):
@@ -107,4 +116,5 @@ def forget_days() -> int:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(StoredDay)) or 0
     for model in (SalesDay, ReceiptsDay, PaymentsDay, GoodsDay, StoredDay):
         db.session.execute(sa.delete(model))
+    db.session.info.pop("reports_stored_days", None)
     return int(count)

@@ -72,7 +72,7 @@ def goods_flow(
     now_in_stock = db.session.scalar(
         sa.select(sa.func.count()).select_from(Item).where(Item.status == ItemStatus.IN_STOCK)
     )
-    labels = category_labels(per)
+    labels = category_labels(per, factors)
     groups = [
         {
             "key": str(cid),

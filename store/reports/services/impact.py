@@ -32,7 +32,7 @@ def impact(data: SalesData, factors: FactorTable, *, top_level: bool = True) -> 
             row[1] += kg
             row[2] += kg * factor.co2e_g_per_kg / 1000
             used[key].add(factor.source)
-    labels = category_labels(sums)
+    labels = category_labels(sums, factors)
     groups = [
         {
             "key": str(cid),

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 
 from store.core.pricing import vat_of_gross
 from store.extensions import db
-from store.goods.models import Category
 from store.goods.services import FactorTable
 from store.reports.models import PaymentsDay, ReceiptsDay, SalesDay
 from store.reports.services import bookings, days
@@ -191,9 +190,9 @@ def category_sums(data: SalesData) -> dict[int, list[int]]:
     return dict(sums)
 
 
-def category_labels(ids) -> dict[int, str]:
-    rows = db.session.scalars(sa.select(Category).where(Category.id.in_(list(ids))))
-    return {c.id: c.path for c in rows}
+def category_labels(ids, factors: FactorTable | None = None) -> dict[int, str]:
+    factors = factors or FactorTable()
+    return {cid: factors.path(cid) for cid in ids}
 
 
 def by_category(data: SalesData, *, top_level: FactorTable | None = None) -> list[dict]:
@@ -206,7 +205,7 @@ def by_category(data: SalesData, *, top_level: FactorTable | None = None) -> lis
             for i, v in enumerate(row):
                 target[i] += v
         sums = dict(rolled)
-    labels = category_labels(sums)
+    labels = category_labels(sums, top_level)
     rows = [
         {
             "key": str(cid),
