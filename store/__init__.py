@@ -52,9 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    from store import auth, core, fiscal, goods, network, printing, shifts, skills, till, tse
+    from store import auth, core, fiscal, goods, network, printing, reports, shifts, skills, till, tse
 
-    for area in (core, auth, printing, goods, tse, till, fiscal, shifts, skills, network):
+    for area in (core, auth, printing, goods, tse, till, fiscal, shifts, skills, network, reports):
         area.init_app(app)
     api.init_app(app)
 

@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests drive: the browser, and the tools that read back barcodes and PDFs.
+# Debian packages the tests drive: the browser, and the tools that read back barcodes, PDFs and
+# spreadsheets (LibreOffice converts the XLSX files to CSV).
 missing=()
-for tool in /usr/bin/chromium:chromium /usr/bin/zbarimg:zbar-tools /usr/bin/pdftotext:poppler-utils; do
+for tool in /usr/bin/chromium:chromium /usr/bin/zbarimg:zbar-tools /usr/bin/pdftotext:poppler-utils \
+  /usr/bin/soffice:libreoffice-calc-nogui; do
   [ -x "${tool%%:*}" ] || missing+=("${tool##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

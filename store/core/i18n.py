@@ -54,6 +54,7 @@ TRAINEE_SOURCES = (
     "templates/shifts/sheet.html",
     "templates/skills/profile.html",
     "templates/network/to_see.html",
+    "templates/reports/cashier.html",
     "templates/till/choose.html",
     "templates/till/sale.html",
     "templates/till/_cart.html",
@@ -105,6 +106,7 @@ TRAINEE_SOURCES = (
     "store/shifts/ical.py",
     "store/skills/views.py",
     "store/network/seen_views.py",
+    "store/reports/services/cashier.py",
 )
 
 

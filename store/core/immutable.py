@@ -38,6 +38,7 @@ APPEND_ONLY = (
     "attendance_entry",
     "month_closing",
     "record_mark",
+    "category_impact",
 )
 # Bookings of participants whose personal free text the retention run may clear: table → columns.
 ERASABLE = {

@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "discount_confirm_percent": 20,  # a line discount above this needs a supervisor
     "voucher_issuers": ["Gemeinde", "Jobcenter"],  # who issues vouchers the shop takes
     "receipt_footer": "Danke für Ihren Einkauf! Ihr Einkauf hilft Menschen in Arbeit.",
+    "receipt_impact_line": False,  # "Mit diesem Einkauf bleiben 4,5 kg in Gebrauch" on the receipt
 }
 
 

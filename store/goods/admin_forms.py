@@ -60,6 +60,10 @@ class CategoryForm(FlaskForm):
     has_clothing_fields = BooleanField(_l("Clothing: ask for size, colour and brand"))
     is_active = BooleanField(_l("In use"), default=True)
     sort = IntegerField(_l("Sort number"), default=0, validators=[Optional(), NumberRange(-9999, 9999)])
+    # Environmental factors: a new version from today when changed (store.goods.services.impact).
+    weight_kg = StringField(_l("Average weight of an item in kg"), validators=[Length(max=20)])
+    co2e_per_kg = StringField(_l("CO₂e avoided per kg re-used, in kg"), validators=[Length(max=20)])
+    impact_source = StringField(_l("Source of these figures"), validators=[Length(max=200)])
 
     def steps(self) -> list[dict]:
         """Filled rows only. A half-filled row goes to the service with 0, which says why not."""
@@ -93,6 +97,7 @@ class SettingsForm(FlaskForm):
     max_price = StringField(
         _l("Highest plausible price in €"), validators=[DataRequired(), Length(max=20)]
     )
+    receipt_impact_line = BooleanField(_l("Print the kg kept in use on the receipt"))
 
 
 class StocktakeStartForm(FlaskForm):
@@ -106,3 +111,22 @@ class ScanForm(FlaskForm):
 class FinishForm(FlaskForm):
     write_off = BooleanField(_l("Write off the missing items"))
     note = StringField(_l("Note"), validators=[Length(max=200)])
+
+
+def thousandths(text: str | None, field: str) -> int | None:
+    """'2,5' → 2500 (kg → g, kg/kg → g/kg); empty → None."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = round(float(text) * 1000)
+    except ValueError:
+        raise ValidationError(_l("Please give a number such as 2,5."), field=field) from None
+    return value
+
+
+def thousandths_text(value: int | None) -> str:
+    """2500 → '2,5' for an input field."""
+    if value is None:
+        return ""
+    return f"{value / 1000:g}".replace(".", ",")

@@ -14,6 +14,8 @@ from store.goods.admin_forms import (
     StockInForm,
     cents_or_none,
     euro_text,
+    thousandths,
+    thousandths_text,
 )
 from store.goods.models import Article, Category
 
@@ -61,7 +63,32 @@ def _category_initial(category: Category | None) -> dict:
         "has_clothing_fields": category.has_clothing_fields,
         "is_active": category.is_active,
         "sort": category.sort,
+        **_impact_initial(category),
     }
+
+
+def _impact_initial(category: Category) -> dict:
+    factor, _own = services.impact_factors(category)
+    return {
+        "weight_kg": thousandths_text(factor.grams_per_item),
+        "co2e_per_kg": thousandths_text(factor.co2e_g_per_kg),
+        "impact_source": factor.source,
+    }
+
+
+def _save_impact(form: CategoryForm, category: Category) -> None:
+    grams = thousandths(form.weight_kg.data, "weight_kg")
+    co2e = thousandths(form.co2e_per_kg.data, "co2e_per_kg")
+    if grams is None and co2e is None:
+        return
+    factor, _own = services.impact_factors(category)
+    services.set_impact_factors(
+        current_actor(),
+        category,
+        grams_per_item=factor.grams_per_item if grams is None else grams,
+        co2e_g_per_kg=factor.co2e_g_per_kg if co2e is None else co2e,
+        source=form.impact_source.data or "",
+    )
 
 
 def _category_form(category: Category | None):
@@ -88,12 +115,16 @@ def _category_form(category: Category | None):
                 is_active=form.is_active.data,
                 sort=form.sort.data or 0,
             )
+            _save_impact(form, saved)
         if done:
             flash(_("The category %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("goods_admin.categories"))
     elif form.is_submitted():
         flash(_("Please check the marked fields."), "error")
-    return render_template("goods/admin/category_form.html", form=form, category=category)
+    history = services.impact_history(category) if category is not None else []
+    return render_template(
+        "goods/admin/category_form.html", form=form, category=category, impact_history=history
+    )
 
 
 # ---------------------------------------------------------------- price list (articles)
@@ -201,6 +232,7 @@ def settings():
                 "label_qr": bool(current["label_qr"]),
                 "label_sheet": current["label_sheet"],
                 "max_price": euro_text(current["max_price_cents"]),
+                "receipt_impact_line": services.receipt_impact_line(),
             }
         )
     else:
@@ -218,6 +250,8 @@ def settings():
                 label_sheet=form.label_sheet.data,
                 max_price_cents=cents_or_none(form.max_price.data, "max_price_cents"),
             )
+            if services.set_receipt_impact_line(current_actor(), form.receipt_impact_line.data):
+                changed.append("receipt_impact_line")
         if done:
             if changed:
                 flash(_("The settings were saved."), "success")

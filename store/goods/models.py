@@ -220,3 +220,22 @@ class StocktakeScan(db.Model):
     item: so.Mapped[Item] = so.relationship()
 
     __table_args__ = (sa.UniqueConstraint("stocktake_id", "item_id"),)
+
+
+class CategoryImpact(db.Model):
+    """A version of a category's environmental factors: the average weight of an item and the CO₂e
+    avoided per kg re-used, valid from a day on. Appended, never changed, so a report of a closed
+    period keeps the factors it was made with; a category without a version uses its parent's."""
+
+    __tablename__ = "category_impact"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id"), index=True)
+    valid_from: so.Mapped[date]  # the local day from which it counts (never in the past)
+    grams_per_item: so.Mapped[int]  # average weight of one item, in grams
+    co2e_g_per_kg: so.Mapped[int]  # grams of CO₂e avoided per kg re-used (2500 = 2.5 kg/kg)
+    source: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    set_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    set_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    category: so.Mapped[Category] = so.relationship()

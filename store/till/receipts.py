@@ -10,6 +10,7 @@ from store.core.money import format_cents
 from store.core.pricing import vat_breakdown
 from store.core.settings import get_setting
 from store.core.timeutil import to_local
+from store.goods.services.impact import receipt_impact_text
 from store.printing.models import Printer
 from store.printing.render import columns, document, printable
 from store.till.models import Closing, PaymentMethod, Sale, SaleKind, SaleLine
@@ -83,6 +84,11 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool, tx=None) -> bytes:
     if footer:
         doc.set(align="center")
         doc.text(printable(textwrap.fill(footer, width)) + "\n")
+    if sale.kind == SaleKind.SALE and not sale.training:  # the store's optional "kg kept in use"
+        kept = receipt_impact_text([(ln.category_id, ln.quantity) for ln in sale.lines], when.date())
+        if kept:
+            doc.set(align="center")
+            doc.text(printable(textwrap.fill(kept, width)) + "\n")
     doc.ln(1)
     doc.cut()
     return doc.output

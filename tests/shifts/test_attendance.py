@@ -2,7 +2,7 @@
 corrections after closing that show up on the next sheet."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -265,7 +265,8 @@ def test_sheet_files_pdf_xlsx(app, crew, client, login):
     overview = list(book.worksheets[0].iter_rows(values_only=True))
     assert overview[1][0] == crew.olena.display_name and overview[1][7] == 6.0
     days = list(book.worksheets[1].iter_rows(values_only=True))
-    assert any(row[0] == "04.05.2026" and row[4] == 4.0 for row in days)
+    # days are dates and hours durations (4:00), which spreadsheets sort and sum
+    assert any(row[0] == datetime(2026, 5, 4) and row[4] == timedelta(hours=4) for row in days)
     assert client.get("/hours.xlsx?month=2026-05").status_code == 200
     assert client.get("/hours.pdf?month=2026-05").data.startswith(b"%PDF")
     page = client.get("/hours?month=2026-05").get_data(as_text=True)

@@ -14,6 +14,7 @@ through this package (`services.take_in_items(...)`).
 - settings:       the store settings of the goods area (label printer, labels, highest price)
 - donors:         donors' names are erased when no longer needed
 - ledger:         the two primitives the others share: a ledger booking, a race-safe status change
+- impact:         a category's environmental factors (weight per item, CO₂e per kg), versioned
 """
 
 # The errors these services raise, for callers that catch them.
@@ -32,6 +33,17 @@ from store.goods.services.categories import (
     save_category,
 )
 from store.goods.services.donors import DONOR_KEEP_DAYS, erase_donor_names
+from store.goods.services.impact import (
+    FactorTable,
+    default_factor,
+    impact_factors,
+    impact_history,
+    kg_of_lines,
+    receipt_impact_line,
+    receipt_impact_text,
+    set_impact_factors,
+    set_receipt_impact_line,
+)
 from store.goods.services.intake import MAX_QUANTITY, IntakeEntry, take_in_items, validate_entry
 from store.goods.services.items import (
     PHOTO_MAX_PIXELS,
@@ -80,6 +92,15 @@ from store.goods.services.stocktake import (
 )
 
 __all__ = [
+    "FactorTable",
+    "default_factor",
+    "impact_factors",
+    "impact_history",
+    "kg_of_lines",
+    "receipt_impact_line",
+    "receipt_impact_text",
+    "set_impact_factors",
+    "set_receipt_impact_line",
     "sale_block",
     "category_choices",
     "parent_choices",

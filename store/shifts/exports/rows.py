@@ -68,10 +68,14 @@ def day_header() -> list[str]:
     ]
 
 
-def day_rows(sheet: MonthSheet, hours=hours_cell) -> Iterator[list]:
+def day_text(day) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def day_rows(sheet: MonthSheet, hours=hours_cell, day_cell=day_text) -> Iterator[list]:
     for day in sheet.days:
         yield [
-            day.day.strftime("%d.%m.%Y"),
+            day_cell(day.day),
             str(WEEKDAYS_SHORT[day.day.weekday()]),
             hours(day.planned or None),
             hours(day.clocked),
@@ -102,10 +106,12 @@ def summary_rows(sheet: MonthSheet, hours=hours_cell, money=euro) -> Iterator[li
             yield [_("To pay (€)"), "", "", "", "", money(sheet.payable_cents), ""]
 
 
-def correction_rows(sheet: MonthSheet, hours=hours_cell, money=euro) -> Iterator[list]:
+def correction_rows(
+    sheet: MonthSheet, hours=hours_cell, money=euro, day_cell=day_text
+) -> Iterator[list]:
     for c in sheet.corrections:
         yield [
-            c.entry.day.strftime("%d.%m.%Y"),
+            day_cell(c.entry.day),
             f"{code_text(c.before.code) if c.before else '–'} → {code_text(c.entry.code)}",
             hours(c.before.minutes if c.before else None),
             hours(c.entry.minutes),

@@ -1,8 +1,12 @@
 """The monthly sheets as spreadsheets: CSV (one person's sheet, or a month of everybody for the
-office) and XLSX (an overview, then one worksheet per person). Hours are decimal hours here, which
-people add up."""
+office) and XLSX (an overview, then one worksheet per person).
+
+CSV hours are decimal hours (4,25). The XLSX stores what a spreadsheet can compute with: days as
+dates (DD.MM.YYYY), hours as durations shown as 4:15 ([h]:mm, the way the screens show them) and
+euros as numbers with a € format, so Excel and LibreOffice sort, sum and filter them."""
 
 import io
+from datetime import date
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -18,7 +22,6 @@ from store.shifts.exports.rows import (
     day_header,
     day_note,
     day_rows,
-    decimal_hours,
     hours_cell,
     month_title,
     summary_rows,
@@ -103,6 +106,37 @@ def month_csv(sheets: list[MonthSheet]) -> bytes:
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE3EA")
+EURO = '#,##0.00 "€"'
+DURATION = "[h]:mm"
+DAY = "DD.MM.YYYY"
+
+
+class Hours(float):
+    """Minutes as a spreadsheet duration (a fraction of a day), shown as [h]:mm."""
+
+    @classmethod
+    def of(cls, minutes: int | None) -> "Hours | None":
+        return None if minutes is None else cls(minutes / 1440)
+
+
+class Euros(float):
+    """Cents as euros, shown with a € format."""
+
+    @classmethod
+    def of(cls, cents: int | None) -> "Euros | None":
+        return None if cents is None else cls(cents / 100)
+
+
+def _append(ws, values: list) -> None:
+    """Append a row; dates, Hours and Euros get their display format, text is made safe."""
+    ws.append([v if isinstance(v, date | float | int) else safe_cell(v) for v in values])
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, Hours):
+            cell.number_format = DURATION
+        elif isinstance(value, Euros):
+            cell.number_format = EURO
+        elif isinstance(value, date):
+            cell.number_format = DAY
 
 
 def _write_sheet(ws, sheet: MonthSheet) -> None:
@@ -128,11 +162,11 @@ def _write_sheet(ws, sheet: MonthSheet) -> None:
     ws.append(day_header())
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = _BOLD, _HEAD
-    for row in day_rows(sheet, hours=decimal_hours):
-        ws.append([safe_cell(v) for v in row])
+    for row in day_rows(sheet, hours=Hours.of, day_cell=lambda d: d):
+        _append(ws, row)
     ws.append([])
-    for row in summary_rows(sheet, hours=decimal_hours, money=lambda c: c / 100):
-        ws.append([safe_cell(v) for v in row])
+    for row in summary_rows(sheet, hours=Hours.of, money=Euros.of):
+        _append(ws, row)
         ws.cell(ws.max_row, 1).font = _BOLD
     if sheet.corrections:
         ws.append([])
@@ -141,13 +175,10 @@ def _write_sheet(ws, sheet: MonthSheet) -> None:
         ws.append(correction_header())
         for cell in ws[ws.max_row]:
             cell.font, cell.fill = _BOLD, _HEAD
-        for row in correction_rows(sheet, hours=decimal_hours, money=lambda c: c / 100):
-            ws.append([safe_cell(v) for v in row])
+        for row in correction_rows(sheet, hours=Hours.of, money=Euros.of, day_cell=lambda d: d):
+            _append(ws, row)
     for column, width in zip("ABCDEFG", (14, 10, 12, 12, 13, 24, 48), strict=True):
         ws.column_dimensions[column].width = width
-    for row in ws.iter_rows(min_row=5):
-        for cell in row[2:5]:
-            cell.number_format = "0.00"
     ws.freeze_panes = "A5"
 
 
@@ -187,27 +218,25 @@ def month_xlsx(sheets: list[MonthSheet]) -> bytes:
         cell.alignment = Alignment(wrap_text=True)
     for sheet in sheets:
         absent = sum(n for code, n in sheet.counts.items() if code != AttendanceCode.PRESENT)
-        overview.append(
+        _append(
+            overview,
             [
-                safe_cell(sheet.user.display_name),
-                decimal_hours(sheet.planned),
-                decimal_hours(sheet.clocked),
-                decimal_hours(sheet.confirmed),
-                decimal_hours(sheet.attended),
+                sheet.user.display_name,
+                Hours.of(sheet.planned),
+                Hours.of(sheet.clocked),
+                Hours.of(sheet.confirmed),
+                Hours.of(sheet.attended),
                 absent,
                 len(sheet.open_days),
-                sheet.allowance_cents / 100,
-                sheet.corrections_cents / 100,
-                sheet.payable_cents / 100,
+                Euros.of(sheet.allowance_cents),
+                Euros.of(sheet.corrections_cents),
+                Euros.of(sheet.payable_cents),
                 _("yes") if sheet.closing else _("no"),
-                safe_cell(sheet.reference or ""),
-            ]
+                sheet.reference or "",
+            ],
         )
     for index, width in enumerate((28, 11, 11, 11, 11, 10, 10, 12, 12, 12, 9, 16), start=1):
         overview.column_dimensions[get_column_letter(index)].width = width
-    for row in overview.iter_rows(min_row=2):
-        for cell in row[7:10]:
-            cell.number_format = "#,##0.00 €"
     for sheet in sheets:
         _write_sheet(book.create_sheet(_title(sheet.user.display_name, used)), sheet)
     out = io.BytesIO()

@@ -1,0 +1,135 @@
+"""API: the five reports, for a period (from, to: ISO dates) and a grouping. Coordinators and
+supervisors only. Each answer has the period's totals at the top level, the breakdown in `groups`,
+and the method and units in words."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from store.core.access import Role
+from store.core.api import Schema, api_blueprint, endpoint
+from store.reports import services
+
+bp = api_blueprint("reports_api")
+READERS = (Role.SUPERVISOR, Role.COORDINATOR)
+
+
+class PeriodQuery(Schema):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    first: date = Field(alias="from", description="first day (ISO date), Europe/Berlin")
+    last: date = Field(alias="to", description="last day (ISO date), included")
+    group: (
+        Literal["day", "week", "month", "category", "payment", "till", "station", "measure"] | None
+    ) = Field(default=None, description="how `groups` is broken down")
+
+
+class ReportOut(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    first: date = Field(alias="from")
+    last: date = Field(alias="to")
+    group: str | None
+    method: str = Field(description="how the figures are made, in words")
+    units: dict[str, str]
+    groups: list[dict]
+
+
+class SalesOut(ReportOut):
+    gross_cents: int
+    net_cents: int
+    receipts: int
+
+
+class GoodsFlowOut(ReportOut):
+    taken_in: int
+    sold: int
+    written_off: int
+    in_stock: int
+
+
+class EligibilityOut(ReportOut):
+    receipts: int
+    eligible_receipts: int
+    gross_cents: int
+    eligible_gross_cents: int
+
+
+class ImpactOut(ReportOut):
+    items: int
+    kg: float
+    co2e_kg: float
+
+
+class HoursOut(ReportOut):
+    minutes_attended: int
+
+
+def _period(query: PeriodQuery) -> services.Period:
+    return services.make_period(query.first, query.last)
+
+
+@endpoint(
+    bp,
+    "/reports/sales",
+    roles=READERS,
+    summary="Turnover of a period",
+    query=PeriodQuery,
+    response=SalesOut,
+)
+def sales(query: PeriodQuery):
+    """Gross and net turnover and receipts; groups by day, week, month, category, payment or till."""
+    return services.sales_report(_period(query), query.group)
+
+
+@endpoint(
+    bp,
+    "/reports/goods-flow",
+    roles=READERS,
+    summary="Goods flow of a period",
+    query=PeriodQuery,
+    response=GoodsFlowOut,
+)
+def goods_flow(query: PeriodQuery):
+    """Items taken in, sold, written off, and in stock at the end; groups by category."""
+    return services.goods_flow_report(_period(query), query.group)
+
+
+@endpoint(
+    bp,
+    "/reports/eligibility",
+    roles=READERS,
+    summary="Sales to entitlement-card holders (§66 AO)",
+    query=PeriodQuery,
+    response=EligibilityOut,
+)
+def eligibility(query: PeriodQuery):
+    """Receipts and gross amount to holders of an entitlement card, against all sales."""
+    return services.eligibility_report(_period(query), query.group)
+
+
+@endpoint(
+    bp,
+    "/reports/impact",
+    roles=READERS,
+    summary="Environmental impact of a period",
+    query=PeriodQuery,
+    response=ImpactOut,
+)
+def impact(query: PeriodQuery):
+    """Items sold, kg kept in use and kg CO₂e avoided; groups by category."""
+    return services.impact_report(_period(query), query.group)
+
+
+@endpoint(
+    bp,
+    "/reports/hours",
+    roles=READERS,
+    summary="Hours attended in a period",
+    query=PeriodQuery,
+    response=HoursOut,
+)
+def hours(query: PeriodQuery):
+    """Minutes attended; groups by station or measure."""
+    return services.hours_report(_period(query), query.group)

@@ -1,0 +1,120 @@
+"""The day store: the figures of each closed local day, computed once from the bookings.
+
+A day counts as closed a quarter of an hour after its end (a booking's transaction may still commit
+just after midnight). Two reports filling the same day at once do not clash: rows already there are
+left as they are (INSERT … ON CONFLICT DO NOTHING on both databases)."""
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from store.core.timeutil import as_utc, local_today
+from store.extensions import db
+from store.reports.models import GoodsDay, PaymentsDay, ReceiptsDay, SalesDay, StoredDay
+from store.reports.services import bookings
+from store.reports.services.period import Period
+from store.reports.services.sql import dialect
+
+SETTLE = timedelta(minutes=15)
+
+
+def last_closed_day(now: datetime | None = None) -> date:
+    return local_today(as_utc(now) - SETTLE) - timedelta(days=1)
+
+
+def _insert(model, rows: list[dict]) -> None:
+    if not rows:
+        return
+    insert = postgresql.insert if dialect() == "postgresql" else sqlite.insert
+    for k in range(0, len(rows), 5000):
+        db.session.execute(insert(model).on_conflict_do_nothing(), rows[k : k + 5000])
+
+
+def _runs(days: list[date]) -> list[Period]:
+    runs: list[Period] = []
+    for day in days:
+        if runs and runs[-1].last + timedelta(days=1) == day:
+            runs[-1] = Period(runs[-1].first, day)
+        else:
+            runs.append(Period(day, day))
+    return runs
+
+
+def store_days(run: Period, now: datetime) -> None:
+    """Compute and keep the figures of the days of `run` (all closed)."""
+    _insert(
+        SalesDay,
+        [
+            {"day": d, "till_id": t, "vat_rate_bp": r, "category_id": c, "gross_cents": g, "quantity": q}
+            for d, t, r, c, g, q in bookings.sales_lines(run)
+        ],
+    )
+    _insert(
+        ReceiptsDay,
+        [
+            {"day": d, "kind": k, "eligibility": e, "receipts": n, "gross_cents": g}
+            for d, k, e, n, g in bookings.receipts(run)
+        ],
+    )
+    _insert(
+        PaymentsDay,
+        [{"day": d, "method": m, "amount_cents": a} for d, m, a in bookings.payments(run)],
+    )
+    _insert(
+        GoodsDay,
+        [{"day": d, "category_id": c, **fields} for (d, c), fields in bookings.goods(run).items()],
+    )
+    days = [run.first + timedelta(days=n) for n in range(run.days)]
+    _insert(StoredDay, [{"day": d, "stored_at": now} for d in days])
+
+
+def split(period: Period, now: datetime | None = None) -> tuple[Period | None, Period | None]:
+    """The period's stored part (closed days, filled now where missing) and its live part."""
+    now = as_utc(now)
+    upto = min(period.last, last_closed_day(now))
+    if upto < period.first:
+        return None, period
+    stored = Period(period.first, upto)
+    # the days this session saw stored already (a dashboard asks for the same days several times)
+    known: set[date] = db.session.info.setdefault("reports_stored_days", set())
+    wanted = {stored.first + timedelta(days=n) for n in range(stored.days)}
+    if wanted <= known:
+        return stored, _live(period, upto)
+    have = set(
+        db.session.scalars(
+            sa.select(StoredDay.day).where(StoredDay.day >= stored.first, StoredDay.day <= stored.last)
+        )
+    )
+    if len(have) < stored.days:
+        missing = [
+            d for d in (stored.first + timedelta(days=n) for n in range(stored.days)) if d not in have
+        ]
+        for run in _runs(missing):
+            store_days(run, now)
+    known |= wanted
+    return stored, _live(period, upto)
+
+
+def _live(period: Period, upto: date) -> Period | None:
+    return Period(upto + timedelta(days=1), period.last) if upto < period.last else None
+
+
+def between(model, part: Period):
+    return sa.and_(model.day >= part.first, model.day <= part.last)
+
+
+def overlap(a: Period | None, b: Period) -> Period | None:
+    if a is None:
+        return None
+    first, last = max(a.first, b.first), min(a.last, b.last)
+    return Period(first, last) if first <= last else None
+
+
+def forget_days() -> int:
+    """Empty the day store (derived data); returns how many days were stored."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(StoredDay)) or 0
+    for model in (SalesDay, ReceiptsDay, PaymentsDay, GoodsDay, StoredDay):
+        db.session.execute(sa.delete(model))
+    db.session.info.pop("reports_stored_days", None)
+    return int(count)

@@ -1,0 +1,108 @@
+"""Hours attended per station and per measure, and the attendance rate, from the confirmed days
+(the latest entry of each day; a correction replaces the entry before it)."""
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from store.extensions import db
+from store.reports.services.period import Period
+from store.shifts.models import (
+    Agreement,
+    AttendanceCode,
+    AttendanceEntry,
+    Shift,
+    ShiftStatus,
+    Station,
+)
+
+HOURS_METHOD = (
+    "Confirmed attendance (the latest entry of each day): minutes attended = minutes worked on days "
+    "marked present. Station = the station of the day's planned shift; measure = the agreement valid "
+    "on the day. Attendance rate = days present / days due (present, sick, child sick, excused, "
+    "unexcused)."
+)
+DUE = {
+    AttendanceCode.PRESENT,
+    AttendanceCode.SICK_CERTIFICATE,
+    AttendanceCode.SICK_NO_CERTIFICATE,
+    AttendanceCode.CHILD_SICK,
+    AttendanceCode.EXCUSED,
+    AttendanceCode.UNEXCUSED,
+}
+
+
+def _current(period: Period):
+    """The latest entry of each day in the period (an entry no later one replaces)."""
+    later = so.aliased(AttendanceEntry)
+    return sa.and_(
+        AttendanceEntry.day >= period.first,
+        AttendanceEntry.day <= period.last,
+        ~sa.exists().where(later.replaces_id == AttendanceEntry.id),
+    )
+
+
+def _word(value) -> str:
+    return getattr(value, "value", value) or "–"
+
+
+def hours(period: Period, group: str = "station") -> dict:
+    """Minutes attended, days present and due, the rate; minutes by station and by measure."""
+    by_code = {
+        AttendanceCode(code): (int(n), int(minutes or 0), int(people))
+        for code, n, minutes, people in db.session.execute(
+            sa.select(
+                AttendanceEntry.code,
+                sa.func.count(),
+                sa.func.sum(AttendanceEntry.minutes),
+                sa.func.count(sa.distinct(AttendanceEntry.user_id)),
+            )
+            .where(_current(period))
+            .group_by(AttendanceEntry.code)
+        )
+    }
+    station = (
+        sa.select(sa.func.min(Station.name))
+        .join(Shift, Shift.station_id == Station.id)
+        .where(
+            Shift.user_id == AttendanceEntry.user_id,
+            Shift.day == AttendanceEntry.day,
+            Shift.status == ShiftStatus.PLANNED,
+        )
+        .scalar_subquery()
+        .label("station")
+    )
+    measure = (
+        sa.select(sa.func.min(Agreement.measure))
+        .where(
+            Agreement.user_id == AttendanceEntry.user_id,
+            Agreement.starts_on <= AttendanceEntry.day,
+            sa.or_(Agreement.ends_on.is_(None), Agreement.ends_on >= AttendanceEntry.day),
+        )
+        .scalar_subquery()
+        .label("measure")
+    )
+    by_station: dict[str, int] = defaultdict(int)
+    by_measure: dict[str, int] = defaultdict(int)
+    for where, what, minutes in db.session.execute(
+        sa.select(station, measure, sa.func.sum(AttendanceEntry.minutes))
+        .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
+        .group_by(station, measure)
+    ):
+        by_station[_word(where)] += int(minutes or 0)
+        by_measure[_word(what)] += int(minutes or 0)
+    stations = [{"key": k, "minutes": v} for k, v in sorted(by_station.items())]
+    measures = [{"key": k, "minutes": v} for k, v in sorted(by_measure.items())]
+    present, minutes, people = by_code.get(AttendanceCode.PRESENT, (0, 0, 0))
+    due = sum(n for code, (n, _m, _p) in by_code.items() if code in DUE)
+    return {
+        "minutes_attended": minutes,
+        "days_present": present,
+        "days_due": due,
+        "attendance_rate_percent": round(100 * present / due, 1) if due else None,
+        "participants": people,
+        "by_station": stations,
+        "by_measure": measures,
+        "groups": measures if group == "measure" else stations,
+    }
