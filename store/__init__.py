@@ -53,6 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     for area in (core, auth, printing, goods, tse, till, fiscal, shifts, skills, network):
         area.init_app(app)
+    from store import logistics
+
+    logistics.init_app(app)
     api.init_app(app)
 
     from store import cli

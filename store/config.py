@@ -22,6 +22,15 @@ ENV_KEYS = (
     "OUTBOX_MAX_ATTEMPTS",
     "PARTICIPANT_RETENTION_YEARS",
     "PSEUDONYM_KEY",
+    # Mail to donors (store/logistics): without MAIL_SERVER messages are kept in the outbox page.
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_FROM",
+    "PICKUP_RETENTION_DAYS",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",
@@ -32,6 +41,8 @@ INT_KEYS = {
     "OUTBOX_BACKOFF_SECONDS",
     "OUTBOX_MAX_ATTEMPTS",
     "PARTICIPANT_RETENTION_YEARS",
+    "MAIL_PORT",
+    "PICKUP_RETENTION_DAYS",
 }
 
 

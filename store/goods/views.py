@@ -32,6 +32,7 @@ from store.goods.forms import (
     IntakeForm,
     PhotoForm,
     PriceForm,
+    ReserveForm,
     SafetyTestForm,
     WriteOffForm,
 )
@@ -169,6 +170,7 @@ def items():
         locations=services.locations(),
         status_labels=STATUS_LABELS,
         quotes={i.id: services.current_price(i, today) for i in page.items},
+        reserved=services.reservations_for(page.items),
     )
 
 
@@ -208,6 +210,8 @@ def item(item_id: int):
         test_form=SafetyTestForm(prefix="st"),
         correction_form=CorrectionForm(prefix="co"),
         photo_form=PhotoForm(prefix="ph"),
+        reservation=services.active_reservation(item),
+        reserve_form=ReserveForm(prefix="rs"),
     )
 
 

@@ -26,6 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "shifts": {"core", "auth", "printing"},
     "skills": {"core", "auth", "goods", "till", "shifts"},
     "network": {"core", "auth", "goods", "till", "shifts", "skills"},
+    "logistics": {"core", "auth", "printing", "goods"},
 }
 ALWAYS = {"extensions", "config"}
 MAX_MODULE_LINES = 500

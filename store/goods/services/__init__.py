@@ -14,6 +14,8 @@ through this package (`services.take_in_items(...)`).
 - settings:       the store settings of the goods area (label printer, labels, highest price)
 - donors:         donors' names are erased when no longer needed
 - ledger:         the two primitives the others share: a ledger booking, a race-safe status change
+- reservations:   a unique item held for a customer until a date; the till brings it in by the
+                  reservation's number; lapsing after the date
 """
 
 # The errors these services raise, for callers that catch them.
@@ -36,6 +38,7 @@ from store.goods.services.intake import MAX_QUANTITY, IntakeEntry, take_in_items
 from store.goods.services.items import (
     PHOTO_MAX_PIXELS,
     ItemSearch,
+    active_reservation,
     ageing,
     check_sellable,
     current_price,
@@ -43,11 +46,25 @@ from store.goods.services.items import (
     get_item,
     items_by_codes,
     locations,
+    reserved_note,
     sale_block,
     save_photo,
     search_items,
 )
 from store.goods.services.label_printing import label_printer, queue_labels
+from store.goods.services.reservations import (
+    claim_for_sale,
+    find_reservation,
+    get_reservation,
+    is_reservation_number,
+    item_for_till,
+    lapse_due,
+    list_reservations,
+    may_reserve,
+    release,
+    reservations_for,
+    reserve,
+)
 from store.goods.services.safety import record_safety_test
 from store.goods.services.settings import (
     GOODS_SETTINGS,
@@ -103,6 +120,19 @@ __all__ = [
     "book_article",
     "change_price",
     "check_sellable",
+    "active_reservation",
+    "reserved_note",
+    "claim_for_sale",
+    "find_reservation",
+    "get_reservation",
+    "is_reservation_number",
+    "item_for_till",
+    "lapse_due",
+    "list_reservations",
+    "may_reserve",
+    "release",
+    "reservations_for",
+    "reserve",
     "correct_movement",
     "current_price",
     "erase_donor_names",
