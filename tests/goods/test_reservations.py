@@ -241,7 +241,7 @@ def test_api_round_trip(client, shop, api_token):
         json={**body, "code": shop.items[1].code, "deposit_cents": 2000},
         headers=headers,
     )
-    assert deposit.status_code == 422 and "deposit" in deposit.json["detail"].lower()
+    assert deposit.status_code == 422 and deposit.json["detail"].startswith("Anzahlungen")
     listed = client.get("/api/v1/reservations", headers=headers).json["reservations"]
     assert [r["id"] for r in listed] == [rid]
     # selling it through the sales API: 409

@@ -36,7 +36,7 @@ def _text(offer: DonationOffer, kind: str) -> tuple[str, str]:
     if kind == "thanks":
         subject = _("Thank you for your donation")
         text = _(
-            "thank you very much for your donation (%(what)s). It is now in our shop, where people "
+            "Thank you very much for your donation (%(what)s). It is now in our shop, where people "
             "with little money find what they need for their home.",
             what=offer.what,
         )
@@ -44,7 +44,7 @@ def _text(offer: DonationOffer, kind: str) -> tuple[str, str]:
         subject = _("Your offer: %(what)s", what=offer.what)
         reason = str(DECLINE_REASONS.get(offer.decline_reason or "", ""))
         text = _(
-            "thank you very much for thinking of us. Unfortunately we cannot collect your offer "
+            "Thank you very much for thinking of us. Unfortunately we cannot collect your offer "
             "(%(what)s). %(reason)s We hope you find another good home for it.",
             what=offer.what,
             reason=reason,
@@ -52,11 +52,12 @@ def _text(offer: DonationOffer, kind: str) -> tuple[str, str]:
     else:
         subject = _("Your offer: could you send us a photo?")
         text = _(
-            "thank you for your offer (%(what)s). Before we send a van, could you send us a photo of "
+            "Thank you for your offer (%(what)s). Before we send a van, could you send us a photo of "
             "it? Just reply to this message with the photo attached.",
             what=offer.what,
         )
-    body = f"{greeting}\n\n{text}\n\n{_('Kind regards')}\n{store}\n"
+    regards = _("Kind regards")
+    body = f"{greeting}\n\n{text}\n\n{regards}\n{store}\n"
     return subject, body
 
 
