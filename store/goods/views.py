@@ -180,7 +180,10 @@ def item_scan():
     """A scanned code from the search field: straight to the item."""
     code = request.args.get("code", "").strip()
     try:
-        item = services.find_item(code)
+        if services.is_reservation_number(code):  # a customer's reservation number: its item
+            item = services.find_reservation(code).item
+        else:
+            item = services.find_item(code)
     except services.NotFoundError as error:
         flash(error.message, "error")
         return redirect(url_for("goods.items", q=code))

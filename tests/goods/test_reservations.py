@@ -256,3 +256,12 @@ def test_api_round_trip(client, shop, api_token):
     assert released.status_code == 200 and released.json["status"] == "released"
     assert client.post(f"/api/v1/reservations/{rid}/release", headers=headers).status_code == 409
     assert client.post("/api/v1/sales", json=sale, headers=api_token(shop.cashier)).status_code == 201
+
+
+def test_the_item_api_and_the_search_field_know_the_reservation(client, shop, login, api_token):
+    reservation = reserve(shop)
+    got = client.get(f"/api/v1/items/{shop.items[0].code}", headers=api_token(shop.supervisor)).json
+    assert got["reserved_until"] == "2026-11-23" and got["sellable"] is False
+    login(shop.supervisor)
+    answer = client.get(f"/items/scan?code={reservation.number}")
+    assert answer.status_code == 302 and answer.location.endswith(f"/items/{shop.items[0].id}")
