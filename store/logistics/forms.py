@@ -6,7 +6,6 @@ from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -14,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from store.goods.forms import CONDITION_LABELS
@@ -60,9 +59,7 @@ class OfferForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
-    volume = DecimalField(
-        _l("Load in m³ (about)"), places=1, validators=[Optional(), NumberRange(0, 50)]
-    )
+    volume = StringField(_l("Load in m³ (about)"))
 
 
 class DeclineForm(FlaskForm):
@@ -77,7 +74,7 @@ class ScheduleForm(FlaskForm):
 class VehicleForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=60)])
     max_stops = IntegerField(_l("Stops a day"), default=6, validators=[Optional()])
-    volume = DecimalField(_l("Load in m³"), places=1, default=12, validators=[Optional()])
+    volume = StringField(_l("Load in m³"), default="12")
     weekdays = CheckboxList(_l("Days it drives"), choices=WEEKDAYS, default=["1", "2", "3", "4", "5"])
     is_active = BooleanField(_l("In use"), default=True)
 

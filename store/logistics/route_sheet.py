@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from store.core.pdf import fonts
+from store.logistics import cubic_metres
 from store.logistics.services.routes import Slot
 
 
@@ -88,8 +89,8 @@ def _head(pdf, current: Slot, day: date, store_name: str, bold: str, regular: st
         _(
             "%(n)s stops · load about %(m)s m³ of %(c)s m³ · %(store)s",
             n=len(current.stops),
-            m=f"{current.load_l / 1000:.1f}",
-            c=f"{current.vehicle.volume_l / 1000:.1f}",
+            m=cubic_metres(current.load_l),
+            c=cubic_metres(current.vehicle.volume_l),
             store=store_name,
         ),
     )

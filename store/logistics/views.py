@@ -1,6 +1,6 @@
 """Staff pages of the pick-ups: the offers to screen, an offer taken by phone, scheduling, vans."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask import (
     Blueprint,
@@ -19,7 +19,7 @@ from store.core.access import STAFF, Role, roles
 from store.core.errors import ValidationError
 from store.core.timeutil import local_today
 from store.core.web import attempt, current_actor
-from store.logistics import services
+from store.logistics import cubic_metres, services
 from store.logistics.forms import AcceptForm, DeclineForm, OfferForm, ScheduleForm, VehicleForm
 from store.logistics.models import OfferSource, OfferStatus
 from store.logistics.public_views import offer_in
@@ -42,8 +42,15 @@ def status_labels() -> dict:
     }
 
 
-def litres(volume) -> int | None:
-    return None if volume is None else int(Decimal(volume) * 1000)
+def litres(text: str | None) -> int | None:
+    """ "2,5" or "2.5" (m³) → 2500 litres; empty → None."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return int(Decimal(text) * 1000)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Please give the load in m³, e.g. 2,5."), field="volume") from None
 
 
 @bp.get("")
@@ -88,7 +95,7 @@ def offer(offer_id: int):
     decline_form.reason.choices = [(k, str(v)) for k, v in services.DECLINE_REASONS.items()]
     accept_form = AcceptForm()
     if item.volume_l:
-        accept_form.volume.data = Decimal(item.volume_l) / 1000
+        accept_form.volume.data = cubic_metres(item.volume_l)
     return render_template(
         "logistics/offer.html",
         offer=item,
@@ -111,7 +118,6 @@ def _done(offer_id: int, message: str):
 def offer_accept(offer_id: int):
     form = AcceptForm()
     with attempt() as done:
-        form.validate()
         services.accept(current_actor(), services.get_offer(offer_id), volume_l=litres(form.volume.data))
     return _done(offer_id, _("Accepted. Now choose a van and a day.")) if done else _back(offer_id)
 
@@ -208,7 +214,7 @@ def vehicles(vehicle_id: int | None = None):
     form = VehicleForm(obj=None)
     if request.method == "GET" and vehicle is not None:
         form.name.data, form.max_stops.data = vehicle.name, vehicle.max_stops
-        form.volume.data = Decimal(vehicle.volume_l) / 1000
+        form.volume.data = cubic_metres(vehicle.volume_l)
         form.weekdays.data = sorted(str(d) for d in vehicle.day_numbers)
         form.is_active.data = vehicle.is_active
     if form.validate_on_submit():

@@ -96,7 +96,7 @@ def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path
     page.goto(f"{base}/pickups")
     page.get_by_role("link", name=re.compile("Sofa 3-Sitzer")).click()
     expect(page.locator(".offer-photos img")).to_have_count(1)
-    page.get_by_label("Ladung in m³").fill("2,5".replace(",", "."))
+    page.get_by_label("Ladung in m³").fill("2,5")
     page.locator("form[action$='/accept'] button").click()
     expect(page.locator(".flash-success")).to_be_visible()
     day = next_weekday()
@@ -117,6 +117,7 @@ def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path
     page.get_by_label("Preis in €").fill("45")
     page.get_by_role("button", name="Aufnehmen und Etiketten drucken").click()
     expect(page.locator(".flash-success")).to_contain_text("Aufgenommen")
+    assert offer_volume(offer) == 2500
     item = db.session.scalar(sa.select(Item))
     assert item.description.startswith("Sofa 3-Sitzer") and item.price_cents == 4500
 
@@ -152,3 +153,8 @@ def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path
     page.keyboard.press("Enter")
     expect(page.locator(".cart-lines tr")).to_have_count(1)
     expect(page.locator("#cart-total")).to_have_text(re.compile(r"45,00\s€"))
+
+
+def offer_volume(offer) -> int:
+    db.session.refresh(offer)
+    return offer.volume_l
