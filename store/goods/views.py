@@ -1,12 +1,9 @@
 """Intake screen, item pages, label printing."""
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -310,7 +307,7 @@ def _invalid(item):
 
 
 def _photo_folder() -> str:
-    return str(Path(current_app.instance_path) / "photos")
+    return services.photo_folder()
 
 
 @bp.post("/items/<int:item_id>/photo")

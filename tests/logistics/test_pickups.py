@@ -119,7 +119,7 @@ def test_without_a_mail_server_messages_are_kept_and_without_consent_none_is_wri
 
 def test_intake_from_the_offer_thanks_the_donor(app, vans, make_offer, make_category):
     furniture = make_category("Möbel", vat_rate_bp=1900)
-    offer = make_offer(dimensions="220 × 90 × 85 cm")
+    offer = make_offer(dimensions="220 × 90 × 85 cm", photos=[io.BytesIO(jpeg_with_exif())])
     services.accept(Actor.system(), offer, volume_l=2500, now=NOW)
     services.schedule(Actor.system(), offer, vans[0], MONDAY, now=NOW)
     defaults = services.intake_defaults(offer)
@@ -137,7 +137,7 @@ def test_intake_from_the_offer_thanks_the_donor(app, vans, make_offer, make_cate
     (item,) = services.take_in_offer(Actor.system(), offer, [entry], now=NOW + timedelta(days=3))
     db.session.commit()
     assert offer.status == OfferStatus.COLLECTED and offer.item_codes == [item.code]
-    assert item.donor_name == "Erika Muster"
+    assert item.donor_name == "Erika Muster" and item.photo == f"{item.code}.jpg"
     assert db.session.scalar(sa.select(DonorMail.kind)) == "thanks"
     with pytest.raises(ConflictError):
         services.take_in_offer(Actor.system(), offer, [entry])

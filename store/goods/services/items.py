@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -154,6 +155,11 @@ def locations() -> list[str]:
 
 
 PHOTO_MAX_PIXELS = 1200
+
+
+def photo_folder() -> str:
+    """Where item photos are kept: the instance folder's photos/."""
+    return str(Path(current_app.instance_path) / "photos")
 
 
 def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:

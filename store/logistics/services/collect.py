@@ -12,6 +12,7 @@ from store.goods import services as goods
 from store.goods.models import Item
 from store.logistics.models import DonationOffer, OfferStatus
 from store.logistics.services.mail import queue_mail
+from store.logistics.services.offers import photo_folder
 
 
 def intake_defaults(offer: DonationOffer) -> dict:
@@ -32,6 +33,11 @@ def take_in_offer(
     if offer.status not in (OfferStatus.SCHEDULED, OfferStatus.ACCEPTED):
         raise ConflictError(_("This offer was handled already."))
     items = goods.take_in_items(actor, entries, now=now)
+    if offer.photos:  # the donor's first photo goes with every item (re-encoded once more)
+        first = photo_folder() / offer.photos[0].filename
+        for item in items:
+            with first.open("rb") as image:
+                goods.save_photo(actor, item, image, goods.photo_folder())
     offer.item_codes = [i.code for i in items]
     offer.status = OfferStatus.COLLECTED
     offer.done_on = local_today(now)
