@@ -265,3 +265,11 @@ def test_the_item_api_and_the_search_field_know_the_reservation(client, shop, lo
     login(shop.supervisor)
     answer = client.get(f"/items/scan?code={reservation.number}")
     assert answer.status_code == 302 and answer.location.endswith(f"/items/{shop.items[0].id}")
+
+
+def test_writing_off_a_reserved_item_ends_its_reservation(shop):
+    reservation = reserve(shop)
+    goods.write_off(Actor(user=shop.supervisor), shop.items[0], "damaged", now=NOW)
+    db.session.commit()
+    db.session.refresh(reservation)
+    assert reservation.status == ReservationStatus.RELEASED

@@ -197,6 +197,15 @@ def release(actor: Actor, reservation: Reservation, *, now: datetime | None = No
     return reservation
 
 
+def end_reservation_of(actor: Actor, item: Item, now: datetime) -> None:
+    """The item left stock another way (written off): its reservation, if any, ends."""
+    reservation = active_reservation(item)
+    if reservation is not None and _end(actor, reservation, ReservationStatus.RELEASED, now):
+        audit(
+            actor, "reservation.release", reservation, {"item": item.code, "why": "written_off"}, now=now
+        )
+
+
 def lapse_due(actor: Actor, *, now: datetime | None = None) -> int:
     """End the reservations whose date has passed (the item is for sale again). Each ends exactly
     once, however many runs race."""

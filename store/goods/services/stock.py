@@ -14,7 +14,7 @@ from store.extensions import db
 from store.goods.models import Article, Item, ItemStatus, MovementKind, StockMovement, WriteOffReason
 from store.goods.services.items import check_goods_sellable
 from store.goods.services.ledger import book_movement, set_status
-from store.goods.services.reservations import claim_for_sale
+from store.goods.services.reservations import claim_for_sale, end_reservation_of
 
 
 def write_off(
@@ -34,6 +34,7 @@ def write_off(
     if reason == WriteOffReason.OTHER and not (note or "").strip():
         raise ValidationError(_("Please say why."), field="note")
     set_status(item, ItemStatus.IN_STOCK, ItemStatus.WRITTEN_OFF)
+    end_reservation_of(actor, item, now)  # a damaged or missing piece is held for nobody
     movement = book_movement(
         actor,
         now,
