@@ -56,6 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     for area in (core, auth, printing, goods, tse, till, fiscal, shifts, skills, network, reports):
         area.init_app(app)
+    from store import logistics
+
+    logistics.init_app(app)
     api.init_app(app)
 
     from store import cli

@@ -167,6 +167,10 @@ def retention(dry_run):
     erased = erase_donor_names(actor)
     anonymised = participants.run(actor)
     click.echo(f"Donor names erased: {erased}. Participants anonymised: {anonymised}.")
+    from store.core import personal_data
+
+    for label, sweep in personal_data.sweeps():  # e.g. donors' contact data after a pick-up
+        click.echo(f"{label}: {sweep(actor)}.")
 
 
 def init_app(app: Flask) -> None:

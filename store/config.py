@@ -27,6 +27,15 @@ ENV_KEYS = (
     "API_TOKEN_DAYS",
     "OUTBOUND_ALLOW_HOSTS",
     "SECRETS_KEY",
+    # Mail to donors (store/logistics): without MAIL_SERVER messages are kept in the outbox page.
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_FROM",
+    "PICKUP_RETENTION_DAYS",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",
@@ -40,6 +49,8 @@ INT_KEYS = {
     "TSE_SIMULATOR_DELAY_MS",
     "TSE_RECOVERY_SECONDS",
     "API_TOKEN_DAYS",
+    "MAIL_PORT",
+    "PICKUP_RETENTION_DAYS",
 }
 
 

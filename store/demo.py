@@ -9,6 +9,7 @@ from store.auth.models import User
 from store.core.audit import Actor
 from store.extensions import db
 from store.goods import demo as goods_demo
+from store.logistics import demo as logistics_demo
 from store.network import demo as network_demo
 from store.printing import services as printing
 from store.printing.models import Printer
@@ -104,6 +105,8 @@ LOADERS: list[Callable[[Actor], bool]] = [
     shifts_demo.load_shifts,
     skills_demo.load_assessments,
     network_demo.load_records,
+    logistics_demo.load_pickups,
+    goods_demo.load_reservations,  # after the pick-ups: the collected sofa is among them
 ]
 
 

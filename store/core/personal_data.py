@@ -72,3 +72,19 @@ def who(user, person_id: int) -> str | None:
     if user.id == person_id:
         return "self"
     return user.short_name if user.role != Role.TRAINEE else None
+
+
+# Retention sweeps for people who are not users (donors' contact data, ...): each removes what is due
+# and returns how many records it cleared. The `retention` command runs them all after the sections.
+Sweep = Callable[[Any], int]
+_SWEEPS: dict[str, tuple[str, Sweep]] = {}
+
+
+def register_sweep(name: str, label: str, sweep: Sweep) -> None:
+    """Declare a sweep(actor) → count; `label` is the command's line ("Donor contacts erased")."""
+    _SWEEPS[name] = (label, sweep)
+
+
+def sweeps() -> list[tuple[str, Sweep]]:
+    """(label, sweep) of every registered sweep, by name."""
+    return [_SWEEPS[name] for name in sorted(_SWEEPS)]

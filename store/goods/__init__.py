@@ -18,6 +18,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(inventory_views.bp)
+    from store.goods import reservation_api, reservation_cli, reservation_views
+
+    app.register_blueprint(reservation_views.bp)
+    app.register_blueprint(reservation_api.bp)
+    reservation_cli.init_app(app)
+    register_tile(Tile("reservations.reservations", _l("Reservations"), "calendar", FLOOR, 31))
     register_tile(Tile("goods.intake", _l("Take in goods"), "box", FLOOR, 20))
     register_tile(Tile("goods.items", _l("Find items"), "tag", FLOOR, 30))
     register_tile(Tile("inventory.stocktakes", _l("Stocktake"), "list", FLOOR, 35))

@@ -56,11 +56,14 @@ class ItemOut(BaseModel):
     requires_safety_test: bool
     safety_test: SafetyTestOut | None
     sellable: bool
+    # The active reservation's date: the item is held for a customer until then (not for sale).
+    reserved_until: date | None = None
 
     @classmethod
     def of(cls, item: Item, today: date) -> "ItemOut":
         quote = services.current_price(item, today)
         test = item.last_safety_test
+        reservation = services.active_reservation(item)
         return cls(
             code=item.code,
             description=item.description,
@@ -81,6 +84,7 @@ class ItemOut(BaseModel):
             if test
             else None,
             sellable=services.sale_block(item) is None,
+            reserved_until=reservation.until if reservation else None,
         )
 
 

@@ -8,7 +8,7 @@ from flask import current_app
 
 from store.core.audit import Actor
 from store.core.settings import get_setting, set_setting
-from store.core.timeutil import utcnow
+from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.goods import services
 from store.goods.models import Category, Item
@@ -240,3 +240,28 @@ def load_settings(actor: Actor) -> bool:
         return False
     set_setting(actor, "label_printer_id", printer.id)
     return True
+
+
+def load_reservations(actor: Actor) -> bool:
+    """Two sofas or armchairs held for customers: one until the day after tomorrow, one for a week."""
+    from store.goods.models import ItemStatus, Reservation
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Reservation)):
+        return False
+    furniture = db.session.scalar(sa.select(Category).where(Category.name == "Sofas & Sessel"))
+    if furniture is None:
+        return False
+    items = db.session.scalars(
+        sa.select(Item)
+        .where(Item.category_id == furniture.id, Item.status == ItemStatus.IN_STOCK)
+        .order_by(Item.id)
+        .limit(2)
+    ).all()
+    today = local_today()
+    for item, (customer, phone, days) in zip(
+        items, [("Familie Haidari", "0151 2345678", 2), ("Nr. 17", None, 7)], strict=False
+    ):
+        services.reserve(
+            actor, item.code, customer=customer, phone=phone, until=today + timedelta(days=days)
+        )
+    return bool(items)

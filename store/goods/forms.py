@@ -99,3 +99,13 @@ class LabelSheetForm(FlaskForm):
 
 class PhotoForm(FlaskForm):
     photo = FileField(_l("Photo"), validators=[FileRequired()])
+
+
+class ReserveForm(FlaskForm):
+    """Hold an item for a customer (store.goods.services.reservations)."""
+
+    customer = StringField(
+        _l("Customer (a name or a number you give them)"), validators=[Length(max=80)]
+    )
+    phone = StringField(_l("Phone (only if they want a call)"), validators=[Length(max=40)])
+    until = DateField(_l("Reserved until"), validators=[Optional()])

@@ -239,3 +239,52 @@ class CategoryImpact(db.Model):
     set_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
     category: so.Mapped[Category] = so.relationship()
+
+
+class ReservationStatus(StrEnum):
+    ACTIVE = "active"
+    SOLD = "sold"  # bought by its customer at the till
+    RELEASED = "released"  # ended by staff before the date
+    LAPSED = "lapsed"  # not collected by the date: the item is for sale again
+
+
+class Reservation(db.Model):
+    """A unique item held for one customer until a date. While it is active, only a till at which
+    the reservation's number was typed may sell the item (store.goods.services.reservations)."""
+
+    __tablename__ = "reservation"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # What the customer is given: 5 digits and a check digit, typed into the till's scan field.
+    number: so.Mapped[str | None] = so.mapped_column(sa.String(8), unique=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("item.id"), index=True)
+    # A name or a number the customer was given; a phone number only if they want a call.
+    customer: so.Mapped[str] = so.mapped_column(sa.String(80))
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    until: so.Mapped[date]
+    # Stored, always 0 for now: a deposit is a fiscal booking the till takes (issue 18, next step).
+    deposit_cents: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    status: so.Mapped[ReservationStatus] = so.mapped_column(
+        _enum(ReservationStatus), default=ReservationStatus.ACTIVE, index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # The till where the number was typed last: the one till that may sell the item.
+    till_id: so.Mapped[int | None]
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    ended_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    sale_ref: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+
+    item: so.Mapped[Item] = so.relationship()
+    created_by = so.relationship("User", foreign_keys=[created_by_id])
+
+    __table_args__ = (
+        # One active reservation per item, enforced by the database.
+        sa.Index(
+            "uq_reservation_active_item",
+            "item_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'active'"),
+            postgresql_where=sa.text("status = 'active'"),
+        ),
+    )

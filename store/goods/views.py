@@ -1,12 +1,9 @@
 """Intake screen, item pages, label printing."""
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -33,6 +30,7 @@ from store.goods.forms import (
     IntakeForm,
     PhotoForm,
     PriceForm,
+    ReserveForm,
     SafetyTestForm,
     WriteOffForm,
 )
@@ -206,6 +204,7 @@ def items():
         locations=services.locations(),
         status_labels=STATUS_LABELS,
         quotes={i.id: services.current_price(i, today) for i in page.items},
+        reserved=services.reservations_for(page.items),
     )
 
 
@@ -215,7 +214,10 @@ def item_scan():
     """A scanned code from the search field: straight to the item."""
     code = request.args.get("code", "").strip()
     try:
-        item = services.find_item(code)
+        if services.is_reservation_number(code):  # a customer's reservation number: its item
+            item = services.find_reservation(code).item
+        else:
+            item = services.find_item(code)
     except services.NotFoundError as error:
         flash(error.message, "error")
         return redirect(url_for("goods.items", q=code))
@@ -245,6 +247,8 @@ def item(item_id: int):
         test_form=SafetyTestForm(prefix="st"),
         correction_form=CorrectionForm(prefix="co"),
         photo_form=PhotoForm(prefix="ph"),
+        reservation=services.active_reservation(item),
+        reserve_form=ReserveForm(prefix="rs"),
     )
 
 
@@ -340,7 +344,7 @@ def _invalid(item):
 
 
 def _photo_folder() -> str:
-    return str(Path(current_app.instance_path) / "photos")
+    return services.photo_folder()
 
 
 @bp.post("/items/<int:item_id>/photo")

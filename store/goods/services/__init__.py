@@ -15,6 +15,8 @@ through this package (`services.take_in_items(...)`).
 - donors:         donors' names are erased when no longer needed
 - ledger:         the two primitives the others share: a ledger booking, a race-safe status change
 - impact:         a category's environmental factors (weight per item, CO₂e per kg), versioned
+- reservations:   a unique item held for a customer until a date; the till brings it in by the
+                  reservation's number; lapsing after the date
 """
 
 # The errors these services raise, for callers that catch them.
@@ -48,18 +50,36 @@ from store.goods.services.intake import MAX_QUANTITY, IntakeEntry, take_in_items
 from store.goods.services.items import (
     PHOTO_MAX_PIXELS,
     ItemSearch,
+    active_reservation,
     ageing,
+    check_goods_sellable,
     check_sellable,
     current_price,
     find_item,
     get_item,
     items_by_codes,
     locations,
+    photo_folder,
+    reserved_note,
     sale_block,
     save_photo,
     search_items,
 )
 from store.goods.services.label_printing import label_printer, queue_labels
+from store.goods.services.reservations import (
+    claim_for_sale,
+    claim_reserved,
+    find_reservation,
+    get_reservation,
+    is_reservation_number,
+    item_for_till,
+    lapse_due,
+    list_reservations,
+    may_reserve,
+    release,
+    reservations_for,
+    reserve,
+)
 from store.goods.services.safety import record_safety_test
 from store.goods.services.settings import (
     GOODS_SETTINGS,
@@ -124,6 +144,22 @@ __all__ = [
     "book_article",
     "change_price",
     "check_sellable",
+    "active_reservation",
+    "check_goods_sellable",
+    "reserved_note",
+    "photo_folder",
+    "claim_for_sale",
+    "claim_reserved",
+    "find_reservation",
+    "get_reservation",
+    "is_reservation_number",
+    "item_for_till",
+    "lapse_due",
+    "list_reservations",
+    "may_reserve",
+    "release",
+    "reservations_for",
+    "reserve",
     "correct_movement",
     "current_price",
     "erase_donor_names",

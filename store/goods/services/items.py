@@ -5,15 +5,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
+from store.core.i18n import local_date
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.goods import codes
-from store.goods.models import Category, Item, ItemStatus
+from store.goods.models import Category, Item, ItemStatus, Reservation, ReservationStatus
 from store.goods.pricing import quote_item
 from store.goods.services.categories import subtree_ids
 
@@ -45,7 +47,34 @@ def items_by_codes(code_list: list[str]) -> list[Item]:
 
 
 def check_sellable(item: Item, today: date | None = None) -> None:
-    """Raise a clear ServiceError if this item cannot be sold now."""
+    """Raise a clear ServiceError if this item cannot be sold now (reserved items included: only
+    their reservation's number brings them to a till, see services.reservations)."""
+    check_goods_sellable(item)
+    reservation = active_reservation(item)
+    if reservation is not None:
+        raise ConflictError(reserved_note(reservation))
+
+
+def active_reservation(item: Item) -> Reservation | None:
+    """The item's active reservation, if it has one."""
+    return db.session.scalar(
+        sa.select(Reservation).where(
+            Reservation.item_id == item.id, Reservation.status == ReservationStatus.ACTIVE
+        )
+    )
+
+
+def reserved_note(reservation: Reservation) -> str:
+    """ "Reserviert bis 05.12.2026 (Nr. 100014)": what the item page, the search and the till say."""
+    return _(
+        "Reserved until %(date)s (no. %(number)s).",
+        date=local_date(reservation.until),
+        number=reservation.number,
+    )
+
+
+def check_goods_sellable(item: Item) -> None:
+    """The item's own state: sold, written off, an appliance without a passed safety test."""
     if item.status == ItemStatus.SOLD:
         raise ConflictError(_("%(code)s is already sold.", code=item.code))
     if item.status == ItemStatus.WRITTEN_OFF:
@@ -126,6 +155,11 @@ def locations() -> list[str]:
 
 
 PHOTO_MAX_PIXELS = 1200
+
+
+def photo_folder() -> str:
+    """Where item photos are kept: the instance folder's photos/."""
+    return str(Path(current_app.instance_path) / "photos")
 
 
 def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:

@@ -12,8 +12,9 @@ from store.core.settings import get_setting
 from store.core.timeutil import utcnow
 from store.extensions import db
 from store.goods.models import Article, Item, ItemStatus, MovementKind, StockMovement, WriteOffReason
-from store.goods.services.items import check_sellable
+from store.goods.services.items import check_goods_sellable
 from store.goods.services.ledger import book_movement, set_status
+from store.goods.services.reservations import claim_for_sale, end_reservation_of
 
 
 def write_off(
@@ -33,6 +34,7 @@ def write_off(
     if reason == WriteOffReason.OTHER and not (note or "").strip():
         raise ValidationError(_("Please say why."), field="note")
     set_status(item, ItemStatus.IN_STOCK, ItemStatus.WRITTEN_OFF)
+    end_reservation_of(actor, item, now)  # a damaged or missing piece is held for nobody
     movement = book_movement(
         actor,
         now,
@@ -107,9 +109,11 @@ def change_price(
 
 
 def mark_sold(actor: Actor, item: Item, *, sale_ref: str, now: datetime) -> StockMovement:
-    """The till's booking of a sold unique item. Raises ConflictError if another till was first."""
-    check_sellable(item)
+    """The till's booking of a sold unique item. Raises ConflictError if another till was first, or
+    if the item is reserved and its number was not typed at this till."""
+    check_goods_sellable(item)
     set_status(item, ItemStatus.IN_STOCK, ItemStatus.SOLD)
+    claim_for_sale(actor, item, sale_ref, now)  # after the claim: it holds the item's row
     return book_movement(actor, now, MovementKind.SALE, item=item, quantity=-1, ref=("sale", sale_ref))
 
 

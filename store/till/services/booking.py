@@ -24,7 +24,7 @@ def check_items(items: list[Item]) -> None:
     """Whether every labelled item may be sold now (sold, written off, an appliance without a
     passed safety test). Further reasons to refuse an item belong here."""
     for item in items:
-        goods.check_sellable(item)
+        goods.check_goods_sellable(item)  # a reserved item: checked once claimed (_claim)
 
 
 # long function: the booking, statement by statement, in the order the database sees it
@@ -68,7 +68,7 @@ def book(
     # After the sale's own row: the same sale sent twice at once clashes on its id above.
     items = [pl.line.item for pl in priced.lines if pl.line.item is not None]
     if items and not till.training:  # training moves no stock; everything else is real
-        _claim(items)
+        _claim(actor, items, sale, now)
     lines = [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
     _insert_all(SaleLine, lines)
     for row in payment_rows:
@@ -110,8 +110,10 @@ def _insert_all(model, objs: list) -> None:
         obj.id = row_id
 
 
-def _claim(items: list[Item]) -> None:
-    """Mark every unique item sold with one conditional UPDATE; one short: another till was first."""
+def _claim(actor: Actor, items: list[Item], sale: Sale, now: datetime) -> None:
+    """Mark every unique item sold with one conditional UPDATE; one short: another till was first.
+    Then, with the items' rows held, one statement for their reservations: a reserved item is sold
+    only at the till where its reservation's number was typed."""
     table = Item.__table__
     claimed = set(
         db.session.execute(
@@ -125,6 +127,7 @@ def _claim(items: list[Item]) -> None:
         if item.id not in claimed:
             raise ConflictError(_("%(code)s is already sold.", code=item.code))
         so.attributes.set_committed_value(item, "status", ItemStatus.SOLD)
+    goods.claim_reserved(actor, items, str(sale.id), now)
 
 
 def _sale_line(sale: Sale, position: int, pl) -> SaleLine:

@@ -99,8 +99,7 @@ def add_code(
     actor: Actor, till: Till, code: str, *, cart_uuid: str | None = None, now: datetime | None = None
 ) -> CartLine:
     """A scanned label: the item, at today's price. Refused if it cannot be sold."""
-    item = goods.find_item(code)
-    goods.check_sellable(item)
+    item = goods.item_for_till(actor, code)  # a label, or a reservation's number (issue 18)
     cart = start_cart(actor, till, cart_uuid=cart_uuid, now=now)
     if any(line.item_id == item.id for line in cart.lines):
         raise ConflictError(_("%(code)s is already on this receipt.", code=item.code))

@@ -1,0 +1,256 @@
+"""Reservations: a unique item held for one customer until a date.
+
+While a reservation is active, the item stays in stock (it is on the shelf and counted at a stocktake)
+but `check_sellable` refuses it, so scanning its label at any till says "reserved until …". The
+customer's reservation number, typed into a till's scan field (`item_for_till`), brings the item into
+that till's cart and makes that till the one that may sell it; the sale checks this after its
+conditional UPDATE of the items (`claim_reserved`), so a till that had the item in its cart before it
+was reserved, or a second till, is refused with 409.
+
+A reservation ends once: sold, released by staff, or lapsed after its date (`lapse_due`, run by the
+`reservations lapse` command from cron). Each end is a conditional UPDATE of its status, so two runs
+racing end it exactly once. Deposits are not taken yet: a deposit is a fiscal booking at the till
+(TSE, DSFinV-K `Anzahlungseinstellung`), which comes with the sale path's next step; until then a
+non-zero deposit is refused (422) and the column stays 0.
+"""
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from store.core.access import Role
+from store.core.audit import Actor, audit
+from store.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from store.core.timeutil import as_utc, local_today
+from store.extensions import db
+from store.goods.models import Item, ItemStatus, Reservation, ReservationStatus
+from store.goods.services.items import (
+    active_reservation,
+    check_goods_sellable,
+    check_sellable,
+    find_item,
+    reserved_note,
+)
+
+# How far ahead a reservation may run: furniture waits a couple of weeks at most.
+MAX_DAYS = 28
+NUMBER_BASE = 10000
+
+
+def reservation_number(reservation_id: int) -> str:
+    """The number the customer is given: NUMBER_BASE + id and a check digit (typos are caught)."""
+    body = str(NUMBER_BASE + reservation_id)
+    return body + _check_digit(body)
+
+
+def _check_digit(body: str) -> str:
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
+def is_reservation_number(text: str) -> bool:
+    """Digits with a valid check digit, shorter than an item code (13 digits)."""
+    text = (text or "").strip()
+    return text.isdigit() and 6 <= len(text) <= 8 and _check_digit(text[:-1]) == text[-1]
+
+
+def may_reserve(actor: Actor) -> bool:
+    """Supervisors and admins anywhere; a trainee only at a till."""
+    user = actor.user
+    if user is None:
+        return actor.source == "cli"
+    if user.role in (Role.SUPERVISOR, Role.ADMIN, Role.COORDINATOR):
+        return True
+    return user.role == Role.TRAINEE and actor.till_id is not None
+
+
+def reserve(
+    actor: Actor,
+    code: str,
+    *,
+    customer: str,
+    until: date | None,
+    phone: str | None = None,
+    deposit_cents: int = 0,
+    now: datetime | None = None,
+) -> Reservation:
+    """Hold the item with this code for a customer until a date."""
+    now = as_utc(now)
+    if not may_reserve(actor):
+        raise PermissionDeniedError(_("Trainees reserve items at a till; please ask a supervisor."))
+    customer = (customer or "").strip()
+    if not customer:
+        raise ValidationError(_("Please give a name or a number for the customer."), field="customer")
+    today = local_today(now)
+    if until is None or until < today:
+        raise ValidationError(_("The date must not be in the past."), field="until")
+    if until > today + timedelta(days=MAX_DAYS):
+        raise ValidationError(_("A reservation runs for at most %(n)s days.", n=MAX_DAYS), field="until")
+    if deposit_cents:
+        raise ValidationError(
+            _(
+                "Deposits cannot be taken yet: a deposit is booked at the till with a receipt, "
+                "which comes in a later version. Please reserve without a deposit."
+            ),
+            field="deposit_cents",
+        )
+    item = find_item(code)
+    check_sellable(item)  # sold, written off, untested appliance, or reserved already
+    _lock_in_stock(item)
+    reservation = Reservation(
+        item=item,
+        customer=customer[:80],
+        phone=(phone or "").strip()[:40] or None,
+        until=until,
+        deposit_cents=0,
+        status=ReservationStatus.ACTIVE,
+        created_at=now,
+        created_by_id=actor.user_id,
+    )
+    db.session.add(reservation)
+    db.session.flush()  # the unique index refuses a second active reservation (409)
+    reservation.number = reservation_number(reservation.id)
+    audit(
+        actor,
+        "reservation.create",
+        reservation,
+        {"item": item.code, "until": until.isoformat(), "number": reservation.number},
+        now=now,
+    )
+    return reservation
+
+
+def _lock_in_stock(item: Item) -> None:
+    """Take the item's row lock with a no-op conditional UPDATE: a sale that claims the item at the
+    same moment either waits for this reservation (and then sees it) or wins, and this finds the item
+    sold and refuses."""
+    changed = db.session.execute(
+        sa.update(Item)
+        .where(Item.id == item.id, Item.status == ItemStatus.IN_STOCK)
+        .values(status=Item.status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.refresh(item)
+        raise ConflictError(_("%(code)s is not in stock any more.", code=item.code))
+
+
+def get_reservation(reservation_id: int) -> Reservation:
+    reservation = db.session.get(Reservation, reservation_id)
+    if reservation is None:
+        raise NotFoundError(_("This reservation does not exist."))
+    return reservation
+
+
+def find_reservation(number: str) -> Reservation:
+    reservation = db.session.scalar(
+        sa.select(Reservation).where(Reservation.number == (number or "").strip())
+    )
+    if reservation is None:
+        raise NotFoundError(_("No reservation has the number %(n)s.", n=number))
+    return reservation
+
+
+def list_reservations(*, active_only: bool = True, limit: int = 200) -> list[Reservation]:
+    query = sa.select(Reservation).order_by(Reservation.until, Reservation.id).limit(limit)
+    if active_only:
+        query = query.where(Reservation.status == ReservationStatus.ACTIVE)
+    else:
+        query = query.order_by(None).order_by(Reservation.id.desc())
+    return list(db.session.scalars(query))
+
+
+def reservations_for(items: list[Item]) -> dict[int, Reservation]:
+    """The active reservations of these items, by item id (for lists)."""
+    ids = [i.id for i in items]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Reservation).where(
+            Reservation.item_id.in_(ids), Reservation.status == ReservationStatus.ACTIVE
+        )
+    )
+    return {r.item_id: r for r in rows}
+
+
+def _end(
+    actor: Actor, reservation: Reservation, status: ReservationStatus, now: datetime, **values
+) -> bool:
+    """Move an active reservation to its end, once: False if it had ended already."""
+    changed = db.session.execute(
+        sa.update(Reservation)
+        .where(Reservation.id == reservation.id, Reservation.status == ReservationStatus.ACTIVE)
+        .values(status=status, ended_at=now, ended_by_id=actor.user_id, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(reservation)
+    return changed == 1
+
+
+def release(actor: Actor, reservation: Reservation, *, now: datetime | None = None) -> Reservation:
+    """Staff end a reservation before its date: the item is for sale again."""
+    now = as_utc(now)
+    if not _end(actor, reservation, ReservationStatus.RELEASED, now):
+        raise ConflictError(_("This reservation has ended already."))
+    audit(actor, "reservation.release", reservation, {"item": reservation.item.code}, now=now)
+    return reservation
+
+
+def end_reservation_of(actor: Actor, item: Item, now: datetime) -> None:
+    """The item left stock another way (written off): its reservation, if any, ends."""
+    reservation = active_reservation(item)
+    if reservation is not None and _end(actor, reservation, ReservationStatus.RELEASED, now):
+        audit(
+            actor, "reservation.release", reservation, {"item": item.code, "why": "written_off"}, now=now
+        )
+
+
+def lapse_due(actor: Actor, *, now: datetime | None = None) -> int:
+    """End the reservations whose date has passed (the item is for sale again). Each ends exactly
+    once, however many runs race."""
+    now = as_utc(now)
+    today = local_today(now)
+    due = db.session.scalars(
+        sa.select(Reservation).where(
+            Reservation.status == ReservationStatus.ACTIVE, Reservation.until < today
+        )
+    ).all()
+    lapsed = 0
+    for reservation in due:
+        if _end(actor, reservation, ReservationStatus.LAPSED, now):
+            audit(actor, "reservation.lapse", reservation, {"item": reservation.item.code}, now=now)
+            lapsed += 1
+    return lapsed
+
+
+def item_for_till(actor: Actor, code: str) -> Item:
+    """What the till's scan field found: an item's label, or a reservation's number, which brings
+    the reserved item and makes this till the one that may sell it."""
+    if not is_reservation_number(code):
+        item = find_item(code)
+        check_sellable(item)
+        return item
+    reservation = find_reservation(code)
+    if reservation.status != ReservationStatus.ACTIVE:
+        raise ConflictError(_("Reservation %(n)s has ended.", n=reservation.number))
+    check_goods_sellable(reservation.item)
+    reservation.till_id = actor.till_id
+    audit(actor, "reservation.at_till", reservation, {"till": actor.till_id})
+    return reservation.item
+
+
+def claim_for_sale(actor: Actor, item: Item, sale_ref: str, now: datetime) -> None:
+    """Called by mark_sold after it claimed the item (holding its row)."""
+    claim_reserved(actor, [item], sale_ref, now)
+
+
+def claim_reserved(actor: Actor, items: list[Item], sale_ref: str, now: datetime) -> None:
+    """Called by a sale after it claimed its items (holding their rows), one statement for all: a
+    reserved item is sold only at the till where its reservation's number was typed, and the
+    reservation ends as sold."""
+    for reservation in reservations_for(items).values():
+        if actor.till_id is None or reservation.till_id != actor.till_id:
+            raise ConflictError(reserved_note(reservation))
+        _end(actor, reservation, ReservationStatus.SOLD, now, sale_ref=sale_ref)
+        audit(actor, "reservation.sold", reservation, {"sale": sale_ref}, now=now)

@@ -1,0 +1,140 @@
+"""API: pick-ups booked by staff, a day's pick-ups, and the day's routes per van."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from store.core.access import STAFF, Role
+from store.core.api import Schema, api_blueprint, endpoint
+from store.core.web import current_actor
+from store.logistics import services
+from store.logistics.models import DonationOffer, OfferStatus
+
+bp = api_blueprint("logistics_api")
+
+OFFICE = list(STAFF)
+CREW = [Role.TRAINEE, *STAFF]
+
+
+class PickupIn(Schema):
+    date: date
+    name: str = Field(min_length=1, max_length=120)
+    address: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    description: str = Field(min_length=1, max_length=200)
+    volume_l: int = Field(default=0, ge=0, le=50_000)
+
+
+class PickupOut(BaseModel):
+    id: int
+    status: OfferStatus
+    date: date | None
+    vehicle: str | None
+    position: int | None
+    name: str | None
+    address: str | None
+    postcode: str | None
+    phone: str | None
+    description: str
+    quantity: int
+    floor: int | None
+    has_lift: bool
+    volume_l: int
+
+    @classmethod
+    def of(cls, offer: DonationOffer) -> "PickupOut":
+        stop = offer.stop
+        return cls(
+            id=offer.id,
+            status=offer.status,
+            date=stop.day if stop else None,
+            vehicle=stop.vehicle.name if stop else None,
+            position=stop.position if stop else None,
+            name=offer.name,
+            address=offer.address,
+            postcode=offer.postcode,
+            phone=offer.phone,
+            description=offer.what,
+            quantity=offer.quantity,
+            floor=offer.floor,
+            has_lift=offer.has_lift,
+            volume_l=offer.volume_l,
+        )
+
+
+class PickupList(BaseModel):
+    pickups: list[PickupOut]
+
+
+class DateQuery(Schema):
+    date: date
+
+
+class RouteOut(BaseModel):
+    vehicle: str
+    vehicle_id: int
+    max_stops: int
+    volume_l: int
+    load_l: int
+    stops: list[PickupOut]
+
+
+class RoutesOut(BaseModel):
+    date: date
+    routes: list[RouteOut]
+
+
+@endpoint(
+    bp,
+    "/pickups",
+    methods=["POST"],
+    roles=OFFICE,
+    body=PickupIn,
+    response=PickupOut,
+    status=201,
+    summary="Book a pick-up: the offer, accepted, on the first van with room that day",
+)
+def create_pickup(body: PickupIn):
+    offer = services.book_pickup(
+        current_actor(),
+        body.date,
+        name=body.name,
+        address=body.address,
+        phone=body.phone,
+        description=body.description,
+        volume_l=body.volume_l,
+    )
+    return PickupOut.of(offer)
+
+
+@endpoint(
+    bp, "/pickups", roles=CREW, query=DateQuery, response=PickupList, summary="The pick-ups of a day"
+)
+def list_pickups(query: DateQuery):
+    stops = [s for slot in services.day_slots(query.date) for s in slot.stops if s.offer is not None]
+    return PickupList(pickups=[PickupOut.of(s.offer) for s in stops])
+
+
+@endpoint(
+    bp,
+    "/routes/<day>",
+    roles=CREW,
+    response=RoutesOut,
+    summary="A day's routes: the stops per van in order, each with its address",
+)
+def routes(day: str):
+    when = DateQuery(date=day).date
+    return RoutesOut(
+        date=when,
+        routes=[
+            RouteOut(
+                vehicle=s.vehicle.name,
+                vehicle_id=s.vehicle.id,
+                max_stops=s.vehicle.max_stops,
+                volume_l=s.vehicle.volume_l,
+                load_l=s.load_l,
+                stops=[PickupOut.of(stop.offer) for stop in s.stops if stop.offer is not None],
+            )
+            for s in services.day_slots(when)
+        ],
+    )
