@@ -56,7 +56,7 @@ class TokenForm(FlaskForm):
     user_id = SelectField(_l("User"), coerce=int)
     name = StringField(_l("What it is for"), validators=[Optional(), Length(max=80), no_controls()])
     scope = SelectField(
-        _l("May"),
+        _l("What the token may do"),
         choices=[("write", _l("read and change")), ("read", _l("only read"))],
         default="write",
     )
