@@ -68,6 +68,7 @@ TRAINEE_SOURCES = (
     "templates/till/office/not_open.html",
     "templates/till/office/open.html",
     "templates/till/office/cash.html",
+    "templates/till/office/sales.html",
     "templates/goods/intake.html",
     "templates/goods/items.html",
     "templates/goods/item.html",

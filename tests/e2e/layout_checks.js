@@ -1,11 +1,11 @@
 // Layout checks the browser tests run in the page.
 
-// Buttons, links and fields that lie (partly) where one cannot scroll to.
+// Buttons, links and fields that lie (partly) where one cannot scroll to (a closed menu's are hidden).
 function unreachable() {
   const out = [];
   const maxX = document.documentElement.scrollWidth, maxY = document.documentElement.scrollHeight;
   for (const el of document.querySelectorAll("main a, main button, main input, main select, header a, header button")) {
-    if (el.closest("dialog:not([open]), [hidden], template, .sr-only") || el.type === "hidden") continue;
+    if (el.closest("dialog:not([open]), details:not([open]) > :not(summary), [hidden], template, .sr-only") || el.type === "hidden") continue;
     const r = el.getBoundingClientRect();
     if (!r.width && !r.height) continue;
     const x = r.left + window.scrollX, y = r.top + window.scrollY;
@@ -20,7 +20,7 @@ function unreachable() {
 function tooSmall() {
   const out = [];
   for (const el of document.querySelectorAll("a, button, input, select, summary")) {
-    if (el.closest("dialog:not([open]), [hidden], template, .sr-only, p, li, td.cart-desc") || el.type === "hidden") continue;
+    if (el.closest("dialog:not([open]), details:not([open]) > :not(summary), [hidden], template, .sr-only, p, li, td.cart-desc") || el.type === "hidden") continue;
     // a radio or check box inside its label is tapped through the whole label
     const target = el.matches("input[type=radio], input[type=checkbox]") && el.closest("label") || el;
     const r = target.getBoundingClientRect();
