@@ -20,5 +20,14 @@ def forget_days():
     click.echo(f"{days.forget_days()} stored days forgotten.")
 
 
+@reports_group.command("fill-days")
+def fill_days():
+    """Store the figures of every closed day of the last two years not stored yet (the print worker
+    does this once a day; run it after an import or `forget-days` to keep the dashboard fast)."""
+    from store.reports.services import days
+
+    click.echo(f"{days.fill_closed_days()} days stored.")
+
+
 def init_app(app: Flask) -> None:
     add_commands(app, reports_group)

@@ -161,3 +161,22 @@ def test_the_day_store_can_be_emptied_and_fills_again(shop, runner):
     result = runner.invoke(args=["reports", "forget-days"])
     assert result.exit_code == 0 and "stored days forgotten" in result.output
     assert services.sales_report(period) == before
+
+
+def test_the_worker_fills_the_closed_days_once_a_day_so_no_report_waits_for_them(shop, runner):
+    from store.reports.models import StoredDay
+    from store.reports.services import days
+
+    sell_items(shop, shop.items[:1], now=datetime(2026, 11, 18, 10, 0, tzinfo=UTC))
+    days._filled_on = None
+    assert days.fill_once_a_day() == days.KEEP_FILLED_DAYS
+    assert days.fill_once_a_day() == 0  # the same day: nothing asked of the database
+    stored = set(db.session.scalars(sa.select(StoredDay.day)))
+    assert min(stored) == date(2026, 11, 19) - timedelta(days=days.KEEP_FILLED_DAYS - 1)
+    assert max(stored) == date(2026, 11, 19) and date(2026, 11, 20) not in stored
+    # a year's dashboard now only reads: no closed day is computed for the user
+    year = Period(date(2025, 11, 20), date(2026, 11, 20))
+    services.sales_report(year)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredDay)) == len(stored)
+    result = runner.invoke(args=["reports", "fill-days"])
+    assert result.exit_code == 0 and "0 days stored" in result.output

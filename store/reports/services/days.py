@@ -96,6 +96,38 @@ def split(period: Period, now: datetime | None = None) -> tuple[Period | None, P
     return stored, _live(period, upto)
 
 
+# How far back the worker keeps the day store filled: a year and the year before it (the comparison).
+KEEP_FILLED_DAYS = 2 * 366
+_filled_on: date | None = None  # this process's last fill (the worker fills once a day)
+
+
+def fill_closed_days(now: datetime | None = None) -> int:
+    """Store every closed day of the last two years that is not stored yet, so that no one waits
+    for it at the dashboard. Returns the number of days stored now."""
+    now = as_utc(now)
+    last = last_closed_day(now)
+    first = last - timedelta(days=KEEP_FILLED_DAYS - 1)
+    have = db.session.scalar(
+        sa.select(sa.func.count()).select_from(StoredDay).where(StoredDay.day >= first)
+    )
+    missing = KEEP_FILLED_DAYS - int(have or 0)
+    if missing > 0:
+        split(Period(first, last), now)
+    return max(missing, 0)
+
+
+def fill_once_a_day(now: datetime | None = None) -> int:
+    """The worker's step: fill the closed days once per local day and process (a no-op otherwise)."""
+    global _filled_on
+    now = as_utc(now)
+    if _filled_on == last_closed_day(now):
+        return 0
+    stored = fill_closed_days(now)
+    db.session.commit()  # the worker's own step (a worker has no request transaction around it)
+    _filled_on = last_closed_day(now)
+    return stored
+
+
 def _live(period: Period, upto: date) -> Period | None:
     return Period(upto + timedelta(days=1), period.last) if upto < period.last else None
 
