@@ -37,6 +37,11 @@
       $("d-change-row").hidden = data.state !== "paid" || !data.change_cents;
       $("d-paid").textContent = money(data.paid_cents);
       $("d-change").textContent = money(data.change_cents);
+      $("d-impact").hidden = !data.kg;
+      if (data.kg) {
+        var kg = new Intl.NumberFormat(lang === "en" ? "en-GB" : "de-DE", { maximumFractionDigits: 1 }).format(data.kg);
+        $("d-impact").textContent = t.kg.replace("%(kg)s", kg);
+      }
       root.dataset.state = data.state;
       document.querySelectorAll("[data-lang]").forEach(function (b) {
         b.setAttribute("aria-pressed", b.dataset.lang === lang ? "true" : "false");

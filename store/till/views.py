@@ -302,6 +302,7 @@ def display(till_id: int):
                 "change": _("Change"),
                 "welcome": _("Welcome!"),
                 "thanks": _("Thank you!"),
+                "kg": _("With this purchase %(kg)s kg stay in use"),
             }
     return render_template("till/display.html", till=till, labels=labels)
 

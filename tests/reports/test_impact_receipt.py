@@ -58,3 +58,12 @@ def test_the_admin_sets_a_categorys_factors_in_its_form(client, make_user, login
     ]
     client.post(f"/admin/categories/{category.id}", data=form)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CategoryImpact)) == 1
+
+
+def test_the_customer_display_shows_the_kg_only_when_the_store_wants_it(shop, make_user):
+    _sell(shop, shop.items[:2])
+    assert till.customer_view(shop.till)["kg"] is None
+    goods.set_receipt_impact_line(Actor(user=make_user("admin")), True)
+    db.session.commit()
+    view = till.customer_view(shop.till)
+    assert view["state"] == "paid" and view["kg"] == 1.0  # two jackets, 0.5 kg each

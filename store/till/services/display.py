@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from store.core.timeutil import as_utc
+from store.core.timeutil import as_utc, local_today
 from store.extensions import db
+from store.goods.services.impact import kg_of_lines, receipt_impact_line
 from store.till.models import PaymentMethod, Sale, SaleKind, Till
 from store.till.services.cart import open_cart, price_cart
 
@@ -15,8 +16,10 @@ SHOW_PAID_FOR = timedelta(minutes=2)  # the last sale stays on the display this 
 
 def customer_view(till: Till, now: datetime | None = None) -> dict:
     """{"state": "idle" | "cart" | "paid", "lines": [...], "total_cents", "paid_cents",
-    "change_cents"} for the display's script."""
+    "change_cents", "kg"} for the display's script; "kg" (kept in use by the purchase) only where
+    the store prints that line on its receipts too."""
     now = as_utc(now)
+    show_kg = receipt_impact_line()
     cart = open_cart(till)
     if cart is not None and cart.lines:
         priced = price_cart(cart)
@@ -29,6 +32,7 @@ def customer_view(till: Till, now: datetime | None = None) -> dict:
             "total_cents": priced.total_cents,
             "paid_cents": 0,
             "change_cents": 0,
+            "kg": _kg(show_kg, [(pl.category_id, pl.quantity) for pl in priced.lines], now),
         }
     sale = db.session.scalar(
         sa.select(Sale)
@@ -39,7 +43,14 @@ def customer_view(till: Till, now: datetime | None = None) -> dict:
         .limit(1)
     )
     if sale is None:
-        return {"state": "idle", "lines": [], "total_cents": 0, "paid_cents": 0, "change_cents": 0}
+        return {
+            "state": "idle",
+            "lines": [],
+            "total_cents": 0,
+            "paid_cents": 0,
+            "change_cents": 0,
+            "kg": None,
+        }
     paid = sum(
         (p.tendered_cents or p.amount_cents) if p.method == PaymentMethod.CASH else p.amount_cents
         for p in sale.payments
@@ -53,4 +64,10 @@ def customer_view(till: Till, now: datetime | None = None) -> dict:
         "total_cents": sale.total_cents,
         "paid_cents": paid,
         "change_cents": sale.change_cents,
+        "kg": _kg(show_kg, [(line.category_id, line.quantity) for line in sale.lines], now),
     }
+
+
+def _kg(show: bool, lines: list[tuple[int, int]], now: datetime) -> float | None:
+    kg = kg_of_lines(lines, local_today(now)) if show else 0
+    return round(kg, 1) if kg > 0 else None
