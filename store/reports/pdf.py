@@ -161,8 +161,8 @@ def _render(report) -> bytes:
         ]
     story += _esf(report, regular, bold, h2, body)
     story += [Paragraph(escape_plain(_("Method")), h2)]
-    for key, text in report.figures.methods.items():
-        story.append(Paragraph(f"<b>{escape(key)}</b>: {escape_plain(text)}", small))
+    for heading, text in report.figures.methods:
+        story.append(Paragraph(f"<b>{escape(str(heading))}</b>: {escape_plain(str(text))}", small))
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,

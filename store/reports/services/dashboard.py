@@ -5,6 +5,8 @@ and its `units`. The dashboard holds the same for the period and the one before,
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from store.goods.services import FactorTable
 from store.reports.services import sales as sales_mod
 from store.reports.services.goods_flow import GOODS_METHOD, goods_flow
@@ -28,7 +30,7 @@ def _frame(period: Period, group: str | None, method: str, units: dict) -> dict:
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "group": group,
-        "method": method,
+        "method": str(method),
         "units": units,
     }
 
@@ -118,7 +120,7 @@ class Dashboard:
     current: Side
     previous: Side
     time_group: str
-    methods: dict
+    methods: list
 
     def change(self, section: str, key: str) -> float | None:
         """Percent change of a figure against the period before (None when there was nothing)."""
@@ -144,12 +146,12 @@ def dashboard(period: Period, time_group: str | None = None) -> Dashboard:
         current=_side(period, factors, group),
         previous=_side(period.previous(), factors, group, ageing=False),  # ageing: shown for the period
         time_group=group,
-        methods={
-            "sales": SALES_METHOD,
-            "eligibility": ELIGIBILITY_METHOD,
-            "goods": GOODS_METHOD,
-            "hours": HOURS_METHOD,
-            "skills": SKILLS_METHOD,
-            "impact": IMPACT_METHOD,
-        },
+        methods=[  # (heading, how it is counted), shown on the page and in the funders' PDF
+            (_l("Turnover"), SALES_METHOD),
+            (_l("Sales to entitlement-card holders (§66 AO)"), ELIGIBILITY_METHOD),
+            (_l("Goods flow"), GOODS_METHOD),
+            (_l("Hours"), HOURS_METHOD),
+            (_l("Skills progress"), SKILLS_METHOD),
+            (_l("Environmental impact"), IMPACT_METHOD),
+        ],
     )

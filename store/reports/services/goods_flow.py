@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
@@ -20,7 +21,7 @@ from store.reports.services import bookings, days
 from store.reports.services.period import Period
 from store.reports.services.sales import category_labels
 
-GOODS_METHOD = (
+GOODS_METHOD = _l(
     "Donated items (one label each) from the stock ledger: taken in = items taken in during the period; "
     "sold = sales less returns; written off = write-offs less their corrections; in stock = items in "
     "stock at the end of the period. Ageing: items in stock at the end by weeks since intake. Days to "

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from store.extensions import db
 from store.reports.services.period import Period
@@ -17,7 +18,7 @@ from store.shifts.models import (
     Station,
 )
 
-HOURS_METHOD = (
+HOURS_METHOD = _l(
     "Confirmed attendance (the latest entry of each day): minutes attended = minutes worked on days "
     "marked present. Station = the station of the day's planned shift; measure = the agreement valid "
     "on the day. Attendance rate = days present / days due (present, sick, child sick, excused, "

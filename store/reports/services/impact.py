@@ -7,10 +7,12 @@ report of a period that has ended does not change when an admin changes a factor
 
 from collections import defaultdict
 
+from flask_babel import lazy_gettext as _l
+
 from store.goods.services import FactorTable
 from store.reports.services.sales import SalesData, category_labels
 
-IMPACT_METHOD = (
+IMPACT_METHOD = _l(
     "Items sold in the period (returns and voids subtracted) × the category's average weight per item "
     "= kg kept in use; × the category's CO₂e avoided per kg re-used = CO₂e avoided. Each factor as "
     "valid on the day of the sale; defaults and sources in the manual (Reports)."

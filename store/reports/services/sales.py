@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from store.core.pricing import vat_of_gross
 from store.extensions import db
@@ -21,12 +22,12 @@ from store.reports.services.period import Period
 from store.reports.services.sql import month_key, week_key
 from store.till.models import SaleKind, Till
 
-SALES_METHOD = (
+SALES_METHOD = _l(
     "Sales booked at the tills in the period (Europe/Berlin days), training sales excluded; voids and "
     "returns count as negative sales when they were booked. Net = gross less the VAT contained, per "
     "VAT rate. Receipts = sales receipts less voided ones; average basket = gross / receipts."
 )
-ELIGIBILITY_METHOD = (
+ELIGIBILITY_METHOD = _l(
     "Sales to holders of an entitlement card (Sozialpass, recorded at the till) against all sales, "
     "counted as receipts and gross amount, voids and returns included (§66 AO, two-thirds rule)."
 )

@@ -4,12 +4,13 @@ period (their latest assessment by a supervisor at the end against the one befor
 from collections import defaultdict
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from store.extensions import db
 from store.reports.services.period import Period
 from store.skills.models import Assessment, AssessmentRating, Skill
 
-SKILLS_METHOD = (
+SKILLS_METHOD = _l(
     "Per skill: people whose latest rating by a supervisor up to the period's last day is higher than "
     "their latest rating before its first day (self-assessments do not count; a first rating is "
     "no rise)."
