@@ -90,8 +90,26 @@ def drawing(chart: charts.Chart, scale: float = 0.72) -> Drawing:
     return d
 
 
+LONG_CELL = 30  # characters: a column with longer texts (a source, a note) wraps within the page
+PAGE_WIDTH = 178 * mm  # A4 less the margins
+
+
 def _table(header: list[str], rows: list[list], regular: str, bold: str, widths=None) -> Table:
     data = [[plain(h) for h in header]] + [[cell_text(v) for v in row] for row in rows]
+    long = [any(len(str(row[c])) > LONG_CELL for row in data[1:]) for c in range(len(header))]
+    if widths is None and any(long):
+        # short columns as wide as their longest text, the long ones share the rest and wrap
+        widths = [
+            None if wide else max(len(str(row[c])) for row in data) * 1.6 * mm + 4 * mm
+            for c, wide in enumerate(long)
+        ]
+        rest = (PAGE_WIDTH - sum(w for w in widths if w)) / sum(long)
+        widths = [w or rest for w in widths]
+        wrap = ParagraphStyle("cell", fontName=regular, fontSize=7, leading=8.5)
+        data = data[:1] + [
+            [Paragraph(escape(str(v)), wrap) if long[c] else v for c, v in enumerate(row)]
+            for row in data[1:]
+        ]
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     t.setStyle(
         TableStyle(
@@ -105,6 +123,9 @@ def _table(header: list[str], rows: list[list], regular: str, bold: str, widths=
             ]
         )
     )
+    for c, wide in enumerate(long):
+        if wide:
+            t.setStyle(TableStyle([("ALIGN", (c, 0), (c, 0), "LEFT")]))  # as its wrapped cells
     return t
 
 
