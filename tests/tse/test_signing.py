@@ -107,7 +107,8 @@ def test_abandoned_cart_and_void_are_signed(shop):
     rows = db.session.scalars(sa.select(FiscalTransaction).order_by(FiscalTransaction.id)).all()
     # A void is a new Beleg with negative amounts (DSFinV-K 2.4 "Storno"), not AVBelegstorno.
     assert [r.receipt_type for r in rows] == ["Beleg", "AVBelegabbruch", "Beleg", "Beleg"]
-    assert rows[1].process_data == "AVBelegabbruch^12.50_0.00_0.00_0.00_0.00^"
+    # Nothing was sold: the abort is signed with zero amounts; its positions are in the export.
+    assert rows[1].process_data == "AVBelegabbruch^0.00_0.00_0.00_0.00_0.00^"
     assert rows[3].process_data == "Beleg^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
 
 
