@@ -431,3 +431,38 @@ def test_till_records_a_fiskaly_time_out_as_failed(app, shop, fake, monkeypatch)
     tx = signing.for_sale(sale.id)
     assert tx.state == "failed" and "did not answer" in tx.error
     assert tx.tx_number is not None  # the start was signed; the finish is what failed
+
+
+def test_fiskaly_process_data_is_kept_and_a_mismatch_flagged(app, shop, fake, monkeypatch, caplog):
+    """What the TSE signed is what is stored (and exported); if it is not what the till sent, the
+    till's version is kept beside it, logged, and supervisors are warned."""
+    from store.fiscal import tse_notices
+
+    monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
+    connect_device(
+        Actor.system(),
+        api_key=fake.api_key,
+        api_secret=fake.api_secret,
+        tss_id=fake.tss_id,
+        base_url=fake.url,
+    )
+    db.session.commit()
+    t.add_code(shop.actor, shop.till, shop.items[0].code)
+    sale, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)])
+    db.session.commit()
+    same = signing.for_sale(sale.id)
+    assert same.sent_process_data is None and tse_notices(shop.supervisor) == []
+
+    fake.rewrite_process_data = lambda data: data.replace(":Bar", ":Unbar")
+    t.add_code(shop.actor, shop.till, shop.items[1].code)
+    other, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)])
+    db.session.commit()
+    tx = signing.for_sale(other.id)
+    assert tx.state == "signed"
+    assert tx.process_data == "Beleg^12.50_0.00_0.00_0.00_0.00^12.50:Unbar"
+    assert tx.process_data == fake.transactions[tx.tx_id]["process_data"]
+    assert tx.sent_process_data == "Kassenbeleg-V1;Beleg^12.50_0.00_0.00_0.00_0.00^12.50:Bar"
+    assert "the TSE signed" in caplog.text
+    [(level, text, _endpoint)] = tse_notices(shop.supervisor)
+    assert level == "error" and "other process data" in text
+    assert tse_notices(shop.cashier) == []
