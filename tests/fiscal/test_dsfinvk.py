@@ -640,9 +640,7 @@ def test_an_abandoned_cart_and_removed_lines_keep_their_positions(day, files):
     lines = defaultdict(list)
     for row in rows(files, "lines.csv"):
         lines[row["BON_ID"]].append((row["ARTIKELTEXT"], row["MENGE"], row["ART_NR"], row["P_STORNO"]))
-    gross = {
-        (r["BON_ID"], r["POS_ZEILE"]): cents(r["POS_BRUTTO"]) for r in rows(files, "lines_vat.csv")
-    }
+    gross = {(r["BON_ID"], r["POS_ZEILE"]): cents(r["POS_BRUTTO"]) for r in rows(files, "lines_vat.csv")}
     scarf = day.scarf.code
     assert lines[day.split.uuid][2:] == [
         ("Taschenbuch", "1,000", f"A{day.shop.book_article.id}", "0"),
