@@ -39,6 +39,7 @@ APPEND_ONLY = (
     "month_closing",
     "record_mark",
     "category_impact",
+    "voided_line",
 )
 # Bookings of participants whose personal free text the retention run may clear: table → columns.
 ERASABLE = {

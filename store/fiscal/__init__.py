@@ -18,18 +18,21 @@ from flask_babel import lazy_gettext as _l
 from store.core.access import Role
 from store.core.timeutil import utcnow
 from store.core.web import Tile, register_notice, register_tile
-from store.tse.signing import recent_failures
+from store.tse.signing import recent_failures, recent_mismatches
 
 
 def tse_notices(user) -> list:
-    """Supervisors see at once when the TSE failed to sign (the last 24 hours)."""
+    """Supervisors see at once when the TSE failed to sign, or signed other process data than the
+    till sent (the last 24 hours)."""
     if user.role not in (Role.SUPERVISOR, Role.ADMIN):
         return []
-    failures = recent_failures(utcnow() - timedelta(hours=24))
+    since = utcnow() - timedelta(hours=24)
+    notices = _mismatch_notices(since)
+    failures = recent_failures(since)
     if not failures:
-        return []
+        return notices
     last = failures[-1]
-    return [
+    return notices + [
         (
             "error",
             _(
@@ -37,6 +40,25 @@ def tse_notices(user) -> list:
                 "Sales go on; the failure is recorded for the tax office.",
                 n=len(failures),
                 error=last.error or "",
+            ),
+            "fiscal_tse.index",
+        )
+    ]
+
+
+def _mismatch_notices(since) -> list:
+    mismatches = recent_mismatches(since)
+    if not mismatches:
+        return []
+    return [
+        (
+            "error",
+            _(
+                "The TSE signed other process data than the till sent, %(n)s time(s) in the last "
+                "24 hours (transaction %(number)s). The export shows what the TSE signed; please "
+                "tell the person responsible for the till software.",
+                n=len(mismatches),
+                number=mismatches[-1].tx_number,
             ),
             "fiscal_tse.index",
         )

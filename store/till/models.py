@@ -135,6 +135,29 @@ class CartLine(db.Model):
     article = so.relationship("Article")
 
 
+class VoidedLine(db.Model):
+    """A line taken off a receipt before payment, or a line of an abandoned cart, as it was priced
+    then. Never changed or deleted: the DSFinV-K export shows it with its counter-line (DSFinV-K 2.4,
+    4.2.3 "Stornierung von Positionen"), so what was scanned is not lost."""
+
+    __tablename__ = "voided_line"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # The receipt it was on: the cart's id, which the sale keeps as its own (Sale.uuid).
+    cart_uuid: so.Mapped[str] = so.mapped_column(sa.String(36), index=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("till_session.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16))  # removed | abandoned
+    description: so.Mapped[str] = so.mapped_column(sa.String(120))
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(13))
+    article_id: so.Mapped[int | None]
+    category_id: so.Mapped[int]
+    quantity: so.Mapped[int]
+    total_cents: so.Mapped[int]
+    vat_rate_bp: so.Mapped[int]
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+
 class SaleKind(StrEnum):
     SALE = "sale"
     VOID = "void"  # Storno of a whole sale

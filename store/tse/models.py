@@ -48,7 +48,10 @@ class FiscalTransaction(db.Model):
     tx_id: so.Mapped[str] = so.mapped_column(sa.String(36), unique=True)
     tx_number: so.Mapped[int | None]
     process_type: so.Mapped[str] = so.mapped_column(sa.String(30))
+    # What the TSE signed (fiskaly: read back from its answer), which the export shows.
     process_data: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Set only when the TSE signed other process data than we sent: what we sent (flagged).
+    sent_process_data: so.Mapped[str | None] = so.mapped_column(sa.Text)
     receipt_type: so.Mapped[str] = so.mapped_column(sa.String(30))
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -129,6 +129,26 @@ def _sign(row: FiscalTransaction, tse, client_serial: str, started, receipt: Rec
     row.algorithm, row.time_format = done.algorithm, done.time_format
     row.public_key, row.tse_serial = done.public_key, done.tse_serial
     row.qr_code_data = done.qr_code_data
+    _keep_signed_data(row, done)
+
+
+def _keep_signed_data(row: FiscalTransaction, done) -> None:
+    """Keep what the TSE signed, not what we sent; if they differ, keep ours beside it and say so
+    (the export shows the TSE's; supervisors see the warning)."""
+    signed_type = done.process_type or row.process_type
+    signed_data = done.process_data if done.process_data is not None else row.process_data
+    if (signed_type, signed_data) == (row.process_type, row.process_data):
+        return
+    log.error(
+        "TSE transaction %s: the TSE signed %s %r, we sent %s %r",
+        row.tx_id,
+        signed_type,
+        signed_data,
+        row.process_type,
+        row.process_data,
+    )
+    row.sent_process_data = f"{row.process_type};{row.process_data}"
+    row.process_type, row.process_data = signed_type, signed_data
 
 
 def for_sale(sale_id: int) -> FiscalTransaction | None:
@@ -137,6 +157,20 @@ def for_sale(sale_id: int) -> FiscalTransaction | None:
         .where(FiscalTransaction.sale_id == sale_id)
         .order_by(FiscalTransaction.id.desc())
         .limit(1)
+    )
+
+
+def recent_mismatches(since: datetime) -> list[FiscalTransaction]:
+    """Transactions whose signed process data differ from what the till sent."""
+    return list(
+        db.session.scalars(
+            sa.select(FiscalTransaction)
+            .where(
+                FiscalTransaction.sent_process_data.is_not(None),
+                FiscalTransaction.recorded_at >= since,
+            )
+            .order_by(FiscalTransaction.id)
+        )
     )
 
 

@@ -68,8 +68,13 @@ def day(app, shop, take_in):
     d.shop = s
     coat = take_in(s.clothes, "Mantel", 2000, now=utcnow() - timedelta(weeks=5))[0]  # −30 %
 
+    scarf, bag = take_in(s.clothes, "Schal", 800, quantity=2)
+    d.scarf, d.bag = scarf, bag
     t.add_code(s.actor, s.till, s.items[0].code)  # 12,50 at 19 %
-    t.add_article(s.actor, s.till, s.book_article.id, 2)  # 2 × 0,50 at 7 %
+    books = t.add_article(s.actor, s.till, s.book_article.id, 3)  # 3 × 0,50 at 7 % …
+    t.set_quantity(s.actor, s.till, books.id, 2)  # … one taken off again
+    removed = t.add_code(s.actor, s.till, scarf.code)  # 8,00, taken off before payment
+    t.remove_line(s.actor, s.till, removed.id)
     d.split, _ = t.checkout(s.actor, s.till, [t.PaymentIn("card", 1000), t.PaymentIn("cash", 2000)])
     db.session.commit()
 
@@ -102,6 +107,7 @@ def day(app, shop, take_in):
     db.session.commit()
 
     t.add_article(s.actor, s.till, s.book_article.id)
+    t.add_code(s.actor, s.till, bag.code)
     d.aborted_uuid = t.open_cart(s.till).uuid
     t.cancel_cart(s.actor, s.till)
     db.session.commit()
@@ -625,3 +631,46 @@ def test_formulas_are_neutralised_when_recorded_not_when_exported(shop, take_in)
     movement = t.move_cash(shop.actor, shop.till, "deposit", 100, "+1+1")
     assert (void.reason, movement.reason) == ("'@SUM(A1)", "'+1+1")
     assert void.lines[0].description == '\'=HYPERLINK("http://x")'
+
+
+def test_an_abandoned_cart_and_removed_lines_keep_their_positions(day, files):
+    """DSFinV-K 2.4, 4.2.3: a position cancelled during entry is shown with a counter-line
+    (negative quantity and amounts); an abandoned cart is an AVBelegabbruch with its positions,
+    0,00 in total, as the TSE signed it."""
+    lines = defaultdict(list)
+    for row in rows(files, "lines.csv"):
+        lines[row["BON_ID"]].append((row["ARTIKELTEXT"], row["MENGE"], row["ART_NR"], row["P_STORNO"]))
+    gross = {(r["BON_ID"], r["POS_ZEILE"]): cents(r["POS_BRUTTO"]) for r in rows(files, "lines_vat.csv")}
+    scarf = day.scarf.code
+    assert lines[day.split.uuid][2:] == [
+        ("Taschenbuch", "1,000", f"A{day.shop.book_article.id}", "0"),
+        ("Storno: Taschenbuch", "-1,000", f"A{day.shop.book_article.id}", "0"),
+        ("Schal", "1,000", scarf, "0"),
+        ("Storno: Schal", "-1,000", scarf, "0"),
+    ]
+    assert [gross[(day.split.uuid, str(n))] for n in range(3, 7)] == [50, -50, 800, -800]
+    aborted = lines[day.aborted_uuid]
+    assert [text for text, *_ in aborted] == [
+        "Taschenbuch",
+        "Storno: Taschenbuch",
+        "Schal",
+        "Storno: Schal",
+    ]
+    assert [gross[(day.aborted_uuid, str(n))] for n in range(1, 5)] == [50, -50, 800, -800]
+    bons = {r["BON_ID"]: r for r in rows(files, "transactions.csv")}
+    assert bons[day.aborted_uuid]["UMS_BRUTTO"] == "0,00"
+    tse = {r["BON_ID"]: r for r in rows(files, "transactions_tse.csv")}
+    assert tse[day.aborted_uuid]["TSE_VORGANGSDATEN"] == "AVBelegabbruch^0.00_0.00_0.00_0.00_0.00^"
+    assert tse[day.split.uuid]["TSE_VORGANGSDATEN"] == (
+        "Beleg^12.50_1.00_0.00_0.00_0.00^3.50:Bar_10.00:Unbar"
+    )
+    assert not [r for r in rows(files, "datapayment.csv") if r["BON_ID"] == day.aborted_uuid]
+
+
+def test_voided_lines_cannot_be_changed(day):
+    from store.till.models import VoidedLine
+
+    with pytest.raises(sa.exc.DatabaseError):
+        db.session.execute(sa.update(VoidedLine).values(total_cents=0))
+        db.session.flush()
+    db.session.rollback()

@@ -91,9 +91,12 @@ def test_export_downloads_a_tar(client, make_user, login, shop):
     assert response.status_code == 200 and response.mimetype == "application/x-tar"
     assert "attachment" in response.headers["Content-Disposition"]
     assert ".tar" in response.headers["Content-Disposition"]
+    # BSI TR-03153: one TR-03151 log message per finished transaction, the certificate, info.csv
     with tarfile.open(fileobj=io.BytesIO(response.data)) as tar:
-        log = tar.extractfile("transactions.jsonl").read().decode()
-    assert "Beleg^0.00_0.00_0.00_0.00_100.00^100.00:Bar" in log  # the float, signed as a Beleg
+        names = tar.getnames()
+        logs = [tar.extractfile(n).read() for n in names if n.endswith(".log")]
+    assert "info.csv" in names and any(n.endswith("_X509.cer") for n in names)
+    assert any(b"Beleg^0.00_0.00_0.00_0.00_100.00^100.00:Bar" in log for log in logs)  # the float
 
 
 def test_connection_test_of_the_simulator(app, client, make_user, login, simulator):

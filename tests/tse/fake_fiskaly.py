@@ -137,6 +137,8 @@ class FakeFiskaly:
         self._fail: list[int] = []
         self._delays: list[float] = []
         self._malformed = 0
+        # Set to a function to make the fake sign other process data than it was sent (tests).
+        self.rewrite_process_data = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -401,6 +403,8 @@ class FakeFiskaly:
             tx["operation"] = "Update"
             self._sign(tx, process_type, process_data, now)
             return self._tx_answer(tx)
+        if self.rewrite_process_data is not None:
+            process_data = self.rewrite_process_data(process_data)
         tx.update(
             operation="Finish",
             time_end=max(now, tx["time_start"]),

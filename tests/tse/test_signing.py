@@ -9,8 +9,9 @@ from store.printing.models import PrintJob
 from store.till import services as t
 from store.till.models import Sale
 from store.tse import processdata, signing
-from store.tse.backends.simulator import signed_text, verify
+from store.tse.backends.simulator import verify
 from store.tse.models import FiscalTransaction
+from tests.tse.tr03151 import finish_dtbs
 
 
 def test_process_data_is_byte_exact():
@@ -51,14 +52,14 @@ def test_sale_with_mixed_vat_and_split_payment_is_signed(shop):
     assert qr["public_key"] == tx.public_key and qr["signature"] == tx.signature
     start, end = processdata.parse_time(qr["start"]), processdata.parse_time(qr["end"])
     assert (start, end) == (tx.started_at, tx.finished_at)
-    data = signed_text(
+    # the simulator signs the TR-03151 log message of the finish (rebuilt here independently)
+    data = finish_dtbs(
         tx.tse_serial,
         qr["till_serial"],
         qr["process_type"],
         qr["process_data"],
         int(qr["number"]),
         int(qr["counter"]),
-        int(start.timestamp()),
         int(end.timestamp()),
     )
     assert verify(qr["public_key"], qr["signature"], data)
@@ -107,7 +108,8 @@ def test_abandoned_cart_and_void_are_signed(shop):
     rows = db.session.scalars(sa.select(FiscalTransaction).order_by(FiscalTransaction.id)).all()
     # A void is a new Beleg with negative amounts (DSFinV-K 2.4 "Storno"), not AVBelegstorno.
     assert [r.receipt_type for r in rows] == ["Beleg", "AVBelegabbruch", "Beleg", "Beleg"]
-    assert rows[1].process_data == "AVBelegabbruch^12.50_0.00_0.00_0.00_0.00^"
+    # Nothing was sold: the abort is signed with zero amounts; its positions are in the export.
+    assert rows[1].process_data == "AVBelegabbruch^0.00_0.00_0.00_0.00_0.00^"
     assert rows[3].process_data == "Beleg^-12.50_0.00_0.00_0.00_0.00^-12.50:Bar"
 
 

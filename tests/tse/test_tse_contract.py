@@ -6,6 +6,7 @@ and the till signing through fiskaly: signed while it answers, "failed" but sold
 
 import base64
 import io
+import re
 import tarfile
 import time
 import uuid
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
 
 from store.core.audit import Actor, AuditEntry
 from store.extensions import db
@@ -21,10 +23,11 @@ from store.till import services as t
 from store.tse import processdata, signing
 from store.tse.backends.base import Finished, Started, TseError, TseInfo
 from store.tse.backends.fiskaly import FiskalyTse, client_uuid, forget_tokens
-from store.tse.backends.simulator import SimulatorTse, new_device, signed_text, verify
+from store.tse.backends.simulator import SimulatorTse, new_device, verify
 from store.tse.devices import connect_device
-from store.tse.models import TseDevice
+from store.tse.models import FiscalTransaction, TseDevice
 from tests.tse.fake_fiskaly import FakeFiskaly
+from tests.tse.tr03151 import elements, finish_dtbs, verify_plain
 
 TILL = "K1-0001"
 READ_TIMEOUT = 1.0
@@ -58,14 +61,13 @@ def backend(request, app):
         db.session.commit()
 
         def check(qr: dict, done: Finished) -> bool:
-            data = signed_text(
+            data = finish_dtbs(  # the TR-03151 log message, rebuilt independently
                 done.tse_serial,
                 qr["till_serial"],
                 qr["process_type"],
                 qr["process_data"],
                 int(qr["number"]),
                 int(qr["counter"]),
-                int(moment(qr["start"]).timestamp()),
                 int(moment(qr["end"]).timestamp()),
             )
             return verify(qr["public_key"], qr["signature"], data)
@@ -431,3 +433,107 @@ def test_till_records_a_fiskaly_time_out_as_failed(app, shop, fake, monkeypatch)
     tx = signing.for_sale(sale.id)
     assert tx.state == "failed" and "did not answer" in tx.error
     assert tx.tx_number is not None  # the start was signed; the finish is what failed
+
+
+def test_fiskaly_process_data_is_kept_and_a_mismatch_flagged(app, shop, fake, monkeypatch, caplog):
+    """What the TSE signed is what is stored (and exported); if it is not what the till sent, the
+    till's version is kept beside it, logged, and supervisors are warned."""
+    from store.fiscal import tse_notices
+
+    monkeypatch.setenv("FISKALY_API_SECRET", fake.api_secret)
+    connect_device(
+        Actor.system(),
+        api_key=fake.api_key,
+        api_secret=fake.api_secret,
+        tss_id=fake.tss_id,
+        base_url=fake.url,
+    )
+    db.session.commit()
+    t.add_code(shop.actor, shop.till, shop.items[0].code)
+    sale, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)])
+    db.session.commit()
+    same = signing.for_sale(sale.id)
+    assert same.sent_process_data is None and tse_notices(shop.supervisor) == []
+
+    fake.rewrite_process_data = lambda data: data.replace(":Bar", ":Unbar")
+    t.add_code(shop.actor, shop.till, shop.items[1].code)
+    other, _ = t.checkout(shop.actor, shop.till, [t.PaymentIn("cash", 1250)])
+    db.session.commit()
+    tx = signing.for_sale(other.id)
+    assert tx.state == "signed"
+    assert tx.process_data == "Beleg^12.50_0.00_0.00_0.00_0.00^12.50:Unbar"
+    assert tx.process_data == fake.transactions[tx.tx_id]["process_data"]
+    assert tx.sent_process_data == "Kassenbeleg-V1;Beleg^12.50_0.00_0.00_0.00_0.00^12.50:Bar"
+    assert "the TSE signed" in caplog.text
+    [(level, text, _endpoint)] = tse_notices(shop.supervisor)
+    assert level == "error" and f"({tx.tx_number})" in text.replace("Transaktion ", "").replace(
+        "transaction ", ""
+    )
+    assert tse_notices(shop.cashier) == []
+
+
+def test_simulator_exports_a_tr03153_tar_a_verifier_accepts(app, shop):
+    """BSI TR-03153: log messages named Unixt_…_Sig-…_Log-Tra_No-…_Finish_Client-….log, the
+    certificate <serial>_X509.cer, info.csv; every log message's signature checks out against the
+    certificate's key over its DER elements from version to logTime."""
+    from cryptography import x509
+
+    device = new_device()
+    db.session.add(device)
+    db.session.commit()
+    tse = SimulatorTse(device)
+    sale = signing.receipt_for("Beleg", [(1900, 1250), (700, 150)], 400, 1000)
+    abort = signing.receipt_for("AVBelegabbruch", [], 0, 0)
+    done = []
+    for receipt in (sale, abort):
+        started = tse.start(TILL, tx_id())
+        finished = tse.finish(TILL, started, receipt)
+        done.append(finished)
+        db.session.add(
+            FiscalTransaction(
+                device_id=device.id, till_id=shop.till.id, client_serial=TILL, tx_id=finished.tx_id,
+                tx_number=finished.number, process_type=receipt.process_type,
+                process_data=receipt.process_data, receipt_type=receipt.receipt_type,
+                started_at=finished.started_at, finished_at=finished.finished_at,
+                signature_counter=finished.signature_counter, signature=finished.signature,
+                state="signed", recorded_at=finished.finished_at,
+            )
+        )  # fmt: skip
+    db.session.flush()
+    with tarfile.open(fileobj=io.BytesIO(tse.export())) as tar:
+        files = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    names = sorted(files)
+    pattern = r"Unixt_\d+_Sig-\d+_Log-Tra_No-\d+_(Start|Update|Finish)_Client-[^_]+\.log"
+    logs = [n for n in names if re.fullmatch(pattern, n)]
+    assert len(logs) == 2
+    assert set(names) == set(logs) | {f"{device.serial.upper()}_X509.cer", "info.csv"}
+    assert "NICHT ZERTIFIZIERT" in files["info.csv"].decode()
+    certificate = x509.load_der_x509_certificate(files[f"{device.serial.upper()}_X509.cer"])
+    assert "NOT CERTIFIED" in certificate.subject.rfc4514_string()
+    public = base64.b64encode(
+        certificate.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+    ).decode()
+    assert public == device.public_key
+    by_number = sorted(logs, key=lambda n: int(n.split("_")[4][3:]))
+    for name, finished, receipt in zip(by_number, done, (sale, abort), strict=True):
+        children = elements(files[name])
+        dtbs = b"".join(children[:-1])
+        signature = _read_value(children[-1])
+        assert verify_plain(public, signature, dtbs)
+        assert dtbs == finish_dtbs(
+            device.serial, TILL, receipt.process_type, receipt.process_data, finished.number,
+            finished.signature_counter, int(finished.finished_at.timestamp()),
+        )  # fmt: skip
+        assert base64.b64encode(signature).decode() == finished.signature
+        assert name == (
+            f"Unixt_{int(finished.finished_at.timestamp())}_Sig-{finished.signature_counter}"
+            f"_Log-Tra_No-{finished.number}_Finish_Client-{TILL}.log"
+        )
+
+
+def _read_value(element: bytes) -> bytes:
+    """The value of a short OCTET STRING (the 64-byte signature)."""
+    assert element[0] == 0x04 and element[1] == len(element) - 2
+    return element[2:]

@@ -18,6 +18,7 @@ from store.till.models import (
     Sale,
     SaleKind,
     SaleLine,
+    VoidedLine,
 )
 from store.tse.models import FiscalTransaction, TseDevice
 
@@ -89,8 +90,36 @@ def _payments(sale: Sale) -> list[BonPayment]:
     return [BonPayment(typ, name, cents) for (typ, name), cents in sums.items()]
 
 
+def _voided_lines(voided: list[VoidedLine], categories: dict[int, str], first: int) -> list[BonLine]:
+    """Each line taken off before payment, then its counter-line with negative quantity and amounts
+    (DSFinV-K 2.4, 4.2.3 "Stornierung von Positionen", the second way: P_STORNO may not be used once
+    the TSE transaction has signatures, and ours has one from the first scan). They add up to zero,
+    so the receipt's totals stay what the TSE signed."""
+    lines = []
+    for v in voided:
+        for sign in (1, -1):
+            lines.append(
+                BonLine(
+                    position=first + len(lines),
+                    text=v.description if sign > 0 else f"Storno: {v.description}"[:120],
+                    gv_typ="Umsatz",
+                    quantity=sign * v.quantity,
+                    gross=sign * v.total_cents,
+                    rate_bp=v.vat_rate_bp,
+                    art_nr=v.code or (f"A{v.article_id}" if v.article_id else ""),
+                    group_id=str(v.category_id),
+                    group=categories.get(v.category_id, ""),
+                )
+            )
+    return lines
+
+
 def _sale_bon(
-    sale: Sale, categories: dict[int, str], tx: FiscalTransaction | None, reference: Reference | None
+    sale: Sale,
+    categories: dict[int, str],
+    tx: FiscalTransaction | None,
+    reference: Reference | None,
+    voided: list[VoidedLine] = (),
 ) -> Bon:
     if sale.training:
         typ, name = "AVTraining", "Training"
@@ -116,9 +145,11 @@ def _sale_bon(
         )
         for line in sale.lines
     ]
-    _spread_vat(lines)
+    removed = _voided_lines(list(voided), categories, len(lines) + 1)
+    _spread_vat(lines + removed)
     for bon_line, line in zip(lines, sale.lines, strict=True):
         bon_line.prices = _price_parts(line, bon_line.vat)
+    lines += removed
     return Bon(
         bon_id=sale.uuid,
         number=sale.receipt_number,
@@ -169,7 +200,7 @@ def load(closing: Closing, categories: dict[int, str], shop: StoreIdentity) -> C
     session_txs = _session_txs(session.id)
     bons = _sale_bons(session.id, categories)
     bons += _cash_bons(session.id, session_txs)
-    bons += _aborted_bons(session.id)
+    bons += _aborted_bons(session.id, categories)
     if "Kassenabschluss" in session_txs:
         bons.append(_closing_bon(closing, session_txs["Kassenabschluss"]))
     # The float opens the closing, the counting difference and the closing end it.
@@ -208,7 +239,23 @@ def _sale_bons(session_id: int, categories: dict[int, str]) -> list[Bon]:
             .order_by(FiscalTransaction.id)
         ):
             txs_by_sale[tx.sale_id] = tx  # the last outcome counts, as signing.for_sale reads it
-    return [_sale_bon(sale, categories, txs_by_sale.get(sale.id), _reference(sale)) for sale in sales]
+    voided = _voided_by_cart(session_id)
+    return [
+        _sale_bon(
+            sale, categories, txs_by_sale.get(sale.id), _reference(sale), voided.get(sale.uuid, [])
+        )
+        for sale in sales
+    ]
+
+
+def _voided_by_cart(session_id: int) -> dict[str, list[VoidedLine]]:
+    """The session's lines taken off receipts or left in abandoned carts, by receipt id."""
+    voided: dict[str, list[VoidedLine]] = {}
+    for v in db.session.scalars(
+        sa.select(VoidedLine).where(VoidedLine.session_id == session_id).order_by(VoidedLine.id)
+    ):
+        voided.setdefault(v.cart_uuid, []).append(v)
+    return voided
 
 
 def _cash_bons(session_id: int, session_txs: dict[str, FiscalTransaction]) -> list[Bon]:
@@ -238,16 +285,21 @@ def _cash_bons(session_id: int, session_txs: dict[str, FiscalTransaction]) -> li
     return bons
 
 
-def _aborted_bons(session_id: int) -> list[Bon]:
+def _aborted_bons(session_id: int, categories: dict[int, str]) -> list[Bon]:
+    """Abandoned carts as AVBelegabbruch with their positions and counter-lines (total 0,00, signed
+    as AVBelegabbruch^0.00_0.00_0.00_0.00_0.00^); carts abandoned before 2026-12 have no positions."""
     aborted = db.session.execute(
         sa.select(FiscalTransaction, Cart)
         .join(Cart, Cart.uuid == FiscalTransaction.ref_id)
         .where(FiscalTransaction.ref_type == "cart", Cart.session_id == session_id)
         .order_by(FiscalTransaction.id)
     ).all()
+    voided = _voided_by_cart(session_id) if aborted else {}
     bons = []
     for tx, cart in aborted:
         cashier_id, cashier_name = _who(cart.cashier_id)
+        lines = _voided_lines(voided.get(cart.uuid, []), categories, 1)
+        _spread_vat(lines)
         bons.append(
             Bon(
                 bon_id=cart.uuid,
@@ -258,9 +310,10 @@ def _aborted_bons(session_id: int) -> list[Bon]:
                 end=tx.recorded_at,
                 cashier_id=cashier_id,
                 cashier_name=cashier_name,
+                lines=lines,
                 tx=tx,
                 order=1,
-                note="Vorgang abgebrochen; die erfassten Beträge stehen in TSE_VORGANGSDATEN",
+                note="Vorgang abgebrochen",
             )
         )
     return bons

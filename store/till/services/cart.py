@@ -17,7 +17,7 @@ from store.core.settings import get_setting
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods import services as goods
-from store.till.models import Cart, CartLine, Till
+from store.till.models import Cart, CartLine, Till, VoidedLine
 from store.till.services.cash import current_session
 from store.till.services.lookups import find_sale
 from store.till.services.supervisors import confirms_alone
@@ -142,19 +142,54 @@ def _cart_line(till: Till, line_id: int) -> CartLine:
     return line
 
 
-def remove_line(actor: Actor, till: Till, line_id: int) -> None:
-    """Take a line off before payment."""
+def _keep_voided(
+    actor: Actor, cart: Cart, priced: "PricedLine", quantity: int, kind: str, now: datetime | None
+) -> None:
+    """Record `quantity` of a priced line as taken off (removed) or left (abandoned cart)."""
+    total = priced.total_cents
+    if quantity != priced.quantity:
+        eligibility = get_setting("eligibility_percent") if cart.eligibility else 0
+        total = price_line(priced.unit_cents, quantity, priced.discount_percent, eligibility).total_cents
+    db.session.add(
+        VoidedLine(
+            cart_uuid=cart.uuid,
+            session_id=cart.session_id,
+            kind=kind,
+            description=priced.description[:120],
+            code=priced.code,
+            article_id=priced.line.article_id if priced.line else None,
+            category_id=priced.category_id,
+            quantity=quantity,
+            total_cents=total,
+            vat_rate_bp=priced.vat_rate_bp,
+            user_id=actor.user_id,
+            at=as_utc(now),
+        )
+    )
+
+
+def _priced(line: CartLine) -> "PricedLine":
+    return next(p for p in price_cart(line.cart).lines if p.line is line)
+
+
+def remove_line(actor: Actor, till: Till, line_id: int, *, now: datetime | None = None) -> None:
+    """Take a line off before payment (kept as a voided line for the tax office)."""
     line = _cart_line(till, line_id)
+    _keep_voided(actor, line.cart, _priced(line), line.quantity, "removed", now)
     line.cart.lines.remove(line)
     db.session.flush()
 
 
-def set_quantity(actor: Actor, till: Till, line_id: int, quantity: int) -> None:
+def set_quantity(
+    actor: Actor, till: Till, line_id: int, quantity: int, *, now: datetime | None = None
+) -> None:
     line = _cart_line(till, line_id)
     if line.item_id is not None:
         raise ValidationError(_("A labelled item is sold once; its quantity is always 1."))
     if not 1 <= quantity <= 999:
         raise ValidationError(_("The quantity must be between 1 and %(n)s.", n=999), field="quantity")
+    if quantity < line.quantity:  # fewer: the difference is taken off, as a removed line
+        _keep_voided(actor, line.cart, _priced(line), line.quantity - quantity, "removed", now)
     line.quantity = quantity
 
 
@@ -213,10 +248,11 @@ def cancel_cart(actor: Actor, till: Till, *, now: datetime | None = None) -> Non
         {"till": till.name, "uuid": cart.uuid, "lines": len(cart.lines)},
         now=now,
     )
-    priced = price_cart(cart)
-    receipt = signing.receipt_for(
-        "AVBelegabbruch", [(r.rate_bp, r.gross_cents) for r in priced.vat], 0, 0
-    )
+    for priced in price_cart(cart).lines:  # the positions stay, for the export
+        _keep_voided(actor, cart, priced, priced.quantity, "abandoned", now)
+    # DSFinV-K 2.4 Anhang I: nothing was sold, so the abort is signed with zero amounts and no
+    # payment; the export shows its positions with their counter-lines (total 0,00, as signed).
+    receipt = signing.receipt_for("AVBelegabbruch", [], 0, 0)
     signing.record(
         till.id,
         till.serial,

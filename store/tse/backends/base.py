@@ -51,6 +51,10 @@ class Finished:
     tse_serial: str
     client_serial: str
     qr_code_data: str
+    # What the TSE says it signed, when it says so (fiskaly: read from its QR code data); None when
+    # it signs exactly what it was sent (the simulator).
+    process_type: str | None = None
+    process_data: str | None = None
 
 
 class Tse(Protocol):

@@ -23,6 +23,7 @@ import tarfile
 import threading
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -295,13 +296,11 @@ class FiskalyTse:
                 started.number,
             )
         try:
-            signed = parse_qr(finished.qr_code_data)["process_data"]
+            qr = parse_qr(finished.qr_code_data)
         except ValueError:
-            signed = None
-        if signed is not None and signed != receipt.process_data:
-            # The stored process data would differ from what the TSE signed: say so loudly.
-            log.error("fiskaly signed process data %r, we keep %r", signed, receipt.process_data)
-        return finished
+            return finished
+        # The TSE's own process data is what the records keep (signing compares it with ours).
+        return replace(finished, process_type=qr["process_type"], process_data=qr["process_data"])
 
     @staticmethod
     def schema(receipt: Receipt) -> dict:

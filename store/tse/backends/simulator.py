@@ -1,19 +1,22 @@
 """A software TSE for demo and tests: its own ECDSA P-256 key, counters and signatures.
 
 It behaves like a TSE (gapless transaction numbers, a signature counter that counts every signature,
-the same answers) but it is NOT certified: a shop must not use it for real sales. The data it signs is
-our own canonical text of the transaction (a real TSE signs an ASN.1 log message); tests verify the
-signature against the public key with exactly that text.
+the same answers) but it is NOT certified: a shop must not use it for real sales. It signs the finish
+of a transaction as a TSE does, the transaction log message of BSI TR-03151 (store.tse.logmessage),
+and exports a TAR as BSI TR-03153 describes: one log message file per signed transaction, its
+(self-signed, "not certified") certificate and info.csv. Start signatures are counted but not kept,
+so the export holds the finish messages only.
 """
 
 import base64
 import hashlib
 import io
-import json
 import tarfile
 import time
+from datetime import timedelta
 
 import sqlalchemy as sa
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import (
@@ -23,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from store.core.timeutil import utcnow
 from store.extensions import db
+from store.tse import logmessage
 from store.tse.backends.base import Finished, Receipt, Started, TseError, TseInfo
 from store.tse.models import FiscalTransaction, TseDevice
 from store.tse.processdata import qr_code
@@ -40,6 +44,7 @@ def new_device(now=None) -> TseDevice:
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
+    now = now or utcnow()
     return TseDevice(
         backend="simulator",
         serial=hashlib.sha256(public).hexdigest(),
@@ -47,38 +52,31 @@ def new_device(now=None) -> TseDevice:
         algorithm=ALGORITHM,
         time_format=TIME_FORMAT,
         certified=False,
-        config={"private_key": pem},
+        config={"private_key": pem, "certificate": _certificate(key, now)},
         last_tx_number=0,
         last_signature_counter=0,
-        in_service_on=now or utcnow(),
+        in_service_on=now,
         is_active=True,
     )
 
 
-def signed_text(
-    tse_serial: str,
-    client: str,
-    process_type: str,
-    process_data: str,
-    number: int,
-    counter: int,
-    started: int,
-    finished: int,
-) -> bytes:
-    """What the simulator signs (unix seconds for the times)."""
-    return ";".join(
-        [
-            "KaufhausSimTSE-V1",
-            tse_serial,
-            client,
-            process_type,
-            process_data,
-            str(number),
-            str(counter),
-            str(started),
-            str(finished),
-        ]
-    ).encode()
+def _certificate(key, now) -> str:
+    """A self-signed X.509 certificate of the simulator's key, base64 DER (the export's certificate
+    and DSFinV-K TSE_ZERTIFIKAT). It says what it is: not certified."""
+    name = x509.Name(
+        [x509.NameAttribute(x509.NameOID.COMMON_NAME, "Kaufhaus TSE simulator - NOT CERTIFIED")]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365 * 10))
+        .sign(key, hashes.SHA256())
+    )
+    return base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
 
 
 def verify(public_key_b64: str, signature_b64: str, data: bytes) -> bool:
@@ -211,14 +209,14 @@ class SimulatorTse:
 
     def _finish(self, client_id: str, started: Started, receipt: Receipt, counter: int) -> Finished:
         finished_at = max(utcnow().replace(microsecond=0), started.started_at)
-        data = signed_text(
-            self.device.serial,
+        data = logmessage.to_be_signed(
+            bytes.fromhex(self.device.serial),
+            "Finish",
             client_id,
             receipt.process_type,
             receipt.process_data,
             started.number,
             counter,
-            int(started.started_at.timestamp()),
             int(finished_at.timestamp()),
         )
         key = _private_key(self.device.config["private_key"])
@@ -256,36 +254,51 @@ class SimulatorTse:
         return self.finish(client_id, started, receipt)
 
     def export(self) -> bytes:
-        """A TAR with the device's public key and every transaction it signed, as JSON lines."""
+        """The TAR of BSI TR-03153: a TR-03151 log message file for every finished transaction, the
+        certificate (`<serial>_X509.cer`) and info.csv, which says the simulator is not certified."""
+        device = self.device
+        serial = bytes.fromhex(device.serial)
         rows = db.session.scalars(
             sa.select(FiscalTransaction)
-            .where(FiscalTransaction.device_id == self.device.id)
-            .order_by(FiscalTransaction.id)
-        )
-        log = "\n".join(
-            json.dumps(
-                {
-                    "number": t.tx_number,
-                    "counter": t.signature_counter,
-                    "client": t.client_serial,
-                    "process_type": t.process_type,
-                    "process_data": t.process_data,
-                    "start": t.started_at.isoformat() if t.started_at else None,
-                    "end": t.finished_at.isoformat() if t.finished_at else None,
-                    "signature": t.signature,
-                },
-                ensure_ascii=False,
+            .where(
+                FiscalTransaction.device_id == device.id,
+                FiscalTransaction.state == "signed",
+                FiscalTransaction.signature.is_not(None),
             )
-            for t in rows
+            .order_by(FiscalTransaction.signature_counter)
         )
+        members = []
+        for t in rows:
+            log_time = int(t.finished_at.timestamp())
+            content = logmessage.log_message(
+                serial,
+                "Finish",
+                t.client_serial,
+                t.process_type,
+                t.process_data,
+                t.tx_number,
+                t.signature_counter,
+                log_time,
+                base64.b64decode(t.signature),
+            )
+            name = logmessage.file_name(
+                log_time, t.signature_counter, t.tx_number, "Finish", t.client_serial
+            )
+            members.append((name, content, log_time))
+        certificate = (device.config or {}).get("certificate") or _certificate(
+            _private_key(device.config["private_key"]), device.in_service_on
+        )
+        stamp = int(device.in_service_on.timestamp())
+        members.append((f"{device.serial.upper()}_X509.cer", base64.b64decode(certificate), stamp))
+        info = (
+            '"description:","Kaufhaus TSE-Simulator - NICHT ZERTIFIZIERT, nur zur Vorfuehrung";'
+            '"manufacturer:","Kaufhaus (open source)";"version:","1"\r\n'
+        )
+        members.append(("info.csv", info.encode(), stamp))
         out = io.BytesIO()
-        with tarfile.open(fileobj=out, mode="w") as tar:
-            for name, content in (
-                ("public_key.b64", self.device.public_key.encode()),
-                ("transactions.jsonl", log.encode()),
-                ("README.txt", b"Kaufhaus TSE simulator - not certified, demo only.\n"),
-            ):
-                info = tarfile.TarInfo(name)
-                info.size = len(content)
-                tar.addfile(info, io.BytesIO(content))
+        with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+            for name, content, mtime in members:
+                info_ = tarfile.TarInfo(name)
+                info_.size, info_.mtime = len(content), mtime
+                tar.addfile(info_, io.BytesIO(content))
         return out.getvalue()
