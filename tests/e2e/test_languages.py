@@ -30,6 +30,9 @@ SHOTS = (
     else Path(tempfile.gettempdir()) / "shots" / "languages"
 )
 ARABIC = re.compile("[\u0600-\u06ff]")
+CHECKS = (Path(__file__).parent / "layout_checks.js").read_text()
+# text that does not fit its box, words broken across lines, a minus shown after its number
+MISFIT = f"() => {{ {CHECKS}; return [...spilling(), ...brokenWords(), ...signsAfterNumbers()]; }}"
 
 
 @pytest.fixture
@@ -173,8 +176,10 @@ def test_language_screens(live_server, page: Page, shop, locale):
     SHOTS.mkdir(parents=True, exist_ok=True)
     name = locale.replace("@", "-")
     page.screenshot(path=str(SHOTS / f"sign-in-{name}.png"))
+    misfits = {"sign-in": page.evaluate(MISFIT)}
     scan_badge(page, "1000001")
     page.screenshot(path=str(SHOTS / f"start-{name}.png"))
+    misfits["start"] = page.evaluate(MISFIT)
 
     page.goto(f"{live_server}/till/{shop['till'].id}")
     expect(page.locator("#till[data-ready]")).to_be_attached()
@@ -182,9 +187,12 @@ def test_language_screens(live_server, page: Page, shop, locale):
     page.keyboard.press("Enter")
     expect(page.locator(".cart-lines tr")).to_have_count(1)
     page.screenshot(path=str(SHOTS / f"till-{name}.png"))
+    misfits["till"] = page.evaluate(MISFIT)
 
     page.goto(f"{live_server}/intake")
     expect(page.locator("#intake-form[data-ready]")).to_be_attached()
     page.screenshot(path=str(SHOTS / f"intake-{name}.png"))
-    # nothing on these pages is wider than the screen, in either direction
+    misfits["intake"] = page.evaluate(MISFIT)
+    # nothing on these pages is wider than the screen, in either direction, and every text fits
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert {screen: found for screen, found in misfits.items() if found} == {}
