@@ -1,7 +1,7 @@
 """Journeys in the trainees' languages: a trainee picks Arabic on the till's sign-in screen and works
 right to left; a Ukrainian trainee clocks in, sells and takes in goods; the language stays theirs at
-the next sign-in. `test_language_screens` photographs the start screen, the till and the intake in
-every language (to /tmp/shots/languages, or to docs/img/languages with KAUFHAUS_DOCS_SHOTS=1)."""
+the next sign-in. `test_language_screens` photographs the start screen, the till, paying and the intake
+in every language (to /tmp/shots/languages, or to docs/img/languages with KAUFHAUS_DOCS_SHOTS=1)."""
 
 import os
 import re
@@ -167,7 +167,8 @@ def test_ukrainian_trainee_clocks_in_sells_and_takes_in_goods(live_server, page:
 
 @pytest.mark.parametrize("locale", list(LANGUAGE_NAMES))
 def test_language_screens(live_server, page: Page, shop, locale):
-    """The till sign-in, the start screen, the till with a line in it and the intake in one language."""
+    """The till sign-in, the start screen, the till with a line in it, paying it and the intake in one
+    language."""
     at_the_till(page, live_server, shop["till"])
     page.goto(f"{live_server}/login/till")
     page.locator(".lang-grid").get_by_role("button", name=LANGUAGE_NAMES[locale], exact=True).click()
@@ -188,6 +189,14 @@ def test_language_screens(live_server, page: Page, shop, locale):
     expect(page.locator(".cart-lines tr")).to_have_count(1)
     page.screenshot(path=str(SHOTS / f"till-{name}.png"))
     misfits["till"] = page.evaluate(MISFIT)
+    # paying cash: the amount due filled in, a 20 € note tapped (F7), the change to give back
+    page.keyboard.press("F4")
+    expect(page.locator("#pay-dialog")).to_be_visible()
+    page.keyboard.press("F7")
+    expect(page.locator("#pay-rest")).to_have_class(re.compile("is-change"))
+    page.screenshot(path=str(SHOTS / f"payment-{name}.png"))
+    misfits["payment"] = page.evaluate(MISFIT)
+    page.keyboard.press("Escape")
 
     page.goto(f"{live_server}/intake")
     expect(page.locator("#intake-form[data-ready]")).to_be_attached()
