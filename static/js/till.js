@@ -43,7 +43,12 @@
       if (!m) return 0;
       return parseInt(m[1], 10) * 100 + parseInt((m[2] || "0").padEnd(2, "0"), 10);
     }
-    function euro(c) { return (c / 100).toFixed(2).replace(".", ","); }
+    // Amounts in the fields use the page's decimal sign too (37,50; in Arabic 37.50); both are read.
+    var decimal = money.formatToParts(1.5).filter(function (p) { return p.type === "decimal"; })[0].value;
+    function euro(c) { return (c / 100).toFixed(2).replace(".", decimal); }
+    document.querySelectorAll("#till ~ dialog input[inputmode=decimal]").forEach(function (input) {
+      input.placeholder = euro(0);
+    });
 
     // Tones made in the browser (WebAudio, no sound files): a short high one for a good scan, two
     // low ones for a refused scan. Switchable per till; data-tone tells tests what played.

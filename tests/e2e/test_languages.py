@@ -1,7 +1,7 @@
 """Journeys in the trainees' languages: a trainee picks Arabic on the till's sign-in screen and works
 right to left; a Ukrainian trainee clocks in, sells and takes in goods; the language stays theirs at
-the next sign-in. `test_language_screens` photographs the start screen, the till and the intake in
-every language (to /tmp/shots/languages, or to docs/img/languages with KAUFHAUS_DOCS_SHOTS=1)."""
+the next sign-in. `test_language_screens` photographs the start screen, the till, paying and the intake
+in every language (to /tmp/shots/languages, or to docs/img/languages with KAUFHAUS_DOCS_SHOTS=1)."""
 
 import os
 import re
@@ -30,6 +30,9 @@ SHOTS = (
     else Path(tempfile.gettempdir()) / "shots" / "languages"
 )
 ARABIC = re.compile("[\u0600-\u06ff]")
+CHECKS = (Path(__file__).parent / "layout_checks.js").read_text()
+# text that does not fit its box, words broken across lines, a minus shown after its number
+MISFIT = f"() => {{ {CHECKS}; return [...spilling(), ...brokenWords(), ...signsAfterNumbers()]; }}"
 
 
 @pytest.fixture
@@ -101,7 +104,7 @@ def test_trainee_picks_arabic_at_the_till_sign_in_and_works_right_to_left(live_s
     assert brand["x"] > logout["x"]
 
     # the till in Arabic: scan, the total in euros with Latin digits, pay cash
-    page.locator(".tile", has_text="الصندوق").click()
+    page.locator(".tile[data-tile='till.index']").click()
     expect(page.locator("#till[data-ready]")).to_be_attached()
     expect(page.locator("#scan")).to_have_attribute("placeholder", "امسح الملصق أو اكتب اسم السلعة")
     page.keyboard.type(shop["codes"][0])
@@ -133,7 +136,7 @@ def test_ukrainian_trainee_clocks_in_sells_and_takes_in_goods(live_server, page:
     expect(page.locator(".greeting")).to_have_text("Привіт, Olena!")
 
     # the till: two jackets, one typed as 12.50 € with a decimal point
-    page.locator(".tile", has_text="Каса").first.click()
+    page.locator(".tile[data-tile='till.index']").click()
     expect(page.locator("#till[data-ready]")).to_be_attached()
     for code in shop["codes"][:2]:
         page.keyboard.type(code)
@@ -148,7 +151,7 @@ def test_ukrainian_trainee_clocks_in_sells_and_takes_in_goods(live_server, page:
 
     # the intake page speaks Ukrainian too
     page.goto(f"{live_server}/")
-    page.locator(".tile", has_text="Прийом товару").click()
+    page.locator(".tile[data-tile='goods.intake']").click()
     expect(page.locator("h1")).to_contain_text("Прийом товару")
     expect(page.get_by_role("button", name="Провести і надрукувати етикетки")).to_be_visible()
 
@@ -164,7 +167,8 @@ def test_ukrainian_trainee_clocks_in_sells_and_takes_in_goods(live_server, page:
 
 @pytest.mark.parametrize("locale", list(LANGUAGE_NAMES))
 def test_language_screens(live_server, page: Page, shop, locale):
-    """The till sign-in, the start screen, the till with a line in it and the intake in one language."""
+    """The till sign-in, the start screen, the till with a line in it, paying it and the intake in one
+    language."""
     at_the_till(page, live_server, shop["till"])
     page.goto(f"{live_server}/login/till")
     page.locator(".lang-grid").get_by_role("button", name=LANGUAGE_NAMES[locale], exact=True).click()
@@ -173,8 +177,10 @@ def test_language_screens(live_server, page: Page, shop, locale):
     SHOTS.mkdir(parents=True, exist_ok=True)
     name = locale.replace("@", "-")
     page.screenshot(path=str(SHOTS / f"sign-in-{name}.png"))
+    misfits = {"sign-in": page.evaluate(MISFIT)}
     scan_badge(page, "1000001")
     page.screenshot(path=str(SHOTS / f"start-{name}.png"))
+    misfits["start"] = page.evaluate(MISFIT)
 
     page.goto(f"{live_server}/till/{shop['till'].id}")
     expect(page.locator("#till[data-ready]")).to_be_attached()
@@ -182,9 +188,20 @@ def test_language_screens(live_server, page: Page, shop, locale):
     page.keyboard.press("Enter")
     expect(page.locator(".cart-lines tr")).to_have_count(1)
     page.screenshot(path=str(SHOTS / f"till-{name}.png"))
+    misfits["till"] = page.evaluate(MISFIT)
+    # paying cash: the amount due filled in, a 20 € note tapped (F7), the change to give back
+    page.keyboard.press("F4")
+    expect(page.locator("#pay-dialog")).to_be_visible()
+    page.keyboard.press("F7")
+    expect(page.locator("#pay-rest")).to_have_class(re.compile("is-change"))
+    page.screenshot(path=str(SHOTS / f"payment-{name}.png"))
+    misfits["payment"] = page.evaluate(MISFIT)
+    page.keyboard.press("Escape")
 
     page.goto(f"{live_server}/intake")
     expect(page.locator("#intake-form[data-ready]")).to_be_attached()
     page.screenshot(path=str(SHOTS / f"intake-{name}.png"))
-    # nothing on these pages is wider than the screen, in either direction
+    misfits["intake"] = page.evaluate(MISFIT)
+    # nothing on these pages is wider than the screen, in either direction, and every text fits
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert {screen: found for screen, found in misfits.items() if found} == {}
