@@ -9,6 +9,9 @@ from store.core.access import Role
 from store.core.bounds import no_controls
 
 MAX_TOKEN_DAYS = 3660  # as store.auth.services.MAX_TOKEN_DAYS
+# A password is hashed, never stored as text, but it is bounded as the API's (store.auth.api.UserIn):
+# 200 characters, no control characters (no browser lets anyone type one into a password box).
+PASSWORD = [Length(max=200), no_controls()]
 
 ROLE_LABELS = {
     Role.TRAINEE: _l("Trainee"),
@@ -23,33 +26,37 @@ class EmptyForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64), no_controls()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), *PASSWORD])
     next = HiddenField()
 
 
 class BadgeForm(FlaskForm):
-    badge = PasswordField(_l("Scan your card"), validators=[DataRequired()])
+    badge = PasswordField(
+        _l("Scan your card"), validators=[DataRequired(), Length(max=64), no_controls()]
+    )
 
 
 class PinForm(FlaskForm):
-    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Length(max=8)])
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Length(max=8), no_controls()])
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
-    first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=80)])
-    last_name = StringField(_l("Last name"), validators=[Optional(), Length(max=80)])
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64), no_controls()])
+    first_name = StringField(
+        _l("First name"), validators=[DataRequired(), Length(max=80), no_controls()]
+    )
+    last_name = StringField(_l("Last name"), validators=[Optional(), Length(max=80), no_controls()])
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
-    password = PasswordField(_l("Password"), validators=[Optional()])
-    badge = StringField(_l("Badge code"), validators=[Optional(), Length(max=64)])
-    pin = PasswordField(_l("PIN (4 to 8 digits)"), validators=[Optional(), Length(max=8)])
+    password = PasswordField(_l("Password"), validators=[Optional(), *PASSWORD])
+    badge = StringField(_l("Badge code"), validators=[Optional(), Length(max=64), no_controls()])
+    pin = PasswordField(_l("PIN (4 to 8 digits)"), validators=[Optional(), Length(max=8), no_controls()])
     is_active = BooleanField(_l("May sign in"), default=True)
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired()])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), *PASSWORD])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), *PASSWORD])
 
 
 class TokenForm(FlaskForm):

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from store.core.access import Role
 from store.core.audit import Actor
-from store.core.errors import ServiceError, clash_message
+from store.core.errors import ServiceError, ValidationError, clash_message
 from store.extensions import db
 
 DEVICE_COOKIE = "till"
@@ -129,6 +130,23 @@ def show_error(form, error, aliases: dict | None = None, *, flash_too: bool = Fa
         target.errors = [*(e for e in target.errors if isinstance(e, str)), error.message]
     if target is None or flash_too:
         flash(error.message, "error")
+
+
+def refuse_errors(form) -> None:
+    """After `form.validate()` in a view that redirects back (a form among many on a page): the
+    first field error as a ValidationError naming the field, so inside `attempt` nothing is saved
+    and the message is shown. The CSRF token is checked in one place (store.core.access)."""
+    for field in form:
+        messages = [str(e) for e in field.errors if not isinstance(e, dict | list)]  # lazy ones too
+        if messages and field.short_name != "csrf_token":
+            raise ValidationError(
+                _(
+                    "Invalid input in %(field)s: %(message)s",
+                    field=field.label.text,
+                    message=messages[0],
+                ),
+                field=field.short_name,
+            )
 
 
 class Outcome:

@@ -9,6 +9,7 @@ from wtforms.validators import URL, DataRequired, Length
 from wtforms.validators import UUID as UUIDValidator
 
 from store.core.access import Role, roles
+from store.core.bounds import no_controls
 from store.core.web import current_actor
 from store.tse import devices
 from store.tse.backends.base import TseError
@@ -20,18 +21,20 @@ VIEWERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 class FiskalyForm(FlaskForm):
-    api_key = StringField(_l("API key"), validators=[DataRequired(), Length(max=200)])
+    api_key = StringField(_l("API key"), validators=[DataRequired(), Length(max=200), no_controls()])
     tss_id = StringField(
         _l("TSS id"),
         validators=[
             DataRequired(),
+            Length(max=36),
+            no_controls(),
             UUIDValidator(message=_l("The TSS id is a UUID, as the fiskaly dashboard shows it.")),
         ],
     )
     base_url = StringField(
         _l("API address"),
         default=DEFAULT_BASE_URL,
-        validators=[DataRequired(), Length(max=200), URL(require_tld=False)],
+        validators=[DataRequired(), Length(max=200), no_controls(), URL(require_tld=False)],
     )
 
 

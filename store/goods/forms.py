@@ -14,7 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from store.core.bounds import no_controls
 from store.goods.models import Condition, WriteOffReason
+from store.goods.services.intake import MAX_QUANTITY
 
 CONDITION_LABELS = {
     Condition.NEW: _l("new"),
@@ -39,29 +41,52 @@ STATUS_LABELS = {
 }
 
 
+# The service's message (store.goods.services.intake), also at the form.
+QUANTITY_MESSAGE = _l("The quantity must be between 1 and %(n)s.", n=MAX_QUANTITY)
+
+
+class UnshownLength(Length):
+    """Length without the maxlength attribute in the page: with it, the browser would cut a pasted
+    text without a word. The form says at the field that the text is too long instead."""
+
+    def __init__(self, max: int, message=None):
+        super().__init__(max=max, message=message)
+        self.field_flags = {}
+
+
 class IntakeForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    # No Length validator here: it would render maxlength, and the browser would cut a pasted text
-    # without a word. The service refuses a long text with a message at the field.
-    description = StringField(_l("What is it?"))
-    price = StringField(_l("Price in €"))
-    quantity = IntegerField(_l("How many?"), default=1, validators=[Optional()])
+    description = StringField(
+        _l("What is it?"),
+        validators=[
+            UnshownLength(120, _l("The description is too long (120 characters at most).")),
+            no_controls(),
+        ],
+    )
+    price = StringField(_l("Price in €"), validators=[Length(max=20), no_controls()])
+    quantity = IntegerField(
+        _l("How many?"),
+        default=1,
+        validators=[Optional(), NumberRange(1, MAX_QUANTITY, QUANTITY_MESSAGE)],
+    )
     condition = RadioField(
         _l("Condition"),
         default=Condition.GOOD.value,
         choices=[(c.value, label) for c, label in CONDITION_LABELS.items()],
     )
-    size = StringField(_l("Size"), validators=[Length(max=20)])
-    colour = StringField(_l("Colour"), validators=[Length(max=30)])
-    brand = StringField(_l("Brand"), validators=[Length(max=40)])
-    location = StringField(_l("Shelf or area"), validators=[Length(max=40)])
-    donor_name = StringField(_l("Donor (only if they want to be named)"), validators=[Length(max=120)])
+    size = StringField(_l("Size"), validators=[Length(max=20), no_controls()])
+    colour = StringField(_l("Colour"), validators=[Length(max=30), no_controls()])
+    brand = StringField(_l("Brand"), validators=[Length(max=40), no_controls()])
+    location = StringField(_l("Shelf or area"), validators=[Length(max=40), no_controls()])
+    donor_name = StringField(
+        _l("Donor (only if they want to be named)"), validators=[Length(max=120), no_controls()]
+    )
     test_on = DateField(_l("Safety test on"), validators=[Optional()])
-    test_by = StringField(_l("Tested by"), validators=[Length(max=80)])
+    test_by = StringField(_l("Tested by"), validators=[Length(max=80), no_controls()])
     test_passed = RadioField(
         _l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))], validators=[Optional()]
     )
-    test_values = StringField(_l("Measured values"), validators=[Length(max=500)])
+    test_values = StringField(_l("Measured values"), validators=[Length(max=500), no_controls()])
 
 
 class WriteOffForm(FlaskForm):
@@ -69,25 +94,29 @@ class WriteOffForm(FlaskForm):
         _l("Why?"),
         choices=[(r.value, label) for r, label in REASON_LABELS.items() if r != WriteOffReason.MISSING],
     )
-    note = StringField(_l("Note"), validators=[Length(max=200)])
+    note = StringField(_l("Note"), validators=[Length(max=200), no_controls()])
 
 
 class PriceForm(FlaskForm):
-    price = StringField(_l("New price in €"), validators=[DataRequired()])
-    note = StringField(_l("Why?"), validators=[Length(max=200)])
+    price = StringField(_l("New price in €"), validators=[DataRequired(), Length(max=20), no_controls()])
+    note = StringField(_l("Why?"), validators=[Length(max=200), no_controls()])
 
 
 class SafetyTestForm(FlaskForm):
     tested_on = DateField(_l("Tested on"), validators=[DataRequired()])
-    tester = StringField(_l("Tested by"), validators=[DataRequired(), Length(max=80)])
+    tester = StringField(_l("Tested by"), validators=[DataRequired(), Length(max=80), no_controls()])
     passed = RadioField(
         _l("Result"), choices=[("yes", _l("passed")), ("no", _l("failed"))], validators=[DataRequired()]
     )
-    values = TextAreaField(_l("Measured values"), validators=[Length(max=500)])
+    values = TextAreaField(
+        _l("Measured values"), validators=[Length(max=500), no_controls(multiline=True)]
+    )
 
 
 class CorrectionForm(FlaskForm):
-    note = StringField(_l("Why is this booking wrong?"), validators=[DataRequired(), Length(max=200)])
+    note = StringField(
+        _l("Why is this booking wrong?"), validators=[DataRequired(), Length(max=200), no_controls()]
+    )
 
 
 class LabelSheetForm(FlaskForm):
@@ -105,7 +134,9 @@ class ReserveForm(FlaskForm):
     """Hold an item for a customer (store.goods.services.reservations)."""
 
     customer = StringField(
-        _l("Customer (a name or a number you give them)"), validators=[Length(max=80)]
+        _l("Customer (a name or a number you give them)"), validators=[Length(max=80), no_controls()]
     )
-    phone = StringField(_l("Phone (only if they want a call)"), validators=[Length(max=40)])
+    phone = StringField(
+        _l("Phone (only if they want a call)"), validators=[Length(max=40), no_controls()]
+    )
     until = DateField(_l("Reserved until"), validators=[Optional()])

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from store.core.access import Role, roles
-from store.core.web import attempt, current_actor
+from store.core.web import attempt, current_actor, refuse_errors
 from store.goods import services
 from store.goods.forms import ReserveForm
 from store.goods.reservation_tag import tag_pdf
@@ -33,6 +33,7 @@ def reserve(item_id: int):
     form = ReserveForm(prefix="rs")
     with attempt() as done:
         form.validate()
+        refuse_errors(form)
         reservation = services.reserve(
             current_actor(),
             item.code,

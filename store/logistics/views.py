@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from store.core.access import STAFF, Role, roles
 from store.core.errors import ValidationError
 from store.core.timeutil import local_today
-from store.core.web import attempt, current_actor
+from store.core.web import attempt, current_actor, refuse_errors
 from store.logistics import cubic_metres, services
 from store.logistics.forms import AcceptForm, DeclineForm, OfferForm, ScheduleForm, VehicleForm
 from store.logistics.models import OfferSource, OfferStatus
@@ -117,7 +117,9 @@ def _done(offer_id: int, message: str):
 @roles(*OFFICE)
 def offer_accept(offer_id: int):
     form = AcceptForm()
+    form.validate()
     with attempt() as done:
+        refuse_errors(form)
         services.accept(current_actor(), services.get_offer(offer_id), volume_l=litres(form.volume.data))
     return _done(offer_id, _("Accepted. Now choose a van and a day.")) if done else _back(offer_id)
 

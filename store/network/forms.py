@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from store.core.bounds import no_controls
 from store.core.web import int_or_none
 from store.network.labels import BASES, EDUCATION, EMPLOYMENT, EXIT_REASONS, GENDERS, SCOPES
 from store.shifts.forms import CheckboxesField
@@ -33,13 +34,17 @@ YES_NO_CHOICES = [("", _l("not given")), (YES, _l("yes")), (NO, _l("no"))]
 class RecordForm(FlaskForm):
     """The record at entry. The purpose of each field is shown beside it (see the template)."""
 
-    phone = StringField(_l("Phone"), validators=[Length(max=40)])
-    email = StringField(_l("E-mail"), validators=[Length(max=120)])
+    phone = StringField(_l("Phone"), validators=[Length(max=40), no_controls()])
+    email = StringField(_l("E-mail"), validators=[Length(max=120), no_controls()])
     birth_date = DateField(_l("Date of birth"), validators=[Optional()])
     referring_partner_id = SelectField(_l("Referred by"), coerce=int_or_none, validate_choice=False)
-    referrer_contact = StringField(_l("Contact person there"), validators=[Length(max=120)])
-    customer_number = StringField(_l("Jobcenter customer number"), validators=[Length(max=40)])
-    languages = StringField(_l("Languages"), validators=[Length(max=400)])
+    referrer_contact = StringField(
+        _l("Contact person there"), validators=[Length(max=120), no_controls()]
+    )
+    customer_number = StringField(
+        _l("Jobcenter customer number"), validators=[Length(max=40), no_controls()]
+    )
+    languages = StringField(_l("Languages"), validators=[Length(max=400), no_controls()])
     gender = SelectField(_l("Gender"), choices=_choices(GENDERS), validate_choice=False)
     employment_status = SelectField(
         _l("Employment status at entry"), choices=_choices(EMPLOYMENT), validate_choice=False

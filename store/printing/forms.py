@@ -24,11 +24,17 @@ class PrinterForm(FlaskForm):
         _l("IP address or host name"), validators=[Optional(), Length(max=255), no_controls()]
     )
     port = IntegerField(_l("Port"), validators=[Optional(), NumberRange(1, 65535)])
-    vendor_id = StringField(_l("USB vendor id (hex)"), validators=[Optional(), Length(max=6)])
-    product_id = StringField(_l("USB product id (hex)"), validators=[Optional(), Length(max=6)])
-    device = StringField(_l("Device"), validators=[Optional(), Length(max=255)])
+    vendor_id = StringField(
+        _l("USB vendor id (hex)"), validators=[Optional(), Length(max=6), no_controls()]
+    )
+    product_id = StringField(
+        _l("USB product id (hex)"), validators=[Optional(), Length(max=6), no_controls()]
+    )
+    device = StringField(_l("Device"), validators=[Optional(), Length(max=255), no_controls()])
     baudrate = IntegerField(_l("Baud rate"), validators=[Optional(), NumberRange(50, 4_000_000)])
-    printer_name = StringField(_l("CUPS queue name"), validators=[Optional(), Length(max=255)])
+    printer_name = StringField(
+        _l("CUPS queue name"), validators=[Optional(), Length(max=255), no_controls()]
+    )
     codepage = StringField(
         _l("Code page"), default="CP858", validators=[DataRequired(), Length(max=16), no_controls()]
     )

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from store.core.bounds import no_controls
 from store.core.web import int_or_none
 from store.shifts.labels import CODE_LABELS, MEASURE_LABELS, WEEKDAYS
 
@@ -31,7 +32,7 @@ def weekday_choices() -> list[tuple[int, object]]:
 
 
 class StationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=60)])
+    name = StringField(_l("Name"), validators=[Length(max=60), no_controls()])
     staffed_weekdays = CheckboxesField(
         _l("Warn when nobody is planned on"),
         coerce=int,
@@ -51,11 +52,13 @@ class AgreementForm(FlaskForm):
     )
     starts_on = DateField(_l("First day"), validators=[Optional()])
     ends_on = DateField(_l("Planned end"), validators=[Optional()])
-    weekly_hours = StringField(_l("Hours per week"), validators=[Length(max=8)])
+    weekly_hours = StringField(_l("Hours per week"), validators=[Length(max=8), no_controls()])
     workdays = CheckboxesField(
         _l("Workdays"), coerce=int, choices=weekday_choices(), validate_choice=False
     )
-    hourly_allowance = StringField(_l("Allowance per hour (€)"), validators=[Length(max=10)])
+    hourly_allowance = StringField(
+        _l("Allowance per hour (€)"), validators=[Length(max=10), no_controls()]
+    )
     max_months = IntegerField(
         _l("Longest duration (months)"), validators=[Optional(), NumberRange(1, 120)]
     )
@@ -96,18 +99,18 @@ class ConfirmForm(FlaskForm):
     """Confirm a day or record an absence (several days with "until")."""
 
     code = SelectField(_l("What applies?"), choices=code_choices(), validate_choice=False)
-    hours = StringField(_l("Hours worked"), validators=[Length(max=8)])
+    hours = StringField(_l("Hours worked"), validators=[Length(max=8), no_controls()])
     certificate_until = DateField(_l("Certificate until"), validators=[Optional()])
     last_day = DateField(_l("Absent until (several days)"), validators=[Optional()])
-    note = StringField(_l("Note (never a diagnosis)"), validators=[Length(max=200)])
-    reason = StringField(_l("Reason for the change"), validators=[Length(max=200)])
+    note = StringField(_l("Note (never a diagnosis)"), validators=[Length(max=200), no_controls()])
+    reason = StringField(_l("Reason for the change"), validators=[Length(max=200), no_controls()])
 
 
 class ClockFixForm(FlaskForm):
     """A supervisor's correction of one clock entry: another time, or remove it."""
 
     time = TimeField(_l("Right time"), validators=[Optional()])
-    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    reason = StringField(_l("Reason"), validators=[Length(max=200), no_controls()])
     action = HiddenField(default="move")
 
 
@@ -118,7 +121,7 @@ class ClockAddForm(FlaskForm):
         _l("Entry"), choices=[("out", _l("Clock out")), ("in", _l("Clock in"))], validate_choice=False
     )
     time = TimeField(_l("Time"), validators=[Optional()])
-    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    reason = StringField(_l("Reason"), validators=[Length(max=200), no_controls()])
 
 
 class CloseMonthForm(FlaskForm):

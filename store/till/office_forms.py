@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from store.core.bounds import no_controls
 from store.core.web import int_or_none
 from store.till.services import DENOMINATIONS
 
@@ -26,7 +27,7 @@ def denomination_label(cents: int) -> str:
 class CountForm(FlaskForm):
     """The drawer counted by piece (one field per note and coin) or, instead, as one sum."""
 
-    total = StringField(_l("Or the sum in €"), validators=[Length(max=20)])
+    total = StringField(_l("Or the sum in €"), validators=[Length(max=20), no_controls()])
 
     def denominations(self) -> list[tuple[int, str, object]]:
         """[(cents, label, field), …] from the largest note to the smallest coin."""
@@ -57,7 +58,7 @@ class OpenForm(CountForm):
 
 
 class CloseForm(CountForm):
-    reason = StringField(_l("Why is the count different?"), validators=[Length(max=200)])
+    reason = StringField(_l("Why is the count different?"), validators=[Length(max=200), no_controls()])
 
 
 class CashForm(FlaskForm):
@@ -70,23 +71,23 @@ class CashForm(FlaskForm):
             ("transit", _l("Take money to the bank (Geldtransit)")),
         ],
     )
-    amount = StringField(_l("Amount in €"), validators=[Length(max=20)])
-    reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    amount = StringField(_l("Amount in €"), validators=[Length(max=20), no_controls()])
+    reason = StringField(_l("Reason"), validators=[Length(max=200), no_controls()])
 
 
 class VoidForm(FlaskForm):
     """A supervisor confirms with the staff card, or picks their name and types the PIN."""
 
-    reason = StringField(_l("Reason for the void"), validators=[Length(max=200)])
-    badge = PasswordField(_l("Supervisor: scan your card"), validators=[Length(max=64)])
+    reason = StringField(_l("Reason for the void"), validators=[Length(max=200), no_controls()])
+    badge = PasswordField(_l("Supervisor: scan your card"), validators=[Length(max=64), no_controls()])
     user_id = SelectField(_l("Or: choose your name"), coerce=int_or_none, validate_choice=False)
-    pin = PasswordField(_l("PIN"), validators=[Length(max=8)])
+    pin = PasswordField(_l("PIN"), validators=[Length(max=8), no_controls()])
 
 
 class ReturnForm(FlaskForm):
     """The quantities come as qty-<line id> fields, one per line of the sale."""
 
-    reason = StringField(_l("Reason for the return"), validators=[Length(max=200)])
+    reason = StringField(_l("Reason for the return"), validators=[Length(max=200), no_controls()])
     target = RadioField(
         _l("Where do the goods go?"),
         default="stock",
@@ -95,9 +96,9 @@ class ReturnForm(FlaskForm):
 
 
 class TillForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Length(max=40)])
-    serial = StringField(_l("Serial number"), validators=[Length(max=40)])
-    location = StringField(_l("Where it stands"), validators=[Length(max=80)])
+    name = StringField(_l("Name"), validators=[Length(max=40), no_controls()])
+    serial = StringField(_l("Serial number"), validators=[Length(max=40), no_controls()])
+    location = StringField(_l("Where it stands"), validators=[Length(max=80), no_controls()])
     receipt_printer_id = SelectField(_l("Receipt printer"), coerce=int_or_none, validate_choice=False)
     label_printer_id = SelectField(_l("Label printer"), coerce=int_or_none, validate_choice=False)
     has_drawer = BooleanField(_l("Has a cash drawer"), default=True)

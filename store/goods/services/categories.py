@@ -8,6 +8,9 @@ from store.core.errors import ValidationError
 from store.extensions import db
 from store.goods.models import Category
 
+STEP_WEEKS_MAX = 520  # a markdown step: after 1 … 520 weeks
+STEP_PERCENT_MAX = 99  # minus 1 … 99 %
+
 
 def get_category(category_id: int | None, *, active: bool = True) -> Category:
     category = db.session.get(Category, category_id) if category_id else None
@@ -69,7 +72,7 @@ def _check_steps(steps: list[dict]) -> list[dict]:
     clean = []
     for step in steps or []:
         weeks, percent = int(step["weeks"]), int(step["percent"])
-        if not (1 <= weeks <= 520 and 0 < percent < 100):
+        if not (1 <= weeks <= STEP_WEEKS_MAX and 1 <= percent <= STEP_PERCENT_MAX):
             raise ValidationError(
                 _("A markdown step needs weeks (1 or more) and a percentage between 1 and 99."),
                 field="markdown_steps",

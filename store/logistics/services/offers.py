@@ -23,6 +23,8 @@ from store.logistics.models import DonationOffer, OfferPhoto, OfferSource, Offer
 from store.logistics.services.mail import queue_mail
 
 MAX_PHOTOS = 4
+QUANTITY_MAX = 50  # things in one offer
+FLOOR_MIN, FLOOR_MAX = -2, 30  # the floor of the pick-up, 0 the ground floor
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_PIXELS = 1600
 POSTCODE = re.compile(r"\b(\d{5})\b")
@@ -68,8 +70,10 @@ def _clean(text: str | None, length: int) -> str | None:
 def _check(data: OfferIn) -> None:
     if not _clean(data.what, 200):
         raise ValidationError(_("Please tell us what you would like to give."), field="what")
-    if not 1 <= (data.quantity or 0) <= 50:
-        raise ValidationError(_("The number must be between 1 and %(n)s.", n=50), field="quantity")
+    if not 1 <= (data.quantity or 0) <= QUANTITY_MAX:
+        raise ValidationError(
+            _("The number must be between 1 and %(n)s.", n=QUANTITY_MAX), field="quantity"
+        )
     if not _clean(data.address, 200):
         raise ValidationError(_("Please give the address for the pick-up."), field="address")
     if not POSTCODE.search(data.address or ""):
@@ -78,7 +82,7 @@ def _check(data: OfferIn) -> None:
         raise ValidationError(_("Please give a phone number or an e-mail address."), field="phone")
     if data.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", data.email.strip()):
         raise ValidationError(_("This is not an e-mail address."), field="email")
-    if data.floor is not None and not -2 <= data.floor <= 30:
+    if data.floor is not None and not FLOOR_MIN <= data.floor <= FLOOR_MAX:
         raise ValidationError(_("Please give the floor as a number (0 = ground floor)."), field="floor")
     if len(data.photos) > MAX_PHOTOS:
         raise ValidationError(_("At most %(n)s photos, please.", n=MAX_PHOTOS), field="photos")

@@ -13,6 +13,8 @@ from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.logistics.models import DonationOffer, OfferStatus, Stop, Vehicle
 
+MAX_STOPS = 30  # a van's stops a day (the message below says so)
+
 
 def list_vehicles(*, active_only: bool = False) -> list[Vehicle]:
     query = sa.select(Vehicle).order_by(Vehicle.name)
@@ -42,7 +44,7 @@ def save_vehicle(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please give the vehicle a name."), field="name")
-    if not 1 <= (max_stops or 0) <= 30:
+    if not 1 <= (max_stops or 0) <= MAX_STOPS:
         raise ValidationError(_("Between 1 and 30 stops a day."), field="max_stops")
     if not 100 <= (volume_l or 0) <= 100_000:
         raise ValidationError(_("Please give the load in m³ (at most 100)."), field="volume")

@@ -10,7 +10,7 @@ from store.auth.forms import EmptyForm
 from store.core.access import roles
 from store.core.errors import ValidationError
 from store.core.timeutil import local_today, to_local
-from store.core.web import attempt, current_actor
+from store.core.web import attempt, current_actor, refuse_errors
 from store.shifts import services
 from store.shifts.forms import ClockAddForm, ClockFixForm, ConfirmForm
 from store.shifts.models import AttendanceCode
@@ -71,6 +71,7 @@ def confirm():
         form.validate()
         if form.certificate_until.errors or form.last_day.errors:
             raise ValidationError(_("Please enter the date as shown, e.g. 2026-03-31."))
+        refuse_errors(form)
         entries = services.record_day(
             current_actor(),
             user,
@@ -141,6 +142,7 @@ def clock_fix(event_id: int):
     form = ClockFixForm()
     form.validate()
     with attempt() as done:
+        refuse_errors(form)
         void = form.action.data == "void"
         at = None if void else services.corrected_time(event, form.time.data)
         services.correct_clock_event(current_actor(), event, at=at, void=void, reason=form.reason.data)
@@ -157,6 +159,7 @@ def clock_add():
     shown = parse_day(form.day.data)
     user_id = int(form.user_id.data or 0) if (form.user_id.data or "").isdigit() else 0
     with attempt() as done:
+        refuse_errors(form)
         user = services.get_trainee(user_id)
         at = services.added_time(user.id, shown, form.kind.data, form.time.data)
         services.add_clock_event(current_actor(), user, form.kind.data, at, form.reason.data)
