@@ -262,9 +262,11 @@ def _answer(meta: dict, components: dict) -> dict:
 def _schema_ref(model: type[BaseModel], components: dict) -> dict:
     """Add a model's JSON schema (and the models it uses) to the components; a reference to it."""
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, sub in schema.pop("$defs", {}).items():
+    for name, sub in [*schema.pop("$defs", {}).items(), (model.__name__, schema)]:
+        # two models of one name would share one schema and one of them would be documented wrong
+        if components.get(name, sub) != sub:
+            raise TypeError(f"two API models are named {name}: give one of them another name")
         components[name] = sub
-    components[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 

@@ -36,33 +36,33 @@ class ReportOut(BaseModel):
     groups: list[dict]
 
 
-class SalesOut(ReportOut):
+class SalesReportOut(ReportOut):
     gross_cents: int
     net_cents: int
     receipts: int
 
 
-class GoodsFlowOut(ReportOut):
+class GoodsFlowReportOut(ReportOut):
     taken_in: int
     sold: int
     written_off: int
     in_stock: int
 
 
-class EligibilityOut(ReportOut):
+class EligibilityReportOut(ReportOut):
     receipts: int
     eligible_receipts: int
     gross_cents: int
     eligible_gross_cents: int
 
 
-class ImpactOut(ReportOut):
+class ImpactReportOut(ReportOut):
     items: int
     kg: float
     co2e_kg: float
 
 
-class HoursOut(ReportOut):
+class HoursReportOut(ReportOut):
     minutes_attended: int
 
 
@@ -76,7 +76,7 @@ def _period(query: PeriodQuery) -> services.Period:
     roles=READERS,
     summary="Turnover of a period",
     query=PeriodQuery,
-    response=SalesOut,
+    response=SalesReportOut,
 )
 def sales(query: PeriodQuery):
     """Gross and net turnover and receipts; groups by day, week, month, category, payment or till."""
@@ -89,7 +89,7 @@ def sales(query: PeriodQuery):
     roles=READERS,
     summary="Goods flow of a period",
     query=PeriodQuery,
-    response=GoodsFlowOut,
+    response=GoodsFlowReportOut,
 )
 def goods_flow(query: PeriodQuery):
     """Items taken in, sold, written off, and in stock at the end; groups by category."""
@@ -102,7 +102,7 @@ def goods_flow(query: PeriodQuery):
     roles=READERS,
     summary="Sales to entitlement-card holders (§66 AO)",
     query=PeriodQuery,
-    response=EligibilityOut,
+    response=EligibilityReportOut,
 )
 def eligibility(query: PeriodQuery):
     """Receipts and gross amount to holders of an entitlement card, against all sales."""
@@ -115,7 +115,7 @@ def eligibility(query: PeriodQuery):
     roles=READERS,
     summary="Environmental impact of a period",
     query=PeriodQuery,
-    response=ImpactOut,
+    response=ImpactReportOut,
 )
 def impact(query: PeriodQuery):
     """Items sold, kg kept in use and kg CO₂e avoided; groups by category."""
@@ -128,7 +128,7 @@ def impact(query: PeriodQuery):
     roles=READERS,
     summary="Hours attended in a period",
     query=PeriodQuery,
-    response=HoursOut,
+    response=HoursReportOut,
 )
 def hours(query: PeriodQuery):
     """Minutes attended; groups by station or measure."""
