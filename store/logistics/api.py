@@ -2,10 +2,14 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, Field
+from pydantic import ValidationError as PydanticError
 
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Day
+from store.core.errors import ValidationError
 from store.core.web import current_actor
 from store.logistics import services
 from store.logistics.models import DonationOffer, OfferStatus
@@ -67,7 +71,7 @@ class PickupList(BaseModel):
 
 
 class DateQuery(Schema):
-    date: date
+    date: Day
 
 
 class RouteOut(BaseModel):
@@ -123,7 +127,10 @@ def list_pickups(query: DateQuery):
     summary="A day's routes: the stops per van in order, each with its address",
 )
 def routes(day: str):
-    when = DateQuery(date=day).date
+    try:
+        when = DateQuery(date=day).date
+    except PydanticError:
+        raise ValidationError(_("Please give the day as YYYY-MM-DD."), field="date") from None
     return RoutesOut(
         date=when,
         routes=[
