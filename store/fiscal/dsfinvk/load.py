@@ -89,8 +89,21 @@ def _payments(sale: Sale) -> list[BonPayment]:
     return [BonPayment(typ, name, cents) for (typ, name), cents in sums.items()]
 
 
+# DSFinV-K 2.4, Anhang C: deposits are receipts (Beleg) whose lines carry the business cases
+# Anzahlungseinstellung and Anzahlungsaufloesung; BON_NAME says which.
+BON_NAMES = {
+    SaleKind.DEPOSIT: "Anzahlung",
+    SaleKind.DEPOSIT_REFUND: "Anzahlung erstattet",
+    SaleKind.DEPOSIT_KEPT: "Anzahlung einbehalten",
+}
+
+
 def _sale_bon(
-    sale: Sale, categories: dict[int, str], tx: FiscalTransaction | None, reference: Reference | None
+    sale: Sale,
+    categories: dict[int, str],
+    tx: FiscalTransaction | None,
+    reference: Reference | None,
+    line_references: dict[int, list[tuple[int, Reference]]],
 ) -> Bon:
     if sale.training:
         typ, name = "AVTraining", "Training"
@@ -101,12 +114,12 @@ def _sale_bon(
     elif sale.kind == SaleKind.RETURN:
         typ, name = "Beleg", "Rückgabe"
     else:
-        typ, name = "Beleg", "Verkauf"
+        typ, name = "Beleg", BON_NAMES.get(sale.kind, "Verkauf")
     lines = [
         BonLine(
             position=line.position,
             text=line.description,
-            gv_typ="Umsatz",
+            gv_typ=line.business_case,
             quantity=line.quantity,
             gross=line.total_cents,
             rate_bp=line.vat_rate_bp,
@@ -134,6 +147,7 @@ def _sale_bon(
         storno=sale.kind == SaleKind.VOID,
         note=sale.reason or "",
         reference=reference,
+        line_references=line_references.get(sale.id, []),
         order=1,
     )
 
@@ -208,7 +222,24 @@ def _sale_bons(session_id: int, categories: dict[int, str]) -> list[Bon]:
             .order_by(FiscalTransaction.id)
         ):
             txs_by_sale[tx.sale_id] = tx  # the last outcome counts, as signing.for_sale reads it
-    return [_sale_bon(sale, categories, txs_by_sale.get(sale.id), _reference(sale)) for sale in sales]
+    line_references = _line_references(sales)
+    return [
+        _sale_bon(sale, categories, txs_by_sale.get(sale.id), _reference(sale), line_references)
+        for sale in sales
+    ]
+
+
+def _line_references(sales: list[Sale]) -> dict[int, list[tuple[int, Reference]]]:
+    """A deposit counted, refunded or kept refers, from its line, to the receipt that took it (as
+    DSFinV-K 2.4, Anhang C asks for Anzahlungsaufloesung: REF_TYP Transaktion, the closing and
+    receipt of the deposit)."""
+    refs: dict[int, list[tuple[int, Reference]]] = {}
+    for sale in sales:
+        for line in sale.lines:
+            if line.ref_sale_id is not None:
+                original = db.session.get(Sale, line.ref_sale_id)
+                refs.setdefault(sale.id, []).append((line.position, _reference_to(original)))
+    return refs
 
 
 def _cash_bons(session_id: int, session_txs: dict[str, FiscalTransaction]) -> list[Bon]:
@@ -287,7 +318,10 @@ def _reference(sale: Sale) -> Reference | None:
     """Where the original of a void or return is: its receipt id and its closing."""
     if sale.reverses_id is None:
         return None
-    original = db.session.get(Sale, sale.reverses_id)
+    return _reference_to(db.session.get(Sale, sale.reverses_id))
+
+
+def _reference_to(original: Sale) -> Reference:
     closing = db.session.scalar(sa.select(Closing).where(Closing.session_id == original.session_id))
     return Reference(
         bon_id=original.uuid,
