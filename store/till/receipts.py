@@ -86,7 +86,8 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool, tx=None) -> bytes:
         doc.set(align="center")
         doc.text(printable(textwrap.fill(footer, width)) + "\n")
     if sale.kind == SaleKind.SALE and not sale.training:  # the store's optional "kg kept in use"
-        kept = receipt_impact_text([(ln.category_id, ln.quantity) for ln in sale.lines], when.date())
+        goods_lines = [ln for ln in sale.lines if ln.item_id or ln.article_id]
+        kept = receipt_impact_text([(ln.category_id, ln.quantity) for ln in goods_lines], when.date())
         if kept:
             doc.set(align="center")
             doc.text(printable(textwrap.fill(kept, width)) + "\n")

@@ -31,9 +31,9 @@ from store.extensions import db
 from store.goods.models import Item, ItemStatus, Reservation, ReservationStatus
 from store.goods.services.items import (
     active_reservation,
-    current_price,
     check_goods_sellable,
     check_sellable,
+    current_price,
     find_item,
     reserved_note,
 )
@@ -283,11 +283,12 @@ def record_deposit(
     db.session.refresh(reservation)
     if changed != 1:
         raise ConflictError(
-            _("The deposit of reservation %(n)s was taken already, or it has ended.", n=reservation.number)
+            _(
+                "The deposit of reservation %(n)s was taken already, or it has ended.",
+                n=reservation.number,
+            )
         )
-    audit(
-        actor, "reservation.deposit", reservation, {"sale": sale_ref, "deposit_cents": cents}, now=now
-    )
+    audit(actor, "reservation.deposit", reservation, {"sale": sale_ref, "deposit_cents": cents}, now=now)
 
 
 def settle_deposit(
@@ -304,7 +305,9 @@ def settle_deposit(
     ).rowcount
     db.session.refresh(reservation)
     if changed != 1:
-        raise ConflictError(_("The deposit of reservation %(n)s was settled already.", n=reservation.number))
+        raise ConflictError(
+            _("The deposit of reservation %(n)s was settled already.", n=reservation.number)
+        )
     audit(actor, f"reservation.deposit_{outcome}", reservation, {"sale": sale_ref}, now=now)
 
 

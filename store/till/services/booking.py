@@ -128,9 +128,7 @@ def _insert_all(model, objs: list) -> None:
         obj.id = row_id
 
 
-def _claim(
-    actor: Actor, items: list[Item], sale: Sale, now: datetime, deposits: frozenset[int]
-) -> None:
+def _claim(actor: Actor, items: list[Item], sale: Sale, now: datetime, deposits: frozenset[int]) -> None:
     """Mark every unique item sold with one conditional UPDATE; one short: another till was first.
     Then, with the items' rows held, one statement for their reservations: a reserved item is sold
     only at the till where its reservation's number was typed."""
@@ -140,7 +138,9 @@ def _claim(
         claimed = set(
             db.session.execute(
                 sa.update(table)
-                .where(table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value)
+                .where(
+                    table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value
+                )
                 .values(status=ItemStatus.SOLD.value)
                 .returning(table.c.id)
             ).scalars()

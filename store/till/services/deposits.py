@@ -31,7 +31,7 @@ from store.goods import services as goods
 from store.goods.models import Reservation, ReservationStatus
 from store.till.models import BusinessCase, Sale, SaleKind, Till
 from store.till.services.booking import book
-from store.till.services.cart import PricedLine, Priced
+from store.till.services.cart import Priced, PricedLine
 from store.till.services.cash import current_session, expected_cash
 from store.till.services.payments import PaymentIn
 from store.till.services.sales import Signing, finish
