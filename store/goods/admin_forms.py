@@ -98,6 +98,16 @@ class SettingsForm(FlaskForm):
         _l("Highest plausible price in €"), validators=[DataRequired(), Length(max=20)]
     )
     receipt_impact_line = BooleanField(_l("Print the kg kept in use on the receipt"))
+    delivery_fee = StringField(_l("Delivery fee in €"), validators=[DataRequired(), Length(max=20)])
+    delivery_vat_bp = SelectField(
+        _l("VAT rate of deliveries"),
+        coerce=int,
+        choices=[(1900, "19 %"), (700, "7 %"), (0, "0 %")],
+    )
+    deposit_on_lapse = SelectField(
+        _l("Deposit of a reservation that ends without a sale"),
+        choices=[("refund", _l("pay it back")), ("keep", _l("keep it (revenue)"))],
+    )
 
 
 class StocktakeStartForm(FlaskForm):

@@ -92,6 +92,7 @@ from store.goods.services.settings import (
     goods_settings,
     label_printer_choices,
     save_goods_settings,
+    save_sale_settings,
 )
 from store.goods.services.stock import (
     STOCK_IN_MAX,
@@ -118,6 +119,7 @@ from store.goods.services.stocktake import (
 )
 
 __all__ = [
+    "save_sale_settings",
     "service_category",
     "FactorTable",
     "default_factor",
