@@ -247,6 +247,19 @@ def render_x_report(report: dict, printer: Printer | None) -> bytes:
         return _report(report, printer, title=_("X report (interim, no closing)"))
 
 
+def _deposits(doc, report: dict, width: int) -> None:
+    """The deposits on reservations taken, counted in sales, refunded and kept (issue 18)."""
+    names = {
+        "taken": _("Deposits taken"),
+        "used": _("Deposits counted in sales"),
+        "refunded": _("Deposits refunded"),
+        "kept": _("Deposits kept"),
+    }
+    for key, amount in report.get("deposits", {}).items():
+        if amount:
+            doc.text(columns(names[key], _money(amount), width))
+
+
 def _report(report: dict, printer: Printer | None, title: str) -> bytes:
     width = printer.columns if printer else 48
     doc = document(printer)
@@ -291,15 +304,7 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
             columns(f"{category['name']} ({category['count']})", _money(category["total_cents"]), width)
         )
     doc.text("-" * width + "\n")
-    deposit_names = {
-        "taken": _("Deposits taken"),
-        "used": _("Deposits counted in sales"),
-        "refunded": _("Deposits refunded"),
-        "kept": _("Deposits kept"),
-    }
-    for key, amount in report.get("deposits", {}).items():
-        if amount:
-            doc.text(columns(deposit_names[key], _money(amount), width))
+    _deposits(doc, report, width)
     d = report["discounts"]
     doc.text(columns(_("Discounts (%(n)s)", n=d["line_count"]), _money(d["line_cents"]), width))
     doc.text(
