@@ -14,7 +14,7 @@ from store.extensions import db
 from store.goods.services.impact import receipt_impact_text
 from store.printing.models import Printer
 from store.printing.render import columns, document, printable
-from store.till.models import Closing, PaymentMethod, Sale, SaleKind, SaleLine
+from store.till.models import BusinessCase, Closing, PaymentMethod, Sale, SaleKind, SaleLine
 from store.tse import signing
 
 VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
@@ -124,6 +124,12 @@ def _line(doc, line: SaleLine, width: int) -> None:
     """One position: text and amount, quantity, code and markdown, discounts."""
     letter = VAT_LETTERS.get(line.vat_rate_bp, "?")
     gross = line.unit_price_cents * line.quantity
+    if line.business_case == BusinessCase.DEPOSIT_TAKEN:  # "Anzahlung Reservierung N: what"
+        head, _sep, what = line.description.partition(": ")
+        doc.text(columns(head, f"{_money(gross)} {letter}", width))
+        doc.text(printable(f"  {what}"[:width]) + "\n")
+        doc.text(printable(f"  {line.code}") + "\n")
+        return
     doc.text(columns(line.description, f"{_money(gross)} {letter}", width))
     if line.ref_sale_id is not None:  # a deposit counted or settled: the receipt that took it
         doc.text(printable("  " + _("deposit of receipt no. %(n)s", n=_deposit_number(line))) + "\n")

@@ -85,9 +85,7 @@ def book(
     # After the sale's own row: the same sale sent twice at once clashes on its id above.
     items = [pl.line.item for pl in priced.lines if pl.line is not None and pl.line.item is not None]
     deposits = frozenset(  # deposits counted in a sale (a refund or keeping settles its own)
-        pl.reservation_id
-        for pl in priced.lines
-        if pl.ref_sale_id is not None and kind == SaleKind.SALE
+        pl.reservation_id for pl in priced.lines if pl.ref_sale_id is not None and kind == SaleKind.SALE
     )
     if (items or deposits) and not till.training:  # training moves no stock; everything else is real
         _claim(actor, items, sale, now, deposits)
