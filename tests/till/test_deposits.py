@@ -18,6 +18,7 @@ from store.printing.models import PrintJob
 from store.till import services as t
 from store.till.models import Sale, SaleKind
 from store.tse.models import FiscalTransaction
+from tests.conftest import tr
 
 
 @pytest.fixture
@@ -86,7 +87,11 @@ def test_the_sale_must_count_a_deposit_taken(shop, sofa):
             [t.LineIn(code=sofa.code)],
             [t.PaymentIn("cash", 15000)],
         )
-    assert "deposit" in refused.value.message
+    assert refused.value.message == tr(
+        "Reservation %(n)s has a deposit: please type its number at the till, "
+        "so that the deposit is counted.",
+        n=reservation.number,
+    )
     db.session.rollback()
     line = t.add_code(shop.actor, shop.till, reservation.number)
     priced = t.price_cart(line.cart)
