@@ -256,11 +256,15 @@ def settings():
             )
             if services.set_receipt_impact_line(current_actor(), form.receipt_impact_line.data):
                 changed.append("receipt_impact_line")
+            fee = (form.delivery_fee.data or "").strip()
+            vat = form.delivery_vat_bp.data
             changed += services.save_sale_settings(
                 current_actor(),
-                delivery_fee_cents=cents_or_none(form.delivery_fee.data, "delivery_fee_cents"),
-                delivery_vat_bp=form.delivery_vat_bp.data,
-                deposit_on_lapse=form.deposit_on_lapse.data,
+                delivery_fee_cents=cents_or_none(fee, "delivery_fee_cents")
+                if fee
+                else get_setting("delivery_fee_cents"),
+                delivery_vat_bp=get_setting("delivery_vat_bp") if vat is None else vat,
+                deposit_on_lapse=form.deposit_on_lapse.data or get_setting("deposit_on_lapse"),
             )
         if done:
             if changed:
