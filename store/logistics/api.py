@@ -63,7 +63,7 @@ class PickupOut(BaseModel):
         )
 
 
-class DeliveryIn(Schema):
+class HomeDeliveryIn(Schema):
     sale: int = Field(description="The sale's id; its receipt carries the delivery line")
     date: date
     address: str = Field(min_length=1, max_length=200)
@@ -74,7 +74,7 @@ class DeliveryIn(Schema):
     volume_l: int = Field(default=0, ge=0, le=50_000)
 
 
-class DeliveryOut(BaseModel):
+class HomeDeliveryOut(BaseModel):
     id: int
     sale: int
     receipt_number: int
@@ -92,7 +92,7 @@ class DeliveryOut(BaseModel):
     volume_l: int
 
     @classmethod
-    def of(cls, delivery: SaleDelivery) -> "DeliveryOut":
+    def of(cls, delivery: SaleDelivery) -> "HomeDeliveryOut":
         stop = delivery.stop
         return cls(
             id=delivery.id,
@@ -129,7 +129,7 @@ class RouteOut(BaseModel):
     load_l: int
     stops: list[PickupOut]
     # The sales delivered that day by this van (their `position` is in the same order as stops').
-    deliveries: list[DeliveryOut] = []
+    deliveries: list[HomeDeliveryOut] = []
 
 
 class RoutesOut(BaseModel):
@@ -188,7 +188,7 @@ def routes(day: str):
                 load_l=s.load_l,
                 stops=[PickupOut.of(stop.offer) for stop in s.stops if stop.offer is not None],
                 deliveries=[
-                    DeliveryOut.of(stop.delivery) for stop in s.stops if stop.delivery is not None
+                    HomeDeliveryOut.of(stop.delivery) for stop in s.stops if stop.delivery is not None
                 ],
             )
             for s in services.day_slots(when)
@@ -201,12 +201,12 @@ def routes(day: str):
     "/deliveries",
     methods=["POST"],
     roles=OFFICE,
-    body=DeliveryIn,
-    response=DeliveryOut,
+    body=HomeDeliveryIn,
+    response=HomeDeliveryOut,
     status=201,
     summary="Deliver a sale: its address and day, on the first van with room that day",
 )
-def create_delivery(body: DeliveryIn):
+def create_delivery(body: HomeDeliveryIn):
     """The sale's receipt must carry the delivery line (the store's fee, added at the till): 422
     otherwise; 409 when the sale's delivery is planned already or no van has room that day."""
     delivery = services.plan_delivery(
@@ -220,4 +220,4 @@ def create_delivery(body: DeliveryIn):
         has_lift=body.has_lift,
         volume_l=body.volume_l,
     )
-    return DeliveryOut.of(delivery)
+    return HomeDeliveryOut.of(delivery)
