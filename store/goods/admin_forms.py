@@ -118,7 +118,7 @@ class SettingsForm(FlaskForm):
     )
     receipt_impact_line = BooleanField(_l("Print the kg kept in use on the receipt"))
     # Empty or missing (an older form): the setting stays as it is.
-    delivery_fee = StringField(_l("Delivery fee in €"), validators=[Length(max=20)])
+    delivery_fee = StringField(_l("Delivery fee in €"), validators=[Length(max=20), no_controls()])
     delivery_vat_bp = SelectField(
         _l("VAT rate of deliveries"),
         coerce=int_or_none,
