@@ -240,6 +240,12 @@
       enqueue("/eligibility", function () { return { on: !state().eligibility, uuid: cartUuid() }; });
     }
     $("eligibility").addEventListener("click", toggleEligibility);
+    // A delivery at the store's fee (issue 18): the address and day come after paying.
+    if ($("add-delivery")) {
+      $("add-delivery").addEventListener("click", function () {
+        enqueue("/delivery", function () { return { uuid: cartUuid() }; });
+      });
+    }
     $("cancel-receipt").addEventListener("click", function () {
       if (parseInt(state().lines || "0", 10) === 0) return;
       $("cancel-dialog").showModal();

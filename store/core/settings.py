@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "voucher_issuers": ["Gemeinde", "Jobcenter"],  # who issues vouchers the shop takes
     "receipt_footer": "Danke für Ihren Einkauf! Ihr Einkauf hilft Menschen in Arbeit.",
     "receipt_impact_line": False,  # "Mit diesem Einkauf bleiben 4,5 kg in Gebrauch" on the receipt
+    "deposit_on_lapse": "refund",  # a lapsed or released reservation's deposit: refund or keep
+    "delivery_fee_cents": 3000,  # the fee of a delivery (a service line on the receipt)
+    "delivery_vat_bp": 1900,  # its VAT rate in basis points (the store's tax advisor decides)
 }
 
 

@@ -117,6 +117,19 @@ class SettingsForm(FlaskForm):
         _l("Highest plausible price in €"), validators=[DataRequired(), Length(max=20), no_controls()]
     )
     receipt_impact_line = BooleanField(_l("Print the kg kept in use on the receipt"))
+    # Empty or missing (an older form): the setting stays as it is.
+    delivery_fee = StringField(_l("Delivery fee in €"), validators=[Length(max=20), no_controls()])
+    delivery_vat_bp = SelectField(
+        _l("VAT rate of deliveries"),
+        coerce=int_or_none,
+        choices=[(1900, "19 %"), (700, "7 %"), (0, "0 %")],
+        validate_choice=False,
+    )
+    deposit_on_lapse = SelectField(
+        _l("Deposit of a reservation that ends without a sale"),
+        choices=[("refund", _l("pay it back")), ("keep", _l("keep it (revenue)"))],
+        validate_choice=False,
+    )
 
 
 class StocktakeStartForm(FlaskForm):

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.core.access import Role, roles
+from store.core.settings import get_setting
 from store.core.web import attempt, current_actor
 from store.extensions import db
 from store.goods import services
@@ -23,7 +24,7 @@ bp = Blueprint("goods_admin", __name__, url_prefix="/admin")
 
 MANAGE = (Role.SUPERVISOR, Role.ADMIN)
 CATEGORY_FIELDS = {"price_min_cents": "price_min", "price_max_cents": "price_max"}  # service → form
-SETTINGS_FIELDS = {"max_price_cents": "max_price"}
+SETTINGS_FIELDS = {"max_price_cents": "max_price", "delivery_fee_cents": "delivery_fee"}
 
 
 # ---------------------------------------------------------------- categories
@@ -233,6 +234,9 @@ def settings():
                 "label_sheet": current["label_sheet"],
                 "max_price": euro_text(current["max_price_cents"]),
                 "receipt_impact_line": services.receipt_impact_line(),
+                "delivery_fee": euro_text(get_setting("delivery_fee_cents")),
+                "delivery_vat_bp": get_setting("delivery_vat_bp"),
+                "deposit_on_lapse": get_setting("deposit_on_lapse"),
             }
         )
     else:
@@ -252,6 +256,16 @@ def settings():
             )
             if services.set_receipt_impact_line(current_actor(), form.receipt_impact_line.data):
                 changed.append("receipt_impact_line")
+            fee = (form.delivery_fee.data or "").strip()
+            vat = form.delivery_vat_bp.data
+            changed += services.save_sale_settings(
+                current_actor(),
+                delivery_fee_cents=cents_or_none(fee, "delivery_fee_cents")
+                if fee
+                else get_setting("delivery_fee_cents"),
+                delivery_vat_bp=get_setting("delivery_vat_bp") if vat is None else vat,
+                deposit_on_lapse=form.deposit_on_lapse.data or get_setting("deposit_on_lapse"),
+            )
         if done:
             if changed:
                 flash(_("The settings were saved."), "success")

@@ -262,8 +262,13 @@ class Reservation(db.Model):
     customer: so.Mapped[str] = so.mapped_column(sa.String(80))
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     until: so.Mapped[date]
-    # Stored, always 0 for now: a deposit is a fiscal booking the till takes (issue 18, next step).
+    # The deposit agreed (due until a till takes it) or taken; 0 = none.
     deposit_cents: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The till's receipt that took the deposit (a sale id), and the one that settled it: counted in
+    # the sale, refunded, or kept by the store's rule (DEPOSIT_OUTCOMES).
+    deposit_ref: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    deposit_settled_ref: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    deposit_outcome: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     status: so.Mapped[ReservationStatus] = so.mapped_column(
         _enum(ReservationStatus), default=ReservationStatus.ACTIVE, index=True
     )
@@ -277,6 +282,15 @@ class Reservation(db.Model):
 
     item: so.Mapped[Item] = so.relationship()
     created_by = so.relationship("User", foreign_keys=[created_by_id])
+
+    @property
+    def deposit_state(self) -> str:
+        """none, due (agreed, not taken yet), held (taken, not settled), used, refunded or kept."""
+        if self.deposit_outcome:
+            return self.deposit_outcome
+        if self.deposit_ref:
+            return "held"
+        return "due" if self.deposit_cents else "none"
 
     __table_args__ = (
         # One active reservation per item, enforced by the database.

@@ -20,7 +20,7 @@ class ReservationIn(Schema):
     until: date
     customer: str = Field(min_length=1, max_length=80)
     phone: str | None = Field(default=None, max_length=40)
-    # Accepted and stored; anything but 0 is refused (422) until the till takes deposits.
+    # The deposit agreed: recorded as due; a till takes it with a signed receipt of its own.
     deposit_cents: int = Field(default=0, ge=0)
 
 
@@ -33,6 +33,8 @@ class ReservationOut(BaseModel):
     phone: str | None
     until: date
     deposit_cents: int
+    # none, due (to be taken at a till), held, used (counted in the sale), refunded or kept
+    deposit_state: str
     status: ReservationStatus
     created_at: datetime
     ended_at: datetime | None
@@ -48,6 +50,7 @@ class ReservationOut(BaseModel):
             phone=r.phone,
             until=r.until,
             deposit_cents=r.deposit_cents,
+            deposit_state=r.deposit_state,
             status=r.status,
             created_at=r.created_at,
             ended_at=r.ended_at,

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from store.core.access import Role, roles
-from store.core.web import attempt, current_actor, refuse_errors
+from store.core.money import parse_cents
+from store.core.web import attempt, current_actor, device_till_id, refuse_errors
 from store.goods import services
 from store.goods.forms import ReserveForm
 from store.goods.reservation_tag import tag_pdf
@@ -22,6 +23,8 @@ def reservations():
     return render_template(
         "goods/reservations.html",
         reservations=services.list_reservations(),
+        to_settle=services.deposits_to_settle(),
+        till_id=device_till_id(),
         button=FlaskForm(),
     )
 
@@ -40,6 +43,7 @@ def reserve(item_id: int):
             customer=form.customer.data or "",
             phone=form.phone.data,
             until=form.until.data,
+            deposit_cents=parse_cents((form.deposit.data or "").strip() or "0"),
         )
     if done:
         flash(

@@ -19,7 +19,7 @@ from store.core.errors import ValidationError
 from store.core.money import parse_cents
 from store.core.settings import get_setting
 from store.core.timeutil import local_today
-from store.core.web import attempt, back, current_actor
+from store.core.web import attempt, back, current_actor, device_till_id
 from store.extensions import db
 from store.goods import labels, services
 from store.goods.forms import (
@@ -249,6 +249,7 @@ def item(item_id: int):
         photo_form=PhotoForm(prefix="ph"),
         reservation=services.active_reservation(item),
         reserve_form=ReserveForm(prefix="rs"),
+        device_till=device_till_id(),
     )
 
 

@@ -1,6 +1,6 @@
 """Furniture on the move: donation pick-ups (the public offer form, screening, vans and their days,
-route sheets, intake from an offer, thanks to the donor). Deliveries of sold furniture will share the
-vans and route sheets."""
+route sheets, intake from an offer, thanks to the donor), and deliveries of sold furniture on the
+same vans and route sheets."""
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -19,7 +19,15 @@ def cubic_metres(litres: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from store.logistics import api, cli, personal_data, public_views, route_views, views  # noqa: F401
+    from store.logistics import (  # noqa: F401
+        api,
+        cli,
+        delivery_views,
+        personal_data,
+        public_views,
+        route_views,
+        views,
+    )
 
     app.config.setdefault("PICKUP_RETENTION_DAYS", 30)
     app.config.setdefault("OFFERS_PER_HOUR", 5)

@@ -1,4 +1,5 @@
-"""API: pick-ups booked by staff, a day's pick-ups, and the day's routes per van."""
+"""API: pick-ups booked by staff, a day's pick-ups, deliveries of sales, and the day's routes per
+van."""
 
 from datetime import date
 
@@ -12,7 +13,7 @@ from store.core.bounds import Day
 from store.core.errors import ValidationError
 from store.core.web import current_actor
 from store.logistics import services
-from store.logistics.models import DonationOffer, OfferStatus
+from store.logistics.models import DeliveryStatus, DonationOffer, OfferStatus, SaleDelivery
 
 bp = api_blueprint("logistics_api")
 
@@ -66,6 +67,56 @@ class PickupOut(BaseModel):
         )
 
 
+class HomeDeliveryIn(Schema):
+    sale: int = Field(description="The sale's id; its receipt carries the delivery line")
+    date: date
+    address: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, max_length=40)
+    floor: int | None = Field(default=None, ge=-5, le=60)
+    has_lift: bool = False
+    volume_l: int = Field(default=0, ge=0, le=50_000)
+
+
+class HomeDeliveryOut(BaseModel):
+    id: int
+    sale: int
+    receipt_number: int
+    status: DeliveryStatus
+    date: date
+    vehicle: str | None
+    position: int | None
+    name: str | None
+    address: str | None
+    postcode: str | None
+    phone: str | None
+    description: str
+    floor: int | None
+    has_lift: bool
+    volume_l: int
+
+    @classmethod
+    def of(cls, delivery: SaleDelivery) -> "HomeDeliveryOut":
+        stop = delivery.stop
+        return cls(
+            id=delivery.id,
+            sale=delivery.sale_id,
+            receipt_number=delivery.receipt_number,
+            status=delivery.status,
+            date=delivery.day,
+            vehicle=stop.vehicle.name if stop else None,
+            position=stop.position if stop else None,
+            name=delivery.name,
+            address=delivery.address,
+            postcode=delivery.postcode,
+            phone=delivery.phone,
+            description=delivery.what,
+            floor=delivery.floor,
+            has_lift=delivery.has_lift,
+            volume_l=delivery.volume_l,
+        )
+
+
 class PickupList(BaseModel):
     pickups: list[PickupOut]
 
@@ -81,6 +132,8 @@ class RouteOut(BaseModel):
     volume_l: int
     load_l: int
     stops: list[PickupOut]
+    # The sales delivered that day by this van (their `position` is in the same order as stops').
+    deliveries: list[HomeDeliveryOut] = []
 
 
 class RoutesOut(BaseModel):
@@ -141,7 +194,37 @@ def routes(day: str):
                 volume_l=s.vehicle.volume_l,
                 load_l=s.load_l,
                 stops=[PickupOut.of(stop.offer) for stop in s.stops if stop.offer is not None],
+                deliveries=[
+                    HomeDeliveryOut.of(stop.delivery) for stop in s.stops if stop.delivery is not None
+                ],
             )
             for s in services.day_slots(when)
         ],
     )
+
+
+@endpoint(
+    bp,
+    "/deliveries",
+    methods=["POST"],
+    roles=OFFICE,
+    body=HomeDeliveryIn,
+    response=HomeDeliveryOut,
+    status=201,
+    summary="Deliver a sale: its address and day, on the first van with room that day",
+)
+def create_delivery(body: HomeDeliveryIn):
+    """The sale's receipt must carry the delivery line (the store's fee, added at the till): 422
+    otherwise; 409 when the sale's delivery is planned already or no van has room that day."""
+    delivery = services.plan_delivery(
+        current_actor(),
+        services.get_sale_for_delivery(body.sale),
+        day=body.date,
+        address=body.address,
+        name=body.name,
+        phone=body.phone,
+        floor=body.floor,
+        has_lift=body.has_lift,
+        volume_l=body.volume_l,
+    )
+    return HomeDeliveryOut.of(delivery)

@@ -126,3 +126,19 @@ class OfferIntakeForm(FlaskForm):
     donor_name = StringField(
         _l("Donor (only if they want to be named)"), validators=[Length(max=120), no_controls()]
     )
+
+
+class DeliveryForm(FlaskForm):
+    """Where and when a sale is delivered (asked after paying; removed after the retention time)."""
+
+    name = StringField(_l("Name on the door"), validators=[Length(max=120), no_controls()])
+    address = StringField(
+        _l("Street, number, postcode and town"), validators=[Length(max=200), no_controls()]
+    )
+    floor = IntegerField(
+        _l("Floor (0 = ground floor)"), validators=[Optional(), NumberRange(FLOOR_MIN, FLOOR_MAX)]
+    )
+    has_lift = BooleanField(_l("There is a lift"))
+    phone = StringField(_l("Phone (optional)"), validators=[Length(max=40), no_controls()])
+    day = DateField(_l("Day of the delivery"), validators=[Optional()])
+    volume = StringField(_l("Load in m³ (estimate)"), validators=[Length(max=10), no_controls()])

@@ -107,8 +107,44 @@ class Vehicle(db.Model):
         return {int(d) for d in self.weekdays.split(",") if d.strip().isdigit()}
 
 
+class DeliveryStatus(StrEnum):
+    PLANNED = "planned"  # on a van's day
+    DELIVERED = "delivered"  # the job is done
+    CANCELLED = "cancelled"
+
+
+class SaleDelivery(db.Model):
+    """A sale's delivery to the customer: its address and day, on a van's day like a pick-up. The
+    address, name and phone are removed PICKUP_RETENTION_DAYS after the job is done."""
+
+    __tablename__ = "delivery"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # One delivery per sale: the receipt carries its delivery line.
+    sale_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("sale.id"), unique=True)
+    receipt_number: so.Mapped[int]
+    what: so.Mapped[str] = so.mapped_column(sa.String(200))
+    volume_l: so.Mapped[int] = so.mapped_column(default=0)
+    day: so.Mapped[date] = so.mapped_column(index=True)
+    status: so.Mapped[DeliveryStatus] = so.mapped_column(
+        _enum(DeliveryStatus), default=DeliveryStatus.PLANNED, index=True
+    )
+    name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    postcode: so.Mapped[str | None] = so.mapped_column(sa.String(10), index=True)
+    floor: so.Mapped[int | None]
+    has_lift: so.Mapped[bool] = so.mapped_column(default=False)
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    done_on: so.Mapped[date | None] = so.mapped_column(index=True)
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    stop: so.Mapped["Stop | None"] = so.relationship(back_populates="delivery", uselist=False)
+
+
 class Stop(db.Model):
-    """One address on a van's day: an offer to collect (deliveries will share it)."""
+    """One address on a van's day: an offer to collect, or a sale to deliver."""
 
     __tablename__ = "route_stop"
 
@@ -117,10 +153,22 @@ class Stop(db.Model):
     day: so.Mapped[date] = so.mapped_column(index=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
     offer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("donation_offer.id"), unique=True)
+    delivery_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("delivery.id"), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
     vehicle: so.Mapped[Vehicle] = so.relationship()
     offer: so.Mapped[DonationOffer | None] = so.relationship(back_populates="stop")
+    delivery: so.Mapped[SaleDelivery | None] = so.relationship(back_populates="stop")
+
+    @property
+    def volume_l(self) -> int:
+        job = self.offer or self.delivery
+        return job.volume_l if job is not None else 0
+
+    @property
+    def postcode(self) -> str:
+        job = self.offer or self.delivery
+        return (job.postcode or "") if job is not None else ""
 
 
 class MailStatus(StrEnum):

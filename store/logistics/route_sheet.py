@@ -1,5 +1,5 @@
 """The route sheet: one A4 page (or more) per van and day, for the crew: the stops in order with
-address, floor and lift, what to collect, and how to reach the donor."""
+address, floor and lift, what to collect or deliver, and how to reach the donor or customer."""
 
 import io
 from datetime import date
@@ -36,32 +36,31 @@ def route_sheet_pdf(slots: list[Slot], day: date, store_name: str) -> bytes:
     for current in slots or []:
         y = _head(pdf, current, day, store_name, bold, regular)
         for number, stop in enumerate(current.stops, start=1):
-            offer = stop.offer
-            if offer is None:
+            job = stop.offer or stop.delivery
+            if job is None:
                 continue
-            lines = _stop_lines(offer)
+            lines = _stop_lines(stop.offer) if stop.offer else _delivery_lines(stop.delivery)
             needed = 8 * mm + 5 * mm * len(lines)
             if y - needed < 20 * mm:
                 pdf.showPage()
                 y = _head(pdf, current, day, store_name, bold, regular)
             pdf.setFont(bold, 12)
             pdf.drawString(15 * mm, y, f"{number}.")
-            pdf.drawString(25 * mm, y, (offer.address or "–")[:80])
+            title = (job.address or "–")[:80]
+            if stop.delivery is not None:
+                title = _("Deliver to: %(a)s", a=title)
+            pdf.drawString(25 * mm, y, title)
             y -= 6 * mm
             pdf.setFont(regular, 10)
             for line in lines:
                 for part in _wrap(pdf, line, regular, 10, width - 40 * mm):
                     pdf.drawString(25 * mm, y, part)
                     y -= 5 * mm
+            done = _("delivered") if stop.delivery is not None else _("collected")
             pdf.drawString(
                 25 * mm,
                 y,
-                "[  ] "
-                + _("collected")
-                + "    [  ] "
-                + _("nobody there")
-                + "    [  ] "
-                + _("left behind"),
+                "[  ] " + done + "    [  ] " + _("nobody there") + "    [  ] " + _("left behind"),
             )
             y -= 9 * mm
         if not current.stops:
@@ -98,16 +97,31 @@ def _head(pdf, current: Slot, day: date, store_name: str, bold: str, regular: st
     return height - 37 * mm
 
 
-def _stop_lines(offer) -> list[str]:
+def _floor(job) -> str:
     floor = (
         _("ground floor")
-        if offer.floor == 0
-        else (_("floor %(n)s", n=offer.floor) if offer.floor is not None else _("floor not given"))
+        if job.floor == 0
+        else (_("floor %(n)s", n=job.floor) if job.floor is not None else _("floor not given"))
     )
-    lift = _("lift") if offer.has_lift else _("no lift")
+    lift = _("lift") if job.has_lift else _("no lift")
+    return f"{floor}, {lift}"
+
+
+def _delivery_lines(delivery) -> list[str]:
+    lines = [
+        _floor(delivery),
+        _("Deliver: %(what)s (receipt no. %(n)s)", what=delivery.what, n=delivery.receipt_number),
+    ]
+    contact = " · ".join(x for x in (delivery.name, delivery.phone) if x)
+    if contact:
+        lines.append(_("Contact: %(c)s", c=contact))
+    return lines
+
+
+def _stop_lines(offer) -> list[str]:
     what = f"{offer.quantity} × {offer.what}" + (f" ({offer.dimensions})" if offer.dimensions else "")
     contact = " · ".join(x for x in (offer.name, offer.phone, offer.email) if x)
-    lines = [f"{floor}, {lift}", _("Collect: %(what)s", what=what)]
+    lines = [_floor(offer), _("Collect: %(what)s", what=what)]
     if contact:
         lines.append(_("Contact: %(c)s", c=contact))
     if offer.notes:

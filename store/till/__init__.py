@@ -3,8 +3,9 @@
 - models: tills, sessions, carts, sales with their lines and payments, cash movements, closings;
 - services/: the rules, one module per use case (see its docstring);
 - receipts: the receipt and the X and Z reports as ESC/POS bytes;
-- views (the sale screen), office_views (cash, closings, tills), receipt_views (receipts, voids,
-  returns, the e-receipt), report_views (vouchers to invoice), api: the pages and the API.
+- views (the sale screen), deposit_views (deposits on reservations), office_views (cash, closings,
+  tills), receipt_views (receipts, voids, returns, the e-receipt), report_views (vouchers to
+  invoice), api: the pages and the API.
 """
 
 from flask import Flask
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     from store.printing.services import register_device_lookup
     from store.till import (
         api,
+        deposit_views,
         office_views,
         personal_data,  # noqa: F401 - registers its personal data (Art. 15)
         receipt_views,
@@ -41,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(office_views.bp)
     app.register_blueprint(receipt_views.bp)
     app.register_blueprint(return_views.bp)
+    app.register_blueprint(deposit_views.bp)
     register_tile(Tile("till_receipts.sales", _l("Receipts"), "list", SELLERS, 12))
     register_tile(Tile("till_office.closings", _l("Daily closings"), "chart", READERS, 14))
     register_tile(Tile("till_office.tills", _l("Tills"), "cash", frozenset({Role.ADMIN}), 62))

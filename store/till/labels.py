@@ -4,7 +4,14 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
-KIND_LABELS = {"sale": _l("Sale"), "void": _l("Void"), "return": _l("Return")}
+KIND_LABELS = {
+    "sale": _l("Sale"),
+    "void": _l("Void"),
+    "return": _l("Return"),
+    "deposit": _l("Down payment"),
+    "deposit_refund": _l("Down payment refunded"),
+    "deposit_kept": _l("Down payment kept"),
+}
 CASH_LABELS = {
     "float": _l("Float"),
     "deposit": _l("Deposit"),

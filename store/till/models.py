@@ -130,9 +130,15 @@ class CartLine(db.Model):
     discount_reason: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     discount_confirmed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
 
+    # A reserved item brought in by its reservation's number: its deposit is counted (issue 18).
+    reservation_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("reservation.id"))
+    # A service line (no item, no article): "delivery" at the store's fee.
+    service: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+
     cart: so.Mapped[Cart] = so.relationship(back_populates="lines")
     item = so.relationship("Item")
     article = so.relationship("Article")
+    reservation = so.relationship("Reservation")
 
 
 class VoidedLine(db.Model):
@@ -162,6 +168,17 @@ class SaleKind(StrEnum):
     SALE = "sale"
     VOID = "void"  # Storno of a whole sale
     RETURN = "return"  # some lines taken back
+    DEPOSIT = "deposit"  # a deposit on a reservation taken (Anzahlungseinstellung)
+    DEPOSIT_REFUND = "deposit_refund"  # a deposit paid back (Anzahlungsaufloesung, cash out)
+    DEPOSIT_KEPT = "deposit_kept"  # a deposit kept by the store's rule (Anzahlungsaufloesung + Umsatz)
+
+
+class BusinessCase(StrEnum):
+    """The DSFinV-K business case (GV_TYP) of a receipt line (Anhang C)."""
+
+    SALE = "Umsatz"
+    DEPOSIT_TAKEN = "Anzahlungseinstellung"
+    DEPOSIT_SETTLED = "Anzahlungsaufloesung"
 
 
 def new_receipt_token() -> str:
@@ -201,7 +218,7 @@ class Sale(db.Model):
     cashier = so.relationship("User", foreign_keys=[cashier_id])
     confirmed_by = so.relationship("User", foreign_keys=[confirmed_by_id])
     lines: so.Mapped[list["SaleLine"]] = so.relationship(
-        back_populates="sale", order_by="SaleLine.position"
+        back_populates="sale", order_by="SaleLine.position", foreign_keys="SaleLine.sale_id"
     )
     payments: so.Mapped[list["Payment"]] = so.relationship(back_populates="sale", order_by="Payment.id")
     reverses: so.Mapped["Sale | None"] = so.relationship(remote_side=[id])
@@ -249,8 +266,14 @@ class SaleLine(db.Model):
     vat_rate_bp: so.Mapped[int]
     total_cents: so.Mapped[int]  # gross, after every discount
     reverses_line_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sale_line.id"))
+    # DSFinV-K GV_TYP of the line; a deposit's settlement refers to the receipt that took it.
+    business_case: so.Mapped[str] = so.mapped_column(
+        sa.String(30), default=BusinessCase.SALE.value, server_default=BusinessCase.SALE.value
+    )
+    ref_sale_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sale.id"))
+    service: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # "delivery"
 
-    sale: so.Mapped[Sale] = so.relationship(back_populates="lines")
+    sale: so.Mapped[Sale] = so.relationship(back_populates="lines", foreign_keys=[sale_id])
     category = so.relationship("Category")
 
 

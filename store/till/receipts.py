@@ -10,10 +10,11 @@ from store.core.money import format_cents
 from store.core.pricing import vat_breakdown
 from store.core.settings import get_setting
 from store.core.timeutil import to_local
+from store.extensions import db
 from store.goods.services.impact import receipt_impact_text
 from store.printing.models import Printer
 from store.printing.render import columns, document, printable
-from store.till.models import Closing, PaymentMethod, Sale, SaleKind, SaleLine
+from store.till.models import BusinessCase, Closing, PaymentMethod, Sale, SaleKind, SaleLine
 from store.tse import signing
 
 VAT_LETTERS = {1900: "A", 700: "B", 0: "C"}
@@ -85,7 +86,8 @@ def _receipt(sale: Sale, printer: Printer | None, copy: bool, tx=None) -> bytes:
         doc.set(align="center")
         doc.text(printable(textwrap.fill(footer, width)) + "\n")
     if sale.kind == SaleKind.SALE and not sale.training:  # the store's optional "kg kept in use"
-        kept = receipt_impact_text([(ln.category_id, ln.quantity) for ln in sale.lines], when.date())
+        goods_lines = [ln for ln in sale.lines if ln.item_id or ln.article_id]
+        kept = receipt_impact_text([(ln.category_id, ln.quantity) for ln in goods_lines], when.date())
         if kept:
             doc.set(align="center")
             doc.text(printable(textwrap.fill(kept, width)) + "\n")
@@ -100,7 +102,16 @@ def _titles(doc, sale: Sale, copy: bool) -> None:
         doc.set(align="center", bold=True, double_height=True)
         doc.text(_("COPY") + "\n")
         doc.set(align="left", bold=False, normal_textsize=True)
-    if sale.kind != SaleKind.SALE:
+    deposit_titles = {
+        SaleKind.DEPOSIT: _("DEPOSIT"),
+        SaleKind.DEPOSIT_REFUND: _("DEPOSIT REFUNDED"),
+        SaleKind.DEPOSIT_KEPT: _("DEPOSIT KEPT"),
+    }
+    if sale.kind in deposit_titles:
+        doc.set(align="center", bold=True, double_height=True)
+        doc.text(printable(deposit_titles[sale.kind]) + "\n")
+        doc.set(align="left", bold=False, normal_textsize=True)
+    elif sale.kind != SaleKind.SALE:
         doc.set(align="center", bold=True, double_height=True)
         title = _("VOID") if sale.kind == SaleKind.VOID else _("RETURN")
         doc.text(printable(title) + "\n")
@@ -113,8 +124,17 @@ def _line(doc, line: SaleLine, width: int) -> None:
     """One position: text and amount, quantity, code and markdown, discounts."""
     letter = VAT_LETTERS.get(line.vat_rate_bp, "?")
     gross = line.unit_price_cents * line.quantity
+    if line.business_case == BusinessCase.DEPOSIT_TAKEN:  # "Anzahlung Reservierung N: what"
+        head, _sep, what = line.description.partition(": ")
+        doc.text(columns(head, f"{_money(gross)} {letter}", width))
+        doc.text(printable(f"  {what}"[:width]) + "\n")
+        doc.text(printable(f"  {line.code}") + "\n")
+        return
     doc.text(columns(line.description, f"{_money(gross)} {letter}", width))
-    if line.quantity not in (1, -1) or line.item_id is None:
+    if line.ref_sale_id is not None:  # a deposit counted or settled: the receipt that took it
+        doc.text(printable("  " + _("deposit of receipt no. %(n)s", n=_deposit_number(line))) + "\n")
+        return
+    if line.quantity not in (1, -1) or (line.item_id is None and line.service is None):
         doc.text(printable(f"  {line.quantity} x {_money(line.unit_price_cents)}") + "\n")
     if line.code:
         detail = f"  {line.code}"
@@ -135,6 +155,11 @@ def _line(doc, line: SaleLine, width: int) -> None:
     if line.eligibility_discount_cents:
         label = _("Entitlement card")
         doc.text(columns(f"  {label}", _money(-line.eligibility_discount_cents), width))
+
+
+def _deposit_number(line: SaleLine) -> int | str:
+    original = db.session.get(Sale, line.ref_sale_id)
+    return original.receipt_number if original is not None else "?"
 
 
 def _payments(doc, sale: Sale, width: int) -> None:
@@ -228,6 +253,19 @@ def render_x_report(report: dict, printer: Printer | None) -> bytes:
         return _report(report, printer, title=_("X report (interim, no closing)"))
 
 
+def _deposits(doc, report: dict, width: int) -> None:
+    """The deposits on reservations taken, counted in sales, refunded and kept (issue 18)."""
+    names = {
+        "taken": _("Deposits taken"),
+        "used": _("Deposits counted in sales"),
+        "refunded": _("Deposits refunded"),
+        "kept": _("Deposits kept"),
+    }
+    for key, amount in report.get("deposits", {}).items():
+        if amount:
+            doc.text(columns(names[key], _money(amount), width))
+
+
 def _report(report: dict, printer: Printer | None, title: str) -> bytes:
     width = printer.columns if printer else 48
     doc = document(printer)
@@ -239,7 +277,14 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
     if report["receipts"]:
         doc.text(columns(_("Receipts"), f"{report['first_receipt']} - {report['last_receipt']}", width))
     doc.text("-" * width + "\n")
-    kinds = {"sale": _("Sales"), "void": _("Voids"), "return": _("Returns")}
+    kinds = {
+        "sale": _("Sales"),
+        "void": _("Voids"),
+        "return": _("Returns"),
+        "deposit": _("Deposits taken"),
+        "deposit_refund": _("Deposits refunded"),
+        "deposit_kept": _("Deposits kept"),
+    }
     for kind, entry in report["by_kind"].items():
         doc.text(columns(f"{kinds[kind]} ({entry['count']})", _money(entry["total_cents"]), width))
     doc.set(bold=True)
@@ -265,6 +310,7 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
             columns(f"{category['name']} ({category['count']})", _money(category["total_cents"]), width)
         )
     doc.text("-" * width + "\n")
+    _deposits(doc, report, width)
     d = report["discounts"]
     doc.text(columns(_("Discounts (%(n)s)", n=d["line_count"]), _money(d["line_cents"]), width))
     doc.text(

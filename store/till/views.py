@@ -86,6 +86,7 @@ def sale(till_id: int):
         issuers=get_setting("voucher_issuers"),
         limit=get_setting("discount_confirm_percent"),
         eligibility_percent=get_setting("eligibility_percent"),
+        delivery_fee=get_setting("delivery_fee_cents"),
         confirms_alone=services.confirms_alone(current_user),
         notes=services.QUICK_NOTES,
         supervisors=[u for u in auth.pin_users() if services.confirms_alone(u)],
@@ -197,6 +198,17 @@ def discount(till_id: int, line_id: int):
     return _act(till_id, apply, _("Discount set."))
 
 
+@bp.post("/till/<int:till_id>/delivery")
+@roles(*SELLERS)
+def delivery(till_id: int):
+    data = _payload()
+    return _act(
+        till_id,
+        lambda till: services.add_delivery(current_actor(), till, cart_uuid=data.get("uuid")),
+        _("Delivery added. After paying, give the address and the day."),
+    )
+
+
 @bp.post("/till/<int:till_id>/eligibility")
 @roles(*SELLERS)
 def eligibility(till_id: int):
@@ -252,6 +264,7 @@ def pay(till_id: int):
         pieces=services.change_pieces(change),
         receipt_job=jobs[0] if jobs else None,
         receipt_url=url_for("till_receipts.receipt", token=sale.receipt_token, _external=True),
+        delivery=any(line.service == "delivery" for line in sale.lines),
     )
     return _answer(till, done=done, receipt_number=sale.receipt_number, change_cents=change)
 

@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "skills": {"core", "auth", "goods", "till", "shifts"},
     "network": {"core", "auth", "goods", "till", "shifts", "skills"},
     "reports": {"core", "auth", "goods", "till", "shifts", "skills", "network"},
-    "logistics": {"core", "auth", "printing", "goods"},
+    "logistics": {"core", "auth", "printing", "goods", "till"},
 }
 ALWAYS = {"extensions", "config"}
 MAX_MODULE_LINES = 500

@@ -1,6 +1,9 @@
 """Journey: a donor offers a sofa with a photo on /spenden; staff accept it and schedule it on a van;
-the route sheet shows it; the collected sofa is taken in from the offer; a customer reserves it; a
-second till cannot sell it, the reservation's number brings it into the first till's sale."""
+the route sheet shows it; the collected sofa is taken in from the offer; a customer reserves it with
+a 20 € deposit, taken at the till; a second till cannot sell it; two days later the reservation's
+number brings it into the first till's sale with the deposit counted, bought with delivery; the
+receipt shows the deposit used and the delivery line; the day's closing and the DSFinV-K export
+reconcile."""
 
 import re
 import subprocess
@@ -14,15 +17,19 @@ from store.core.audit import Actor
 from store.core.timeutil import local_today
 from store.core.web import DEVICE_COOKIE, device_cookie_value
 from store.extensions import db
+from store.fiscal import dsfinvk
 from store.goods.models import Item, Reservation
 from store.logistics import services as logistics
 from store.logistics.models import DonationOffer
+from store.printing.models import PrintJob
 from store.printing.services import save_printer
 from store.till import services as till_services
+from store.till.models import Sale, SaleKind
 from tests.conftest import PASSWORD
+from tests.fiscal.test_dsfinvk import cents, rows, unzip
 from tests.logistics.conftest import jpeg_with_exif
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.clock]
 
 
 @pytest.fixture
@@ -68,7 +75,8 @@ def sign_in(page: Page, base: str, user):
     page.get_by_role("button", name="Anmelden").click()
 
 
-def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path):
+# long function: the whole journey, step by step as the people do it
+def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path, pinned_clock):
     base = live_server
     photo = tmp_path / "sofa.jpg"
     photo.write_bytes(jpeg_with_exif())
@@ -125,8 +133,10 @@ def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path
     page.locator("#reserve summary").click()
     page.get_by_label("Kundin/Kunde").fill("Familie Haidari")
     page.get_by_label("Reserviert bis").fill((local_today() + timedelta(days=2)).isoformat())
+    page.get_by_label("Anzahlung in €").fill("20")
     page.get_by_role("button", name="Reservieren", exact=True).click()
     expect(page.locator("#reservation h2")).to_contain_text("Reserviert bis")
+    expect(page.locator(".deposit-state")).to_contain_text("an der Kasse zu kassieren")
     reservation = db.session.scalar(sa.select(Reservation))
     page.locator("#logout-form button").click()
 
@@ -143,16 +153,76 @@ def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path
     expect(page.locator("#message")).to_contain_text("Reserviert bis")
     expect(page.locator(".cart-lines tr")).to_have_count(0)
 
-    # at the first till the reservation's number brings it into the sale
+    # the 20 € deposit is taken at the first till: a receipt of its own
     page.context.add_cookies(
         [{"name": DEVICE_COOKIE, "value": device_cookie_value(first.id), "url": base}]
     )
     page.goto(f"{base}/till/{first.id}")
+    page.get_by_role("link", name="Anzahlung", exact=True).click()
+    page.get_by_label("Reservierungsnummer").fill(reservation.number)
+    page.get_by_role("button", name="Reservierung suchen").click()
+    expect(page.get_by_label("Anzahlung in €")).to_have_value("20,00")
+    page.get_by_role("button", name="Anzahlung kassieren").click()
+    expect(page.locator(".flash-success")).to_contain_text("Anzahlung kassiert")
+    deposit = db.session.scalar(sa.select(Sale).where(Sale.kind == SaleKind.DEPOSIT))
+    assert deposit.total_cents == 2000 and deposit.lines[0].business_case == "Anzahlungseinstellung"
+
+    # two days later the reservation's number brings it into the sale, the deposit counted
+    pinned_clock.shift(timedelta(days=2))
+    page.goto(f"{base}/till/{first.id}")
     expect(page.locator("#scan")).to_be_focused()
     page.keyboard.type(reservation.number)
     page.keyboard.press("Enter")
-    expect(page.locator(".cart-lines tr")).to_have_count(1)
-    expect(page.locator("#cart-total")).to_have_text(re.compile(r"45,00\s€"))
+    expect(page.locator(".cart-lines tr")).to_have_count(2)
+    expect(page.locator(".cart-deposit")).to_contain_text("Anzahlung verrechnet")
+    expect(page.locator("#cart-total")).to_have_text(re.compile(r"25,00\s€"))
+    page.locator("#add-delivery").click()  # with delivery at the store's fee (30 €)
+    expect(page.locator(".cart-service")).to_contain_text("Lieferung")
+    expect(page.locator("#cart-total")).to_have_text(re.compile(r"55,00\s€"))
+    page.keyboard.press("F4")
+    expect(page.locator("#pay-cash-amount")).to_have_value("55,00")
+    page.keyboard.press("Enter")
+    expect(page.locator("#done .done-ok")).to_be_visible()
+    sale = db.session.scalar(sa.select(Sale).where(Sale.kind == SaleKind.SALE))
+    assert [line.business_case for line in sale.lines] == ["Umsatz", "Anzahlungsaufloesung", "Umsatz"]
+    receipt = db.session.scalar(
+        sa.select(PrintJob).where(PrintJob.ref_type == "sale", PrintJob.ref_id == str(sale.id))
+    )
+    text = receipt.payload.decode("cp858", errors="replace")
+    assert "Anzahlung Reservierung" in text and "Lieferung" in text
+    assert f"Anzahlung von Bon Nr. {deposit.receipt_number}" in text
+
+    # the address and the day, after paying; the van's day and its route sheet show the delivery
+    page.get_by_role("link", name="Lieferung: Adresse und Tag angeben").click()
+    page.get_by_label("Straße, Hausnummer, PLZ und Ort").fill("Am Markt 1, 49074 Osnabrück")
+    delivery_day = next_weekday()
+    page.get_by_label("Tag der Lieferung").fill(delivery_day.isoformat())
+    page.get_by_role("button", name="Lieferung planen").click()
+    expect(page.locator(".stop-list")).to_contain_text("Am Markt 1, 49074 Osnabrück")
+    pdf = page.request.get(f"{base}/pickups/days/{delivery_day.isoformat()}/route.pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.body(), capture_output=True).stdout.decode()
+    assert "Am Markt 1, 49074 Osnabrück" in text
+
+    # the day's closing and the DSFinV-K export reconcile
+    boss = Actor(user=store["supervisor"], source="web", till_id=first.id)
+    expected = till_services.expected_cash(till_services.current_session(first))
+    closing = till_services.close_session(boss, first, counted_cents=expected)
+    db.session.commit()
+    report = closing.report
+    assert report["deposits"]["taken"] == 2000 and report["deposits"]["used"] == 2000
+    files = unzip(dsfinvk.export_closing(closing).file.read())
+    bons = rows(files, "transactions.csv")
+    cases = {}
+    for r in rows(files, "businesscases.csv"):
+        cases[r["GV_TYP"]] = cases.get(r["GV_TYP"], 0) + cents(r["Z_UMS_BRUTTO"])
+    assert sum(cents(r["UMS_BRUTTO"]) for r in bons if r["BON_TYP"] == "Beleg") == sum(cases.values())
+    assert cases["Anzahlungseinstellung"] == 2000 and cases["Anzahlungsaufloesung"] == -2000
+    assert (
+        cases["Umsatz"] + cases["Anzahlungseinstellung"] + cases["Anzahlungsaufloesung"]
+        == (report["total_cents"])
+    )
+    payments = {r["ZAHLART_TYP"]: cents(r["Z_ZAHLART_BETRAG"]) for r in rows(files, "payment.csv")}
+    assert payments["Bar"] == closing.counted_cents == 2000 + 5500
 
 
 def offer_volume(offer) -> int:

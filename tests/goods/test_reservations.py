@@ -18,6 +18,7 @@ from store.goods.reservation_tag import tag_pdf
 from store.goods.services.reservations import reservation_number
 from store.till import services as t
 from store.till.models import Till
+from tests.conftest import tr
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)  # a Friday
 TODAY = date(2026, 11, 20)
@@ -241,9 +242,18 @@ def test_api_round_trip(client, shop, api_token):
         json={**body, "code": shop.items[1].code, "deposit_cents": 2000},
         headers=headers,
     )
-    assert deposit.status_code == 422 and deposit.json["detail"].startswith("Anzahlungen")
+    # A deposit is recorded as due (a till takes it with a receipt of its own); never above the price.
+    assert deposit.status_code == 422
+    assert deposit.json["detail"] == tr("The deposit must not be more than the price of the item.")
+    deposit = client.post(
+        "/api/v1/reservations",
+        json={**body, "code": shop.items[1].code, "deposit_cents": 100},
+        headers=headers,
+    )
+    assert deposit.status_code == 201, deposit.json
+    assert deposit.json["deposit_cents"] == 100 and deposit.json["deposit_state"] == "due"
     listed = client.get("/api/v1/reservations", headers=headers).json["reservations"]
-    assert [r["id"] for r in listed] == [rid]
+    assert sorted(r["id"] for r in listed) == sorted([rid, deposit.json["id"]])
     # selling it through the sales API: 409
     sale = {
         "id": str(uuid.uuid4()),

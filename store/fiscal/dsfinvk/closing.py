@@ -64,6 +64,7 @@ class Bon:
     storno: bool = False
     note: str = ""
     reference: Reference | None = None
+    line_references: list[tuple[int, Reference]] = field(default_factory=list)  # (POS_ZEILE, ref)
     order: int = 0
 
     @property

@@ -114,11 +114,21 @@ def _voided_lines(voided: list[VoidedLine], categories: dict[int, str], first: i
     return lines
 
 
+# DSFinV-K 2.4, Anhang C: deposits are receipts (Beleg) whose lines carry the business cases
+# Anzahlungseinstellung and Anzahlungsaufloesung; BON_NAME says which.
+BON_NAMES = {
+    SaleKind.DEPOSIT: "Anzahlung",
+    SaleKind.DEPOSIT_REFUND: "Anzahlung erstattet",
+    SaleKind.DEPOSIT_KEPT: "Anzahlung einbehalten",
+}
+
+
 def _sale_bon(
     sale: Sale,
     categories: dict[int, str],
     tx: FiscalTransaction | None,
     reference: Reference | None,
+    line_references: dict[int, list[tuple[int, Reference]]],
     voided: list[VoidedLine] = (),
 ) -> Bon:
     if sale.training:
@@ -130,12 +140,12 @@ def _sale_bon(
     elif sale.kind == SaleKind.RETURN:
         typ, name = "Beleg", "Rückgabe"
     else:
-        typ, name = "Beleg", "Verkauf"
+        typ, name = "Beleg", BON_NAMES.get(sale.kind, "Verkauf")
     lines = [
         BonLine(
             position=line.position,
             text=line.description,
-            gv_typ="Umsatz",
+            gv_typ=line.business_case,
             quantity=line.quantity,
             gross=line.total_cents,
             rate_bp=line.vat_rate_bp,
@@ -165,6 +175,7 @@ def _sale_bon(
         storno=sale.kind == SaleKind.VOID,
         note=sale.reason or "",
         reference=reference,
+        line_references=line_references.get(sale.id, []),
         order=1,
     )
 
@@ -240,9 +251,15 @@ def _sale_bons(session_id: int, categories: dict[int, str]) -> list[Bon]:
         ):
             txs_by_sale[tx.sale_id] = tx  # the last outcome counts, as signing.for_sale reads it
     voided = _voided_by_cart(session_id)
+    line_references = _line_references(sales)
     return [
         _sale_bon(
-            sale, categories, txs_by_sale.get(sale.id), _reference(sale), voided.get(sale.uuid, [])
+            sale,
+            categories,
+            txs_by_sale.get(sale.id),
+            _reference(sale),
+            line_references,
+            voided.get(sale.uuid, []),
         )
         for sale in sales
     ]
@@ -256,6 +273,19 @@ def _voided_by_cart(session_id: int) -> dict[str, list[VoidedLine]]:
     ):
         voided.setdefault(v.cart_uuid, []).append(v)
     return voided
+
+
+def _line_references(sales: list[Sale]) -> dict[int, list[tuple[int, Reference]]]:
+    """A deposit counted, refunded or kept refers, from its line, to the receipt that took it (as
+    DSFinV-K 2.4, Anhang C asks for Anzahlungsaufloesung: REF_TYP Transaktion, the closing and
+    receipt of the deposit)."""
+    refs: dict[int, list[tuple[int, Reference]]] = {}
+    for sale in sales:
+        for line in sale.lines:
+            if line.ref_sale_id is not None:
+                original = db.session.get(Sale, line.ref_sale_id)
+                refs.setdefault(sale.id, []).append((line.position, _reference_to(original)))
+    return refs
 
 
 def _cash_bons(session_id: int, session_txs: dict[str, FiscalTransaction]) -> list[Bon]:
@@ -340,7 +370,10 @@ def _reference(sale: Sale) -> Reference | None:
     """Where the original of a void or return is: its receipt id and its closing."""
     if sale.reverses_id is None:
         return None
-    original = db.session.get(Sale, sale.reverses_id)
+    return _reference_to(db.session.get(Sale, sale.reverses_id))
+
+
+def _reference_to(original: Sale) -> Reference:
     closing = db.session.scalar(sa.select(Closing).where(Closing.session_id == original.session_id))
     return Reference(
         bon_id=original.uuid,

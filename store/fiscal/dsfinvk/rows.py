@@ -263,16 +263,20 @@ def lines_vat_rows(data: ClosingData) -> Iterator[dict]:
 
 def references_rows(data: ClosingData) -> Iterator[dict]:
     for bon in data.bons:
-        ref = bon.reference
-        if ref is None:
-            continue
-        yield {
-            "BON_ID": bon.bon_id,
-            "POS_ZEILE": "",
-            "REF_TYP": "Transaktion",
-            "REF_NAME": "",
-            "REF_DATUM": local_iso(ref.closed_at),
-            "REF_Z_KASSE_ID": ref.till_serial,
-            "REF_Z_NR": ref.number,
-            "REF_BON_ID": ref.bon_id,
-        }
+        refs = [("", bon.reference)] if bon.reference is not None else []
+        refs += [(str(position), ref) for position, ref in bon.line_references]
+        for position, ref in refs:
+            yield _reference_row(bon.bon_id, position, ref)
+
+
+def _reference_row(bon_id: str, position: str, ref) -> dict:
+    return {
+        "BON_ID": bon_id,
+        "POS_ZEILE": position,
+        "REF_TYP": "Transaktion",
+        "REF_NAME": "",
+        "REF_DATUM": local_iso(ref.closed_at),
+        "REF_Z_KASSE_ID": ref.till_serial,
+        "REF_Z_NR": ref.number,
+        "REF_BON_ID": ref.bon_id,
+    }

@@ -33,6 +33,8 @@ CASH_CASES = {
 CASE_ORDER = [
     "Anfangsbestand",
     "Umsatz",
+    "Anzahlungseinstellung",
+    "Anzahlungsaufloesung",
     "Einzahlung",
     "Auszahlung",
     "Geldtransit",

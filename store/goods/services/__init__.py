@@ -33,6 +33,7 @@ from store.goods.services.categories import (
     list_categories,
     parent_choices,
     save_category,
+    service_category,
 )
 from store.goods.services.donors import DONOR_KEEP_DAYS, erase_donor_names
 from store.goods.services.impact import (
@@ -67,8 +68,10 @@ from store.goods.services.items import (
 )
 from store.goods.services.label_printing import label_printer, queue_labels
 from store.goods.services.reservations import (
+    check_deposit,
     claim_for_sale,
     claim_reserved,
+    deposits_to_settle,
     find_reservation,
     get_reservation,
     is_reservation_number,
@@ -76,9 +79,12 @@ from store.goods.services.reservations import (
     lapse_due,
     list_reservations,
     may_reserve,
+    record_deposit,
     release,
+    reservation_for_till,
     reservations_for,
     reserve,
+    settle_deposit,
 )
 from store.goods.services.safety import record_safety_test
 from store.goods.services.settings import (
@@ -86,6 +92,7 @@ from store.goods.services.settings import (
     goods_settings,
     label_printer_choices,
     save_goods_settings,
+    save_sale_settings,
 )
 from store.goods.services.stock import (
     STOCK_IN_MAX,
@@ -112,6 +119,8 @@ from store.goods.services.stocktake import (
 )
 
 __all__ = [
+    "save_sale_settings",
+    "service_category",
     "FactorTable",
     "default_factor",
     "impact_factors",
@@ -150,6 +159,11 @@ __all__ = [
     "photo_folder",
     "claim_for_sale",
     "claim_reserved",
+    "check_deposit",
+    "deposits_to_settle",
+    "record_deposit",
+    "reservation_for_till",
+    "settle_deposit",
     "find_reservation",
     "get_reservation",
     "is_reservation_number",

@@ -140,3 +140,19 @@ def save_category(actor: Actor, category: Category | None, **values) -> Category
     elif changed:
         audit(actor, "category.update", category, changed)
     return category
+
+
+SERVICE_CATEGORY = "Dienstleistungen"
+
+
+def service_category() -> Category:
+    """The category of the till's service lines (deliveries): made once, not used at the intake
+    (inactive). A service line carries its own VAT rate from the store's settings."""
+    category = db.session.scalar(
+        sa.select(Category).where(Category.name == SERVICE_CATEGORY, Category.parent_id.is_(None))
+    )
+    if category is None:
+        category = Category(name=SERVICE_CATEGORY, parent_id=None, is_active=False, sort=9999)
+        db.session.add(category)
+        db.session.flush()
+    return category

@@ -9,9 +9,13 @@ was reserved, or a second till, is refused with 409.
 
 A reservation ends once: sold, released by staff, or lapsed after its date (`lapse_due`, run by the
 `reservations lapse` command from cron). Each end is a conditional UPDATE of its status, so two runs
-racing end it exactly once. Deposits are not taken yet: a deposit is a fiscal booking at the till
-(TSE, DSFinV-K `Anzahlungseinstellung`), which comes with the sale path's next step; until then a
-non-zero deposit is refused (422) and the column stays 0.
+racing end it exactly once.
+
+A deposit is agreed with the reservation (`deposit_cents`, due) and taken at a till, where it is a
+receipt of its own (store.till.services.deposits, DSFinV-K `Anzahlungseinstellung`). This module
+records which receipt took it (`record_deposit`) and which settled it — the sale that counted it
+(`claim_reserved`), or the refund or keeping after the reservation ended (`settle_deposit`) — each
+with a conditional UPDATE, so a deposit is taken once and settled once.
 """
 
 from datetime import date, datetime, timedelta
@@ -29,6 +33,7 @@ from store.goods.services.items import (
     active_reservation,
     check_goods_sellable,
     check_sellable,
+    current_price,
     find_item,
     reserved_note,
 )
@@ -87,23 +92,16 @@ def reserve(
         raise ValidationError(_("The date must not be in the past."), field="until")
     if until > today + timedelta(days=MAX_DAYS):
         raise ValidationError(_("A reservation runs for at most %(n)s days.", n=MAX_DAYS), field="until")
-    if deposit_cents:
-        raise ValidationError(
-            _(
-                "Deposits cannot be taken yet: a deposit is booked at the till with a receipt, "
-                "which comes in a later version. Please reserve without a deposit."
-            ),
-            field="deposit_cents",
-        )
     item = find_item(code)
     check_sellable(item)  # sold, written off, untested appliance, or reserved already
+    check_deposit(item, deposit_cents, today)
     _lock_in_stock(item)
     reservation = Reservation(
         item=item,
         customer=customer[:80],
         phone=(phone or "").strip()[:40] or None,
         until=until,
-        deposit_cents=0,
+        deposit_cents=deposit_cents or 0,
         status=ReservationStatus.ACTIVE,
         created_at=now,
         created_by_id=actor.user_id,
@@ -115,7 +113,12 @@ def reserve(
         actor,
         "reservation.create",
         reservation,
-        {"item": item.code, "until": until.isoformat(), "number": reservation.number},
+        {
+            "item": item.code,
+            "until": until.isoformat(),
+            "number": reservation.number,
+            "deposit_cents": reservation.deposit_cents,
+        },
         now=now,
     )
     return reservation
@@ -240,17 +243,124 @@ def item_for_till(actor: Actor, code: str) -> Item:
     return reservation.item
 
 
+def check_deposit(item: Item, deposit_cents: int | None, today: date) -> None:
+    """A deposit is between 0 and the item's price today."""
+    if deposit_cents is None or deposit_cents < 0:
+        raise ValidationError(_("The deposit must not be negative."), field="deposit_cents")
+    if deposit_cents and deposit_cents > current_price(item, today).price_cents:
+        raise ValidationError(
+            _("The deposit must not be more than the price of the item."), field="deposit_cents"
+        )
+
+
+def reservation_for_till(actor: Actor, code: str) -> tuple[Item, Reservation | None]:
+    """Like item_for_till, with the reservation when the number was typed (for its deposit)."""
+    if not is_reservation_number(code):
+        return item_for_till(actor, code), None
+    item = item_for_till(actor, code)
+    return item, find_reservation(code)
+
+
+def _where_deposit(reservation: Reservation, *conditions):
+    return (
+        sa.update(Reservation)
+        .where(Reservation.id == reservation.id, *conditions)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_deposit(
+    actor: Actor, reservation: Reservation, cents: int, sale_ref: str, now: datetime
+) -> None:
+    """The till booked the receipt that took the deposit: once, while the reservation is active."""
+    changed = db.session.execute(
+        _where_deposit(
+            reservation,
+            Reservation.status == ReservationStatus.ACTIVE,
+            Reservation.deposit_ref.is_(None),
+        ).values(deposit_ref=sale_ref, deposit_cents=cents)
+    ).rowcount
+    db.session.refresh(reservation)
+    if changed != 1:
+        raise ConflictError(
+            _(
+                "The deposit of reservation %(n)s was taken already, or it has ended.",
+                n=reservation.number,
+            )
+        )
+    audit(actor, "reservation.deposit", reservation, {"sale": sale_ref, "deposit_cents": cents}, now=now)
+
+
+def settle_deposit(
+    actor: Actor, reservation: Reservation, outcome: str, sale_ref: str, now: datetime
+) -> None:
+    """An ended reservation's deposit was refunded or kept by the receipt `sale_ref`: once."""
+    changed = db.session.execute(
+        _where_deposit(
+            reservation,
+            Reservation.status != ReservationStatus.ACTIVE,
+            Reservation.deposit_ref.is_not(None),
+            Reservation.deposit_settled_ref.is_(None),
+        ).values(deposit_settled_ref=sale_ref, deposit_outcome=outcome)
+    ).rowcount
+    db.session.refresh(reservation)
+    if changed != 1:
+        raise ConflictError(
+            _("The deposit of reservation %(n)s was settled already.", n=reservation.number)
+        )
+    audit(actor, f"reservation.deposit_{outcome}", reservation, {"sale": sale_ref}, now=now)
+
+
+def deposits_to_settle(limit: int = 100) -> list[Reservation]:
+    """Reservations that ended (lapsed, released, written off) with their deposit still held."""
+    return list(
+        db.session.scalars(
+            sa.select(Reservation)
+            .where(
+                Reservation.status.in_([ReservationStatus.LAPSED, ReservationStatus.RELEASED]),
+                Reservation.deposit_ref.is_not(None),
+                Reservation.deposit_settled_ref.is_(None),
+            )
+            .order_by(Reservation.ended_at, Reservation.id)
+            .limit(limit)
+        )
+    )
+
+
 def claim_for_sale(actor: Actor, item: Item, sale_ref: str, now: datetime) -> None:
     """Called by mark_sold after it claimed the item (holding its row)."""
     claim_reserved(actor, [item], sale_ref, now)
 
 
-def claim_reserved(actor: Actor, items: list[Item], sale_ref: str, now: datetime) -> None:
+def claim_reserved(
+    actor: Actor,
+    items: list[Item],
+    sale_ref: str,
+    now: datetime,
+    deposits_used: frozenset[int] = frozenset(),
+) -> None:
     """Called by a sale after it claimed its items (holding their rows), one statement for all: a
     reserved item is sold only at the till where its reservation's number was typed, and the
-    reservation ends as sold."""
+    reservation ends as sold. A deposit taken must be counted in the sale (`deposits_used`: the
+    reservations whose deposit the sale counts), and a deposit counted must still be held."""
+    ended = set()
     for reservation in reservations_for(items).values():
         if actor.till_id is None or reservation.till_id != actor.till_id:
             raise ConflictError(reserved_note(reservation))
-        _end(actor, reservation, ReservationStatus.SOLD, now, sale_ref=sale_ref)
+        held = reservation.deposit_state == "held"
+        if held and reservation.id not in deposits_used:
+            raise ConflictError(
+                _(
+                    "Reservation %(n)s has a deposit: please type its number at the till, "
+                    "so that the deposit is counted.",
+                    n=reservation.number,
+                )
+            )
+        settled = {"deposit_settled_ref": sale_ref, "deposit_outcome": "used"} if held else {}
+        _end(actor, reservation, ReservationStatus.SOLD, now, sale_ref=sale_ref, **settled)
         audit(actor, "reservation.sold", reservation, {"sale": sale_ref}, now=now)
+        ended.add(reservation.id)
+    if set(deposits_used) - ended:
+        raise ConflictError(
+            _("The reservation has ended: its deposit is paid back or kept, not counted in a sale.")
+        )

@@ -51,3 +51,27 @@ def save_goods_settings(
     for key in changed:
         set_setting(actor, key, wanted[key])
     return changed
+
+
+SALE_SETTINGS = ("delivery_fee_cents", "delivery_vat_bp", "deposit_on_lapse")
+DELIVERY_VAT_RATES = (1900, 700, 0)
+
+
+def save_sale_settings(
+    actor: Actor, *, delivery_fee_cents: int | None, delivery_vat_bp: int, deposit_on_lapse: str
+) -> list[str]:
+    """The till's rules the admin sets here: the delivery's fee and VAT rate, and what happens to the
+    deposit of a reservation that ends without a sale. Returns the keys that changed."""
+    if delivery_fee_cents is None or delivery_fee_cents < 0:
+        raise ValidationError(_("The amount must not be negative."), field="delivery_fee_cents")
+    if delivery_vat_bp not in DELIVERY_VAT_RATES or deposit_on_lapse not in ("refund", "keep"):
+        raise ValidationError(_("Please choose one of the offered values."), field="delivery_vat_bp")
+    wanted = {
+        "delivery_fee_cents": delivery_fee_cents,
+        "delivery_vat_bp": delivery_vat_bp,
+        "deposit_on_lapse": deposit_on_lapse,
+    }
+    changed = [key for key in SALE_SETTINGS if wanted[key] != get_setting(key)]
+    for key in changed:
+        set_setting(actor, key, wanted[key])
+    return changed

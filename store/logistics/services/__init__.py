@@ -4,12 +4,21 @@
 - spam:      the public form's honeypot, minimum fill time and per-address limit
 - routes:    vans, their days and capacity, scheduling, the order of the stops
 - pickups:   a pick-up booked in one step (the API)
+- deliveries: a sale's delivery (address, day) on a van's day beside the pick-ups
 - collect:   what a van brought goes into intake from the offer; the thank-you
 - mail:      messages to donors, sent through SMTP after the commit (or kept, in the demo)
 - retention: donors' contact data removed a while after the job
 """
 
 from store.logistics.services.collect import intake_defaults, take_in_offer
+from store.logistics.services.deliveries import (
+    deliveries_on,
+    delivery_of,
+    get_delivery,
+    get_sale_for_delivery,
+    mark_delivered,
+    plan_delivery,
+)
 from store.logistics.services.mail import outbox, queue_mail, send_queued
 from store.logistics.services.offers import (
     DECLINE_REASONS,
@@ -29,7 +38,7 @@ from store.logistics.services.offers import (
     photo_folder,
 )
 from store.logistics.services.pickups import book_pickup
-from store.logistics.services.retention import erase_donor_contacts
+from store.logistics.services.retention import erase_delivery_contacts, erase_donor_contacts
 from store.logistics.services.routes import (
     Slot,
     day_slots,
@@ -54,6 +63,12 @@ from store.logistics.services.spam import (
 )
 
 __all__ = [
+    "deliveries_on",
+    "delivery_of",
+    "get_delivery",
+    "get_sale_for_delivery",
+    "mark_delivered",
+    "plan_delivery",
     "DECLINE_REASONS",
     "MAX_PHOTOS",
     "OPEN",
@@ -74,6 +89,7 @@ __all__ = [
     "create_offer",
     "day_slots",
     "decline",
+    "erase_delivery_contacts",
     "erase_donor_contacts",
     "first_free_vehicle",
     "form_token",

@@ -10,7 +10,7 @@ from flask import current_app
 from store.core.audit import Actor, audit
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
-from store.logistics.models import DonationOffer, DonorMail
+from store.logistics.models import DonationOffer, DonorMail, SaleDelivery
 from store.logistics.services.offers import photo_folder
 
 
@@ -46,3 +46,25 @@ def erase_donor_contacts(actor: Actor, *, now: datetime | None = None) -> int:
     if offers:
         audit(actor, "offer.contacts_erased", None, {"offers": len(offers)}, now=now)
     return len(offers)
+
+
+def erase_delivery_contacts(actor: Actor, *, now: datetime | None = None) -> int:
+    """Remove the name, address and phone of deliveries PICKUP_RETENTION_DAYS after their day (or
+    the day they were done); the postcode's first two digits, what and when stay. Returns how many."""
+    now = as_utc(now)
+    cutoff = local_today(now) - timedelta(days=current_app.config["PICKUP_RETENTION_DAYS"])
+    deliveries = list(
+        db.session.scalars(
+            sa.select(SaleDelivery).where(
+                SaleDelivery.erased_at.is_(None),
+                sa.func.coalesce(SaleDelivery.done_on, SaleDelivery.day) <= cutoff,
+            )
+        )
+    )
+    for delivery in deliveries:
+        delivery.name = delivery.address = delivery.phone = None
+        delivery.postcode = (delivery.postcode or "")[:2] or None
+        delivery.erased_at = now
+    if deliveries:
+        audit(actor, "delivery.contacts_erased", None, {"deliveries": len(deliveries)}, now=now)
+    return len(deliveries)

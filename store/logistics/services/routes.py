@@ -72,7 +72,7 @@ class Slot:
 
     @property
     def load_l(self) -> int:
-        return sum(s.offer.volume_l for s in self.stops if s.offer is not None)
+        return sum(s.volume_l for s in self.stops)
 
     @property
     def free_stops(self) -> int:
@@ -118,7 +118,7 @@ def schedule(
     others = [s for s in current.stops if s.offer_id != offer.id]
     if len(others) >= vehicle.max_stops:
         raise ConflictError(_("%(v)s has no stop left on that day.", v=vehicle.name))
-    load = sum(s.offer.volume_l for s in others if s.offer is not None)
+    load = sum(s.volume_l for s in others)
     if load + offer.volume_l > vehicle.volume_l:
         raise ConflictError(_("%(v)s has not enough room left on that day.", v=vehicle.name))
     stop = offer.stop
@@ -146,7 +146,7 @@ def unschedule(actor: Actor, offer: DonationOffer) -> None:
 def order_by_postcode(actor: Actor, vehicle: Vehicle, day: date) -> None:
     """Number the day's stops by postcode (a rough route; the crew can move stops by hand)."""
     current = slot(vehicle, day)
-    ordered = sorted(current.stops, key=lambda s: ((s.offer.postcode or "") if s.offer else "", s.id))
+    ordered = sorted(current.stops, key=lambda s: (s.postcode, s.id))
     for position, stop in enumerate(ordered, start=1):
         stop.position = position
     audit(actor, "route.order", vehicle, {"day": day.isoformat(), "by": "postcode"})

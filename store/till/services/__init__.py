@@ -12,6 +12,7 @@ as `services.checkout(...)`; every public name is imported here.
 - till_returns: returns and voids started at the till, confirmed there by a supervisor;
 - supervisors: who confirms at the till with a badge or PIN;
 - payments: checking how the customer pays (change, vouchers), cash and non-cash for the TSE;
+- deposits: deposits on reservations taken, refunded or kept at the till (receipts of their own);
 - sales: paying the cart (checkout) or a whole sale at once (sell): the booking of a sale;
 - reversals: voids and returns, booked as negative receipts;
 - printouts: receipts and copies, the drawer kick, the Z report, queued for the printer;
@@ -26,6 +27,7 @@ from store.till.services.cart import (
     PricedLine,
     add_article,
     add_code,
+    add_delivery,
     cancel_cart,
     open_cart,
     price_cart,
@@ -54,6 +56,7 @@ from store.till.services.closing import (
     session_report,
     x_report,
 )
+from store.till.services.deposits import deposit_rule, settle_deposit, take_deposit
 from store.till.services.display import customer_view
 from store.till.services.lookups import (
     find_sale,
@@ -115,6 +118,10 @@ __all__ = [
     "ReversalOptions",
     "VoucherRow",
     "add_article",
+    "add_delivery",
+    "deposit_rule",
+    "settle_deposit",
+    "take_deposit",
     "await_signature",
     "add_code",
     "cancel_cart",

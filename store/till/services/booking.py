@@ -14,7 +14,16 @@ from store.core.errors import ConflictError, ValidationError
 from store.extensions import db
 from store.goods import services as goods
 from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
-from store.till.models import Payment, Sale, SaleKind, SaleLine, Till, new_receipt_token
+from store.till.models import (
+    CartLine,
+    Payment,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    SaleLine,
+    Till,
+    new_receipt_token,
+)
 from store.till.services.cart import Priced
 from store.till.services.payments import PaymentIn, check_payments
 from store.till.services.tills import next_number
@@ -37,17 +46,25 @@ def book(
     priced: Priced,
     payments: list[PaymentIn],
     now: datetime,
+    *,
+    kind: SaleKind = SaleKind.SALE,
 ) -> Sale:
-    """Book the sale with SQLAlchemy Core; the Sale returned is built from memory (no read back)."""
+    """Book the sale with SQLAlchemy Core; the Sale returned is built from memory (no read back).
+    A deposit's refund pays out in cash, and keeping a deposit moves no money (`kind`)."""
     if not priced.lines:
         raise ValidationError(_("The receipt is empty. Please scan something first."))
-    payment_rows = check_payments(payments, priced.total_cents)
+    if priced.total_cents < 0 and kind == SaleKind.SALE:
+        raise ValidationError(_("The deposit is more than the total. Please ask a supervisor."))
+    if kind in (SaleKind.SALE, SaleKind.DEPOSIT):
+        payment_rows = check_payments(payments, priced.total_cents)
+    else:
+        payment_rows = _paid_out(priced.total_cents)
     if till.current_session_id is None:
         raise ConflictError(_("The till is not open. Please count the float and open it."))
     sale = Sale(
         uuid=str(sale_uuid),
         receipt_token=new_receipt_token(),
-        kind=SaleKind.SALE,
+        kind=kind,
         till_id=till.id,
         session_id=till.current_session_id,
         receipt_number=next_number(till, Till.last_receipt_number),
@@ -66,9 +83,12 @@ def book(
         sa.insert(Sale.__table__).returning(Sale.__table__.c.id), [_values(sale)]
     ).scalar_one()
     # After the sale's own row: the same sale sent twice at once clashes on its id above.
-    items = [pl.line.item for pl in priced.lines if pl.line.item is not None]
-    if items and not till.training:  # training moves no stock; everything else is real
-        _claim(actor, items, sale, now)
+    items = [pl.line.item for pl in priced.lines if pl.line is not None and pl.line.item is not None]
+    deposits = frozenset(  # deposits counted in a sale (a refund or keeping settles its own)
+        pl.reservation_id for pl in priced.lines if pl.ref_sale_id is not None and kind == SaleKind.SALE
+    )
+    if (items or deposits) and not till.training:  # training moves no stock; everything else is real
+        _claim(actor, items, sale, now, deposits)
     lines = [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
     _insert_all(SaleLine, lines)
     for row in payment_rows:
@@ -110,29 +130,33 @@ def _insert_all(model, objs: list) -> None:
         obj.id = row_id
 
 
-def _claim(actor: Actor, items: list[Item], sale: Sale, now: datetime) -> None:
+def _claim(actor: Actor, items: list[Item], sale: Sale, now: datetime, deposits: frozenset[int]) -> None:
     """Mark every unique item sold with one conditional UPDATE; one short: another till was first.
     Then, with the items' rows held, one statement for their reservations: a reserved item is sold
     only at the till where its reservation's number was typed."""
     table = Item.__table__
-    claimed = set(
-        db.session.execute(
-            sa.update(table)
-            .where(table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value)
-            .values(status=ItemStatus.SOLD.value)
-            .returning(table.c.id)
-        ).scalars()
-    )
+    claimed = set()
+    if items:
+        claimed = set(
+            db.session.execute(
+                sa.update(table)
+                .where(
+                    table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value
+                )
+                .values(status=ItemStatus.SOLD.value)
+                .returning(table.c.id)
+            ).scalars()
+        )
     for item in items:
         if item.id not in claimed:
             raise ConflictError(_("%(code)s is already sold.", code=item.code))
         so.attributes.set_committed_value(item, "status", ItemStatus.SOLD)
-    goods.claim_reserved(actor, items, str(sale.id), now)
+    goods.claim_reserved(actor, items, str(sale.id), now, deposits)
 
 
 def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
     """The receipt's line: its own copy of price, discount and VAT rate as priced now."""
-    line = pl.line
+    line = pl.line or CartLine()  # a deposit counted has no cart line of its own
     return SaleLine(
         sale=sale,
         sale_id=sale.id,
@@ -154,6 +178,9 @@ def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
         vat_rate_bp=pl.vat_rate_bp,
         total_cents=pl.total_cents,
         reverses_line_id=None,
+        business_case=pl.business_case,
+        ref_sale_id=pl.ref_sale_id,
+        service=pl.service,
     )
 
 
@@ -163,7 +190,7 @@ def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) ->
     rows = []
     for pl in priced.lines:
         line = pl.line
-        if line.item is None and not line.article.track_stock:
+        if line is None or line.service or (line.item is None and not line.article.track_stock):
             continue
         rows.append(
             {
@@ -184,6 +211,22 @@ def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) ->
         )
     if rows:
         db.session.execute(sa.insert(StockMovement.__table__), rows)
+
+
+def _paid_out(total_cents: int) -> list[Payment]:
+    """A deposit refunded is paid out in cash; a deposit kept moves no money."""
+    if not total_cents:
+        return []
+    return [
+        Payment(
+            method=PaymentMethod.CASH,
+            amount_cents=total_cents,
+            tendered_cents=None,
+            change_cents=0,
+            voucher_number=None,
+            voucher_issuer=None,
+        )
+    ]
 
 
 def cashier_label(actor: Actor) -> str:

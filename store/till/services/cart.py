@@ -17,7 +17,7 @@ from store.core.settings import get_setting
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.goods import services as goods
-from store.till.models import Cart, CartLine, Till, VoidedLine
+from store.till.models import BusinessCase, Cart, CartLine, Till, VoidedLine
 from store.till.services.cash import current_session
 from store.till.services.lookups import find_sale
 from store.till.services.supervisors import confirms_alone
@@ -40,6 +40,11 @@ class PricedLine:
     total_cents: int
     vat_rate_bp: int
     category_id: int
+    # DSFinV-K business case; a deposit counted refers to the receipt that took it (issue 18).
+    business_case: str = BusinessCase.SALE.value
+    ref_sale_id: int | None = None
+    reservation_id: int | None = None
+    service: str | None = None
 
 
 @dataclass
@@ -47,6 +52,13 @@ class Priced:
     lines: list[PricedLine]
     total_cents: int
     vat: list = field(default_factory=list)
+
+
+DELIVERY = "delivery"
+# What the receipt and the export record for service and deposit lines (the fiscal record is kept
+# in the store's language, as the export's other texts; the till's screen translates them).
+DELIVERY_TEXT = "Lieferung"
+DEPOSIT_USED_TEXT = "Anzahlung Reservierung {number}"
 
 
 def open_cart(till: Till) -> Cart | None:
@@ -99,11 +111,17 @@ def add_code(
     actor: Actor, till: Till, code: str, *, cart_uuid: str | None = None, now: datetime | None = None
 ) -> CartLine:
     """A scanned label: the item, at today's price. Refused if it cannot be sold."""
-    item = goods.item_for_till(actor, code)  # a label, or a reservation's number (issue 18)
+    # A label, or a reservation's number: its item, with the deposit taken on it counted.
+    item, reservation = goods.reservation_for_till(actor, code)
     cart = start_cart(actor, till, cart_uuid=cart_uuid, now=now)
-    if any(line.item_id == item.id for line in cart.lines):
-        raise ConflictError(_("%(code)s is already on this receipt.", code=item.code))
-    line = CartLine(cart=cart, item=item, quantity=1, discount_percent=0)
+    for line in cart.lines:
+        if line.item_id == item.id:
+            if reservation is not None and line.reservation_id is None:
+                line.reservation = reservation  # the label was scanned first: now the number
+                db.session.flush()
+                return line
+            raise ConflictError(_("%(code)s is already on this receipt.", code=item.code))
+    line = CartLine(cart=cart, item=item, quantity=1, discount_percent=0, reservation=reservation)
     db.session.add(line)
     db.session.flush()
     return line
@@ -129,6 +147,22 @@ def add_article(
             db.session.flush()
             return line
     line = CartLine(cart=cart, article=article, quantity=quantity, discount_percent=0)
+    db.session.add(line)
+    db.session.flush()
+    return line
+
+
+def add_delivery(
+    actor: Actor, till: Till, *, cart_uuid: str | None = None, now: datetime | None = None
+) -> CartLine:
+    """A delivery at the store's fee (a service line, its own VAT rate); once per receipt. The
+    address and the day are given after paying (store.logistics: a sale's delivery)."""
+    cart = start_cart(actor, till, cart_uuid=cart_uuid, now=now)
+    if any(line.service == DELIVERY for line in cart.lines):
+        raise ConflictError(_("The delivery is on this receipt already."))
+    if not any(line.item_id or line.article_id for line in cart.lines):
+        raise ValidationError(_("Please scan what is delivered first."))
+    line = CartLine(cart=cart, service=DELIVERY, quantity=1, discount_percent=0)
     db.session.add(line)
     db.session.flush()
     return line
@@ -267,11 +301,15 @@ def cancel_cart(actor: Actor, till: Till, *, now: datetime | None = None) -> Non
 
 
 def price_cart(cart: Cart, today: date | None = None) -> Priced:
-    """What every line costs now, and the total: the one computation the screen and sale share."""
+    """What every line costs now, and the total: the one computation the screen and sale share. A
+    reservation's deposit taken is a line of its own that lowers the total (Anzahlungsaufloesung)."""
     today = today or local_today()
     eligibility = get_setting("eligibility_percent") if cart.eligibility else 0
     lines = []
     for line in cart.lines:
+        if line.service == DELIVERY:
+            lines.append(_delivery_line(line))
+            continue
         if line.item is not None:
             quote = goods.current_price(line.item, today)
             label, unit, markdown = quote.label_cents, quote.price_cents, quote.percent
@@ -299,5 +337,56 @@ def price_cart(cart: Cart, today: date | None = None) -> Priced:
                 category.id,
             )
         )
+        if line.reservation_id is not None:
+            lines.extend(_deposit_used(line, category))
     total = sum(pl.total_cents for pl in lines)
     return Priced(lines, total, vat_breakdown([(pl.vat_rate_bp, pl.total_cents) for pl in lines]))
+
+
+def _deposit_used(line: CartLine, category) -> list[PricedLine]:
+    """The deposit taken on the reservation, counted against the item (at the item's VAT rate: the
+    tax on it was due when it was paid, DSFinV-K Anhang C, Anzahlungseinstellung)."""
+    reservation = line.reservation
+    if reservation is None or reservation.deposit_state != "held":
+        return []
+    cents = reservation.deposit_cents
+    return [
+        PricedLine(
+            None,
+            DEPOSIT_USED_TEXT.format(number=reservation.number),
+            line.item.code,
+            1,
+            -cents,
+            -cents,
+            0,
+            0,
+            0,
+            0,
+            -cents,
+            category.vat_rate_bp,
+            category.id,
+            business_case=BusinessCase.DEPOSIT_SETTLED.value,
+            ref_sale_id=int(reservation.deposit_ref),
+            reservation_id=reservation.id,
+        )
+    ]
+
+
+def _delivery_line(line: CartLine) -> PricedLine:
+    fee = get_setting("delivery_fee_cents")
+    return PricedLine(
+        line,
+        DELIVERY_TEXT,
+        None,
+        1,
+        fee,
+        fee,
+        0,
+        0,
+        0,
+        0,
+        fee,
+        get_setting("delivery_vat_bp"),
+        goods.service_category().id,
+        service=DELIVERY,
+    )

@@ -17,6 +17,7 @@ from store.goods import services as goods
 from store.printing import services as printing
 from store.printing.models import PrintJob
 from store.till.models import (
+    BusinessCase,
     CashKind,
     CashMovement,
     Closing,
@@ -69,8 +70,13 @@ def session_report(session: TillSession) -> dict:
         entry["total_cents"] += amount
     training = [r for r in receipts if r[1]]
     of_session = sa.and_(Sale.session_id == session.id, Sale.training.is_(False))
-    lines = sa.select(SaleLine).join(Sale, Sale.id == SaleLine.sale_id).where(of_session).subquery()
-    categories, discounts = _categories_and_discounts(lines, real)
+    lines = (
+        sa.select(SaleLine, Sale.kind.label("sale_kind"))
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(of_session)
+        .subquery()
+    )
+    categories, discounts, deposits = _categories_and_discounts(lines, real)
     payments, vouchers, cash_taken = _payments(session)
     cash_rows = cash_movements(session)
     moved = sum(c.amount_cents for c in cash_rows if c.kind != CashKind.DIFFERENCE)
@@ -88,6 +94,7 @@ def session_report(session: TillSession) -> dict:
         "vouchers": vouchers,
         "categories": categories,
         "discounts": discounts,
+        "deposits": deposits,
         "cash": {
             kind.value: sum(c.amount_cents for c in cash_rows if c.kind == kind) for kind in CashKind
         },
@@ -150,33 +157,55 @@ def _payments(session: TillSession) -> tuple[dict[str, int], dict[str, int], int
     return payments, vouchers, payments.get(PaymentMethod.CASH.value, 0)
 
 
-def _categories_and_discounts(lines, receipts) -> tuple[list[dict], dict]:
-    """Sums per category and the discounts: one statement, summed by the database."""
+def _categories_and_discounts(lines, receipts) -> tuple[list[dict], dict, dict]:
+    """Sums per category (sales lines), the discounts, and the deposits taken, counted in sales,
+    refunded and kept: one statement, summed by the database."""
     rows = db.session.execute(
         sa.select(
             lines.c.category_id,
+            lines.c.business_case,
+            lines.c.sale_kind,
             sa.func.sum(lines.c.quantity),
             sa.func.sum(lines.c.total_cents),
             sa.func.count(sa.case((lines.c.discount_cents > 0, 1))),
             sa.func.sum(lines.c.discount_cents),
             sa.func.sum(lines.c.eligibility_discount_cents),
-        ).group_by(lines.c.category_id)
+        ).group_by(lines.c.category_id, lines.c.business_case, lines.c.sale_kind)
     ).all()
+    sales = [r for r in rows if r[1] == BusinessCase.SALE.value]
     names = {c.id: c.path for c in goods.list_categories(include_inactive=True)} if rows else {}
+    by_category: dict[int, list[int]] = {}
+    for cid, _case, _kind, qty, amount, *_rest in sales:
+        entry = by_category.setdefault(cid, [0, 0])
+        entry[0] += int(qty)
+        entry[1] += int(amount)
     categories = sorted(
         (
-            {"name": names.get(cid, str(cid)), "count": int(qty), "total_cents": int(amount)}
-            for cid, qty, amount, *_rest in rows
+            {"name": names.get(cid, str(cid)), "count": qty, "total_cents": amount}
+            for cid, (qty, amount) in by_category.items()
         ),
         key=lambda c: c["name"],
     )
     discounts = {
-        "line_count": sum(int(r[3]) for r in rows),
-        "line_cents": sum(int(r[4]) for r in rows),
+        "line_count": sum(int(r[5]) for r in sales),
+        "line_cents": sum(int(r[6]) for r in sales),
         "eligibility_receipts": sum(r[3] for r in receipts if r[0] == SaleKind.SALE and r[2]),
-        "eligibility_cents": sum(int(r[5]) for r in rows),
+        "eligibility_cents": sum(int(r[7]) for r in sales),
     }
-    return categories, discounts
+    settled = {
+        SaleKind.SALE: "used",
+        SaleKind.VOID: "used",
+        SaleKind.RETURN: "used",
+        SaleKind.DEPOSIT_REFUND: "refunded",
+        SaleKind.DEPOSIT_KEPT: "kept",
+    }
+    deposits = {"taken": 0, "used": 0, "refunded": 0, "kept": 0}
+    for _cid, case, kind, _qty, amount, *_rest in rows:
+        if case == BusinessCase.DEPOSIT_TAKEN.value:
+            deposits["taken"] += int(amount)
+        elif case == BusinessCase.DEPOSIT_SETTLED.value:
+            deposits[settled[SaleKind(kind)]] -= int(amount)
+    return categories, discounts, deposits
 
 
 def x_report(till: Till) -> dict:

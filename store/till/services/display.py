@@ -32,7 +32,11 @@ def customer_view(till: Till, now: datetime | None = None) -> dict:
             "total_cents": priced.total_cents,
             "paid_cents": 0,
             "change_cents": 0,
-            "kg": _kg(show_kg, [(pl.category_id, pl.quantity) for pl in priced.lines], now),
+            "kg": _kg(
+                show_kg,
+                [(pl.category_id, pl.quantity) for pl in priced.lines if _goods(pl)],
+                now,
+            ),
         }
     sale = db.session.scalar(
         sa.select(Sale)
@@ -64,8 +68,21 @@ def customer_view(till: Till, now: datetime | None = None) -> dict:
         "total_cents": sale.total_cents,
         "paid_cents": paid,
         "change_cents": sale.change_cents,
-        "kg": _kg(show_kg, [(line.category_id, line.quantity) for line in sale.lines], now),
+        "kg": _kg(
+            show_kg,
+            [
+                (line.category_id, line.quantity)
+                for line in sale.lines
+                if line.item_id or line.article_id
+            ],
+            now,
+        ),
     }
+
+
+def _goods(pl) -> bool:
+    """A line of goods (not a deposit counted, not a service such as a delivery)."""
+    return pl.line is not None and not pl.service
 
 
 def _kg(show: bool, lines: list[tuple[int, int]], now: datetime) -> float | None:

@@ -62,6 +62,10 @@ def void_sale(
     """Storno: a counter-sale of every line, refunded the way it was paid; items back to stock."""
     if sale.kind != SaleKind.SALE:
         raise ValidationError(_("Only sales can be voided."))
+    if any(line.ref_sale_id is not None for line in sale.lines):
+        raise ValidationError(
+            _("This sale counted a deposit. Please take the items back as a return instead.")
+        )
     if reversed_quantities(sale):
         raise ConflictError(_("This sale was voided or partly returned already."))
     return _reverse(
@@ -94,6 +98,8 @@ def return_lines(
     for line_id, qty in quantities.items():
         if line_id not in lines or qty <= 0:
             raise ValidationError(_("Please choose what comes back."))
+        if lines[line_id].ref_sale_id is not None:
+            raise ValidationError(_("A deposit counted in a sale is not taken back."))
         if qty > lines[line_id].quantity - done.get(line_id, 0):
             raise ConflictError(_("%(text)s was returned already.", text=lines[line_id].description))
     if not quantities:
@@ -227,6 +233,8 @@ def _counter_line(counter: Sale, position: int, line: SaleLine, qty: int, share:
         vat_rate_bp=line.vat_rate_bp,
         total_cents=-share["total_cents"],
         reverses_line_id=line.id,
+        business_case=line.business_case,
+        service=line.service,
     )
 
 

@@ -85,7 +85,9 @@ def checkout(
     if not cart.lines:
         raise ValidationError(_("The receipt is empty. Please scan something first."))
     priced = price_cart(cart, local_today(now))
-    check_items([pl.line.item for pl in priced.lines if pl.line.item is not None])
+    check_items(
+        [pl.line.item for pl in priced.lines if pl.line is not None and pl.line.item is not None]
+    )
     sale = book(actor, till, cart.uuid, cart.started_at, cart.eligibility, priced, payments, now)
     how = Signing(tse_started(cart), cart.tse_error)
     cart.is_open = False
