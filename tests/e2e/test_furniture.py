@@ -8,6 +8,7 @@ reconcile."""
 import re
 import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -59,6 +60,9 @@ def store(make_user, make_category):
         "supervisor": make_user("supervisor", first_name="Michael", badge="9000001", pin="9001"),
         "cashier": make_user("trainee", first_name="Olena", badge="1000001"),
     }
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"  # looked at by a person
 
 
 def next_weekday():
@@ -179,10 +183,12 @@ def test_sofa_from_offer_to_reservation(live_server, page: Page, store, tmp_path
     page.locator("#add-delivery").click()  # with delivery at the store's fee (30 €)
     expect(page.locator(".cart-service")).to_contain_text("Lieferung")
     expect(page.locator("#cart-total")).to_have_text(re.compile(r"55,00\s€"))
+    page.screenshot(path=str(SHOTS / "furniture-deposit-and-delivery.png"))
     page.keyboard.press("F4")
     expect(page.locator("#pay-cash-amount")).to_have_value("55,00")
     page.keyboard.press("Enter")
     expect(page.locator("#done .done-ok")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "furniture-paid.png"))
     sale = db.session.scalar(sa.select(Sale).where(Sale.kind == SaleKind.SALE))
     assert [line.business_case for line in sale.lines] == ["Umsatz", "Anzahlungsaufloesung", "Umsatz"]
     receipt = db.session.scalar(
