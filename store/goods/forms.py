@@ -140,4 +140,6 @@ class ReserveForm(FlaskForm):
         _l("Phone (only if they want a call)"), validators=[Length(max=40), no_controls()]
     )
     until = DateField(_l("Reserved until"), validators=[Optional()])
-    deposit = StringField(_l("Deposit in € (taken at the till)"), validators=[Length(max=20)])
+    deposit = StringField(
+        _l("Deposit in € (taken at the till)"), validators=[Length(max=20), no_controls()]
+    )

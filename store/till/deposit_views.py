@@ -9,6 +9,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import Length
 
 from store.core.access import Role, roles
+from store.core.bounds import no_controls
 from store.core.errors import NotFoundError, ValidationError
 from store.core.i18n import money
 from store.core.money import parse_cents
@@ -25,8 +26,8 @@ SELLERS = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)
 
 
 class DepositForm(FlaskForm):
-    number = StringField(_l("Reservation number"), validators=[Length(max=8)])
-    amount = StringField(_l("Deposit in €"), validators=[Length(max=20)])
+    number = StringField(_l("Reservation number"), validators=[Length(max=8), no_controls()])
+    amount = StringField(_l("Deposit in €"), validators=[Length(max=20), no_controls()])
     method = RadioField(
         _l("Paid with"), choices=[("cash", _l("Cash")), ("card", _l("Card"))], default="cash"
     )
