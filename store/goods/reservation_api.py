@@ -2,10 +2,11 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Cents, Day, Text
 from store.core.web import current_actor
 from store.goods import services
 from store.goods.models import Reservation, ReservationStatus
@@ -16,12 +17,12 @@ FLOOR = [Role.TRAINEE, *STAFF]
 
 
 class ReservationIn(Schema):
-    code: str = Field(min_length=1, max_length=20)
-    until: date
-    customer: str = Field(min_length=1, max_length=80)
-    phone: str | None = Field(default=None, max_length=40)
+    code: Text(20, min_length=1)
+    until: Day
+    customer: Text(80, min_length=1)
+    phone: Text(40) | None = None
     # The deposit agreed: recorded as due; a till takes it with a signed receipt of its own.
-    deposit_cents: int = Field(default=0, ge=0)
+    deposit_cents: Cents = 0
 
 
 class ReservationOut(BaseModel):

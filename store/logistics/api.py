@@ -9,7 +9,7 @@ from pydantic import ValidationError as PydanticError
 
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
-from store.core.bounds import Day
+from store.core.bounds import Day, Id, Text
 from store.core.errors import ValidationError
 from store.core.web import current_actor
 from store.logistics import services
@@ -22,11 +22,11 @@ CREW = [Role.TRAINEE, *STAFF]
 
 
 class PickupIn(Schema):
-    date: date
-    name: str = Field(min_length=1, max_length=120)
-    address: str = Field(min_length=1, max_length=200)
-    phone: str | None = Field(default=None, max_length=40)
-    description: str = Field(min_length=1, max_length=200)
+    date: Day
+    name: Text(120, min_length=1)
+    address: Text(200, min_length=1)
+    phone: Text(40) | None = None
+    description: Text(200, min_length=1)
     volume_l: int = Field(default=0, ge=0, le=50_000)
 
 
@@ -68,11 +68,11 @@ class PickupOut(BaseModel):
 
 
 class HomeDeliveryIn(Schema):
-    sale: int = Field(description="The sale's id; its receipt carries the delivery line")
-    date: date
-    address: str = Field(min_length=1, max_length=200)
-    name: str | None = Field(default=None, max_length=120)
-    phone: str | None = Field(default=None, max_length=40)
+    sale: Id = Field(description="The sale's id; its receipt carries the delivery line")
+    date: Day
+    address: Text(200, min_length=1)
+    name: Text(120) | None = None
+    phone: Text(40) | None = None
     floor: int | None = Field(default=None, ge=-5, le=60)
     has_lift: bool = False
     volume_l: int = Field(default=0, ge=0, le=50_000)

@@ -329,6 +329,51 @@ def test_9_every_reference_resolves_and_bounds_are_shown(client):
     assert path_id["maximum"] <= 2**63 - 1 and path_id["minimum"] >= 0
 
 
+def _unbounded(doc: dict, schema: dict, where: str, seen: set) -> list[str]:
+    """The input fields under `schema` without limits: integers without a maximum, text without a
+    maximum length (an enum, a date or a pattern bounds a text)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return _unbounded(doc, doc["components"]["schemas"][name], where, seen)
+    found = []
+    for part in schema.get("anyOf", []) + schema.get("allOf", []):
+        found += _unbounded(doc, part, where, seen)
+    if schema.get("type") == "integer" and "maximum" not in schema:
+        found.append(where)
+    if schema.get("type") == "string" and not (
+        "maxLength" in schema or "enum" in schema or "format" in schema or "pattern" in schema
+    ):
+        found.append(where)
+    if schema.get("type") == "array":
+        if "maxItems" not in schema:
+            found.append(where + "[]")
+        found += _unbounded(doc, schema.get("items", {}), where + "[]", seen)
+    for key, sub in schema.get("properties", {}).items():
+        found += _unbounded(doc, sub, f"{where}.{key}", seen)
+    return found
+
+
+def test_9_no_input_of_any_operation_is_unbounded(client):
+    """The class of fault, not its instances: every body field and parameter the API reads has its
+    limits in the document (and pydantic enforces what the document says)."""
+    doc = client.get("/api/v1/openapi.json").json
+    found = []
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            where = f"{method.upper()} {path}"
+            for parameter in op.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "string":
+                    continue  # a code or number looked up, never stored; ids in paths are bounded
+                found += _unbounded(doc, parameter["schema"], f"{where} {parameter['name']}", set())
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if body:
+                found += _unbounded(doc, body["schema"], f"{where} body", set())
+    assert found == [], "\n".join(found)
+
+
 # ---------------------------------------------------------------- 10. partner secrets
 
 
