@@ -178,14 +178,14 @@ def test_png_scans_back(tmp_path) -> None:
 
 
 def test_png_without_dejavu_uses_pillows_font(monkeypatch, tmp_path) -> None:
-    from hardware import escpos_preview
+    from hardware import escpos_parse, escpos_preview
 
     def clear() -> None:
-        escpos_preview._font.cache_clear()
+        escpos_parse._font.cache_clear()
         escpos_preview._glyph.cache_clear()
 
     clear()
-    monkeypatch.setattr(escpos_preview, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(escpos_parse, "FONT_DIR", tmp_path)
     try:
         with PILImage.open(io.BytesIO(to_png(receipt()))) as img:
             assert img.width == 576
