@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import socket
 import subprocess
 import sys
@@ -96,6 +97,23 @@ def setup(app, items: int, tills: int = 16):
         codes = [make_code(i) for i in range(1, items + 1)]
         random.Random(1).shuffle(codes)
         return token, codes, article.id, [t.id for t in made], category.id
+
+
+def durability(url: str) -> str:
+    """What a commit waits for: the settings every figure below was measured with."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            from store.core import sqlite
+
+            sqlite._on_connect(conn.connection.dbapi_connection, None)
+            names = ("journal_mode", "synchronous")
+            shown = [f"{n}={conn.exec_driver_sql(f'PRAGMA {n}').scalar()}" for n in names]
+        else:
+            names = ("fsync", "synchronous_commit")
+            shown = [f"{n}={conn.exec_driver_sql(f'SHOW {n}').scalar()}" for n in names]
+    engine.dispose()
+    return ", ".join(shown)
 
 
 def five_lines(codes, article_id, till_id):
@@ -176,10 +194,17 @@ def raw_sale(conn, body, receipt, payload):
     sale_id = conn.execute(
         sa.text(
             "INSERT INTO sale (uuid, kind, till_id, session_id, receipt_number, started_at, "
-            "created_at, cashier_label, total_cents, eligibility, training) VALUES (:u, 'sale', :t, "
-            ":s, :r, :now, :now, 'raw', 1200, false, false) RETURNING id"
+            "created_at, cashier_label, total_cents, eligibility, training, receipt_token) VALUES "
+            "(:u, 'sale', :t, :s, :r, :now, :now, 'raw', 1200, false, false, :tok) RETURNING id"
         ),
-        {"u": body["id"], "t": till_id, "s": session_id, "r": receipt, "now": now},
+        {
+            "u": body["id"],
+            "t": till_id,
+            "s": session_id,
+            "r": receipt,
+            "now": now,
+            "tok": secrets.token_urlsafe(24),
+        },
     ).scalar()
     conn.execute(
         sa.text(
@@ -512,7 +537,7 @@ def main() -> None:
     url, label = database_url()
     app = make_app(url)
     token, codes, article_id, till_ids, category_id = setup(app, ITEMS)
-    print(f"Till on {label} ({ITEMS} items):", flush=True)
+    print(f"Till on {label} ({ITEMS} items, {durability(url)}):", flush=True)
     floor, floor_engine = floor_app(url)
     loose, loose_engine = floor_app(url, "NORMAL")
     with live(app) as port, live(floor) as fport, live(loose) as lport:

@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL server on loopback, in a temporary folder.
 #   tests/tools/pg.sh start DIR   → prints the admin URL (postgresql://postgres@127.0.0.1:PORT/postgres)
 #   tests/tools/pg.sh stop DIR
+# Tests run it without fsync (fast, thrown away). PG_DURABLE=1 (the benchmarks) keeps PostgreSQL's
+# defaults: fsync on, synchronous_commit=on, as a store runs it.
 set -euo pipefail
 cmd=$1 dir=$2
 
@@ -27,7 +29,9 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-h 127.0.0.1 -p $port -k $dir -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+  opts="-c max_connections=200"
+  [ "${PG_DURABLE:-}" = 1 ] || opts="-F -c fsync=off -c synchronous_commit=off -c full_page_writes=off $opts"
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-h 127.0.0.1 -p $port -k $dir $opts" start >/dev/null
   echo "postgresql://postgres@127.0.0.1:$port/postgres"
   ;;
 stop)
