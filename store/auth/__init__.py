@@ -40,13 +40,13 @@ def init_app(app: Flask) -> None:
     def load_user_from_token(req):
         scheme, _sep, plain = req.headers.get("Authorization", "").strip().partition(" ")
         if req.path.startswith("/api/") and scheme.lower() == "bearer":
-            from store.auth.services import token_for
+            from store.auth.token_cache import user_and_scope
 
-            token = token_for(plain.strip())
-            if token is not None:
+            known = user_and_scope(plain.strip())
+            if known is not None:
                 # Only a valid token marks the request as made by a program (no CSRF check).
-                g.api_token_scope = token.scope
-                return token.user
+                g.api_token_scope = known[1]
+                return known[0]
         return None
 
     @app.before_request

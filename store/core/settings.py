@@ -4,6 +4,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import g, has_request_context
 
 from store.core.audit import Actor, audit
 from store.extensions import db
@@ -34,8 +35,19 @@ class Setting(db.Model):
 
 
 def get_setting(key: str) -> Any:
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else DEFAULTS.get(key)
+    """A setting's value (its default if never set). In a request, all settings are read with one
+    statement, once: a receipt asks for several."""
+    if has_request_context():
+        read = g.get("settings")
+        if read is None:
+            read = g.settings = _read_all()
+    else:
+        read = _read_all()
+    return read[key] if key in read else DEFAULTS.get(key)
+
+
+def _read_all() -> dict[str, Any]:
+    return dict(db.session.execute(sa.select(Setting.key, Setting.value)).all())
 
 
 def set_setting(actor: Actor, key: str, value: Any) -> None:
@@ -47,4 +59,5 @@ def set_setting(actor: Actor, key: str, value: Any) -> None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
+    g.pop("settings", None)
     audit(actor, "setting.change", None, {"key": key, "old": old, "new": value})

@@ -62,8 +62,9 @@ class ItemOut(BaseModel):
     @classmethod
     def of(cls, item: Item, today: date) -> "ItemOut":
         quote = services.current_price(item, today)
-        test = item.last_safety_test
-        reservation = services.active_reservation(item)
+        # Safety tests are an appliance's (other items have none: not looked for).
+        test = item.last_safety_test if item.category.requires_safety_test else None
+        block, reservation = services.sale_state(item)
         return cls(
             code=item.code,
             description=item.description,
@@ -83,7 +84,7 @@ class ItemOut(BaseModel):
             )
             if test
             else None,
-            sellable=services.sale_block(item) is None,
+            sellable=block is None,
             reserved_until=reservation.until if reservation else None,
         )
 

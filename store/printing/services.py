@@ -38,22 +38,28 @@ def enqueue(
     title: str,
     ref: tuple[str, str] | None = None,
     now: datetime | None = None,
+    claimed: bool = False,
 ) -> PrintJob:
-    """Queue a job; it is sent once the caller has committed."""
+    """Queue a job; it is sent once the caller has committed. `claimed`: the job is written claimed
+    by this process, for a caller whose commit runs the after-commit hooks (a request): the wake-up
+    prints it without claiming it first (queue.born_claimed)."""
     now = now or utcnow()
+    state = {"status": JobStatus.PENDING, "next_attempt_at": now}
+    if claimed:
+        state = queue.born_claimed(PRINT_QUEUE, now)
     job = PrintJob(
         printer=printer,
         kind=kind,
         title=title[:120],
         payload=payload,
-        status=JobStatus.PENDING,
         attempts=0,
         created_at=now,
         created_by_id=actor.user_id,
-        next_attempt_at=now,
         ref_type=ref[0] if ref else None,
         ref_id=str(ref[1]) if ref else None,
+        **state,
     )
+    job.born_claim = state["next_attempt_at"] if claimed else None  # kept in memory for kick()
     db.session.add(job)
     after_commit(kick, job)
     return job
@@ -80,8 +86,21 @@ def kick(jobs: list[PrintJob | int]) -> None:
     A thread sends them at once (PRINT_IN_REQUEST: the request itself, as in tests); what fails
     stays pending for the print worker to retry.
     """
-    job_ids = [job if isinstance(job, int) else job.id for job in jobs]
-    queue.wake(PRINT_QUEUE, job_ids, in_request=bool(current_app.config.get("PRINT_IN_REQUEST")))
+    queue.wake(
+        PRINT_QUEUE,
+        [_row(job) for job in jobs],
+        in_request=bool(current_app.config.get("PRINT_IN_REQUEST")),
+    )
+
+
+def _row(job: PrintJob | int) -> int | queue.Claim:
+    """A committed job as the queue wakes it: its id, or the claim it was written with. Read from
+    memory: the commit expired the job's columns, and loading them again would cost a SELECT."""
+    if isinstance(job, int):
+        return job
+    job_id = sa.inspect(job).identity[0]
+    lease = getattr(job, "born_claim", None)
+    return queue.Claim(job_id, lease, JobStatus.PRINTING) if lease else job_id
 
 
 def kick_due() -> None:

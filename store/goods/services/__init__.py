@@ -63,6 +63,7 @@ from store.goods.services.items import (
     photo_folder,
     reserved_note,
     sale_block,
+    sale_state,
     save_photo,
     search_items,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "set_impact_factors",
     "set_receipt_impact_line",
     "sale_block",
+    "sale_state",
     "category_choices",
     "parent_choices",
     "scan_note",

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -23,7 +24,8 @@ from store.goods.services.categories import subtree_ids
 def find_item(code: str) -> Item:
     """The item with this code (as scanned), or NotFoundError with a readable message."""
     code = (code or "").strip()
-    item = db.session.scalar(sa.select(Item).where(Item.code == code)) if code else None
+    query = sa.select(Item).options(so.joinedload(Item.category)).where(Item.code == code)
+    item = db.session.scalar(query) if code else None  # with its category: the till needs it
     if item is None:
         if code.isdigit() and len(code) == 13 and not codes.is_valid(code):
             raise NotFoundError(
@@ -91,11 +93,18 @@ def check_goods_sellable(item: Item) -> None:
 
 def sale_block(item: Item, today: date | None = None) -> str | None:
     """Why this item cannot be sold now (the message check_sellable gives), or None."""
+    return sale_state(item)[0]
+
+
+def sale_state(item: Item) -> tuple[str | None, Reservation | None]:
+    """Why this item cannot be sold now (or None) and its active reservation (or None), with one
+    look at the reservations: what a till's look-up shows."""
+    reservation = active_reservation(item)
     try:
-        check_sellable(item, today)
+        check_goods_sellable(item)
     except ConflictError as error:
-        return error.message
-    return None
+        return error.message, reservation
+    return (reserved_note(reservation) if reservation else None), reservation
 
 
 def current_price(item: Item, today: date | None = None):

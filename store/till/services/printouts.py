@@ -3,6 +3,7 @@ booking's transaction; the print queue sends them once it has committed."""
 
 from datetime import datetime
 
+from flask import has_request_context
 from flask_babel import gettext as _
 
 from store.core.audit import Actor
@@ -42,6 +43,7 @@ def queue_receipt(
         title=f"{sale.till.name} · {title}",
         ref=("sale", str(sale.id)),
         now=now,
+        claimed=has_request_context(),  # the request's commit wakes the printer: no claim needed
     )
 
 
