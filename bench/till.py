@@ -109,6 +109,8 @@ def durability(url: str) -> str:
             sqlite._on_connect(conn.connection.dbapi_connection, None)
             names = ("journal_mode", "synchronous")
             shown = [f"{n}={conn.exec_driver_sql(f'PRAGMA {n}').scalar()}" for n in names]
+            levels = {"synchronous=0": "OFF", "synchronous=1": "NORMAL", "synchronous=2": "FULL"}
+            shown = [f"synchronous={levels[s]}" if s in levels else s for s in shown]
         else:
             names = ("fsync", "synchronous_commit")
             shown = [f"{n}={conn.exec_driver_sql(f'SHOW {n}').scalar()}" for n in names]

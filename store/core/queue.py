@@ -43,7 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from store.core import health
+from store.core import durability, health
 from store.core.timeutil import as_utc
 from store.extensions import db
 
@@ -168,15 +168,21 @@ def claim(queue: Queue, row_id: int, now: datetime, seen_at: datetime | None = N
 
 
 def record(queue: Queue, held: Claim, values: dict) -> bool:
-    """Write a result, only while the claim still holds. Commits. False if it had lapsed."""
+    """Write a result, only while the claim still holds. Commits. False if it had lapsed.
+
+    The outcome's commit does not wait for the disk (durability.relaxed): losing it in a power cut
+    means the row is sent again, as after a crash between sending and recording, which the queue
+    already allows for (it sends at least once). The booking that made the row waits for the disk."""
     model = queue.model
-    recorded = db.session.execute(
-        sa.update(model)
-        .where(model.id == held.row_id, model.status == held.status, model.next_attempt_at == held.lease)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    db.session.commit()  # whatever the caller had is stored as before; the outcome on its own
+    with db.engine.connect() as conn, durability.relaxed(conn):
+        recorded = conn.execute(
+            sa.update(model)
+            .where(
+                model.id == held.row_id, model.status == held.status, model.next_attempt_at == held.lease
+            )
+            .values(**values)
+        ).rowcount
     return bool(recorded)
 
 

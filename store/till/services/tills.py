@@ -20,7 +20,8 @@ def list_tills(include_inactive: bool = False) -> list[Till]:
 
 
 def get_till(till_id: int) -> Till:
-    till = db.session.get(Till, till_id)
+    """The till with its receipt printer (a sale prints on it: read in the same statement)."""
+    till = db.session.get(Till, till_id, options=[so.joinedload(Till.receipt_printer)])
     if till is None:
         raise NotFoundError(_("This till does not exist."))
     return till
@@ -30,7 +31,8 @@ def find_till(ref: str | int) -> Till:
     """A till by id or by name (the API accepts both)."""
     if str(ref).isdigit():
         return get_till(int(ref) if is_id(ref) else 0)
-    till = db.session.scalar(sa.select(Till).where(Till.name == str(ref)))
+    query = sa.select(Till).options(so.joinedload(Till.receipt_printer)).where(Till.name == str(ref))
+    till = db.session.scalar(query)
     if till is None:
         raise NotFoundError(_("This till does not exist."))
     return till
