@@ -26,6 +26,7 @@ def test_a_relaxed_commit_is_stored_and_the_connection_waits_for_the_disk_again(
     with db.engine.connect() as conn:
         _waiting(conn)
         before = _setting(conn)
+        conn.commit()  # relaxed() begins the transaction itself
         with durability.relaxed(conn):
             conn.execute(sa.insert(Setting).values(key="relaxed", value=1))
             assert _setting(conn) in ("normal", "off")  # inside: no wait for the disk
@@ -38,6 +39,7 @@ def test_a_failed_relaxed_write_stores_nothing_and_restores_the_setting(app):
     with db.engine.connect() as conn:
         _waiting(conn)
         before = _setting(conn)
+        conn.commit()  # relaxed() begins the transaction itself
         try:
             with durability.relaxed(conn):
                 conn.execute(sa.insert(Setting).values(key="gone", value=1))
