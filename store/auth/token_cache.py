@@ -68,6 +68,15 @@ def _changed(session: so.Session, _context) -> None:
     """A token or a user written in this process: forget what is kept (a revoked token, a locked
     or demoted user must not work on from memory)."""
     for obj in (*session.dirty, *session.new, *session.deleted):
-        if isinstance(obj, ApiToken | User):
+        if isinstance(obj, ApiToken | User) and not _only_used(obj, session):
             forget()
             return
+
+
+def _only_used(obj, session: so.Session) -> bool:
+    """Whether the change is a token's note of when it was last used (every call may write it)."""
+    if not isinstance(obj, ApiToken) or obj not in session.dirty:
+        return False
+    state = sa.inspect(obj)
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    return changed <= {"last_used_at"}
