@@ -1,5 +1,6 @@
 """Money is integer cents. These helpers read it from people and show it to them."""
 
+import functools
 import re
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ def parse_cents(text: str | int | None, *, allow_negative: bool = False) -> int:
     return cents
 
 
+@functools.lru_cache(maxsize=8192)  # a receipt shows a dozen amounts, and prices repeat
 def format_cents(cents: int, locale: str = "de") -> str:
     """1250 → '12,50 €' (German) or '€12.50' (English); always the € sign (Ukrainian says "EUR")."""
     return format_currency(Decimal(cents) / 100, "EUR", locale=locale).replace("EUR", "€")
