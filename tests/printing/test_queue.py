@@ -203,6 +203,18 @@ def test_without_print_in_request_a_thread_prints_after_the_commit(app, client, 
     assert copy is not None and copy.status == JobStatus.DONE and copy.attempts == 1
 
 
+def _sold_by_the_api(client, shop, api_token) -> PrintJob:
+    """One item sold through the API; its receipt's print job."""
+    body = {
+        "id": "4f1c2a9e-0d5b-4e8a-9c61-3b2f7d8e1a05",
+        "till": shop.till.id,
+        "lines": [{"code": shop.items[0].code}],
+        "payments": [{"method": "cash", "amount_cents": 2000}],
+    }
+    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).status_code == 201
+    return db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
+
+
 def test_a_receipt_written_claimed_by_a_request_that_died_is_printed_after_its_lease(
     app, client, shop, api_token, monkeypatch
 ):
@@ -211,14 +223,7 @@ def test_a_receipt_written_claimed_by_a_request_that_died_is_printed_after_its_l
     from store.core import queue
 
     monkeypatch.setattr(queue, "wake", lambda *args, **kwargs: None)  # died right after the commit
-    body = {
-        "id": "4f1c2a9e-0d5b-4e8a-9c61-3b2f7d8e1a05",
-        "till": shop.till.id,
-        "lines": [{"code": shop.items[0].code}],
-        "payments": [{"method": "cash", "amount_cents": 2000}],
-    }
-    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).status_code == 201
-    job = db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
+    job = _sold_by_the_api(client, shop, api_token)
     assert job.status == JobStatus.PRINTING and job.claimed_at is not None
     lease = job.next_attempt_at
     printing.process_due_jobs(now=lease - timedelta(seconds=1))
@@ -230,13 +235,6 @@ def test_a_receipt_written_claimed_by_a_request_that_died_is_printed_after_its_l
 
 
 def test_the_wake_up_prints_a_receipt_written_claimed_once(app, client, shop, api_token):
-    body = {
-        "id": "0b7e3c52-8a1d-4f69-b2e4-6d9c1f0a7e38",
-        "till": shop.till.id,
-        "lines": [{"code": shop.items[0].code}],
-        "payments": [{"method": "cash", "amount_cents": 2000}],
-    }
-    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).status_code == 201
-    job = db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
+    job = _sold_by_the_api(client, shop, api_token)
     assert job.status == JobStatus.DONE and job.attempts == 1
     assert printing.send_job(job.id) is False  # done: nobody sends it again
