@@ -10,7 +10,7 @@ from store.core.bounds import Id, PositiveCents, Text
 from store.core.timeutil import local_today
 from store.core.web import current_actor
 from store.goods import services
-from store.goods.models import Article, Category, Condition, Item, ItemStatus
+from store.goods.models import Article, Category, Condition, Item, ItemStatus, Reservation
 
 bp = api_blueprint("goods_api")
 
@@ -60,11 +60,12 @@ class ItemOut(BaseModel):
     reserved_until: date | None = None
 
     @classmethod
-    def of(cls, item: Item, today: date) -> "ItemOut":
+    def of(cls, item: Item, today: date, reservation: Reservation | None) -> "ItemOut":
+        """`reservation`: the item's active one (or None), as the caller read it with the item."""
         quote = services.current_price(item, today)
         # Safety tests are an appliance's (other items have none: not looked for).
         test = item.last_safety_test if item.category.requires_safety_test else None
-        block, reservation = services.sale_state(item)
+        block = services.sale_state(item, reservation)
         return cls(
             code=item.code,
             description=item.description,
@@ -177,7 +178,7 @@ def create_items(body: IntakeIn):
     items = services.take_in_items(actor, entries)
     services.queue_labels(actor, items)
     today = local_today()
-    return ItemList(items=[ItemOut.of(i, today) for i in items])
+    return ItemList(items=[ItemOut.of(i, today, None) for i in items])  # taken in now: not reserved
 
 
 @endpoint(
@@ -188,7 +189,8 @@ def create_items(body: IntakeIn):
     summary="An item by its code, with today's price and its status",
 )
 def get_item(code: str):
-    return ItemOut.of(services.find_item(code), local_today())
+    item, reservation = services.look_up(code)
+    return ItemOut.of(item, local_today(), reservation)
 
 
 @endpoint(

@@ -93,18 +93,34 @@ def check_goods_sellable(item: Item) -> None:
 
 def sale_block(item: Item, today: date | None = None) -> str | None:
     """Why this item cannot be sold now (the message check_sellable gives), or None."""
-    return sale_state(item)[0]
+    return sale_state(item, active_reservation(item))
 
 
-def sale_state(item: Item) -> tuple[str | None, Reservation | None]:
-    """Why this item cannot be sold now (or None) and its active reservation (or None), with one
-    look at the reservations: what a till's look-up shows."""
-    reservation = active_reservation(item)
+def sale_state(item: Item, reservation: Reservation | None) -> str | None:
+    """Why this item, with this active reservation (or None), cannot be sold now, or None."""
     try:
         check_goods_sellable(item)
     except ConflictError as error:
-        return error.message, reservation
-    return (reserved_note(reservation) if reservation else None), reservation
+        return error.message
+    return reserved_note(reservation) if reservation else None
+
+
+def look_up(code: str) -> tuple[Item, Reservation | None]:
+    """An item by its code as a till looks it up: with its category and its active reservation, in
+    one statement. NotFoundError as find_item gives it."""
+    code = (code or "").strip()
+    held = (Reservation.item_id == Item.id) & (Reservation.status == ReservationStatus.ACTIVE)
+    query = (
+        sa.select(Item, Reservation)
+        .outerjoin(Reservation, held)
+        .options(so.joinedload(Item.category))
+        .where(Item.code == code)
+        .limit(1)
+    )
+    row = db.session.execute(query).first() if code else None
+    if row is None:
+        return find_item(code), None  # its message
+    return row[0], row[1]
 
 
 def current_price(item: Item, today: date | None = None):
