@@ -266,6 +266,19 @@ def _deposits(doc, report: dict, width: int) -> None:
             doc.text(columns(names[key], _money(amount), width))
 
 
+def _removed(doc, report: dict, width: int) -> None:
+    """Lines removed before payment and abandoned carts (reports made before they were counted
+    have no such entry)."""
+    removed = report.get("removed", {})
+    if "removed" in removed:
+        r = removed["removed"]
+        doc.text(columns(_("Lines removed (%(n)s)", n=r["lines"]), _money(r["total_cents"]), width))
+    if "abandoned" in removed:
+        a = removed["abandoned"]
+        label = _("Carts abandoned (%(n)s, %(lines)s lines)", n=a["receipts"], lines=a["lines"])
+        doc.text(columns(label, _money(a["total_cents"]), width))
+
+
 def _report(report: dict, printer: Printer | None, title: str) -> bytes:
     width = printer.columns if printer else 48
     doc = document(printer)
@@ -320,6 +333,7 @@ def _report(report: dict, printer: Printer | None, title: str) -> bytes:
             width,
         )
     )
+    _removed(doc, report, width)
     doc.text("-" * width + "\n")
     names = {
         "float": _("Float"),

@@ -11,6 +11,7 @@ from store.printing.models import PrintJob
 from store.printing.render import drawer_kick
 from store.till import services as t
 from store.till.models import Sale, SaleKind
+from store.till.receipts import render_closing
 from tests.conftest import tr
 
 
@@ -232,3 +233,31 @@ def test_z_report_vat_is_the_sum_of_the_receipts_vat(shop):
     row = t.x_report(shop.till)["vat"][0]
     assert (row["rate_bp"], row["gross_cents"], row["vat_cents"]) == (1900, 15, 3)
     assert vat_breakdown([(1900, 15)])[0].vat_cents == 2  # rounding the sum would lose a cent
+
+
+def test_the_z_report_counts_the_lines_removed_before_payment_and_the_carts_abandoned(
+    shop, client, login
+):
+    line = t.add_code(shop.actor, shop.till, shop.items[0].code)
+    t.remove_line(shop.actor, shop.till, line.id)  # taken off again: 12,50 €
+    t.add_code(shop.actor, shop.till, shop.items[1].code)
+    pay_cash(shop, 2000)
+    t.add_code(shop.actor, shop.till, shop.items[2].code)
+    t.add_article(shop.actor, shop.till, shop.book_article.id, 2)
+    t.cancel_cart(shop.actor, shop.till)  # the customer left: 12,50 € and two books
+    db.session.commit()
+    report = t.x_report(shop.till)
+    assert report["removed"] == {
+        "removed": {"lines": 1, "receipts": 1, "total_cents": 1250},
+        "abandoned": {"lines": 2, "receipts": 1, "total_cents": 1350},
+    }
+    assert report["total_cents"] == 1250  # neither is turnover
+    login(shop.supervisor)
+    page = client.get(f"/till/{shop.till.id}/x-report").get_data(as_text=True)
+    assert tr("Lines removed (%(n)s)", n=1) in page
+    assert tr("Carts abandoned (%(n)s, %(lines)s lines)", n=1, lines=2) in page
+    closing = t.close_session(shop.actor, shop.till, counted_cents=11250, reason="")
+    db.session.commit()
+    printed = render_closing(closing, shop.till.receipt_printer).decode("cp858")
+    assert tr("Lines removed (%(n)s)", n=1) in printed and "12,50" in printed
+    assert tr("Carts abandoned (%(n)s, %(lines)s lines)", n=1, lines=2) in printed

@@ -28,6 +28,7 @@ from store.till.models import (
     SaleLine,
     Till,
     TillSession,
+    VoidedLine,
 )
 from store.till.receipts import render_x_report
 from store.till.services.cart import cancel_cart, open_cart
@@ -45,7 +46,8 @@ from store.tse import signing
 def session_report(session: TillSession) -> dict:
     """Every figure of an X or Z report, from the session's own rows only (found by the session
     index), summed by the database: one statement over its receipts, two over their lines (VAT per
-    receipt; categories and discounts), one over their payments, one over its cash movements.
+    receipt; categories and discounts), one over their payments, one over its cash movements, one
+    over the lines removed before payment.
 
     Training receipts count for nothing but their own line.
     """
@@ -112,6 +114,27 @@ def session_report(session: TillSession) -> dict:
             "count": sum(r[3] for r in training),
             "total_cents": sum(r[4] for r in training),
         },
+        "removed": _removed(session),
+    }
+
+
+def _removed(session: TillSession) -> dict:
+    """Lines taken off a receipt before payment ("removed") and carts abandoned with their lines
+    ("abandoned"): never turnover, but what a supervisor looks at (DSFinV-K 2.4, 4.2.3). One
+    statement."""
+    rows = db.session.execute(
+        sa.select(
+            VoidedLine.kind,
+            sa.func.count(),
+            sa.func.count(sa.distinct(VoidedLine.cart_uuid)),
+            sa.func.coalesce(sa.func.sum(VoidedLine.total_cents), 0),
+        )
+        .where(VoidedLine.session_id == session.id)
+        .group_by(VoidedLine.kind)
+    ).all()
+    return {
+        kind: {"lines": lines, "receipts": carts, "total_cents": int(total)}
+        for kind, lines, carts, total in rows
     }
 
 
