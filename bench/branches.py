@@ -1,0 +1,348 @@
+"""Several shops on one PostgreSQL: 10 branches × 4 tills, a year of sales in each, two app servers;
+every figure beside the single shop's, measured in the same run on the same database.
+
+- sales per second and the p95 of a sale: the 40 tills of all branches selling at once through two
+  app servers (gunicorn gthread, one worker each, the tills shared between them), beside the 4 tills
+  of one branch selling alone through the same two servers;
+- the Z report of one till's day, for a till of every branch (median over the branches), with a
+  year of every branch's sales in the database, beside the same report with one branch's year only
+  (measured first, before the other branches' years are loaded);
+- the dashboard of one branch's month and of all branches together.
+
+    BENCH_DATABASE_URL=postgresql://… .venv/bin/python bench/branches.py [--branches 10]
+        [--year-sales 40000] [--seconds 10]
+
+On SQLite it says so and stops: several shops are served from PostgreSQL.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from common import Client, database_url, make_app, report, timed  # noqa: I001
+from till import checked, durability, five_lines, gunicorn_server, warm_up
+
+TILLS = 4
+ITEMS_PER_BRANCH = 20_000
+
+
+def setup(app, branches: int) -> list[dict]:
+    """Branches, each with 4 open tills on virtual printers, a cashier with an API token and its
+    labelled items. Returns one dict per branch."""
+    from store.auth import services as auth
+    from store.branches import services as branch_services
+    from store.core.audit import Actor
+    from store.extensions import db
+    from store.goods import services as goods
+    from store.goods.codes import make_code
+    from store.goods.models import Item
+    from store.printing.services import save_printer
+    from store.till import services as till
+
+    made = []
+    with app.app_context():
+        actor = Actor.system()
+        category = goods.save_category(actor, None, name="Hausrat", vat_rate_bp=1900)
+        books = goods.save_category(actor, None, name="Bücher", vat_rate_bp=700)
+        article = goods.save_article(actor, None, name="Buch", category_id=books.id, price_cents=100)
+        next_item = 1
+        for b in range(1, branches + 1):
+            branch = (
+                branch_services.get_branch(branch_services.first_branch_id())
+                if b == 1
+                else branch_services.save_branch(actor, None, name=f"Filiale {b}", address=f"Straße {b}")
+            )
+            user = auth.create_user(
+                actor, username=f"kasse{b}", role="trainee", password="bench-pass", first_name="Bench"
+            )
+            branch_services.set_user_branches(actor, user, [branch])
+            tills = []
+            for n in range(1, TILLS + 1):
+                printer = save_printer(actor, None, name=f"Bon {b}-{n}", backend="virtual", params={})
+                printer.branch_id = branch.id
+                db.session.flush()
+                tills.append(
+                    till.save_till(
+                        actor,
+                        None,
+                        name=f"Kasse {b}-{n}",
+                        serial=f"B{b}K{n}",
+                        receipt_printer_id=printer.id,
+                        branch_id=branch.id,
+                    )
+                )
+            db.session.commit()
+            for t in tills:
+                till.open_session(actor, t, float_cents=10000)
+            now = datetime.now(UTC)
+            ids = range(next_item, next_item + ITEMS_PER_BRANCH)
+            db.session.execute(
+                sa.insert(Item),
+                [
+                    {
+                        "id": i,
+                        "code": make_code(i),
+                        "category_id": category.id,
+                        "description": f"Artikel {i}",
+                        "price_cents": 250,
+                        "condition": "good",
+                        "taken_in_at": now,
+                        "status": "in_stock",
+                        "branch_id": branch.id,
+                    }
+                    for i in ids
+                ],
+            )
+            next_item += ITEMS_PER_BRANCH
+            token = auth.create_api_token(actor, user)[1]
+            db.session.commit()
+            codes = [make_code(i) for i in ids]
+            random.Random(b).shuffle(codes)
+            made.append(
+                {"id": branch.id, "token": token, "codes": codes, "tills": [t.id for t in tills]}
+            )
+        db.session.execute(sa.text("SELECT setval('item_id_seq', (SELECT max(id) FROM item))"))
+        db.session.commit()
+        for shop in made:
+            shop["article"], shop["category"] = article.id, category.id
+    return made
+
+
+def year_of_sales(app, shop: dict, count: int, seed: int) -> None:
+    """A year of `count` sales in one branch, spread over its tills, one session per till and day
+    (the open session is the last day's)."""
+    from store.extensions import db
+    from store.till.models import Payment, Sale, SaleLine, Till, TillSession
+
+    rng = random.Random(seed)
+    start = datetime.now(UTC) - timedelta(days=365)
+    with app.app_context():
+        for till_id in shop["tills"]:
+            current = db.session.get(Till, till_id).current_session_id
+            first = (db.session.scalar(sa.select(sa.func.max(TillSession.id))) or 0) + 1
+            db.session.execute(
+                sa.insert(TillSession),
+                [
+                    {
+                        "id": first + day,
+                        "till_id": till_id,
+                        "opened_at": start + timedelta(days=day),
+                        "float_cents": 10000,
+                    }
+                    for day in range(364)
+                ],
+            )
+            per_till = count // len(shop["tills"])
+            per_day = max(per_till // 365, 1)
+            next_id = (db.session.scalar(sa.select(sa.func.max(Sale.id))) or 0) + 1
+            sales, lines, pays = [], [], []
+            for k in range(per_till):
+                sid, day = next_id + k, min(k // per_day, 364)
+                total = 0
+                for position in range(1, rng.randrange(2, 5)):
+                    amount = rng.randrange(50, 3000, 10)
+                    total += amount
+                    lines.append(
+                        {
+                            "sale_id": sid,
+                            "position": position,
+                            "category_id": shop["category"],
+                            "description": "x",
+                            "quantity": 1,
+                            "label_price_cents": amount,
+                            "unit_price_cents": amount,
+                            "markdown_percent": 0,
+                            "discount_percent": 0,
+                            "discount_cents": 0,
+                            "eligibility_discount_cents": 0,
+                            "vat_rate_bp": rng.choice([1900, 700]),
+                            "total_cents": amount,
+                        }
+                    )
+                sales.append(
+                    {
+                        "id": sid,
+                        "uuid": str(uuid.uuid4()),
+                        "receipt_token": uuid.uuid4().hex,
+                        "kind": "sale",
+                        "till_id": till_id,
+                        "session_id": current if day == 364 else first + day,
+                        "receipt_number": 10_000_000 + k,
+                        "started_at": start + timedelta(days=day, minutes=k % per_day),
+                        "created_at": start + timedelta(days=day, minutes=k % per_day),
+                        "cashier_label": "bench",
+                        "total_cents": total,
+                        "eligibility": False,
+                    }
+                )
+                pays.append(
+                    {"sale_id": sid, "method": rng.choice(["cash", "card"]), "amount_cents": total}
+                )
+            for rows, model in ((sales, Sale), (lines, SaleLine), (pays, Payment)):
+                for chunk in range(0, len(rows), 20_000):
+                    db.session.execute(sa.insert(model), rows[chunk : chunk + 20_000])
+            db.session.commit()
+        for table in ("sale", "till_session"):
+            db.session.execute(
+                sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+            )
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+
+
+def selling(ports: list[int], shops: list[dict], seconds: float):
+    """Every till of these shops sells as fast as it can for `seconds`, the tills dealt out over
+    the app servers. (sale ids booked, sale times in ms, refused, seconds taken)."""
+    done, times, refused = [], [], []
+    lock = threading.Lock()
+    tills = [(shop, till_id) for shop in shops for till_id in shop["tills"]]
+    gate = threading.Barrier(len(tills) + 1)
+    stop = [0.0]
+
+    def loop(n: int, shop: dict, till_id: int) -> None:
+        client = Client(ports[n % len(ports)], shop["token"])
+        client.request("GET", "/api/v1/tills")  # connected before the clock starts
+        gate.wait()
+        while time.monotonic() < stop[0]:
+            with lock:
+                if len(shop["codes"]) < 4:
+                    return
+                body = five_lines(shop["codes"], shop["article"], till_id)
+            began = time.perf_counter()
+            status, _answer = client.request("POST", "/api/v1/sales", body)
+            took = (time.perf_counter() - began) * 1000
+            with lock:
+                (done if status == 201 else refused).append((body["id"], status))
+                times.append(took)
+
+    threads = [threading.Thread(target=loop, args=(n, s, t)) for n, (s, t) in enumerate(tills)]
+    for thread in threads:
+        thread.start()
+    stop[0] = time.monotonic() + seconds
+    began = time.monotonic()
+    gate.wait()
+    for thread in threads:
+        thread.join()
+    return done, times, refused, time.monotonic() - began
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[max(int(len(ordered) * 0.95) - 1, 0)] if ordered else float("nan")
+
+
+def z_reports(app, shops: list[dict]) -> list[float]:
+    """The Z report (as the closing computes it) of the first till of every branch: median ms."""
+    from store.extensions import db
+    from store.till import services as till
+    from store.till.models import Till
+
+    per_branch = []
+    with app.app_context():
+        for shop in shops:
+            session = till.current_session(db.session.get(Till, shop["tills"][0]))
+
+            def z(session=session):
+                db.session.expire_all()
+                till.session_report(session)
+
+            z()
+            per_branch.append(statistics.median(timed(z, 10)))
+        db.session.remove()
+    return per_branch
+
+
+def dashboards(app, shops: list[dict]) -> tuple[list[float], list[float]]:
+    """The reports dashboard of this month: for one branch at a time, and for all together."""
+    from store.extensions import db
+    from store.reports.services import dashboard, period_of
+
+    with app.app_context(), app.test_request_context():
+        month = period_of("month", datetime.now(UTC).date())
+
+        def total():
+            db.session.expire_all()
+            dashboard(month)
+
+        total()
+        all_times = timed(total, 5)
+        per_branch = []
+        for shop in shops:
+
+            def one(branch_id=shop["id"]):
+                db.session.expire_all()
+                dashboard(month.for_branches({branch_id}))
+
+            one()
+            per_branch.append(statistics.median(timed(one, 3)))
+        db.session.remove()
+    return per_branch, all_times
+
+
+# long function: the benchmark's steps, one after the other, each printing its line
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--branches", type=int, default=10)
+    parser.add_argument("--year-sales", type=int, default=40_000, help="sales per branch and year")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    url, label = database_url()
+    if label != "PostgreSQL":
+        print("Branches: several shops run on PostgreSQL (BENCH_DATABASE_URL); skipped on SQLite.")
+        return
+    app = make_app(url)
+    shops = setup(app, args.branches)
+    print(
+        f"Branches on {label} ({args.branches} branches × {TILLS} tills, {ITEMS_PER_BRANCH} items and "
+        f"{args.year_sales} sales a year each, {durability(url)}):",
+        flush=True,
+    )
+    year_of_sales(app, shops[0], args.year_sales, seed=1)
+    single_z = z_reports(app, shops[:1])
+    for n, shop in enumerate(shops[1:], start=2):
+        year_of_sales(app, shop, args.year_sales, seed=n)
+    many_z = z_reports(app, shops)
+    report(
+        "Z report of a till's day, every branch's year loaded",
+        many_z,
+        single_z * len(many_z),
+        "one branch's year",
+    )
+    one_branch, everything = dashboards(app, shops)
+    report("dashboard of a month, one branch (per branch)", one_branch, everything, "all branches")
+
+    servers = [gunicorn_server(url, workers=1, threads=2 * TILLS * args.branches // 2) for _ in range(2)]
+    try:
+        ports = [port for _proc, port in servers]
+        for port in ports:
+            warm_up(port, shops[0]["token"], connections=8, seconds=2)
+        rows = []
+        for name, taking in (("1 branch, 4 tills", shops[:1]), (f"{len(shops)} branches", shops)):
+            done, times, refused, took = selling(ports, taking, args.seconds)
+            lost, twice = checked(app, done)
+            rows.append((name, len(done) / took, statistics.median(times), _p95(times)))
+            print(
+                f"  {name:22} through 2 app servers: {len(done) / took:7.1f} sales/s, sale median "
+                f"{statistics.median(times):6.1f} ms p95 {_p95(times):6.1f} ms, {len(refused)} refused, "
+                f"lost {lost}, items sold twice {twice}",
+                flush=True,
+            )
+        print(
+            f"  {rows[1][0]} vs {rows[0][0]}: {rows[1][1] / rows[0][1]:.2f}x the sales/s, "
+            f"p95 {rows[1][3] / rows[0][3]:.2f}x",
+            flush=True,
+        )
+    finally:
+        for proc, _port in servers:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
