@@ -159,9 +159,13 @@ def retention(dry_run):
     """Remove personal data that is no longer needed (run daily, e.g. from cron): donor names
     after 90 days; participants PARTICIPANT_RETENTION_YEARS after the end of the year their
     measure ended (see docs/data-protection.md)."""
+    from store.core import queue
     from store.goods.services import erase_donor_names
     from store.network import retention as participants
 
+    if not queue.exclusive("retention"):  # workers on several machines: one sweep at a time
+        click.echo("Another retention run is under way; nothing done.")
+        return
     if dry_run:
         for item in participants.due():
             click.echo(
