@@ -69,7 +69,9 @@ def token_group():
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for.")
-@click.option("--scope", type=click.Choice(["write", "read"]), default="write", show_default=True)
+@click.option(
+    "--scope", type=click.Choice(["write", "read", "print"]), default="write", show_default=True
+)
 @click.option("--days", type=int, default=None, help="Valid for so many days (API_TOKEN_DAYS).")
 def token_create(username, name, scope, days):
     """Create a token for USERNAME and print it (only this once)."""

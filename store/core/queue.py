@@ -110,6 +110,9 @@ class Queue:
     done_at: str | None = None  # column set to the time it was sent
     claimed_at: str | None = None  # column set to the time it was claimed
     updated_at: str | None = None  # column set on every change
+    # Which rows this queue's workers take (a SQL condition), e.g. not the print jobs of printers
+    # that a print agent in the shop pulls itself; None: all.
+    takes: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,12 @@ def give_back_lapsed(queue: Queue, now: datetime) -> int:
 
 def _due_rows(queue: Queue, now: datetime, select: sa.Select) -> sa.Select:
     model = queue.model
-    return select.where(model.status == queue.pending, model.next_attempt_at <= now).order_by(
-        model.next_attempt_at, model.id
-    )
+    select = select.where(*_taken(queue), model.status == queue.pending, model.next_attempt_at <= now)
+    return select.order_by(model.next_attempt_at, model.id)
+
+
+def _taken(queue: Queue) -> list:
+    return [queue.takes()] if queue.takes is not None else []
 
 
 def _skip_locked(select: sa.Select) -> sa.Select:
@@ -207,7 +213,7 @@ def claim(queue: Queue, row_id: int, now: datetime, seen_at: datetime | None = N
     row at once (to print right after the commit); a queue without one takes it only if it is due,
     as a lease in the future means another worker holds it. Commits. The claim, or None."""
     model = queue.model
-    where = [model.id == row_id, model.status == queue.pending]
+    where = [model.id == row_id, model.status == queue.pending, *_taken(queue)]
     if seen_at is None and queue.working is None:
         seen_at = db.session.scalar(sa.select(model.next_attempt_at).where(*where))
         if seen_at is None or seen_at > now:
@@ -300,6 +306,15 @@ def work_claimed(queue: Queue, held: Claim, *, now: datetime | None = None) -> b
     elif isinstance(outcome, Dropped):
         log.info("%s %s dropped: %s", queue.name, row_id, outcome.reason)
     return isinstance(outcome, Sent)
+
+
+def report(queue: Queue, held: Claim, outcome: Outcome, *, now: datetime | None = None) -> bool:
+    """Record the outcome of a row sent elsewhere (a print agent in the shop reports it over the
+    API), only while the claim `held` still holds. Commits. False if it lapsed or is unknown."""
+    attempts = db.session.scalar(sa.select(queue.model.attempts).where(queue.model.id == held.row_id))
+    if attempts is None:
+        return False
+    return record(queue, held, _values(queue, outcome, attempts, as_utc(now)))
 
 
 def _send(queue: Queue, row_id: int, send: Send) -> Outcome:
