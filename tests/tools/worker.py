@@ -1,15 +1,18 @@
 """A queue worker in a process of its own, for the tests that run several against one database:
 
-    python tests/tools/worker.py DATABASE_URL PRINTED_LOG [COMMAND ...]
+    python tests/tools/worker.py DATABASE_URL PRINTED_LOG [STOP_FILE]
 
-runs `flask print-worker --once` (or the command given) again and again until a round finds nothing
-left to do, with the virtual printers writing every job they print as one line (its bytes, hex)
-to PRINTED_LOG, appended, so the test counts how often each job reached paper. KAUFHAUS_INSTANCE
-names the instance folder as for the app."""
+runs the print worker's rounds (`flask print-worker --once`: print jobs, TSE recovery, the day store)
+again and again until a few rounds in a row find nothing left to do (and, with STOP_FILE, not before
+that file exists), with the virtual printers writing every job they print as one line (its bytes,
+hex) to PRINTED_LOG, appended, so the test counts how often each job reached paper.
+KAUFHAUS_INSTANCE names the instance folder as for the app."""
 
 import os
 import sys
+import time
 import traceback
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -18,9 +21,8 @@ from store import create_app
 from store.extensions import db
 
 
-def main() -> int:
-    url, log, *command = sys.argv[1:]
-    command = command or ["print-worker", "--once"]
+def count_prints(log: str) -> None:
+    """Virtual printers append each job they print to `log` as a line of hex."""
     send = backends.VirtualBackend.send
 
     def printed(self, data: bytes) -> None:
@@ -29,6 +31,12 @@ def main() -> int:
             out.write(data.hex() + "\n")
 
     backends.VirtualBackend.send = printed
+
+
+def main() -> int:
+    url, log, *rest = sys.argv[1:]
+    stop = Path(rest[0]) if rest else None
+    count_prints(log)
     app = create_app(
         {
             "TESTING": True,
@@ -40,17 +48,18 @@ def main() -> int:
     )
     runner = app.test_cli_runner()
     idle = 0
-    while idle < 3:  # a few empty rounds: the other workers' claims may still come back
+    while idle < 3 or (stop is not None and not stop.exists()):
         with app.app_context():
-            result = runner.invoke(args=command)
+            result = runner.invoke(args=["print-worker", "--once"])
             if result.exit_code != 0:
                 traceback.print_exception(result.exception)
                 print(result.output, file=sys.stderr)
                 return 1
             left = _left()
-            print("round:", result.output.strip()[-200:], "left:", left, file=sys.stderr)
             db.session.remove()
         idle = idle + 1 if not left else 0
+        if not left:
+            time.sleep(0.1)
     return 0
 
 
