@@ -72,6 +72,9 @@ def _finish_config(app: Flask) -> None:
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         url = cfg.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'kaufhaus.db'}"
         cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
+    if cfg.get("REPORTS_DATABASE_URL"):  # a read-only replica the reports read from (store.reports)
+        binds = cfg.setdefault("SQLALCHEMY_BINDS", {})
+        binds.setdefault("reports", _normalise_url(cfg["REPORTS_DATABASE_URL"]))
     if not cfg.get("SECRET_KEY"):
         key_file = Path(app.instance_path) / "secret_key"
         if cfg.get("DEMO") or cfg.get("TESTING") or key_file.exists():

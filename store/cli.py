@@ -69,7 +69,9 @@ def token_group():
 @token_group.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for.")
-@click.option("--scope", type=click.Choice(["write", "read"]), default="write", show_default=True)
+@click.option(
+    "--scope", type=click.Choice(["write", "read", "print"]), default="write", show_default=True
+)
 @click.option("--days", type=int, default=None, help="Valid for so many days (API_TOKEN_DAYS).")
 def token_create(username, name, scope, days):
     """Create a token for USERNAME and print it (only this once)."""
@@ -159,9 +161,13 @@ def retention(dry_run):
     """Remove personal data that is no longer needed (run daily, e.g. from cron): donor names
     after 90 days; participants PARTICIPANT_RETENTION_YEARS after the end of the year their
     measure ended (see docs/data-protection.md)."""
+    from store.core import queue
     from store.goods.services import erase_donor_names
     from store.network import retention as participants
 
+    if not queue.exclusive("retention"):  # workers on several machines: one sweep at a time
+        click.echo("Another retention run is under way; nothing done.")
+        return
     if dry_run:
         for item in participants.due():
             click.echo(

@@ -36,6 +36,10 @@ ENV_KEYS = (
     "MAIL_USE_SSL",
     "MAIL_FROM",
     "PICKUP_RETENTION_DAYS",
+    # Scale-out (docs/deployment.md): shared file storage, a read-only replica for the reports.
+    "STORAGE_URL",
+    "S3_ENDPOINT_URL",
+    "REPORTS_DATABASE_URL",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",

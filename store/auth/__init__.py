@@ -10,6 +10,9 @@ from store.core.access import Role
 from store.core.web import Tile, register_tile
 from store.extensions import db, login_manager
 
+# What a token with the scope "print" may call: the print agent's two endpoints (store.printing.api).
+PRINT_AGENT_ENDPOINTS = frozenset({"printing_api.agent_claim", "printing_api.agent_done"})
+
 
 def init_app(app: Flask) -> None:
     from store.auth import (
@@ -54,6 +57,8 @@ def init_app(app: Flask) -> None:
         """A "read" token may only look (GET); checked after the access check, which loads it."""
         if g.get("api_token_scope") == "read" and request.method not in ("GET", "HEAD", "OPTIONS"):
             abort(403)
+        if g.get("api_token_scope") == "print" and request.endpoint not in PRINT_AGENT_ENDPOINTS:
+            abort(403)  # a print agent's token (a shop's machine) does nothing but print
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.admin_bp)

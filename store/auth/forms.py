@@ -64,7 +64,11 @@ class TokenForm(FlaskForm):
     name = StringField(_l("What it is for"), validators=[Optional(), Length(max=80), no_controls()])
     scope = SelectField(
         _l("What the token may do"),
-        choices=[("write", _l("read and change")), ("read", _l("only read"))],
+        choices=[
+            ("write", _l("read and change")),
+            ("read", _l("only read")),
+            ("print", _l("only the print agent in a shop")),
+        ],
         default="write",
     )
     days = IntegerField(

@@ -350,7 +350,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-TOKEN_SCOPES = ("read", "write")
+TOKEN_SCOPES = ("read", "write", "print")  # "print": only a print agent's calls (store.printing)
 MAX_TOKEN_DAYS = 3660  # as store.auth.forms.MAX_TOKEN_DAYS
 # last_used_at is written at most this often, so busy tokens do not make every request a write.
 LAST_USED_EVERY = timedelta(minutes=5)
@@ -366,7 +366,8 @@ def create_api_token(
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, valid `days` (API_TOKEN_DAYS by default) with `scope` "read" (GET
-    only) or "write"; the plain token is returned once and never stored."""
+    only), "write", or "print" (only what a print agent calls); the plain token is returned once
+    and never stored."""
     now = as_utc(now)
     if not user.is_active_account:
         raise ValidationError(_("This account is switched off."))

@@ -9,7 +9,10 @@ right after the commit) sends it. The core does what every such queue needs, the
 claim
     A conditional UPDATE takes a pending row for one worker and writes the end of its claim (a lease)
     into `next_attempt_at`: the worker's mark on the row. Two workers never hold the same row: the
-    second one's UPDATE finds the row changed and touches nothing. A worker that dies while sending
+    second one's UPDATE finds the row changed and touches nothing. A worker's round takes the due
+    rows one at a time with `claim_next()`: one UPDATE of the row its sub-select picked, on
+    PostgreSQL with `FOR UPDATE SKIP LOCKED`, so workers on any number of machines take different
+    rows and never wait for each other. A worker that dies while sending
     leaves a claim that lapses; then the row is due again (a queue with a status of its own for
     claimed rows, such as the printers' "printing", gets it set back to pending).
 prepare, then send
@@ -26,11 +29,16 @@ retry
     `max_attempts` (0: never) the row is FAILED and a person may send it again.
 worker loop
     `run_worker()` outlives a bad round or a database restart, and commits per row.
+one at a time
+    Work that is not a queue of rows but must not run twice at once (a daily sweep, filling the
+    reports' day store) asks `exclusive(name)`: on PostgreSQL a transaction-level advisory lock that
+    the first worker gets and the others skip; SQLite has one machine and one writer, so always yes.
 
 An attempt is counted when its outcome is recorded; a row dropped before sending (e.g. consent
 withdrawn) counts none.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -102,6 +110,9 @@ class Queue:
     done_at: str | None = None  # column set to the time it was sent
     claimed_at: str | None = None  # column set to the time it was claimed
     updated_at: str | None = None  # column set on every change
+    # Which rows this queue's workers take (a SQL condition), e.g. not the print jobs of printers
+    # that a print agent in the shop pulls itself; None: all.
+    takes: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,24 +133,78 @@ def backoff(attempts: int, base: float, cap: float) -> float:
 
 
 def due(queue: Queue, now: datetime, limit: int) -> list[tuple[int, datetime]]:
-    """The rows whose time has come, as (id, next_attempt_at), longest waiting first. Claims that
-    lapsed are given back first. Commits (no transaction stays open)."""
-    model = queue.model
-    if queue.working is not None:
-        db.session.execute(
-            sa.update(model)
-            .where(model.status == queue.working, model.next_attempt_at < now)
-            .values(status=queue.pending, **_stamp(queue.updated_at, now))
-            .execution_options(synchronize_session=False)
-        )
+    """The rows whose time has come, as (id, next_attempt_at), longest waiting first (rows another
+    worker is claiming right now are skipped). Claims that lapsed are given back first. Commits (no
+    transaction stays open)."""
+    give_back_lapsed(queue, now)
     rows = db.session.execute(
-        sa.select(model.id, model.next_attempt_at)
-        .where(model.status == queue.pending, model.next_attempt_at <= now)
-        .order_by(model.next_attempt_at, model.id)
-        .limit(limit)
+        _skip_locked(
+            _due_rows(queue, now, sa.select(queue.model.id, queue.model.next_attempt_at)).limit(limit)
+        )
     ).all()
     db.session.commit()
     return [(row_id, seen_at) for row_id, seen_at in rows]
+
+
+def give_back_lapsed(queue: Queue, now: datetime) -> int:
+    """A queue with a working status: rows whose claim lapsed (their worker died) are pending
+    again. Does not commit. How many."""
+    if queue.working is None:
+        return 0  # the lease in next_attempt_at alone marks a claim: a lapsed one is due by itself
+    model = queue.model
+    return db.session.execute(
+        sa.update(model)
+        .where(model.status == queue.working, model.next_attempt_at < now)
+        .values(status=queue.pending, **_stamp(queue.updated_at, now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _due_rows(queue: Queue, now: datetime, select: sa.Select) -> sa.Select:
+    model = queue.model
+    select = select.where(*_taken(queue), model.status == queue.pending, model.next_attempt_at <= now)
+    return select.order_by(model.next_attempt_at, model.id)
+
+
+def _taken(queue: Queue) -> list:
+    return [queue.takes()] if queue.takes is not None else []
+
+
+def _skip_locked(select: sa.Select) -> sa.Select:
+    """`FOR UPDATE SKIP LOCKED` (PostgreSQL: rows another transaction holds are passed over, not
+    waited for). SQLite has no row locks and one writer at a time; the query stays as it is."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return select.with_for_update(skip_locked=True)
+    return select
+
+
+def claim_next(queue: Queue, now: datetime, skip: Iterable[int] = ()) -> Claim | None:
+    """Take the row that has waited longest among those due, for this worker, in one statement:
+    the sub-select picks it (skipping rows locked by other workers' claims on PostgreSQL), the
+    UPDATE writes the lease (and the working status). Two workers never get the same row and never
+    wait for each other. `skip`: rows not to take (those tried in this round already). Commits. The
+    claim, or None when nothing is due."""
+    model = queue.model
+    select = sa.select(model.id).where(model.id.not_in(list(skip)))
+    pick = _skip_locked(_due_rows(queue, now, select).limit(1))
+    lease = now + queue.lease()
+    values = {"next_attempt_at": lease, **_stamp(queue.claimed_at, now), **_stamp(queue.updated_at, now)}
+    if queue.working is not None:
+        values["status"] = queue.working
+    row_id = db.session.scalar(
+        sa.update(model)
+        # The row's own conditions again: whatever changed it since the pick keeps it.
+        .where(
+            model.id == pick.scalar_subquery(),  # `=`, not IN: evaluated once, one row
+            model.status == queue.pending,
+            model.next_attempt_at <= now,
+        )
+        .values(**values)
+        .returning(model.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return Claim(row_id, lease, queue.working or queue.pending) if row_id is not None else None
 
 
 def claim(queue: Queue, row_id: int, now: datetime, seen_at: datetime | None = None) -> Claim | None:
@@ -148,7 +213,7 @@ def claim(queue: Queue, row_id: int, now: datetime, seen_at: datetime | None = N
     row at once (to print right after the commit); a queue without one takes it only if it is due,
     as a lease in the future means another worker holds it. Commits. The claim, or None."""
     model = queue.model
-    where = [model.id == row_id, model.status == queue.pending]
+    where = [model.id == row_id, model.status == queue.pending, *_taken(queue)]
     if seen_at is None and queue.working is None:
         seen_at = db.session.scalar(sa.select(model.next_attempt_at).where(*where))
         if seen_at is None or seen_at > now:
@@ -224,26 +289,27 @@ def born_claimed(queue: Queue, now: datetime) -> dict:
 
 
 def work_one(
-    queue: Queue,
-    row_id: int,
-    *,
-    now: datetime | None = None,
-    seen_at: datetime | None = None,
-    held: Claim | None = None,
+    queue: Queue, row_id: int, *, now: datetime | None = None, seen_at: datetime | None = None
 ) -> bool:
     """Claim one row, let the queue prepare and send it, record the outcome. Commits. True if it
     was sent. `now` fixes the queue's clock (tests move it forward); without it the claim and the
-    answer each read the clock. `held`: the row was written claimed (born_claimed), not claimed here."""
-    claimed_at = as_utc(now)
-    held = held or claim(queue, row_id, claimed_at, seen_at)
+    answer each read the clock."""
+    held = claim(queue, row_id, as_utc(now), seen_at)
     if held is None:
         return False  # another worker has it, it changed meanwhile, or it is done
+    return work_claimed(queue, held, now=now)
+
+
+def work_claimed(queue: Queue, held: Claim, *, now: datetime | None = None) -> bool:
+    """Let the queue prepare and send a row this worker holds (claimed, or written claimed:
+    born_claimed), record the outcome. Commits. True if it was sent."""
+    row_id = held.row_id
     row = db.session.get(queue.model, row_id)
     if row is None or (row.status, as_utc(row.next_attempt_at)) != (held.status, held.lease):
         db.session.commit()
         return False  # a claim written at birth that lapsed: a worker has the row now
     attempts = row.attempts
-    step = queue.prepare(row, claimed_at)
+    step = queue.prepare(row, as_utc(now))
     db.session.commit()  # no transaction stays open while the printer or the partner is slow
     outcome = step if isinstance(step, Sent | Failed | Dropped) else _send(queue, row_id, step)
     # The answer's time: the real one, unless the caller fixed the clock.
@@ -259,6 +325,15 @@ def work_one(
     return isinstance(outcome, Sent)
 
 
+def report(queue: Queue, held: Claim, outcome: Outcome, *, now: datetime | None = None) -> bool:
+    """Record the outcome of a row sent elsewhere (a print agent in the shop reports it over the
+    API), only while the claim `held` still holds. Commits. False if it lapsed or is unknown."""
+    attempts = db.session.scalar(sa.select(queue.model.attempts).where(queue.model.id == held.row_id))
+    if attempts is None:
+        return False
+    return record(queue, held, _values(queue, outcome, attempts, as_utc(now)))
+
+
 def _send(queue: Queue, row_id: int, send: Send) -> Outcome:
     try:
         return send()
@@ -270,13 +345,20 @@ def _send(queue: Queue, row_id: int, send: Send) -> Outcome:
 def work_due(queue: Queue, *, now: datetime | None = None, limit: int = 50) -> int:
     """Work through the rows that are due (at most `limit`), one commit per row. Returns how many
     were sent. `now` is the queue's clock; without it each row reads the clock when it is tried."""
+    give_back_lapsed(queue, as_utc(now))
+    db.session.commit()
     sent = 0
-    for row_id, seen_at in due(queue, as_utc(now), limit):
+    tried: list[int] = []  # each row once per round, even when its retry is due at once
+    for _ in range(limit):
+        held = claim_next(queue, as_utc(now), tried)
+        if held is None:
+            break
+        tried.append(held.row_id)
         try:
-            sent += work_one(queue, row_id, now=now, seen_at=seen_at)
+            sent += work_claimed(queue, held, now=now)
         except Exception:  # noqa: BLE001 - one broken row must not stop the others
             db.session.rollback()
-            log.exception("%s %s failed", queue.name, row_id)
+            log.exception("%s %s failed", queue.name, held.row_id)
     return sent
 
 
@@ -290,7 +372,7 @@ def wake(queue: Queue, rows: Iterable[int | Claim], *, in_request: bool = False)
 
     def work(row: int | Claim) -> None:
         if isinstance(row, Claim):
-            work_one(queue, row.row_id, held=row)
+            work_claimed(queue, row)
         else:
             work_one(queue, row)
 
@@ -339,3 +421,14 @@ def run_worker(
             return
         if not busy:
             time.sleep(poll_seconds)
+
+
+def exclusive(name: str) -> bool:
+    """Whether this transaction may run the work `name` (a daily sweep, a fill) while no other
+    worker does: on PostgreSQL a transaction-level advisory lock, taken without waiting and given
+    back at the commit or rollback; the workers that do not get it skip their turn. SQLite: True
+    (one machine, one writer at a time)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))

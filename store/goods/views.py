@@ -8,12 +8,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 
+from store.core import storage
 from store.core.access import Role, roles
 from store.core.errors import ValidationError
 from store.core.money import parse_cents
@@ -344,10 +344,6 @@ def _invalid(item):
     return redirect(url_for("goods.item", item_id=item.id) if item else url_for("goods.items"))
 
 
-def _photo_folder() -> str:
-    return services.photo_folder()
-
-
 @bp.post("/items/<int:item_id>/photo")
 @roles(*FLOOR)
 def item_photo_upload(item_id: int):
@@ -355,7 +351,7 @@ def item_photo_upload(item_id: int):
     form = PhotoForm(prefix="ph")
     if form.validate_on_submit():
         return _run(
-            lambda: services.save_photo(current_actor(), item, form.photo.data.stream, _photo_folder()),
+            lambda: services.save_photo(current_actor(), item, form.photo.data.stream),
             _("The photo was saved."),
             item,
         )
@@ -368,7 +364,7 @@ def item_photo(item_id: int):
     item = services.get_item(item_id)
     if not item.photo:
         abort(404)
-    return send_from_directory(_photo_folder(), item.photo, mimetype="image/jpeg")
+    return storage.send(services.photo_key(item.photo), "image/jpeg")
 
 
 # ---------------------------------------------------------------- PDF labels

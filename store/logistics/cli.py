@@ -14,8 +14,12 @@ def pickups_group():
 @pickups_group.command("send-mail")
 def send_mail():
     """Send messages to donors that are still queued (e.g. after the SMTP server was down)."""
+    from store.core import queue
     from store.logistics.services import send_queued
 
+    if not queue.exclusive("pickups send-mail"):  # two runs at once would send a message twice
+        click.echo("Another run sends the messages right now; nothing done.")
+        return
     click.echo(f"Sent: {send_queued()}.")
 
 

@@ -9,12 +9,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from store.core import storage
 from store.core.access import STAFF, Role, roles
 from store.core.errors import ValidationError
 from store.core.timeutil import local_today
@@ -199,7 +199,7 @@ def offer_photo(offer_id: int, photo_id: int):
     photo = next((p for p in offer.photos if p.id == photo_id), None)
     if photo is None:
         abort(404)
-    return send_from_directory(services.photo_folder(), photo.filename, max_age=0)
+    return storage.send(services.photo_key(photo.filename), "image/jpeg", max_age=0)
 
 
 @bp.get("/outbox")

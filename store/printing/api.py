@@ -1,5 +1,6 @@
-"""API: the print queue."""
+"""API: the print queue, and the print agent's calls."""
 
+import base64
 from datetime import datetime
 
 from flask import Response, url_for
@@ -8,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Text
 from store.printing import services
 from store.printing.models import JobStatus, PrintJob
 
@@ -82,3 +84,78 @@ def print_job_bytes(job_id: int):
     staff); else 403."""
     job = services.readable_job(current_user, job_id)
     return Response(job.payload, mimetype="application/octet-stream")
+
+
+# ---------------------------------------------------------------- the print agent in a shop
+
+
+class AgentClaimIn(Schema):
+    printers: list[Text(64, min_length=1)] = Field(min_length=1, max_length=20)
+    limit: int = Field(default=10, ge=1, le=50)
+
+
+class AgentJobOut(BaseModel):
+    id: int
+    printer: str
+    kind: str
+    title: str
+    payload: str  # the exact ESC/POS bytes, base64
+    lease: datetime  # the claim: send it back with the outcome; after it, the job is due again
+
+
+class AgentClaimOut(BaseModel):
+    jobs: list[AgentJobOut]
+
+
+class AgentDoneIn(Schema):
+    ok: bool
+    lease: datetime
+    error: Text(500) = ""
+
+
+class AgentDoneOut(BaseModel):
+    recorded: bool  # False: the claim had lapsed (the job went to another agent) or was reported
+
+
+@endpoint(
+    bp,
+    "/print-agent/claim",
+    methods=["POST"],
+    roles=STAFF,
+    summary="A print agent takes the due jobs of its printers (each job to one agent, with a lease)",
+    body=AgentClaimIn,
+    response=AgentClaimOut,
+)
+def agent_claim(body: AgentClaimIn):
+    """For a token with the scope "print": the shop's print agent (hardware/agent.py) pulls the jobs
+    of the printers with the connection "agent" it names, prints them and reports each."""
+    claims = services.agent_claim(body.printers, body.limit)
+    jobs = []
+    for held in claims:
+        job = services.get_job(held.row_id)
+        payload = base64.b64encode(job.payload).decode("ascii")
+        jobs.append(
+            AgentJobOut(
+                id=job.id,
+                printer=job.printer.name,
+                kind=job.kind,
+                title=job.title,
+                payload=payload,
+                lease=held.lease,
+            )
+        )
+    return AgentClaimOut(jobs=jobs)
+
+
+@endpoint(
+    bp,
+    "/print-jobs/<int:job_id>/done",
+    methods=["POST"],
+    roles=STAFF,
+    summary="A print agent reports a job it claimed: printed, or failed with the error",
+    body=AgentDoneIn,
+    response=AgentDoneOut,
+)
+def agent_done(job_id: int, body: AgentDoneIn):
+    recorded = services.agent_done(job_id, body.lease, body.ok, body.error)
+    return AgentDoneOut(recorded=recorded)

@@ -14,6 +14,7 @@ BACKEND_LABELS = [
     ("serial", _l("Serial port")),
     ("file", _l("Device file, e.g. /dev/usb/lp0")),
     ("cups", _l("CUPS printer queue")),
+    ("agent", _l("Print agent in the shop (pulls its jobs over HTTPS)")),
 ]
 
 
@@ -48,6 +49,7 @@ class PrinterForm(FlaskForm):
         "serial": ("device", "baudrate"),
         "file": ("device",),
         "cups": ("printer_name",),
+        "agent": (),  # the agent in the shop knows how to reach the printer (hardware/agent.py)
     }
 
     def params(self) -> dict:

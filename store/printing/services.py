@@ -7,6 +7,7 @@ with a later next_attempt_at and the error kept for the screen. What is the prin
 printer must be switched on, and how the bytes reach it (backend_for).
 """
 
+import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,13 +20,16 @@ from store.core import queue
 from store.core.access import PUBLIC, SIGNED_IN, allowed_roles, user_has_role
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from store.core.timeutil import utcnow
+from store.core.timeutil import as_utc, utcnow
 from store.core.transaction import after_commit
 from store.extensions import db
 from store.printing.models import JobStatus, Printer, PrintJob
 
 # How long a worker holds a job while printing; after that it is given back (the worker died).
 CLAIM_LEASE = timedelta(minutes=2)
+# A printer inside a shop's network that the server cannot reach: a print agent there pulls its jobs
+# over the API (hardware/agent.py) and reports how they went; the workers leave them alone.
+AGENT = "agent"
 MAX_PAUSE_SECONDS = 600
 
 
@@ -219,6 +223,7 @@ PRINT_QUEUE = queue.Queue(
     max_attempts=lambda: current_app.config["PRINT_MAX_ATTEMPTS"],
     done_at="printed_at",
     claimed_at="claimed_at",
+    takes=lambda: ~PrintJob.printer_id.in_(sa.select(Printer.id).where(Printer.backend == AGENT)),
 )
 
 
@@ -243,6 +248,62 @@ def run_worker(poll_seconds: float = 1.0, once: bool = False) -> None:
     )
 
 
+# ---------------------------------------------------------------- the print agent
+
+
+def agent_queue(printers: list[Printer]) -> queue.Queue:
+    """The print queue as a print agent takes it: the jobs of these agent printers only."""
+    ids = [printer.id for printer in printers]
+    return dataclasses.replace(PRINT_QUEUE, takes=lambda: PrintJob.printer_id.in_(ids))
+
+
+def agent_printers(names: list[str]) -> list[Printer]:
+    """The agent printers of these names; another printer, or an unknown name, is refused."""
+    found = db.session.scalars(sa.select(Printer).where(Printer.name.in_(names))).all()
+    agents = [printer for printer in found if printer.backend == AGENT]
+    missing = sorted(set(names) - {printer.name for printer in agents})
+    if missing:
+        raise ValidationError(
+            _("These are no printers of a print agent: %(names)s", names=", ".join(missing)),
+            field="printers",
+        )
+    return agents
+
+
+def agent_claim(names: list[str], limit: int, now: datetime | None = None) -> list[queue.Claim]:
+    """Claim up to `limit` due jobs of these agent printers for a print agent, each with a lease
+    (as a worker's claim: SKIP LOCKED on PostgreSQL, so two agents never get the same job). Only
+    active printers; a job whose lease lapses (the agent went away) is due again. Commits."""
+    now = as_utc(now)
+    active = [printer for printer in agent_printers(names) if printer.is_active]
+    if not active:
+        return []
+    jobs = agent_queue(active)
+    queue.give_back_lapsed(jobs, now)
+    db.session.commit()
+    claims: list[queue.Claim] = []
+    while len(claims) < limit:
+        held = queue.claim_next(jobs, now, [c.row_id for c in claims])
+        if held is None:
+            break
+        claims.append(held)
+    return claims
+
+
+def agent_done(
+    job_id: int, lease: datetime, ok: bool, error: str = "", now: datetime | None = None
+) -> bool:
+    """What the agent reports of a job it claimed (`lease`: the claim's, as it got it). Printed:
+    done; failed: tried again after the back-off like any job. Only while the claim holds (False if
+    it lapsed and the job went to someone else, or it was reported already). Commits."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.printer.backend != AGENT:
+        raise NotFoundError(_("This print job does not exist."))
+    held = queue.Claim(job_id, as_utc(lease), JobStatus.PRINTING)
+    outcome = queue.Sent() if ok else queue.Failed(error or "the print agent could not print")
+    return queue.report(PRINT_QUEUE, held, outcome, now=now)
+
+
 # ---------------------------------------------------------------- printers
 
 
@@ -264,7 +325,7 @@ def save_printer(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Please give the printer a name."), field="name")
-    if backend not in BACKENDS:
+    if backend not in BACKENDS and backend != AGENT:
         raise ValidationError(_("Unknown printer connection."), field="backend")
     clash = db.session.scalar(sa.select(Printer.id).where(Printer.name == name))
     if clash and (printer is None or clash != printer.id):

@@ -1,5 +1,6 @@
 """Finding items (by code, by filters, old stock), whether one may be sold, its price today, photos."""
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from store.core import storage
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.i18n import local_date
@@ -183,11 +185,16 @@ PHOTO_MAX_PIXELS = 1200
 
 
 def photo_folder() -> str:
-    """Where item photos are kept: the instance folder's photos/."""
+    """Where item photos are kept with the default storage: the instance folder's photos/."""
     return str(Path(current_app.instance_path) / "photos")
 
 
-def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:
+def photo_key(name: str) -> str:
+    """The key of an item photo in the shared storage (store.core.storage)."""
+    return f"photos/{name}"
+
+
+def save_photo(actor: Actor, item: Item, upload) -> str:
     """Store an item photo as a JPEG of at most 1200 px; a bad file changes nothing."""
     try:
         image = Image.open(upload)
@@ -196,9 +203,9 @@ def save_photo(actor: Actor, item: Item, upload, folder: str) -> str:
         raise ValidationError(_("This file is not a photo."), field="photo") from None
     image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
     name = f"{item.code}.jpg"
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    image.save(path / name, "JPEG", quality=82)
+    jpeg = io.BytesIO()
+    image.save(jpeg, "JPEG", quality=82)
+    storage.storage().put(photo_key(name), jpeg.getvalue(), "image/jpeg")
     item.photo = name
     audit(actor, "item.photo", item, {"file": name})
     return name

@@ -36,6 +36,7 @@ from store.logistics.services.offers import (
     get_offer,
     list_offers,
     photo_folder,
+    photo_key,
 )
 from store.logistics.services.pickups import book_pickup
 from store.logistics.services.retention import erase_delivery_contacts, erase_donor_contacts
@@ -103,6 +104,7 @@ __all__ = [
     "order_by_postcode",
     "outbox",
     "photo_folder",
+    "photo_key",
     "queue_mail",
     "save_vehicle",
     "schedule",

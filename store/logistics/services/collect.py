@@ -1,10 +1,12 @@
 """Back at the store: what a van collected goes straight into intake, with the offer's data filled
 in; the donor gets a thank-you (with consent)."""
 
+import io
 from datetime import datetime
 
 from flask_babel import gettext as _
 
+from store.core import storage
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError
 from store.core.timeutil import as_utc, local_today
@@ -12,7 +14,7 @@ from store.goods import services as goods
 from store.goods.models import Item
 from store.logistics.models import DonationOffer, OfferStatus
 from store.logistics.services.mail import queue_mail
-from store.logistics.services.offers import photo_folder
+from store.logistics.services.offers import photo_key
 
 
 def intake_defaults(offer: DonationOffer) -> dict:
@@ -34,10 +36,9 @@ def take_in_offer(
         raise ConflictError(_("This offer was handled already."))
     items = goods.take_in_items(actor, entries, now=now)
     if offer.photos:  # the donor's first photo goes with every item (re-encoded once more)
-        first = photo_folder() / offer.photos[0].filename
+        first = storage.storage().get(photo_key(offer.photos[0].filename))
         for item in items:
-            with first.open("rb") as image:
-                goods.save_photo(actor, item, image, goods.photo_folder())
+            goods.save_photo(actor, item, io.BytesIO(first))
     offer.item_codes = [i.code for i in items]
     offer.status = OfferStatus.COLLECTED
     offer.done_on = local_today(now)

@@ -3,6 +3,7 @@
 
 import hashlib
 import hmac
+import io
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from store.core import storage
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.timeutil import as_utc, local_today
@@ -136,7 +138,13 @@ def create_offer(
 
 
 def photo_folder() -> Path:
+    """Where the photos are with the default storage (the instance folder)."""
     return Path(current_app.instance_path) / "offer_photos"
+
+
+def photo_key(filename: str) -> str:
+    """The key of an offer's photo in the shared storage (store.core.storage)."""
+    return f"offer_photos/{filename}"
 
 
 def add_photo(actor: Actor, offer: DonationOffer, upload, *, now: datetime | None = None) -> OfferPhoto:
@@ -151,8 +159,6 @@ def add_photo(actor: Actor, offer: DonationOffer, upload, *, now: datetime | Non
             _("A photo may have at most %(n)s MB.", n=PHOTO_MAX_BYTES // (1024 * 1024)), field="photos"
         )
     try:
-        import io
-
         image = Image.open(io.BytesIO(raw))
         if image.width * image.height > 60_000_000:
             raise ValidationError(_("This photo is too large."), field="photos")
@@ -161,9 +167,9 @@ def add_photo(actor: Actor, offer: DonationOffer, upload, *, now: datetime | Non
         raise ValidationError(_("This file is not a photo."), field="photos") from None
     image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
     name = f"{offer.id}-{uuid.uuid4().hex[:12]}.jpg"
-    folder = photo_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    image.save(folder / name, "JPEG", quality=82)  # a fresh file: no EXIF, no ICC, no comments
+    jpeg = io.BytesIO()
+    image.save(jpeg, "JPEG", quality=82)  # a fresh file: no EXIF, no ICC, no comments
+    storage.storage().put(photo_key(name), jpeg.getvalue(), "image/jpeg")
     photo = OfferPhoto(offer=offer, filename=name, created_at=now)
     db.session.add(photo)
     db.session.flush()

@@ -7,11 +7,12 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from store.core import storage
 from store.core.audit import Actor, audit
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.logistics.models import DonationOffer, DonorMail, SaleDelivery
-from store.logistics.services.offers import photo_folder
+from store.logistics.services.offers import photo_key
 
 
 def due(today: date | None = None) -> list[DonationOffer]:
@@ -37,7 +38,7 @@ def erase_donor_contacts(actor: Actor, *, now: datetime | None = None) -> int:
         offer.preferred_days = offer.ip_hash = None
         offer.postcode = (offer.postcode or "")[:2] or None  # the area's first two digits, for counts
         for photo in list(offer.photos):
-            (photo_folder() / photo.filename).unlink(missing_ok=True)
+            storage.storage().delete(photo_key(photo.filename))
             offer.photos.remove(photo)
         offer.erased_at = now
         for mail in db.session.scalars(sa.select(DonorMail).where(DonorMail.offer_id == offer.id)):

@@ -6,10 +6,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from store.extensions import db
 from store.goods.models import Item, MovementKind, StockMovement
 from store.reports.services.period import Period
-from store.reports.services.sql import as_date, local_day, seconds_between
+from store.reports.services.sql import as_date, local_day, read, seconds_between
 from store.till.models import Payment, Sale, SaleLine
 
 
@@ -24,7 +23,7 @@ def _booked(period: Period):
 def sales_lines(period: Period) -> list[tuple[date, int, int, int, int, int]]:
     """(day, till id, VAT rate, category id, gross cents, quantity) of the sale lines."""
     day = local_day(Sale.created_at, period.start, period.end).label("day")
-    rows = db.session.execute(
+    rows = read(
         sa.select(
             day,
             Sale.till_id,
@@ -44,7 +43,7 @@ def sales_lines(period: Period) -> list[tuple[date, int, int, int, int, int]]:
 def receipts(period: Period) -> list[tuple[date, str, bool, int, int]]:
     """(day, kind, eligibility, receipts, gross cents) of the sales."""
     day = local_day(Sale.created_at, period.start, period.end).label("day")
-    rows = db.session.execute(
+    rows = read(
         sa.select(day, Sale.kind, Sale.eligibility, sa.func.count(), sa.func.sum(Sale.total_cents))
         .where(_booked(period))
         .group_by(day, Sale.kind, Sale.eligibility)
@@ -55,7 +54,7 @@ def receipts(period: Period) -> list[tuple[date, str, bool, int, int]]:
 def payments(period: Period) -> list[tuple[date, str, int]]:
     """(day, method, amount cents) of the payments."""
     day = local_day(Sale.created_at, period.start, period.end).label("day")
-    rows = db.session.execute(
+    rows = read(
         sa.select(day, Payment.method, sa.func.sum(Payment.amount_cents))
         .select_from(Sale)
         .join(Payment, Payment.sale_id == Sale.id)
@@ -77,7 +76,7 @@ def goods(period: Period) -> dict[tuple[date, int], dict[str, int]]:
     items sold (with their count), from the items and the stock ledger."""
     result: dict = defaultdict(lambda: dict.fromkeys(GOODS_FIELDS, 0))
     taken = local_day(Item.taken_in_at, period.start, period.end).label("day")
-    for d, cid, n in db.session.execute(
+    for d, cid, n in read(
         sa.select(taken, Item.category_id, sa.func.count())
         .where(_in(period, Item.taken_in_at))
         .group_by(taken, Item.category_id)
@@ -85,7 +84,7 @@ def goods(period: Period) -> dict[tuple[date, int], dict[str, int]]:
         result[(as_date(d), cid)]["taken_in"] += int(n)
     moved = local_day(StockMovement.at, period.start, period.end).label("day")
     kinds = [MovementKind.SALE, MovementKind.RETURN, MovementKind.WRITE_OFF, MovementKind.CORRECTION]
-    for d, cid, kind, qty in db.session.execute(
+    for d, cid, kind, qty in read(
         sa.select(moved, Item.category_id, StockMovement.kind, sa.func.sum(StockMovement.quantity))
         .join(Item, Item.id == StockMovement.item_id)
         .where(_in(period, StockMovement.at), StockMovement.kind.in_(kinds))
@@ -94,7 +93,7 @@ def goods(period: Period) -> dict[tuple[date, int], dict[str, int]]:
         kind = MovementKind(kind)
         target = "sold" if kind in (MovementKind.SALE, MovementKind.RETURN) else "written_off"
         result[(as_date(d), cid)][target] -= int(qty or 0)
-    for d, cid, n, seconds in db.session.execute(
+    for d, cid, n, seconds in read(
         sa.select(
             moved,
             Item.category_id,

@@ -5,9 +5,8 @@ supervisors only; never part of an export to a partner."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from store.extensions import db
 from store.reports.services.period import Period
-from store.reports.services.sql import seconds_between
+from store.reports.services.sql import read, read_scalar, seconds_between
 from store.till.models import Closing, Sale, SaleKind, SaleLine
 
 
@@ -20,30 +19,30 @@ def cashier_figures(user_id: int, period: Period) -> dict:
         Sale.created_at < period.end,
     )
     real = sa.and_(mine, Sale.training.is_(False))
-    sales, seconds, gross = db.session.execute(
+    sales, seconds, gross = read(
         sa.select(
             sa.func.count(),
             sa.func.sum(seconds_between(Sale.created_at, Sale.started_at)),
             sa.func.sum(Sale.total_cents),
         ).where(real)
     ).one()
-    items = db.session.scalar(
+    items = read_scalar(
         sa.select(sa.func.coalesce(sa.func.sum(SaleLine.quantity), 0))
         .join(Sale, Sale.id == SaleLine.sale_id)
         .where(real)
     )
-    training = db.session.scalar(
+    training = read_scalar(
         sa.select(sa.func.count()).select_from(Sale).where(mine, Sale.training.is_(True))
     )
     void = so.aliased(Sale)
-    voided = db.session.scalar(
+    voided = read_scalar(
         sa.select(sa.func.count())
         .select_from(Sale)
         .join(void, sa.and_(void.reverses_id == Sale.id, void.kind == SaleKind.VOID))
         .where(real)
     )
     closings = (
-        db.session.execute(
+        read(
             sa.select(Closing.difference_cents).where(
                 Closing.closed_by_id == user_id,
                 Closing.closed_at >= period.start,

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from store.core import queue
 from store.core.timeutil import as_utc, local_today
 from store.extensions import db
 from store.reports.models import GoodsDay, PaymentsDay, ReceiptsDay, SalesDay, StoredDay
@@ -121,6 +122,9 @@ def fill_once_a_day(now: datetime | None = None) -> int:
     global _filled_on
     now = as_utc(now)
     if _filled_on == last_closed_day(now):
+        return 0
+    if not queue.exclusive("reports fill days"):  # another worker fills; this one looks next round
+        db.session.commit()
         return 0
     stored = fill_closed_days(now)
     db.session.commit()  # the worker's own step (a worker has no request transaction around it)

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from store.core.timeutil import as_utc, local_today
-from store.extensions import db
 from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
 from store.goods.services import FactorTable
 from store.reports.models import GoodsDay
 from store.reports.services import bookings, days
 from store.reports.services.period import Period
 from store.reports.services.sales import category_labels
+from store.reports.services.sql import read, read_scalar
 
 GOODS_METHOD = _l(
     "Donated items (one label each) from the stock ledger: taken in = items taken in during the period; "
@@ -37,7 +37,7 @@ def _flow(period: Period, now) -> dict[int, dict[str, int]]:
     stored, live = days.split(period, now)
     if stored is not None:
         columns = [getattr(GoodsDay, f) for f in bookings.GOODS_FIELDS]
-        for cid, *values in db.session.execute(
+        for cid, *values in read(
             sa.select(GoodsDay.category_id, *[sa.func.sum(c) for c in columns])
             .where(days.between(GoodsDay, stored))
             .group_by(GoodsDay.category_id)
@@ -70,7 +70,7 @@ def goods_flow(
         target = per[factors.top_level(cid)]
         for field, value in fields.items():
             target[field] += value
-    now_in_stock = db.session.scalar(
+    now_in_stock = read_scalar(
         sa.select(sa.func.count()).select_from(Item).where(Item.status == ItemStatus.IN_STOCK)
     )
     labels = category_labels(per, factors)
@@ -131,7 +131,7 @@ def ageing(period: Period) -> list[dict]:
     )
     counts: dict[int, int] = defaultdict(int)
     for query in (in_stock, left_after):
-        for index, n in db.session.execute(query.group_by(bucket)):
+        for index, n in read(query.group_by(bucket)):
             counts[index] += int(n)
     names = ("0-4", "4-8", "8-12", "12+")
     return [{"key": names[i], "items": int(counts.get(i, 0))} for i in range(4)]

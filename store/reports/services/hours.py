@@ -7,8 +7,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from store.extensions import db
 from store.reports.services.period import Period
+from store.reports.services.sql import read
 from store.shifts.models import (
     Agreement,
     AttendanceCode,
@@ -52,7 +52,7 @@ def hours(period: Period, group: str = "station") -> dict:
     """Minutes attended, days present and due, the rate; minutes by station and by measure."""
     by_code = {
         AttendanceCode(code): (int(n), int(minutes or 0), int(people))
-        for code, n, minutes, people in db.session.execute(
+        for code, n, minutes, people in read(
             sa.select(
                 AttendanceEntry.code,
                 sa.func.count(),
@@ -86,7 +86,7 @@ def hours(period: Period, group: str = "station") -> dict:
     )
     by_station: dict[str, int] = defaultdict(int)
     by_measure: dict[str, int] = defaultdict(int)
-    for where, what, minutes in db.session.execute(
+    for where, what, minutes in read(
         sa.select(station, measure, sa.func.sum(AttendanceEntry.minutes))
         .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
         .group_by(station, measure)

@@ -14,12 +14,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from store.core.pricing import vat_of_gross
-from store.extensions import db
 from store.goods.services import FactorTable
 from store.reports.models import PaymentsDay, ReceiptsDay, SalesDay
 from store.reports.services import bookings, days
 from store.reports.services.period import Period
-from store.reports.services.sql import month_key, week_key
+from store.reports.services.sql import month_key, read, week_key
 from store.till.models import SaleKind, Till
 
 SALES_METHOD = _l(
@@ -63,7 +62,7 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
     kinds: dict = defaultdict(lambda: [0, 0])
     pays: dict = defaultdict(int)
     if stored is not None:
-        for day, till_id, rate, gross in db.session.execute(
+        for day, till_id, rate, gross in read(
             sa.select(
                 SalesDay.day, SalesDay.till_id, SalesDay.vat_rate_bp, sa.func.sum(SalesDay.gross_cents)
             )
@@ -75,7 +74,7 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
             sub = days.overlap(stored, part)
             if sub is None:
                 continue
-            for cid, rate, gross, qty in db.session.execute(
+            for cid, rate, gross, qty in read(
                 sa.select(
                     SalesDay.category_id,
                     SalesDay.vat_rate_bp,
@@ -88,7 +87,7 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
                 cell = per_part[index][(cid, rate)]
                 cell[0] += int(gross)
                 cell[1] += int(qty)
-        for kind, eligible, n, gross in db.session.execute(
+        for kind, eligible, n, gross in read(
             sa.select(
                 ReceiptsDay.kind,
                 ReceiptsDay.eligibility,
@@ -100,7 +99,7 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
         ):
             kinds[(kind, bool(eligible))][0] += int(n)
             kinds[(kind, bool(eligible))][1] += int(gross)
-        for method, amount in db.session.execute(
+        for method, amount in read(
             sa.select(PaymentsDay.method, sa.func.sum(PaymentsDay.amount_cents))
             .where(days.between(PaymentsDay, stored))
             .group_by(PaymentsDay.method)
@@ -172,7 +171,7 @@ def by_till(data: SalesData) -> list[dict]:
     for (_day, till_id, rate), gross in data.cells.items():
         sums[till_id][0] += gross
         sums[till_id][1] += data.net(gross, rate)
-    names = dict(db.session.execute(sa.select(Till.id, Till.name).where(Till.id.in_(list(sums)))).all())
+    names = dict(read(sa.select(Till.id, Till.name).where(Till.id.in_(list(sums)))).all())
     return [
         {"key": str(tid), "label": names.get(tid, str(tid)), "gross_cents": g, "net_cents": n}
         for tid, (g, n) in sorted(sums.items())

@@ -6,8 +6,8 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from store.extensions import db
 from store.reports.services.period import Period
+from store.reports.services.sql import read
 from store.skills.models import Assessment, AssessmentRating, Skill
 
 SKILLS_METHOD = _l(
@@ -18,7 +18,7 @@ SKILLS_METHOD = _l(
 
 
 def skills_progress(period: Period) -> dict:
-    rows = db.session.execute(
+    rows = read(
         sa.select(
             Assessment.participant_id, AssessmentRating.skill_id, Assessment.day, AssessmentRating.level
         )
@@ -37,7 +37,7 @@ def skills_progress(period: Period) -> dict:
         start = before.get((person, skill))
         if start is not None and level > start:
             rose[skill].add(person)
-    names = dict(db.session.execute(sa.select(Skill.id, Skill.name)).all())
+    names = dict(read(sa.select(Skill.id, Skill.name)).all())
     groups = [
         {"key": str(sid), "label": names.get(sid, str(sid)), "people_rose": len(rose.get(sid, ()))}
         for sid in sorted(rose, key=lambda s: names.get(s, ""))

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from store.core.timeutil import store_zone
 from store.extensions import db
@@ -10,6 +11,27 @@ from store.extensions import db
 
 def dialect() -> str:
     return db.session.get_bind().dialect.name
+
+
+def replica() -> sa.Engine | None:
+    """The read-only copy the reports read from, if REPORTS_DATABASE_URL names one (the bind
+    "reports"); None: they read the store's own database."""
+    if current_app.config.get("REPORTS_DATABASE_URL"):
+        return db.engines["reports"]
+    return None
+
+
+def read(statement) -> sa.Result:
+    """Run a report's query where reports read (the replica, if there is one). Only for reading:
+    the day store is written to the store's own database."""
+    engine = replica()
+    return db.session.execute(statement, bind_arguments={"bind": engine} if engine else None)
+
+
+def read_scalar(statement):
+    """The first column of the first row of a report's query, read where reports read."""
+    engine = replica()
+    return db.session.scalar(statement, bind_arguments={"bind": engine} if engine else None)
 
 
 def _offset(moment: datetime, zone) -> int:

@@ -270,49 +270,72 @@ def sign_unsigned(now: datetime | None = None, limit: int = 20) -> int:
     """The workers' recovery step: sign (and print) the sales booked at least TSE_RECOVERY_SECONDS
     ago that have no TSE outcome yet — a crash or a lost connection between the booking's commit
     and the signature. Each is committed on its own; a sale signed meanwhile by someone else (the
-    unique TSE transaction id refuses a second row) is left as it is. Returns how many it signed."""
+    unique TSE transaction id refuses a second row) is left as it is. Returns how many it signed.
+
+    Workers on several machines may run it at once: each takes one sale at a time and holds its
+    row (`FOR UPDATE SKIP LOCKED` on PostgreSQL) while the TSE signs, so the others pass it over;
+    holding it, it looks again whether the sale was signed meanwhile, so the TSE never signs a sale
+    twice."""
     now = as_utc(now)
     cutoff = now - timedelta(seconds=current_app.config.get("TSE_RECOVERY_SECONDS", 60))
-    unsigned = sa.select(FiscalTransaction.id).where(FiscalTransaction.sale_id == Sale.id)
-    ids = list(
-        db.session.scalars(
-            sa.select(Sale.id)
-            .where(
-                Sale.created_at <= cutoff,
-                Sale.created_at >= now - timedelta(days=31),
-                ~unsigned.exists(),
-            )
-            .order_by(Sale.id)
-            .limit(limit)
-        )
-    )
+    done = last = 0
+    for _turn in range(limit):
+        sale_id = _next_unsigned(now, cutoff, after=last)
+        if sale_id is None:
+            break
+        last = sale_id
+        done += _recover(sale_id, now)
     db.session.commit()
-    done = 0
-    actor = Actor.system("worker")
-    for sale_id in ids:
-        sale = db.session.get(Sale, sale_id)
-        cart = db.session.scalar(sa.select(Cart).where(Cart.uuid == sale.uuid))
-        how = Signing(tse_started(cart), cart.tse_error) if cart is not None else Signing()
-        try:
-            tx = signing.record(
-                sale.till_id,
-                sale.till.serial,
-                receipt_of(sale),
-                started=how.started,
-                start_error=how.start_error,
-                sale_id=sale.id,
-                tx_id=tse_tx_id(sale.uuid),
-                retry=True,
-                now=now,
-            )
-            db.session.flush()  # the unique TSE transaction id refuses a second outcome here
-            queue_receipt(actor, sale, tx=tx, now=now)
-            transaction.commit()  # one sale at a time: a failure leaves the others signed
-        except IntegrityError:
-            db.session.rollback()  # signed meanwhile (by its request, or by another worker)
-            continue
-        done += 1
     return done
+
+
+def _next_unsigned(now: datetime, cutoff: datetime, after: int) -> int | None:
+    """The next sale without a TSE outcome, locked for this worker (PostgreSQL; skipping those
+    other workers hold)."""
+    unsigned = sa.select(FiscalTransaction.id).where(FiscalTransaction.sale_id == Sale.id)
+    pick = (
+        sa.select(Sale.id)
+        .where(
+            Sale.id > after,
+            Sale.created_at <= cutoff,
+            Sale.created_at >= now - timedelta(days=31),
+            ~unsigned.exists(),
+        )
+        .order_by(Sale.id)
+        .limit(1)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(of=Sale, skip_locked=True)
+    return db.session.scalar(pick)
+
+
+def _recover(sale_id: int, now: datetime) -> int:
+    """Sign one sale this worker holds. Commits (which lets go of the sale). 1 if it signed."""
+    if signing.for_sale(sale_id) is not None:  # signed since the pick looked (a fresh statement)
+        db.session.commit()
+        return 0
+    sale = db.session.get(Sale, sale_id)
+    cart = db.session.scalar(sa.select(Cart).where(Cart.uuid == sale.uuid))
+    how = Signing(tse_started(cart), cart.tse_error) if cart is not None else Signing()
+    try:
+        tx = signing.record(
+            sale.till_id,
+            sale.till.serial,
+            receipt_of(sale),
+            started=how.started,
+            start_error=how.start_error,
+            sale_id=sale.id,
+            tx_id=tse_tx_id(sale.uuid),
+            retry=True,
+            now=now,
+        )
+        db.session.flush()  # the unique TSE transaction id refuses a second outcome here
+        queue_receipt(Actor.system("worker"), sale, tx=tx, now=now)
+        transaction.commit()  # one sale at a time: a failure leaves the others signed
+    except IntegrityError:
+        db.session.rollback()  # signed meanwhile (by its request, or by another worker)
+        return 0
+    return 1
 
 
 def await_signature(sale: Sale, seconds: float = 15.0) -> FiscalTransaction | None:
