@@ -143,3 +143,14 @@ class ReserveForm(FlaskForm):
     deposit = StringField(
         _l("Deposit in € (taken at the till)"), validators=[Length(max=20), no_controls()]
     )
+
+
+class TransferForm(FlaskForm):
+    """Items scanned out of one branch into another."""
+
+    from_branch = SelectField(_l("From branch"), coerce=int, validate_choice=False)
+    to_branch = SelectField(_l("To branch"), coerce=int, validate_choice=False)
+    codes = TextAreaField(
+        _l("Scanned codes (one per line)"),
+        validators=[DataRequired(), Length(max=5000), no_controls(multiline=True)],
+    )

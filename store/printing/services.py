@@ -131,8 +131,15 @@ def readable_job(user, job_id: int) -> PrintJob:
     return job
 
 
-def list_jobs(limit: int = 100, status: JobStatus | None = None) -> list[PrintJob]:
+def list_jobs(
+    limit: int = 100, status: JobStatus | None = None, branch_ids: set[int] | None = None
+) -> list[PrintJob]:
+    """The newest jobs (of the printers of these branches; None: of all)."""
     query = sa.select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)
+    if branch_ids is not None:
+        query = query.join(Printer, PrintJob.printer_id == Printer.id).where(
+            Printer.branch_id.in_(branch_ids)
+        )
     if status is not None:
         query = query.where(PrintJob.status == status)
     return list(db.session.scalars(query))
@@ -227,8 +234,11 @@ def run_worker(poll_seconds: float = 1.0, once: bool = False) -> None:
 # ---------------------------------------------------------------- printers
 
 
-def list_printers() -> list[Printer]:
-    return list(db.session.scalars(sa.select(Printer).order_by(Printer.name)))
+def list_printers(branch_ids: set[int] | None = None) -> list[Printer]:
+    query = sa.select(Printer).order_by(Printer.name)
+    if branch_ids is not None:
+        query = query.where(Printer.branch_id.in_(branch_ids))
+    return list(db.session.scalars(query))
 
 
 def save_printer(
@@ -241,6 +251,7 @@ def save_printer(
     codepage: str = "CP858",
     columns: int = 48,
     is_active: bool = True,
+    branch_id: int | None = None,
 ) -> Printer:
     name = (name or "").strip()
     if not name:
@@ -255,6 +266,8 @@ def save_printer(
         db.session.add(printer)
     printer.name, printer.backend, printer.params = name, backend, params
     printer.codepage, printer.columns, printer.is_active = codepage, columns, is_active
+    if branch_id is not None:  # None: a new printer stands in the first branch, a saved one stays
+        printer.branch_id = branch_id
     audit(actor, "printer.save", printer, {"name": name, "backend": backend, "params": params})
     return printer
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from hardware import escpos_preview
 from store.auth.forms import EmptyForm
+from store.branches import web as branch_web
 from store.core.access import STAFF, Role, roles
 from store.core.i18n import local_datetime
 from store.core.timeutil import utcnow
@@ -23,7 +24,11 @@ SEE_JOBS = (Role.TRAINEE, *STAFF)
 @bp.get("/print-jobs")
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def jobs():
-    return render_template("printing/jobs.html", jobs=services.list_jobs(200), form=EmptyForm())
+    return render_template(
+        "printing/jobs.html",
+        jobs=services.list_jobs(200, branch_ids=branch_web.scope_ids()),
+        form=EmptyForm(),
+    )
 
 
 @bp.get("/print-jobs/<int:job_id>")
@@ -63,7 +68,11 @@ def job_resend(job_id: int):
 @bp.get("/admin/printers")
 @roles(Role.ADMIN)
 def printers():
-    return render_template("printing/printers.html", printers=services.list_printers(), form=EmptyForm())
+    return render_template(
+        "printing/printers.html",
+        printers=services.list_printers(branch_web.scope_ids()),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/admin/printers/new", methods=["GET", "POST"])

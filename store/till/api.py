@@ -8,6 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import IntegrityError
 
+from store.branches import services as branches
 from store.core import transaction
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
@@ -130,6 +131,7 @@ class SaleOut(BaseModel):
     id: str
     kind: str
     till: str
+    branch: str  # the branch (Filiale) of its till
     receipt_number: int
     created_at: datetime
     cashier: str
@@ -153,6 +155,7 @@ class SaleOut(BaseModel):
             id=sale.uuid,
             kind=sale.kind.value,
             till=sale.till.name,
+            branch=sale.till.branch.name,
             receipt_number=sale.receipt_number,
             created_at=sale.created_at,
             cashier=sale.cashier_label,
@@ -206,10 +209,12 @@ class TillOut(BaseModel):
     training: bool
     receipt_printer: str | None
     label_printer: str | None
+    branch: str  # the branch (Filiale) the till stands in
 
     @classmethod
     def of(cls, till: Till) -> "TillOut":
         return cls(
+            branch=till.branch.name,
             id=till.id,
             name=till.name,
             location=till.location,
@@ -347,7 +352,8 @@ def void_sale(sale_id: str, body: VoidIn):
 
 @endpoint(bp, "/tills", roles=list(STAFF | {Role.TRAINEE}), response=TillList, summary="The tills")
 def list_tills():
-    return TillList(tills=[TillOut.of(t) for t in services.list_tills()])
+    tills = services.list_tills(branch_ids=branches.visible_ids(current_user))
+    return TillList(tills=[TillOut.of(t) for t in tills])
 
 
 @endpoint(

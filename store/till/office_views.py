@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.auth.forms import EmptyForm
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.errors import ValidationError
 from store.core.i18n import money
@@ -30,6 +31,8 @@ from store.till.office_forms import (
 )
 
 bp = Blueprint("till_office", __name__)
+# A till of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "till_id", services.till_branch_id)
 bp.context_processor(labels)
 
 SELLERS = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)
@@ -221,8 +224,8 @@ def closings():
     till = _till_filter()
     return render_template(
         "till/office/closings.html",
-        closings=services.list_closings(till),
-        tills=services.list_tills(include_inactive=True),
+        closings=services.list_closings(till, branch_ids=branch_web.scope_ids()),
+        tills=services.list_tills(include_inactive=True, branch_ids=branch_web.scope_ids()),
         till=till,
     )
 
@@ -263,7 +266,10 @@ def closing_print(closing_id: int):
 @bp.get("/admin/tills")
 @roles(Role.ADMIN)
 def tills():
-    return render_template("till/office/tills.html", tills=services.list_tills(include_inactive=True))
+    return render_template(
+        "till/office/tills.html",
+        tills=services.list_tills(include_inactive=True, branch_ids=branch_web.scope_ids()),
+    )
 
 
 @bp.route("/admin/tills/new", methods=["GET", "POST"])

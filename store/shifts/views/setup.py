@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.web import attempt, current_actor
 from store.shifts import services
@@ -75,7 +76,8 @@ def template_edit(template_id: int):
 @roles(Role.ADMIN)
 def stations():
     return render_template(
-        "shifts/stations.html", stations=services.list_stations(include_inactive=True)
+        "shifts/stations.html",
+        stations=services.list_stations(include_inactive=True, branch_ids=branch_web.scope_ids()),
     )
 
 
