@@ -6,7 +6,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from store.core.bounds import no_controls
+from store.core.bounds import is_id, no_controls
 
 
 class BranchForm(FlaskForm):
@@ -34,3 +34,23 @@ class BranchForm(FlaskForm):
 
 class SwitchForm(FlaskForm):
     branch = SelectField(_l("Branch"), coerce=str, validate_choice=False)
+
+
+def _id_or_none(value) -> int | None:
+    return int(value) if value not in (None, "", "None") and is_id(value) else None
+
+
+def BranchField():  # noqa: N802 - a field, as WTForms spells them
+    """The branch a till, printer or station stands in (choices: branch_choices). Left out of a
+    request (a client that knows no branches), it is None: a new thing goes to the first branch, a
+    saved one stays where it is; the service refuses an id that is no branch."""
+    return SelectField(_l("Branch"), coerce=_id_or_none, validate_choice=False)
+
+
+def branch_choices(field, obj, current_id: int) -> None:
+    """Every branch as a choice; a new thing is in the user's current branch."""
+    from store.branches.services import all_branches
+
+    field.choices = [(b.id, b.name) for b in all_branches()]
+    if obj is None and field.data is None:
+        field.data = current_id

@@ -56,7 +56,12 @@ class Branch(db.Model):
 
 
 class BranchOwned:
-    """Mixin of the things that stand in one branch: tills, printers, stations, items."""
+    """Mixin of the things that stand in one branch: tills, printers, stations, items.
+
+    A class that always needs its branch (the till: its receipt prints the branch's address and tax
+    number) sets `branch_loading = "joined"`, so the branch comes with it in the same statement."""
+
+    branch_loading = "select"
 
     @so.declared_attr
     def branch_id(cls) -> so.Mapped[int]:  # noqa: N805 - declared_attr takes the class
@@ -64,7 +69,9 @@ class BranchOwned:
 
     @so.declared_attr
     def branch(cls) -> so.Mapped[Branch]:  # noqa: N805
-        return so.relationship(Branch, foreign_keys=[cls.branch_id])
+        return so.relationship(
+            Branch, foreign_keys=[cls.branch_id], lazy=cls.branch_loading, innerjoin=True
+        )
 
 
 def first_branch(session: so.Session) -> Branch:

@@ -93,6 +93,10 @@ def check_visible(user, branch_id: int | None) -> None:
         raise NotFoundError(_("Not found."))
 
 
+def is_branch(branch_id: int) -> bool:
+    return db.session.get(Branch, branch_id) is not None
+
+
 def get_branch(branch_id: int) -> Branch:
     branch = db.session.get(Branch, branch_id)
     if branch is None:

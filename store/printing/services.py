@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from hardware import BACKENDS, PrinterError, make_backend
+from store.branches.services import is_branch
 from store.core import queue
 from store.core.access import PUBLIC, SIGNED_IN, allowed_roles, user_has_role
 from store.core.audit import Actor, audit
@@ -266,6 +267,8 @@ def save_printer(
         db.session.add(printer)
     printer.name, printer.backend, printer.params = name, backend, params
     printer.codepage, printer.columns, printer.is_active = codepage, columns, is_active
+    if branch_id is not None and not is_branch(branch_id):
+        raise ValidationError(_("There is no such branch."), field="branch_id")
     if branch_id is not None:  # None: a new printer stands in the first branch, a saved one stays
         printer.branch_id = branch_id
     audit(actor, "printer.save", printer, {"name": name, "backend": backend, "params": params})

@@ -7,6 +7,7 @@ from flask_login import current_user
 from hardware import escpos_preview
 from store.auth.forms import EmptyForm
 from store.branches import web as branch_web
+from store.branches.forms import branch_choices
 from store.core.access import STAFF, Role, roles
 from store.core.i18n import local_datetime
 from store.core.timeutil import utcnow
@@ -90,6 +91,7 @@ def printer_edit(printer_id: int):
 
 def _printer_form(printer: Printer | None):
     form = PrinterForm(obj=printer)
+    branch_choices(form.branch_id, printer, branch_web.current_branch().id)
     if printer is not None and request.method == "GET":
         for key, value in (printer.params or {}).items():
             if hasattr(form, key):
@@ -105,6 +107,7 @@ def _printer_form(printer: Printer | None):
                 codepage=form.codepage.data.strip(),
                 columns=form.columns.data,
                 is_active=form.is_active.data,
+                branch_id=form.branch_id.data,
             )
         if done:
             flash(_("The printer was saved."), "success")

@@ -20,6 +20,7 @@ class Till(BranchOwned, db.Model):
     """A till (Kasse): where it stands, which printers and drawer it uses, its counters."""
 
     __tablename__ = "till"
+    branch_loading = "joined"  # receipts and the API name the till's branch: loaded with the till
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from store.auth.forms import EmptyForm
 from store.branches import web as branch_web
+from store.branches.forms import branch_choices
 from store.core.access import Role, roles
 from store.core.errors import ValidationError
 from store.core.i18n import money
@@ -288,6 +289,7 @@ def _till_form(till: Till | None):
     form = TillForm(obj=till)
     choices = [("", _("– none –"))] + [(p.id, p.name) for p in printing.list_printers()]
     form.receipt_printer_id.choices = form.label_printer_id.choices = choices
+    branch_choices(form.branch_id, till, branch_web.current_branch().id)
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = services.save_till(
@@ -300,6 +302,7 @@ def _till_form(till: Till | None):
                 label_printer_id=form.label_printer_id.data,
                 has_drawer=form.has_drawer.data,
                 is_active=form.is_active.data,
+                branch_id=form.branch_id.data,
             )
         if done:
             flash(_("Till %(name)s was saved.", name=saved.name), "success")

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from store.branches.services import is_branch
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, ValidationError
 from store.extensions import db
@@ -52,6 +53,8 @@ def save_station(
         db.session.add(station)
     station.name, station.staffed_weekdays = name[:60], days
     station.sort, station.is_active = int(sort or 0), bool(is_active)
+    if branch_id is not None and not is_branch(branch_id):
+        raise ValidationError(_("There is no such branch."), field="branch_id")
     if branch_id is not None:  # None: a new station is the first branch's, a saved one stays
         station.branch_id = branch_id
     audit(

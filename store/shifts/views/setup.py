@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.branches import web as branch_web
+from store.branches.forms import branch_choices
 from store.core.access import Role, roles
 from store.core.web import attempt, current_actor
 from store.shifts import services
@@ -83,6 +84,7 @@ def stations():
 
 def _save_station(station):
     form = StationForm(obj=station) if request.method == "GET" else StationForm()
+    branch_choices(form.branch_id, station, branch_web.current_branch().id)
     if form.validate_on_submit():
         with attempt(form) as done:
             services.save_station(
@@ -92,6 +94,7 @@ def _save_station(station):
                 staffed_weekdays=form.staffed_weekdays.data,
                 sort=form.sort.data or 0,
                 is_active=form.is_active.data,
+                branch_id=form.branch_id.data,
             )
         if done:
             flash(_("The station was saved."), "success")

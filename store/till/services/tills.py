@@ -4,6 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from store.branches.services import is_branch
 from store.core.audit import Actor, audit
 from store.core.bounds import is_id
 from store.core.errors import NotFoundError, ValidationError
@@ -78,6 +79,8 @@ def save_till(
     till.name, till.serial, till.location = name, serial, (location or "").strip()
     till.receipt_printer_id, till.label_printer_id = receipt_printer_id, label_printer_id
     till.has_drawer, till.is_active = has_drawer, is_active
+    if branch_id is not None and not is_branch(branch_id):
+        raise ValidationError(_("There is no such branch."), field="branch_id")
     if branch_id is not None:  # None: a new till stands in the first branch, a saved one stays
         till.branch_id = branch_id
     audit(
