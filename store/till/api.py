@@ -288,6 +288,7 @@ def create_sale(body: SaleIn):
     same sale again (the same id and body) answers 200 with the sale booked the first time; the same
     id with another body is refused with 409."""
     till = services.find_till(body.till)
+    branches.check_visible(current_user, till.branch_id)  # a till of another branch: not found
     sale_id = str(body.id)
     lines = [
         services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
@@ -368,6 +369,7 @@ def list_tills():
 )
 def open_session(till: str, body: OpenIn):
     t = services.find_till(till)
+    branches.check_visible(current_user, t.branch_id)
     session = services.open_session(current_actor(), t, float_cents=body.float_cents)
     return SessionOut(
         id=session.id, till=t.name, opened_at=session.opened_at, float_cents=session.float_cents
@@ -385,6 +387,7 @@ def open_session(till: str, body: OpenIn):
 )
 def close_session(till: str, body: CloseIn):
     t = services.find_till(till)
+    branches.check_visible(current_user, t.branch_id)
     closing = services.close_session(
         current_actor(), t, counted_cents=body.counted_cents, reason=body.reason
     )
@@ -406,5 +409,6 @@ class TrainingIn(Schema):
 )
 def set_training(till: str, body: TrainingIn):
     t = services.find_till(till)
+    branches.check_visible(current_user, t.branch_id)
     services.set_training(current_actor(), t, body.enabled)
     return TillOut.of(t)
