@@ -36,7 +36,8 @@ class SwitchForm(FlaskForm):
     branch = SelectField(_l("Branch"), coerce=str, validate_choice=False)
 
 
-def _id_or_none(value) -> int | None:
+def id_or_none(value) -> int | None:
+    """A form's id: a number an id column holds, else None (refused by the service)."""
     return int(value) if value not in (None, "", "None") and is_id(value) else None
 
 
@@ -44,7 +45,7 @@ def BranchField():  # noqa: N802 - a field, as WTForms spells them
     """The branch a till, printer or station stands in (choices: branch_choices). Left out of a
     request (a client that knows no branches), it is None: a new thing goes to the first branch, a
     saved one stays where it is; the service refuses an id that is no branch."""
-    return SelectField(_l("Branch"), coerce=_id_or_none, validate_choice=False)
+    return SelectField(_l("Branch"), coerce=id_or_none, validate_choice=False)
 
 
 def branch_choices(field, obj, current_id: int) -> None:

@@ -163,3 +163,33 @@ def test_a_supervisor_cannot_send_from_a_branch_not_theirs(two, client, api_toke
         headers=api_token(two.sup_a),
     )
     assert answer.status_code == 403
+
+
+def test_admins_open_a_branch_and_name_who_works_there(two, client, login, make_user):
+    admin = make_user("admin")
+    login(admin)
+    assert client.get("/admin/branches").status_code == 200
+    answer = client.post(
+        "/admin/branches/new",
+        data={
+            "name": "Kaufhaus Süd",
+            "address": "Südring 3, 49191 Belm",
+            "is_active": "y",
+            "members": [str(two.sup_b.id)],
+        },
+    )
+    assert answer.status_code == 302
+    south = db.session.scalar(sa.select(Branch).where(Branch.name == "Kaufhaus Süd"))
+    assert [u.id for u in south.members] == [two.sup_b.id]
+    assert branches.visible_ids(two.sup_b) == {two.b.id, south.id}
+    clash = client.post("/admin/branches/new", data={"name": "kaufhaus süd"})
+    assert clash.status_code == 200 and tr("There is already a branch of this name.") in clash.get_data(
+        as_text=True
+    )
+    page = client.get(f"/admin/branches/{south.id}").get_data(as_text=True)
+    assert "Südring 3" in page
+
+
+def test_a_supervisor_sees_no_admin_pages_of_branches(two, client, login):
+    login(two.sup_a)
+    assert client.get("/admin/branches").status_code == 403
