@@ -57,6 +57,14 @@ def visible_ids(user) -> set[int]:
     return own
 
 
+def works_in(user, branch_ids: set[int] | None) -> bool:
+    """Whether someone works in one of these branches (None: any; assigned to none: the first)."""
+    if branch_ids is None:
+        return True
+    own = {b.id for b in getattr(user, "branches", [])}
+    return bool(own & branch_ids) if own else first_branch_id() in branch_ids
+
+
 def visible(user) -> list[Branch]:
     ids = visible_ids(user)
     return [b for b in all_branches() if b.id in ids]

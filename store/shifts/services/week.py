@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from store.auth.models import User
-from store.branches.services import first_branch_id
+from store.branches.services import works_in
 from store.shifts.models import Agreement, AttendanceEntry, Shift, Station
 from store.shifts.services.agreements import agreements_between, covering
 from store.shifts.services.days import holiday_name, week_start
@@ -43,14 +43,6 @@ class WeekPlan:
     @property
     def over_hours(self) -> set[int]:
         return {w.user_id for w in self.warnings if w.kind == "over_hours"}
-
-
-def works_in(user: User, branch_ids: set[int] | None) -> bool:
-    """Whether a trainee works in one of these branches (None: all; no branch: the first)."""
-    if branch_ids is None:
-        return True
-    own = {b.id for b in user.branches}
-    return bool(own & branch_ids) if own else min(branch_ids, default=0) == first_branch_id()
 
 
 def week_plan(monday: date, branch_ids: set[int] | None = None) -> WeekPlan:
