@@ -132,6 +132,19 @@ def readable_job(user, job_id: int) -> PrintJob:
     return job
 
 
+def job_branch_id(job_id: int) -> int | None:
+    """The branch of a job's printer (None: no such job), for the views' branch guard."""
+    return db.session.scalar(
+        sa.select(Printer.branch_id)
+        .join(PrintJob, PrintJob.printer_id == Printer.id)
+        .where(PrintJob.id == job_id)
+    )
+
+
+def printer_branch_id(printer_id: int) -> int | None:
+    return db.session.scalar(sa.select(Printer.branch_id).where(Printer.id == printer_id))
+
+
 def list_jobs(
     limit: int = 100, status: JobStatus | None = None, branch_ids: set[int] | None = None
 ) -> list[PrintJob]:

@@ -18,6 +18,9 @@ from store.printing.forms import PrinterForm
 from store.printing.models import Printer
 
 bp = Blueprint("printing", __name__)
+# A print job or printer of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "job_id", services.job_branch_id)
+branch_web.guard(bp, "printer_id", services.printer_branch_id)
 
 SEE_JOBS = (Role.TRAINEE, *STAFF)
 

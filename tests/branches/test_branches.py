@@ -193,3 +193,13 @@ def test_admins_open_a_branch_and_name_who_works_there(two, client, login, make_
 def test_a_supervisor_sees_no_admin_pages_of_branches(two, client, login):
     login(two.sup_a)
     assert client.get("/admin/branches").status_code == 403
+
+
+def test_print_jobs_of_another_branch_do_not_exist_for_a_supervisor(two, client, login):
+    from store.printing import services as printing
+
+    job = printing.enqueue(Actor.system(), two.shop.till.receipt_printer, "test", b"x", title="Test")
+    db.session.commit()
+    login(two.sup_b)
+    assert client.get(f"/print-jobs/{job.id}").status_code == 404
+    assert "Test" not in client.get("/print-jobs").get_data(as_text=True).split("<main", 1)[1]
