@@ -12,7 +12,7 @@ from store.core.audit import Actor
 from store.extensions import db
 from store.goods import demo as goods_demo
 from store.goods import services as goods_services
-from store.goods.models import Item, ItemStatus
+from store.goods.models import Item, ItemStatus, Reservation, ReservationStatus
 from store.logistics import demo as logistics_demo
 from store.network import demo as network_demo
 from store.printing import services as printing
@@ -119,9 +119,12 @@ def load_branches(actor: Actor) -> bool:
     nord = branches.save_branch(actor, None, name=nord_name, address=nord_address)
     for model, names in ((Till, NORTH_TILLS), (Printer, NORTH_PRINTERS), (Station, NORTH_STATIONS)):
         db.session.execute(sa.update(model).where(model.name.in_(names)).values(branch_id=nord.id))
+    held = sa.select(Reservation.item_id).where(Reservation.status == ReservationStatus.ACTIVE)
     stock = list(
         db.session.scalars(
-            sa.select(Item.id).where(Item.status == ItemStatus.IN_STOCK).order_by(Item.id)
+            sa.select(Item.id)
+            .where(Item.status == ItemStatus.IN_STOCK, Item.id.not_in(held))
+            .order_by(Item.id)
         )
     )
     north_items = stock[::NORTH_SHARE]
