@@ -56,7 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     for area in (core, auth, printing, goods, tse, till, fiscal, shifts, skills, network, reports):
         area.init_app(app)
-    from store import logistics
+    from store import branches, logistics
+
+    branches.init_app(app)
 
     logistics.init_app(app)
     api.init_app(app)

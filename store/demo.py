@@ -6,16 +6,22 @@ import sqlalchemy as sa
 
 from store.auth import services as auth
 from store.auth.models import User
+from store.branches import services as branches
+from store.branches.models import Branch, first_branch
 from store.core.audit import Actor
 from store.extensions import db
 from store.goods import demo as goods_demo
+from store.goods import services as goods_services
+from store.goods.models import Item, ItemStatus, Reservation, ReservationStatus
 from store.logistics import demo as logistics_demo
 from store.network import demo as network_demo
 from store.printing import services as printing
 from store.printing.models import Printer
 from store.shifts import demo as shifts_demo
+from store.shifts.models import Station
 from store.skills import demo as skills_demo
 from store.till import demo as till_demo
+from store.till.models import Till
 
 PASSWORD = "kaufhaus"  # noqa: S105 - the published demo password
 
@@ -91,6 +97,48 @@ def load_printers(actor: Actor) -> bool:
     return True
 
 
+BRANCHES = [
+    ("Kaufhaus Mitte", "Marktstraße 12, 49191 Belm"),
+    ("Kaufhaus Nord", "Nordring 5, 49191 Belm"),
+]
+# What stands in Nord; the rest stays in Mitte (the first branch, where everything was made).
+NORTH_TILLS, NORTH_PRINTERS, NORTH_STATIONS = ("Kasse 3",), ("Bondrucker Kasse 3",), ("Möbel/Transport",)
+NORTH_USERS = ("becker", "azubi09", "azubi10", "azubi11", "azubi12")
+NORTH_SHARE = 5  # every fifth item in stock is in Nord
+
+
+def load_branches(actor: Actor) -> bool:
+    """Two branches: the shop so far becomes "Kaufhaus Mitte"; "Kaufhaus Nord" gets a till, its
+    printer, a station, a share of the stock and its people. The coordinator and the admin see
+    both; a few items go from Mitte to Nord by a transfer, as staff would move them."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Branch)) > 1:
+        return False
+    (mitte_name, mitte_address), (nord_name, nord_address) = BRANCHES
+    mitte = first_branch(db.session)
+    branches.save_branch(actor, mitte, name=mitte_name, address=mitte_address)
+    nord = branches.save_branch(actor, None, name=nord_name, address=nord_address)
+    for model, names in ((Till, NORTH_TILLS), (Printer, NORTH_PRINTERS), (Station, NORTH_STATIONS)):
+        db.session.execute(sa.update(model).where(model.name.in_(names)).values(branch_id=nord.id))
+    held = sa.select(Reservation.item_id).where(Reservation.status == ReservationStatus.ACTIVE)
+    stock = list(
+        db.session.scalars(
+            sa.select(Item.id)
+            .where(Item.status == ItemStatus.IN_STOCK, Item.id.not_in(held))
+            .order_by(Item.id)
+        )
+    )
+    north_items = stock[::NORTH_SHARE]
+    db.session.execute(sa.update(Item).where(Item.id.in_(north_items[5:])).values(branch_id=nord.id))
+    for user in db.session.scalars(sa.select(User)):
+        home = nord if user.username in NORTH_USERS else mitte
+        branches.set_user_branches(actor, user, [home])
+    db.session.expire_all()
+    codes = list(db.session.scalars(sa.select(Item.code).where(Item.id.in_(north_items[:5]))))
+    if codes:
+        goods_services.transfer_items(actor, codes, mitte.id, nord.id)
+    return True
+
+
 LOADERS: list[Callable[[Actor], bool]] = [
     load_users,
     load_printers,
@@ -107,6 +155,7 @@ LOADERS: list[Callable[[Actor], bool]] = [
     network_demo.load_records,
     logistics_demo.load_pickups,
     goods_demo.load_reservations,  # after the pick-ups: the collected sofa is among them
+    load_branches,  # last: it splits what the others made between two branches
 ]
 
 

@@ -87,3 +87,9 @@
     confirms();
   });
 })();
+
+// A select marked data-autosubmit (the header's branch switcher) sends its form when changed.
+document.addEventListener("change", function (event) {
+  var select = event.target.closest && event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.submit();
+});

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
+from store.branches.models import Branch, user_branch
 from store.core.access import Role
 from store.core.types import UTCDateTime
 from store.extensions import db
@@ -33,6 +34,8 @@ class User(UserMixin, db.Model):
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
     locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    # The branches the user works in (trainees and supervisors see those; coordinators and admins all).
+    branches: so.Mapped[list[Branch]] = so.relationship(secondary=user_branch, order_by=Branch.name)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a deactivated user cannot sign in

@@ -3,11 +3,13 @@
 import re
 
 from flask import Response, send_file
+from flask_login import current_user
 from pydantic import BaseModel, Field, field_validator
 
+from store.branches import services as branches
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
-from store.core.bounds import Day
+from store.core.bounds import Day, Id
 from store.core.web import current_actor
 from store.fiscal import downloads, dsfinvk, registration
 from store.till import services as till_services
@@ -21,6 +23,9 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class RangeQuery(Schema):
     start: Day = Field(alias="from", description="First day, YYYY-MM-DD (store time)")
     end: Day = Field(alias="to", description="Last day, YYYY-MM-DD (store time), included")
+    branch: Id | None = Field(
+        default=None, description="Only the tills of this branch (one place of business)"
+    )
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -50,7 +55,9 @@ def send_export(export: dsfinvk.Export) -> Response:
 )
 def dsfinvk_range(query: RangeQuery):
     """The ZIP holds the standard's CSV files and index.xml; one cash point closing per Z report."""
-    export = dsfinvk.export_range(query.start, query.end)
+    if query.branch is not None:
+        branches.require_branch_of(current_user, query.branch)
+    export = dsfinvk.export_range(query.start, query.end, query.branch)
     downloads.record_dsfinvk_download(
         current_actor(), export, start=query.start.isoformat(), end=query.end.isoformat()
     )
@@ -87,6 +94,18 @@ def tse_export():
     )
 
 
+class SiteOut(BaseModel):
+    """One place of business (a branch) and its tills: its own entry in the report."""
+
+    branch_id: int
+    name: str
+    street: str
+    postcode: str
+    city: str
+    tax_number: str
+    tills: list[registration.TillRegistration]
+
+
 class RegistrationOut(BaseModel):
     store_name: str
     street: str
@@ -94,6 +113,7 @@ class RegistrationOut(BaseModel):
     city: str
     tax_number: str
     tills: list[registration.TillRegistration]
+    sites: list[SiteOut]
 
 
 @endpoint(
@@ -105,11 +125,24 @@ class RegistrationOut(BaseModel):
 )
 def registration_data():
     shop = registration.store_identity()
+    rows = registration.registrations(branches.visible_ids(current_user))
     return RegistrationOut(
         store_name=shop.name,
         street=shop.street,
         postcode=shop.postcode,
         city=shop.city,
         tax_number=shop.tax_number,
-        tills=registration.registrations(),
+        tills=rows,
+        sites=[
+            SiteOut(
+                branch_id=site.branch_id,
+                name=site.shop.name,
+                street=site.shop.street,
+                postcode=site.shop.postcode,
+                city=site.shop.city,
+                tax_number=site.shop.tax_number,
+                tills=site.tills,
+            )
+            for site in registration.sites(rows)
+        ],
     )

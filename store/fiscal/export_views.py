@@ -6,10 +6,12 @@ from urllib.parse import quote
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import DataRequired
 
+from store.branches import services as branches
 from store.core.access import Role, roles
 from store.core.exports import csv_bytes
 from store.core.i18n import local_date
@@ -57,6 +59,7 @@ def export():
     form = RangeForm(request.args or None, data={"start": start, "end": end})
     return render_template(
         "fiscal/export.html",
+        branch_choices=branches.visible(current_user),
         form=form,
         closings=till_services.list_closings(limit=60),
         device=registration.active_tse(),
@@ -78,8 +81,11 @@ def download_range():
     if start is None or end is None:
         flash(_("Please choose the first and the last day."), "error")
         return redirect(url_for(".export"))
+    branch_id = request.args.get("branch", type=int)
     with attempt() as done:
-        result = dsfinvk.export_range(start, end)
+        if branch_id is not None:
+            branches.require_branch_of(current_user, branch_id)
+        result = dsfinvk.export_range(start, end, branch_id)
         downloads.record_dsfinvk_download(
             current_actor(), result, start=start.isoformat(), end=end.isoformat()
         )
@@ -125,7 +131,7 @@ def _forms(rows) -> dict:
 
 
 def _registration_page(forms: dict | None = None, status: int = 200):
-    rows = registration.registrations()
+    rows = registration.registrations(branches.visible_ids(current_user))
     all_forms = _forms(rows)
     all_forms.update(forms or {})
     return render_template(
@@ -135,6 +141,7 @@ def _registration_page(forms: dict | None = None, status: int = 200):
         due=registration.due_reports(rows, local_today()),
         undated=registration.undated(rows),
         shop=registration.store_identity(),
+        sites=registration.sites(rows),
     ), status
 
 
@@ -148,7 +155,8 @@ def registration_page():
 @roles(Role.ADMIN, Role.SUPERVISOR)
 def registration_csv():
     """The registration data as CSV, to copy into the ELSTER form."""
-    header, rows = registration.registration_rows(registration.registrations())
+    rows = registration.registrations(branches.visible_ids(current_user))
+    header, rows = registration.registration_rows(rows)
     name = downloads.registration_filename()
     downloads.record_download(current_actor(), {"format": "registration", "file": name})
     return Response(

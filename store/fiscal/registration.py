@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 import sqlalchemy as sa
 from flask import current_app
 
+from store.branches.models import Branch
 from store.core.timeutil import add_months, to_local
 from store.extensions import db
 from store.till.models import Till
@@ -87,6 +88,22 @@ def store_identity() -> StoreIdentity:
     )
 
 
+def branch_identity(branch: Branch) -> StoreIdentity:
+    """A branch as a place of business (Betriebsstätte): its own name and address, its tax data
+    (the store's when the branch has none of its own)."""
+    street, postcode, city = split_address(branch.address)
+    tax_number, vat_id = branch.tax_data()
+    return StoreIdentity(
+        name=branch.name,
+        street=street,
+        postcode=postcode,
+        city=city,
+        country=branch.country or "DEU",
+        tax_number=tax_number,
+        vat_id=vat_id,
+    )
+
+
 def reporting_deadline(day: date | None) -> date | None:
     """A till put into or taken out of service is reported within one month: the same day a month
     later, the month's last day when it has no such day (§188 BGB)."""
@@ -120,6 +137,7 @@ class TillRegistration:
     """One line of the ELSTER report: a till and the TSE it signs with (also the API's answer)."""
 
     till_id: int
+    branch_id: int = field(metadata=AS_RECORDED)
     name: str = field(metadata=AS_RECORDED)
     location: str = field(metadata=AS_RECORDED)
     serial: str = field(metadata=AS_RECORDED)
@@ -159,13 +177,37 @@ class TillRegistration:
         )
 
 
-def registrations() -> list[TillRegistration]:
-    """Every till (switched off ones too: decommissioned tills are reported as well)."""
+def registrations(branch_ids: set[int] | None = None) -> list[TillRegistration]:
+    """Every till (switched off ones too: decommissioned tills are reported as well), of these
+    branches (None: of all)."""
     device = active_tse()
-    return [
-        TillRegistration.of(till, device)
-        for till in db.session.scalars(sa.select(Till).order_by(Till.name))
-    ]
+    query = sa.select(Till).order_by(Till.name)
+    if branch_ids is not None:
+        query = query.where(Till.branch_id.in_(branch_ids))
+    return [TillRegistration.of(till, device) for till in db.session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class Site:
+    """One place of business (a branch) and its tills: one entry of the report to the tax office."""
+
+    branch_id: int
+    shop: StoreIdentity
+    tills: list[TillRegistration]
+
+
+def sites(rows: list[TillRegistration]) -> list[Site]:
+    """The tills grouped by their branch, each branch its own place of business."""
+    ids = sorted({r.branch_id for r in rows})
+    found = {b.id: b for b in db.session.scalars(sa.select(Branch).where(Branch.id.in_(ids)))}
+    return sorted(
+        (
+            Site(b, branch_identity(found[b]), [r for r in rows if r.branch_id == b])
+            for b in ids
+            if b in found
+        ),
+        key=lambda s: s.shop.name,
+    )
 
 
 @dataclass(frozen=True)
@@ -226,6 +268,7 @@ CSV_COLUMNS: tuple[tuple[str, Callable[[StoreIdentity, TillRegistration], object
 
 def registration_rows(rows: list[TillRegistration]) -> tuple[list[str], list[list]]:
     """The CSV for ELSTER: German headers, dates as DD.MM.YYYY (as the form takes them)."""
-    shop = store_identity()
     header = [name for name, _value in CSV_COLUMNS]
-    return header, [[value(shop, r) for _name, value in CSV_COLUMNS] for r in rows]
+    return header, [
+        [value(site.shop, r) for _name, value in CSV_COLUMNS] for site in sites(rows) for r in site.tills
+    ]

@@ -23,6 +23,19 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reservation_views.bp)
     app.register_blueprint(reservation_api.bp)
     reservation_cli.init_app(app)
+    from store.goods import transfer_api, transfer_views
+
+    app.register_blueprint(transfer_views.bp)
+    app.register_blueprint(transfer_api.bp)
+    register_tile(
+        Tile(
+            "transfers.new",
+            _l("Transfer goods"),
+            "box",
+            frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.ADMIN}),
+            37,
+        )
+    )
     register_tile(Tile("reservations.reservations", _l("Reservations"), "calendar", FLOOR, 31))
     register_tile(Tile("goods.intake", _l("Take in goods"), "box", FLOOR, 20))
     register_tile(Tile("goods.items", _l("Find items"), "tag", FLOOR, 30))

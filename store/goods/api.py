@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from flask_login import current_user
 from pydantic import BaseModel, Field
 
+from store.branches import services as branches
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.bounds import Id, PositiveCents, Text
@@ -58,6 +60,7 @@ class ItemOut(BaseModel):
     sellable: bool
     # The active reservation's date: the item is held for a customer until then (not for sale).
     reserved_until: date | None = None
+    branch: str | None = None  # the branch (Filiale) that has it
 
     @classmethod
     def of(cls, item: Item, today: date, reservation: Reservation | None) -> "ItemOut":
@@ -67,6 +70,7 @@ class ItemOut(BaseModel):
         test = item.last_safety_test if item.category.requires_safety_test else None
         block = services.sale_state(item, reservation)
         return cls(
+            branch=item.branch.name,
             code=item.code,
             description=item.description,
             category=item.category_id,
@@ -175,7 +179,8 @@ def create_items(body: IntakeIn):
         )
         for line in body.items
     ]
-    items = services.take_in_items(actor, entries)
+    branch = branches.current(current_user)
+    items = services.take_in_items(actor, entries, branch_id=branch.id)
     services.queue_labels(actor, items)
     today = local_today()
     return ItemList(items=[ItemOut.of(i, today, None) for i in items])  # taken in now: not reserved

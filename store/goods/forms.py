@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from store.branches.forms import id_or_none
 from store.core.bounds import no_controls
 from store.goods.models import Condition, WriteOffReason
 from store.goods.services.intake import MAX_QUANTITY
@@ -142,4 +143,15 @@ class ReserveForm(FlaskForm):
     until = DateField(_l("Reserved until"), validators=[Optional()])
     deposit = StringField(
         _l("Deposit in € (taken at the till)"), validators=[Length(max=20), no_controls()]
+    )
+
+
+class TransferForm(FlaskForm):
+    """Items scanned out of one branch into another."""
+
+    from_branch = SelectField(_l("From branch"), coerce=id_or_none, validate_choice=False)
+    to_branch = SelectField(_l("To branch"), coerce=id_or_none, validate_choice=False)
+    codes = TextAreaField(
+        _l("Scanned codes (one per line)"),
+        validators=[DataRequired(), Length(max=5000), no_controls(multiline=True)],
     )

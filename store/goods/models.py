@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from store.branches.models import BranchOwned
 from store.core.types import UTCDateTime
 from store.extensions import db
 
@@ -67,7 +68,7 @@ class Condition(StrEnum):
     USED = "used"
 
 
-class Item(db.Model):
+class Item(BranchOwned, db.Model):
     """One donated thing with its own label; sold once."""
 
     __tablename__ = "item"
@@ -132,6 +133,8 @@ class MovementKind(StrEnum):
     CORRECTION = "correction"  # reverses an earlier booking
     PRICE = "price"  # the label price changed
     STOCK_IN = "stock_in"  # counted articles added to stock
+    TRANSFER_OUT = "transfer_out"  # moved to another branch (booked at the branch it leaves)
+    TRANSFER_IN = "transfer_in"  # came from another branch (booked at the branch it reaches)
 
 
 class WriteOffReason(StrEnum):
@@ -159,6 +162,8 @@ class StockMovement(db.Model):
     note: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     till_id: so.Mapped[int | None]
+    # The branch it was booked at (transfers book one at each side); None: before branches existed.
+    branch_id: so.Mapped[int | None]
     # The booking this one reverses (corrections), and what caused it (e.g. a sale).
     reverses_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stock_movement.id"))
     ref_type: so.Mapped[str | None] = so.mapped_column(sa.String(32))

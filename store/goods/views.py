@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from store.branches import web as branch_web
 from store.core import storage
 from store.core.access import Role, roles
 from store.core.errors import ValidationError
@@ -38,6 +39,8 @@ from store.goods.models import StockMovement
 from store.printing import services as printing
 
 bp = Blueprint("goods", __name__)
+# An item of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "item_id", services.item_branch_id)
 
 FLOOR = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)  # who works with the goods
 INTAKE_FIELDS = {"tested_on": "test_on", "tester": "test_by"}  # service field → form field
@@ -95,7 +98,7 @@ def _remember(entry: services.IntakeEntry, items) -> None:
 def _book(entry: services.IntakeEntry):
     """Book an intake and queue its labels; they print once the request has committed."""
     actor = current_actor()
-    items = services.take_in_items(actor, [entry])
+    items = services.take_in_items(actor, [entry], branch_id=branch_web.current_branch().id)
     return items, services.queue_labels(actor, items)
 
 
@@ -193,6 +196,7 @@ def items():
         status=request.args.get("status", "in_stock") or None,
         min_weeks=request.args.get("weeks", type=int),
         location=request.args.get("location") or None,
+        branch_ids=branch_web.scope_ids(),
     )
     page = services.search_items(search, page=request.args.get("page", 1, type=int))
     today = local_today()

@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
-from store.core.bounds import Day
+from store.core.bounds import Day, Id
 from store.core.errors import ValidationError
 from store.core.web import current_actor
 from store.network import exports
@@ -38,6 +38,7 @@ class HoursQuery(Schema):
     measure: Literal["agh", "tam", "internship", "apprenticeship", "volunteer"] | None = Field(
         default=None, description="only trainees with an agreement of this measure"
     )
+    branch: Id | None = Field(default=None, description="only trainees working in this branch")
 
 
 @endpoint(
@@ -54,7 +55,10 @@ def hours(query: HoursQuery):
     if not MONTH.match(query.month):
         raise ValidationError(_("Please give the month as YYYY-MM, e.g. 2026-03."), field="month")
     year, month = shifts.parse_month(query.month)
-    return send_export(exports.hours_export(current_actor(), year, month, query.fmt, query.measure))
+    export = exports.hours_export(
+        current_actor(), year, month, query.fmt, query.measure, branch_id=query.branch
+    )
+    return send_export(export)
 
 
 class EvaluationQuery(Schema):

@@ -7,6 +7,7 @@ from flask import Response, url_for
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
+from store.branches import services as branches
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.bounds import Text
@@ -29,12 +30,14 @@ class PrintJobOut(BaseModel):
     ref_type: str | None
     ref_id: str | None
     bytes_url: str
+    branch: str  # the branch (Filiale) of its printer
 
     @classmethod
     def of(cls, job: PrintJob) -> "PrintJobOut":
         return cls(
             id=job.id,
             printer=job.printer.name,
+            branch=job.printer.branch.name,
             kind=job.kind,
             title=job.title,
             status=job.status,
@@ -66,7 +69,7 @@ class PrintJobQuery(Schema):
     response=PrintJobList,
 )
 def print_jobs(query: PrintJobQuery):
-    jobs = services.list_jobs(query.limit, query.status)
+    jobs = services.list_jobs(query.limit, query.status, branches.visible_ids(current_user))
     return PrintJobList(
         print_jobs=[PrintJobOut.of(j) for j in jobs if services.may_read(current_user, j)]
     )

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from store.branches.forms import BranchField
 from store.core.bounds import no_controls
 
 BACKEND_LABELS = [
@@ -41,6 +42,7 @@ class PrinterForm(FlaskForm):
     )
     columns = IntegerField(_l("Characters per line"), default=48, validators=[NumberRange(24, 64)])
     is_active = BooleanField(_l("In use"), default=True)
+    branch_id = BranchField()
 
     PARAMS = {
         "virtual": (),

@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from store.branches.models import BranchOwned
 from store.core.types import UTCDateTime
 from store.extensions import db
 
@@ -17,7 +18,7 @@ class JobStatus(StrEnum):
     FAILED = "failed"  # gave up after PRINT_MAX_ATTEMPTS; a supervisor can re-send
 
 
-class Printer(db.Model):
+class Printer(BranchOwned, db.Model):
     """A receipt or label printer, and how to reach it (python-escpos backend or virtual)."""
 
     __tablename__ = "printer"

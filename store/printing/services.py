@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from hardware import BACKENDS, PrinterError, make_backend
+from store.branches.services import is_branch
 from store.core import queue
 from store.core.access import PUBLIC, SIGNED_IN, allowed_roles, user_has_role
 from store.core.audit import Actor, audit
@@ -154,8 +155,28 @@ def readable_job(user, job_id: int) -> PrintJob:
     return job
 
 
-def list_jobs(limit: int = 100, status: JobStatus | None = None) -> list[PrintJob]:
+def job_branch_id(job_id: int) -> int | None:
+    """The branch of a job's printer (None: no such job), for the views' branch guard."""
+    return db.session.scalar(
+        sa.select(Printer.branch_id)
+        .join(PrintJob, PrintJob.printer_id == Printer.id)
+        .where(PrintJob.id == job_id)
+    )
+
+
+def printer_branch_id(printer_id: int) -> int | None:
+    return db.session.scalar(sa.select(Printer.branch_id).where(Printer.id == printer_id))
+
+
+def list_jobs(
+    limit: int = 100, status: JobStatus | None = None, branch_ids: set[int] | None = None
+) -> list[PrintJob]:
+    """The newest jobs (of the printers of these branches; None: of all)."""
     query = sa.select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)
+    if branch_ids is not None:
+        query = query.join(Printer, PrintJob.printer_id == Printer.id).where(
+            Printer.branch_id.in_(branch_ids)
+        )
     if status is not None:
         query = query.where(PrintJob.status == status)
     return list(db.session.scalars(query))
@@ -307,8 +328,11 @@ def agent_done(
 # ---------------------------------------------------------------- printers
 
 
-def list_printers() -> list[Printer]:
-    return list(db.session.scalars(sa.select(Printer).order_by(Printer.name)))
+def list_printers(branch_ids: set[int] | None = None) -> list[Printer]:
+    query = sa.select(Printer).order_by(Printer.name)
+    if branch_ids is not None:
+        query = query.where(Printer.branch_id.in_(branch_ids))
+    return list(db.session.scalars(query))
 
 
 def save_printer(
@@ -321,6 +345,7 @@ def save_printer(
     codepage: str = "CP858",
     columns: int = 48,
     is_active: bool = True,
+    branch_id: int | None = None,
 ) -> Printer:
     name = (name or "").strip()
     if not name:
@@ -335,6 +360,10 @@ def save_printer(
         db.session.add(printer)
     printer.name, printer.backend, printer.params = name, backend, params
     printer.codepage, printer.columns, printer.is_active = codepage, columns, is_active
+    if branch_id is not None and not is_branch(branch_id):
+        raise ValidationError(_("There is no such branch."), field="branch_id")
+    if branch_id is not None:  # None: a new printer stands in the first branch, a saved one stays
+        printer.branch_id = branch_id
     audit(actor, "printer.save", printer, {"name": name, "backend": backend, "params": params})
     return printer
 

@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from hardware import escpos_preview
 from store.auth.forms import EmptyForm
+from store.branches import web as branch_web
+from store.branches.forms import branch_choices
 from store.core.access import STAFF, Role, roles
 from store.core.i18n import local_datetime
 from store.core.timeutil import utcnow
@@ -16,6 +18,9 @@ from store.printing.forms import PrinterForm
 from store.printing.models import Printer
 
 bp = Blueprint("printing", __name__)
+# A print job or printer of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "job_id", services.job_branch_id)
+branch_web.guard(bp, "printer_id", services.printer_branch_id)
 
 SEE_JOBS = (Role.TRAINEE, *STAFF)
 
@@ -23,7 +28,11 @@ SEE_JOBS = (Role.TRAINEE, *STAFF)
 @bp.get("/print-jobs")
 @roles(Role.SUPERVISOR, Role.ADMIN)
 def jobs():
-    return render_template("printing/jobs.html", jobs=services.list_jobs(200), form=EmptyForm())
+    return render_template(
+        "printing/jobs.html",
+        jobs=services.list_jobs(200, branch_ids=branch_web.scope_ids()),
+        form=EmptyForm(),
+    )
 
 
 @bp.get("/print-jobs/<int:job_id>")
@@ -63,7 +72,11 @@ def job_resend(job_id: int):
 @bp.get("/admin/printers")
 @roles(Role.ADMIN)
 def printers():
-    return render_template("printing/printers.html", printers=services.list_printers(), form=EmptyForm())
+    return render_template(
+        "printing/printers.html",
+        printers=services.list_printers(branch_web.scope_ids()),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/admin/printers/new", methods=["GET", "POST"])
@@ -81,6 +94,7 @@ def printer_edit(printer_id: int):
 
 def _printer_form(printer: Printer | None):
     form = PrinterForm(obj=printer)
+    branch_choices(form.branch_id, printer, branch_web.current_branch().id)
     if printer is not None and request.method == "GET":
         for key, value in (printer.params or {}).items():
             if hasattr(form, key):
@@ -96,6 +110,7 @@ def _printer_form(printer: Printer | None):
                 codepage=form.codepage.data.strip(),
                 columns=form.columns.data,
                 is_active=form.is_active.data,
+                branch_id=form.branch_id.data,
             )
         if done:
             flash(_("The printer was saved."), "success")

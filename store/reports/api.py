@@ -21,7 +21,8 @@ class PeriodQuery(Schema):
     first: date = Field(alias="from", description="first day (ISO date), Europe/Berlin")
     last: date = Field(alias="to", description="last day (ISO date), included")
     group: (
-        Literal["day", "week", "month", "category", "payment", "till", "station", "measure"] | None
+        Literal["day", "week", "month", "category", "payment", "till", "station", "measure", "branch"]
+        | None
     ) = Field(default=None, description="how `groups` is broken down")
 
 

@@ -28,11 +28,13 @@ TABLES = {
     "sales_category": _l("Turnover by category"),
     "sales_payment": _l("Turnover by payment method"),
     "sales_till": _l("Turnover by till"),
+    "sales_branch": _l("Turnover by branch"),
     "eligibility": _l("Sales to entitlement-card holders"),
     "goods": _l("Goods flow by category"),
     "ageing": _l("Stock by age"),
     "hours_station": _l("Hours by station"),
     "hours_measure": _l("Hours by measure"),
+    "hours_branch": _l("Hours by branch"),
     "skills": _l("Skills progress"),
     "impact": _l("Environmental impact"),
 }
@@ -79,6 +81,14 @@ def table_rows(name: str, side: Side) -> tuple[list[str], list[list]]:  # noqa: 
     if name == "sales_till":
         return [str(_l("Till")), gross, net], [
             [r["label"], Money(r["gross_cents"]), Money(r["net_cents"])] for r in side.by_till
+        ]
+    if name == "sales_branch":
+        return [str(_l("Branch")), gross, net], [
+            [r["label"], Money(r["gross_cents"]), Money(r["net_cents"])] for r in side.by_branch
+        ]
+    if name == "hours_branch":
+        return [str(_l("Branch")), str(_l("Hours"))], [
+            [r["key"], Minutes(r["minutes"])] for r in side.hours["by_branch"]
         ]
     if name == "eligibility":
         e = side.eligibility

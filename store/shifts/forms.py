@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from store.branches.forms import BranchField
 from store.core.bounds import no_controls
 from store.core.web import int_or_none
 from store.shifts.labels import CODE_LABELS, MEASURE_LABELS, WEEKDAYS
@@ -41,6 +42,7 @@ class StationForm(FlaskForm):
     )
     sort = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(0, 999)])
     is_active = BooleanField(_l("In use"), default=True)
+    branch_id = BranchField()
 
 
 class AgreementForm(FlaskForm):

@@ -11,6 +11,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from store.branches.models import BranchOwned
 from store.core.types import UTCDateTime
 from store.extensions import db
 
@@ -19,7 +20,7 @@ def _enum(cls, length: int = 24):
     return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
-class Station(db.Model):
+class Station(BranchOwned, db.Model):
     """A place in the store where trainees work (Kasse, Warenannahme, …). Admins edit them."""
 
     __tablename__ = "station"

@@ -8,6 +8,7 @@ from flask_login import current_user
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.exc import IntegrityError
 
+from store.branches import services as branches
 from store.core import transaction
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
@@ -130,6 +131,7 @@ class SaleOut(BaseModel):
     id: str
     kind: str
     till: str
+    branch: str  # the branch (Filiale) of its till
     receipt_number: int
     created_at: datetime
     cashier: str
@@ -153,6 +155,7 @@ class SaleOut(BaseModel):
             id=sale.uuid,
             kind=sale.kind.value,
             till=sale.till.name,
+            branch=sale.till.branch.name,
             receipt_number=sale.receipt_number,
             created_at=sale.created_at,
             cashier=sale.cashier_label,
@@ -206,10 +209,12 @@ class TillOut(BaseModel):
     training: bool
     receipt_printer: str | None
     label_printer: str | None
+    branch: str  # the branch (Filiale) the till stands in
 
     @classmethod
     def of(cls, till: Till) -> "TillOut":
         return cls(
+            branch=till.branch.name,
             id=till.id,
             name=till.name,
             location=till.location,
@@ -283,6 +288,7 @@ def create_sale(body: SaleIn):
     same sale again (the same id and body) answers 200 with the sale booked the first time; the same
     id with another body is refused with 409."""
     till = services.find_till(body.till)
+    branches.check_visible(current_user, till.branch_id)  # a till of another branch: not found
     sale_id = str(body.id)
     lines = [
         services.LineIn(code=line.code, article=line.article, quantity=line.quantity)
@@ -347,7 +353,8 @@ def void_sale(sale_id: str, body: VoidIn):
 
 @endpoint(bp, "/tills", roles=list(STAFF | {Role.TRAINEE}), response=TillList, summary="The tills")
 def list_tills():
-    return TillList(tills=[TillOut.of(t) for t in services.list_tills()])
+    tills = services.list_tills(branch_ids=branches.visible_ids(current_user))
+    return TillList(tills=[TillOut.of(t) for t in tills])
 
 
 @endpoint(
@@ -362,6 +369,7 @@ def list_tills():
 )
 def open_session(till: str, body: OpenIn):
     t = services.find_till(till)
+    branches.check_visible(current_user, t.branch_id)
     session = services.open_session(current_actor(), t, float_cents=body.float_cents)
     return SessionOut(
         id=session.id, till=t.name, opened_at=session.opened_at, float_cents=session.float_cents
@@ -379,6 +387,7 @@ def open_session(till: str, body: OpenIn):
 )
 def close_session(till: str, body: CloseIn):
     t = services.find_till(till)
+    branches.check_visible(current_user, t.branch_id)
     closing = services.close_session(
         current_actor(), t, counted_cents=body.counted_cents, reason=body.reason
     )
@@ -400,5 +409,6 @@ class TrainingIn(Schema):
 )
 def set_training(till: str, body: TrainingIn):
     t = services.find_till(till)
+    branches.check_visible(current_user, t.branch_id)
     services.set_training(current_actor(), t, body.enabled)
     return TillOut.of(t)

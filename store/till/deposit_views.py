@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import Length
 
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.bounds import no_controls
 from store.core.errors import NotFoundError, ValidationError
@@ -20,6 +21,8 @@ from store.till import services
 from store.till.labels import labels, sale_screen
 
 bp = Blueprint("till_deposits", __name__)
+# A till of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "till_id", services.till_branch_id)
 bp.context_processor(labels)
 
 SELLERS = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)

@@ -7,6 +7,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from store.branches.models import BranchOwned
 from store.core.types import UTCDateTime
 from store.extensions import db
 
@@ -15,10 +16,11 @@ def _enum(cls, length: int = 16):
     return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
-class Till(db.Model):
+class Till(BranchOwned, db.Model):
     """A till (Kasse): where it stands, which printers and drawer it uses, its counters."""
 
     __tablename__ = "till"
+    branch_loading = "joined"  # receipts and the API name the till's branch: loaded with the till
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)

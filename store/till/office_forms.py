@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from store.branches.forms import BranchField
 from store.core.bounds import no_controls
 from store.core.web import int_or_none
 from store.till.services import DENOMINATIONS
@@ -103,3 +104,4 @@ class TillForm(FlaskForm):
     label_printer_id = SelectField(_l("Label printer"), coerce=int_or_none, validate_choice=False)
     has_drawer = BooleanField(_l("Has a cash drawer"), default=True)
     is_active = BooleanField(_l("In use"), default=True)
+    branch_id = BranchField()

@@ -10,6 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.auth.forms import EmptyForm
+from store.branches import web as branch_web
+from store.branches.forms import branch_choices
 from store.core.access import Role, roles
 from store.core.errors import ValidationError
 from store.core.i18n import money
@@ -30,6 +32,8 @@ from store.till.office_forms import (
 )
 
 bp = Blueprint("till_office", __name__)
+# A till of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "till_id", services.till_branch_id)
 bp.context_processor(labels)
 
 SELLERS = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)
@@ -221,8 +225,8 @@ def closings():
     till = _till_filter()
     return render_template(
         "till/office/closings.html",
-        closings=services.list_closings(till),
-        tills=services.list_tills(include_inactive=True),
+        closings=services.list_closings(till, branch_ids=branch_web.scope_ids()),
+        tills=services.list_tills(include_inactive=True, branch_ids=branch_web.scope_ids()),
         till=till,
     )
 
@@ -263,7 +267,10 @@ def closing_print(closing_id: int):
 @bp.get("/admin/tills")
 @roles(Role.ADMIN)
 def tills():
-    return render_template("till/office/tills.html", tills=services.list_tills(include_inactive=True))
+    return render_template(
+        "till/office/tills.html",
+        tills=services.list_tills(include_inactive=True, branch_ids=branch_web.scope_ids()),
+    )
 
 
 @bp.route("/admin/tills/new", methods=["GET", "POST"])
@@ -282,6 +289,7 @@ def _till_form(till: Till | None):
     form = TillForm(obj=till)
     choices = [("", _("– none –"))] + [(p.id, p.name) for p in printing.list_printers()]
     form.receipt_printer_id.choices = form.label_printer_id.choices = choices
+    branch_choices(form.branch_id, till, branch_web.current_branch().id)
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = services.save_till(
@@ -294,6 +302,7 @@ def _till_form(till: Till | None):
                 label_printer_id=form.label_printer_id.data,
                 has_drawer=form.has_drawer.data,
                 is_active=form.is_active.data,
+                branch_id=form.branch_id.data,
             )
         if done:
             flash(_("Till %(name)s was saved.", name=saved.name), "success")

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from store.auth import services as auth
 from store.auth.forms import EmptyForm
+from store.branches import web as branch_web
 from store.core.access import Role, public, roles
 from store.core.errors import ServiceError, ValidationError
 from store.core.i18n import money
@@ -39,9 +40,9 @@ def sales():
     till = _till_filter()
     return render_template(
         "till/office/sales.html",
-        sales=services.recent_sales(till, limit=SALES_LIMIT),
+        sales=services.recent_sales(till, limit=SALES_LIMIT, branch_ids=branch_web.scope_ids()),
         limit=SALES_LIMIT,
-        tills=services.list_tills(include_inactive=True),
+        tills=services.list_tills(include_inactive=True, branch_ids=branch_web.scope_ids()),
         till=till,
     )
 

@@ -32,16 +32,22 @@ def _money(cents: int) -> str:
     return format_cents(cents, "de").replace("\u00a0", " ")
 
 
-def _header(doc, width: int) -> None:
+def _header(doc, width: int, branch=None) -> None:
+    """The store's name; the branch (Filiale) of the till, its address and tax number (the store's
+    where the branch has none of its own)."""
     cfg = current_app.config
     doc.set(align="center", bold=True, double_height=True, double_width=True)
     doc.text(printable(cfg["STORE_NAME"]) + "\n")
     doc.set(align="center", bold=False, normal_textsize=True)
-    for line in (cfg.get("STORE_ADDRESS") or "").split(","):
+    if branch is not None and branch.name != cfg["STORE_NAME"]:
+        doc.text(printable(branch.name) + "\n")
+    address = (branch.address if branch is not None else "") or cfg.get("STORE_ADDRESS") or ""
+    for line in address.split(","):
         if line.strip():
             doc.text(printable(line.strip()) + "\n")
-    if cfg.get("STORE_TAX_NUMBER"):
-        doc.text(printable(_("Tax number %(n)s", n=cfg["STORE_TAX_NUMBER"])) + "\n")
+    tax_number = branch.tax_data()[0] if branch is not None else cfg.get("STORE_TAX_NUMBER")
+    if tax_number:
+        doc.text(printable(_("Tax number %(n)s", n=tax_number)) + "\n")
     doc.set(align="left")
     doc.text("-" * width + "\n")
 
@@ -63,7 +69,7 @@ def render_receipt(sale: Sale, printer: Printer | None, *, copy: bool = False, t
 def _receipt(sale: Sale, printer: Printer | None, copy: bool, tx=None) -> bytes:
     width = printer.columns if printer else 48
     doc = document(printer)
-    _header(doc, width)
+    _header(doc, width, sale.till.branch)
     if sale.training:
         _training_banner(doc)
     _titles(doc, sale, copy)

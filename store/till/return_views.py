@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.auth import services as auth
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.errors import ServiceError
 from store.core.i18n import money
@@ -13,6 +14,8 @@ from store.till import services
 from store.till.labels import labels
 
 bp = Blueprint("till_returns", __name__)
+# A till of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "till_id", services.till_branch_id)
 bp.context_processor(labels)
 
 SELLERS = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)

@@ -22,6 +22,8 @@ from flask_login import current_user
 
 from store.auth import services as auth
 from store.auth.services import LoginError
+from store.branches import services as branches
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.errors import ServiceError
 from store.core.money import parse_cents
@@ -40,6 +42,8 @@ from store.till import services
 from store.till.models import Till
 
 bp = Blueprint("till", __name__)
+# A till of a branch the user does not work in does not exist for them.
+branch_web.guard(bp, "till_id", services.till_branch_id)
 
 SELLERS = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)
 
@@ -53,13 +57,16 @@ def index():
         till = db.session.get(Till, till_id)
         if till is not None and till.is_active:
             return redirect(url_for("till.sale", till_id=till.id))
-    return render_template("till/choose.html", tills=services.list_tills())
+    return render_template(
+        "till/choose.html", tills=services.list_tills(branch_ids=branch_web.scope_ids())
+    )
 
 
 @bp.post("/till/select")
 @roles(*SELLERS)
 def select():
     till = services.get_till(request.form.get("till_id", type=int) or 0)
+    branches.check_visible(current_user, till.branch_id)
     response = make_response(redirect(url_for("till.sale", till_id=till.id)))
     response.set_cookie(
         DEVICE_COOKIE,

@@ -17,17 +17,18 @@ STORE = ROOT / "store"
 # docs/architecture.md is this one; change both together.
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
-    "auth": {"core"},
-    "printing": {"core", "auth"},
-    "goods": {"core", "auth", "printing"},
-    "tse": {"core", "auth"},
-    "till": {"core", "auth", "printing", "goods", "tse"},
-    "fiscal": {"core", "auth", "printing", "goods", "tse", "till"},
-    "shifts": {"core", "auth", "printing"},
-    "skills": {"core", "auth", "goods", "till", "shifts"},
-    "network": {"core", "auth", "goods", "till", "shifts", "skills"},
-    "reports": {"core", "auth", "goods", "till", "shifts", "skills", "network"},
-    "logistics": {"core", "auth", "printing", "goods", "till"},
+    "branches": {"core"},
+    "auth": {"core", "branches"},
+    "printing": {"core", "branches", "auth"},
+    "goods": {"core", "branches", "auth", "printing"},
+    "tse": {"core", "branches", "auth"},
+    "till": {"core", "branches", "auth", "printing", "goods", "tse"},
+    "fiscal": {"core", "branches", "auth", "printing", "goods", "tse", "till"},
+    "shifts": {"core", "branches", "auth", "printing"},
+    "skills": {"core", "branches", "auth", "goods", "till", "shifts"},
+    "network": {"core", "branches", "auth", "goods", "till", "shifts", "skills"},
+    "reports": {"core", "branches", "auth", "goods", "till", "shifts", "skills", "network"},
+    "logistics": {"core", "branches", "auth", "printing", "goods", "till"},
 }
 ALWAYS = {"extensions", "config"}
 MAX_MODULE_LINES = 500

@@ -488,7 +488,8 @@ def test_api_returns_the_zip_to_supervisors_only(client, day, make_user, api_tok
 def test_export_endpoints_are_in_the_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json
     operation = doc["paths"]["/fiscal/dsfinvk"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"from", "to"}
+    # "branch": the export of one branch, each its own place of business (issue 19)
+    assert {p["name"] for p in operation["parameters"]} == {"from", "to", "branch"}
     assert sorted(operation["x-roles"]) == ["admin", "supervisor"]
     assert "application/zip" in operation["responses"]["200"]["content"]
     assert "/fiscal/closings/{closing_id}/dsfinvk" in doc["paths"]

@@ -425,6 +425,21 @@ def test_hours_zip_has_xlsx_csv_and_one_pdf_per_trainee(app, activity):
     assert entry.data["participants"] == 2
 
 
+def test_hours_export_of_one_branch(app, activity, tricky):
+    """Issue 19: the hours of the trainees of one branch (Filiale); all branches together: all."""
+    from store.branches import services as branches
+
+    net = activity
+    nord = branches.save_branch(Actor.system(), None, name="Kaufhaus Nord")
+    branches.set_user_branches(Actor.system(), net.olena, [nord])
+    db.session.commit()
+    only = exports.hours_export(net.coord, 2026, 10, "zip", branch_id=nord.id)
+    assert only.filename == f"Stunden_2026-10_Filiale{nord.id}.zip"
+    assert len([n for n in unzip(only.body) if n.endswith(".pdf")]) == 1
+    first = exports.hours_export(net.coord, 2026, 10, "zip", branch_id=branches.first_branch_id())
+    assert len([n for n in unzip(first.body) if n.endswith(".pdf")]) == 2
+
+
 def test_hours_export_of_one_measure(app, activity, tricky):
     net = activity
     everybody = unzip(exports.hours_export(net.coord, 2026, 10, "zip").body)

@@ -22,9 +22,15 @@ from store.fiscal.dsfinvk.index import index_xml
 from store.fiscal.dsfinvk.load import load
 from store.fiscal.dsfinvk.tables import TABLES, Table
 from store.fiscal.dsfinvk.values import DTD, cell
-from store.fiscal.registration import SOFTWARE, software_version, store_identity
+from store.fiscal.registration import (
+    SOFTWARE,
+    StoreIdentity,
+    branch_identity,
+    software_version,
+    store_identity,
+)
 from store.goods.models import Category
-from store.till.models import Closing
+from store.till.models import Closing, Till
 
 
 class CsvSink:
@@ -64,18 +70,20 @@ class Export:
     rows: dict[str, int]
 
 
-def closings_between(start: date, end: date) -> list[Closing]:
-    """Every daily closing made on these days (store time), per till in number order."""
+def closings_between(start: date, end: date, branch_id: int | None = None) -> list[Closing]:
+    """Every daily closing made on these days (store time), per till in number order; of the tills
+    of one branch if `branch_id` is given."""
     if start > end:
         raise ValidationError(_("The start date must not be after the end date."), field="from")
     since, until = local_day_bounds(start)[0], local_day_bounds(end)[1]
-    return list(
-        db.session.scalars(
-            sa.select(Closing)
-            .where(Closing.closed_at >= since, Closing.closed_at < until)
-            .order_by(Closing.till_id, Closing.number)
-        )
+    query = (
+        sa.select(Closing)
+        .where(Closing.closed_at >= since, Closing.closed_at < until)
+        .order_by(Closing.till_id, Closing.number)
     )
+    if branch_id is not None:
+        query = query.join(Till, Closing.till_id == Till.id).where(Till.branch_id == branch_id)
+    return list(db.session.scalars(query))
 
 
 def write_export(closings: list[Closing], out: IO[bytes], *, comment: str) -> dict[str, int]:
@@ -83,8 +91,12 @@ def write_export(closings: list[Closing], out: IO[bytes], *, comment: str) -> di
     shop = store_identity()
     categories = {c.id: c.path for c in db.session.scalars(sa.select(Category))}
     sinks = [CsvSink(table) for table in TABLES]
+    locations: dict[int, StoreIdentity] = {}
     for closing in closings:
-        data = load(closing, categories, shop)
+        branch = closing.till.branch
+        if branch.id not in locations:
+            locations[branch.id] = branch_identity(branch)
+        data = load(closing, categories, shop, locations[branch.id])
         for sink in sinks:
             sink.add(data)
     # Every member carries the time of the last closing, not of the export: exporting an old
@@ -119,14 +131,19 @@ def _export(closings: list[Closing], filename: str, comment: str) -> Export:
     return Export(file, filename, [c.id for c in closings], rows)
 
 
-def export_range(start: date, end: date) -> Export:
-    """The DSFinV-K export of every closing from `start` to `end` (store time, both included)."""
-    closings = closings_between(start, end)
+def export_range(start: date, end: date, branch_id: int | None = None) -> Export:
+    """The DSFinV-K export of every closing from `start` to `end` (store time, both included), of
+    one branch (place of business) if `branch_id` is given."""
+    closings = closings_between(start, end, branch_id)
     comment = (
         f"DSFinV-K-Export {SOFTWARE} {software_version()}, Kassenabschlüsse vom "
         f"{start.isoformat()} bis {end.isoformat()}"
     )
-    return _export(closings, f"dsfinvk_{start.isoformat()}_{end.isoformat()}.zip", comment)
+    name = f"dsfinvk_{start.isoformat()}_{end.isoformat()}"
+    if branch_id is not None:
+        comment += f", Filiale {branch_id}"
+        name += f"_filiale{branch_id}"
+    return _export(closings, f"{name}.zip", comment)
 
 
 def export_closing(closing: Closing) -> Export:

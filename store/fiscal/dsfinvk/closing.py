@@ -94,6 +94,8 @@ class ClosingData:
     shop: StoreIdentity
     bons: list[Bon]
     devices: list[TseDevice]  # TSE_ID n is devices[n - 1]
+    # The place of business of the closing's till (its branch): location.csv.
+    location: StoreIdentity | None = None
 
     @property
     def keys(self) -> dict:

@@ -205,7 +205,12 @@ def _cash_bon(movement: CashMovement, tx: FiscalTransaction | None) -> Bon:
     )
 
 
-def load(closing: Closing, categories: dict[int, str], shop: StoreIdentity) -> ClosingData:
+def load(
+    closing: Closing,
+    categories: dict[int, str],
+    shop: StoreIdentity,
+    location: StoreIdentity | None = None,
+) -> ClosingData:
     """Every receipt, cash movement, abort and TSE outcome of the closing's session."""
     session = closing.session
     session_txs = _session_txs(session.id)
@@ -218,7 +223,9 @@ def load(closing: Closing, categories: dict[int, str], shop: StoreIdentity) -> C
     bons.sort(key=lambda b: (b.order, b.end))
     device_ids = sorted({b.tx.device_id for b in bons if b.tx and b.tx.device_id})
     devices = [db.session.get(TseDevice, device_id) for device_id in device_ids]
-    return ClosingData(closing=closing, session=session, shop=shop, bons=bons, devices=devices)
+    return ClosingData(
+        closing=closing, session=session, shop=shop, bons=bons, devices=devices, location=location
+    )
 
 
 def _session_txs(session_id: int) -> dict[str, FiscalTransaction]:

@@ -49,7 +49,7 @@ def cashpointclosing_rows(data: ClosingData) -> Iterator[dict]:
 
 
 def location_rows(data: ClosingData) -> Iterator[dict]:
-    shop = data.shop
+    shop = data.location or data.shop  # the closing's branch: each branch is its own location
     yield {
         "LOC_NAME": shop.name,
         "LOC_STRASSE": shop.street,

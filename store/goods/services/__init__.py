@@ -58,6 +58,7 @@ from store.goods.services.items import (
     current_price,
     find_item,
     get_item,
+    item_branch_id,
     items_by_codes,
     locations,
     look_up,
@@ -120,8 +121,12 @@ from store.goods.services.stocktake import (
     start_stocktake,
     stocktake_result,
 )
+from store.goods.services.transfers import Transfer, get_transfer, transfer_items
 
 __all__ = [
+    "Transfer",
+    "get_transfer",
+    "transfer_items",
     "save_sale_settings",
     "service_category",
     "FactorTable",
@@ -188,6 +193,7 @@ __all__ = [
     "get_article",
     "get_category",
     "get_item",
+    "item_branch_id",
     "goods_settings",
     "items_by_codes",
     "label_printer",

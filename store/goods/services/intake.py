@@ -69,9 +69,14 @@ def validate_entry(entry: IntakeEntry) -> Category:
 
 
 def take_in_items(
-    actor: Actor, entries: list[IntakeEntry], *, now: datetime | None = None
+    actor: Actor,
+    entries: list[IntakeEntry],
+    *,
+    now: datetime | None = None,
+    branch_id: int | None = None,
 ) -> list[Item]:
-    """Book donated goods: one item and one intake booking per label. All or nothing."""
+    """Book donated goods: one item and one intake booking per label, in branch `branch_id` (None:
+    the first branch). All or nothing."""
     now = now or utcnow()
     checked = [(entry, validate_entry(entry)) for entry in entries]
     if not checked:
@@ -96,6 +101,8 @@ def take_in_items(
                 taken_in_by_id=actor.user_id,
                 status=ItemStatus.IN_STOCK,
             )
+            if branch_id is not None:
+                item.branch_id = branch_id
             db.session.add(item)
             items.append(item)
         db.session.flush()

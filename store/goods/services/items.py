@@ -37,6 +37,11 @@ def find_item(code: str) -> Item:
     return item
 
 
+def item_branch_id(item_id: int) -> int | None:
+    """The branch of an item (None: no such item), for the views' branch guard."""
+    return db.session.scalar(sa.select(Item.branch_id).where(Item.id == item_id))
+
+
 def get_item(item_id: int) -> Item:
     item = db.session.get(Item, item_id)
     if item is None:
@@ -137,6 +142,7 @@ class ItemSearch:
     status: str | None = ItemStatus.IN_STOCK.value
     min_weeks: int | None = None
     location: str | None = None
+    branch_ids: set[int] | None = None  # the branches whose stock is searched (None: all)
 
 
 def search_items(search: ItemSearch, *, page: int = 1, per_page: int = 50, now=None):
@@ -157,6 +163,8 @@ def search_items(search: ItemSearch, *, page: int = 1, per_page: int = 50, now=N
         query = query.where(Item.taken_in_at <= (now or utcnow()) - timedelta(weeks=search.min_weeks))
     if search.location:
         query = query.where(Item.location == search.location)
+    if search.branch_ids is not None:
+        query = query.where(Item.branch_id.in_(search.branch_ids))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

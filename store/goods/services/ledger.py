@@ -25,6 +25,7 @@ def book_movement(
     note: str | None = None,
     reverses: StockMovement | None = None,
     ref: tuple[str, str] | None = None,
+    branch_id: int | None = None,
 ) -> StockMovement:
     """One row of the stock ledger. Rows are never changed; a correction is a counter-booking."""
     movement = StockMovement(
@@ -41,6 +42,8 @@ def book_movement(
         reverses=reverses,
         ref_type=ref[0] if ref else None,
         ref_id=str(ref[1]) if ref else None,
+        # Booked at the item's branch unless the caller says (a transfer books both sides).
+        branch_id=branch_id if branch_id is not None else (item.branch_id if item is not None else None),
     )
     db.session.add(movement)
     return movement

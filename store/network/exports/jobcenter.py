@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from store.auth.models import User
+from store.branches import services as branches
 from store.core.audit import Actor, audit
 from store.core.errors import ValidationError
 from store.core.timeutil import add_months, as_utc, month_days_range, month_key
@@ -24,15 +25,23 @@ def default_hours_month(today: date) -> date:
     return add_months(today.replace(day=1), -1)
 
 
-def hours_participants(year: int, month: int, measure: str | None = None) -> list[User]:
-    """Trainees with an agreement in force in the month (of `measure`, if given)."""
+def hours_participants(
+    year: int, month: int, measure: str | None = None, branch_id: int | None = None
+) -> list[User]:
+    """Trainees with an agreement in force in the month (of `measure`, if given; working in the
+    branch `branch_id`, if given)."""
     first, last = month_days_range(year, month)
     agreements = shifts.agreements_between(None, first, last)
     if measure is not None:
         agreements = {
             uid: found for uid, found in agreements.items() if any(a.measure == measure for a in found)
         }
-    return [u for u in shifts.list_trainees(include_inactive=True) if u.id in agreements]
+    branch_ids = {branch_id} if branch_id is not None else None
+    return [
+        u
+        for u in shifts.list_trainees(include_inactive=True)
+        if u.id in agreements and branches.works_in(u, branch_ids)
+    ]
 
 
 def hours_export(
@@ -43,6 +52,7 @@ def hours_export(
     measure: str | None = None,
     *,
     now: datetime | None = None,
+    branch_id: int | None = None,
 ) -> ExportFile:
     """The monthly hours of every trainee (of one measure) for the Jobcenter: XLSX, CSV, or a
     ZIP with both and one PDF sheet per trainee.
@@ -67,13 +77,14 @@ def hours_export(
         raise ValidationError(
             _("Please give the month as YYYY-MM, e.g. 2026-03."), field="month"
         ) from None
-    people = hours_participants(year, month, measure)
+    people = hours_participants(year, month, measure, branch_id)
     sheets = month_sheets(people, year, month) if people else []
     numbers = network.customer_numbers(p.id for p in people)
     for sheet in sheets:  # the Jobcenter's own reference, on its copy only
         sheet.reference = numbers.get(sheet.user.id)
     key = month_key(year, month)
     stem = f"Stunden_{key}" + (f"_{measure}" if measure else "")
+    stem += f"_Filiale{branch_id}" if branch_id is not None else ""
     if fmt == "xlsx":
         result = ExportFile(stem + ".xlsx", XLSX, sheet_exports.month_xlsx(sheets))
     elif fmt == "csv":

@@ -16,10 +16,10 @@ from store.reports.services.period import Period, check_group
 from store.reports.services.sales import ELIGIBILITY_METHOD, SALES_METHOD, load_sales
 from store.reports.services.skills import SKILLS_METHOD, skills_progress
 
-SALES_GROUPS = ("day", "week", "month", "category", "payment", "till")
+SALES_GROUPS = ("day", "week", "month", "category", "payment", "till", "branch")
 GOODS_GROUPS = ("category",)
 IMPACT_GROUPS = ("category",)
-HOURS_GROUPS = ("station", "measure")
+HOURS_GROUPS = ("station", "measure", "branch")
 ELIGIBILITY_GROUPS = ("day", "week", "month")
 
 MONEY = {"gross_cents": "cents (EUR, incl. VAT)", "net_cents": "cents (EUR, excl. VAT)"}
@@ -91,6 +91,7 @@ class Side:
     by_category: list = field(default_factory=list)
     by_payment: list = field(default_factory=list)
     by_till: list = field(default_factory=list)
+    by_branch: list = field(default_factory=list)
     eligibility: dict = field(default_factory=dict)
     goods: dict = field(default_factory=dict)
     hours: dict = field(default_factory=dict)
@@ -107,6 +108,7 @@ def _side(period: Period, factors: FactorTable, time_group: str, *, ageing: bool
         by_category=sales_mod.by_category(data, top_level=factors),
         by_payment=sales_mod.by_payment(data),
         by_till=sales_mod.by_till(data),
+        by_branch=sales_mod.by_branch(data),
         eligibility=sales_mod.eligibility(data),
         goods=goods_flow(period, factors, with_ageing=ageing),
         hours=hours(period),

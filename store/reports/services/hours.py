@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from store.branches.models import Branch
 from store.reports.services.period import Period
 from store.reports.services.sql import read
 from store.shifts.models import (
@@ -74,6 +75,18 @@ def hours(period: Period, group: str = "station") -> dict:
         .scalar_subquery()
         .label("station")
     )
+    branch = (
+        sa.select(sa.func.min(Branch.name))
+        .join(Station, Station.branch_id == Branch.id)
+        .join(Shift, Shift.station_id == Station.id)
+        .where(
+            Shift.user_id == AttendanceEntry.user_id,
+            Shift.day == AttendanceEntry.day,
+            Shift.status == ShiftStatus.PLANNED,
+        )
+        .scalar_subquery()
+        .label("branch")
+    )
     measure = (
         sa.select(sa.func.min(Agreement.measure))
         .where(
@@ -86,15 +99,18 @@ def hours(period: Period, group: str = "station") -> dict:
     )
     by_station: dict[str, int] = defaultdict(int)
     by_measure: dict[str, int] = defaultdict(int)
-    for where, what, minutes in read(
-        sa.select(station, measure, sa.func.sum(AttendanceEntry.minutes))
+    by_branch: dict[str, int] = defaultdict(int)
+    for where, what, shop, minutes in read(
+        sa.select(station, measure, branch, sa.func.sum(AttendanceEntry.minutes))
         .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
-        .group_by(station, measure)
+        .group_by(station, measure, branch)
     ):
         by_station[_word(where)] += int(minutes or 0)
         by_measure[_word(what)] += int(minutes or 0)
+        by_branch[_word(shop)] += int(minutes or 0)
     stations = [{"key": k, "minutes": v} for k, v in sorted(by_station.items())]
     measures = [{"key": k, "minutes": v} for k, v in sorted(by_measure.items())]
+    shops = [{"key": k, "minutes": v} for k, v in sorted(by_branch.items())]
     present, minutes, people = by_code.get(AttendanceCode.PRESENT, (0, 0, 0))
     due = sum(n for code, (n, _m, _p) in by_code.items() if code in DUE)
     return {
@@ -105,5 +121,6 @@ def hours(period: Period, group: str = "station") -> dict:
         "participants": people,
         "by_station": stations,
         "by_measure": measures,
-        "groups": measures if group == "measure" else stations,
+        "by_branch": shops,
+        "groups": {"measure": measures, "branch": shops}.get(group, stations),
     }

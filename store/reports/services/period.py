@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from store.core.errors import ValidationError
 from store.core.timeutil import add_months, local_day_bounds, month_days_range, months_between
 
-GROUPS = ("day", "week", "month", "category", "payment", "till", "station")
+GROUPS = ("day", "week", "month", "category", "payment", "till", "station", "branch")
 MAX_DAYS = 3 * 366
 
 

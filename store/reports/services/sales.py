@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from store.branches.models import Branch
 from store.core.pricing import vat_of_gross
 from store.goods.services import FactorTable
 from store.reports.models import PaymentsDay, ReceiptsDay, SalesDay
@@ -178,6 +179,21 @@ def by_till(data: SalesData) -> list[dict]:
     ]
 
 
+def by_branch(data: SalesData) -> list[dict]:
+    """Turnover per branch (Filiale): its tills' sums; together they are the total."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    tills = dict(read(sa.select(Till.id, Till.branch_id)).all())
+    for (_day, till_id, rate), gross in data.cells.items():
+        row = sums[tills.get(till_id, 0)]
+        row[0] += gross
+        row[1] += data.net(gross, rate)
+    names = dict(read(sa.select(Branch.id, Branch.name)).all())
+    return [
+        {"key": str(bid), "label": names.get(bid, str(bid)), "gross_cents": g, "net_cents": n}
+        for bid, (g, n) in sorted(sums.items(), key=lambda kv: names.get(kv[0], ""))
+    ]
+
+
 def category_sums(data: SalesData) -> dict[int, list[int]]:
     """category id → [gross, net, quantity] over the whole period."""
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -228,6 +244,8 @@ def sales_groups(data: SalesData, group: str, factors: FactorTable | None = None
         return by_time(data, group)
     if group == "till":
         return by_till(data)
+    if group == "branch":
+        return by_branch(data)
     if group == "payment":
         return by_payment(data)
     return by_category(data, top_level=factors)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from store.auth.models import User
+from store.branches.services import works_in
 from store.shifts.models import Agreement, AttendanceEntry, Shift, Station
 from store.shifts.services.agreements import agreements_between, covering
 from store.shifts.services.days import holiday_name, week_start
@@ -44,11 +45,14 @@ class WeekPlan:
         return {w.user_id for w in self.warnings if w.kind == "over_hours"}
 
 
-def week_plan(monday: date) -> WeekPlan:
+def week_plan(monday: date, branch_ids: set[int] | None = None) -> WeekPlan:
+    """The plan of a week, of the stations of these branches (None: of all)."""
     monday = week_start(monday)
     days = [monday + timedelta(days=n) for n in range(7)]
     shifts = shifts_between(days[0], days[-1])
-    stations = list_stations()
+    if branch_ids is not None:
+        shifts = [s for s in shifts if s.station.branch_id in branch_ids]
+    stations = list_stations(branch_ids=branch_ids)
     known = {s.id for s in stations}
     for shift in shifts:  # a station switched off after planning still shows its shifts
         if shift.station_id not in known:
@@ -66,7 +70,7 @@ def week_plan(monday: date) -> WeekPlan:
     for shift in shifts:
         cells[(shift.station_id, shift.day)].append(shift)
         minutes[shift.user_id] += planned_minutes(shift)
-    trainees = list_trainees()
+    trainees = [t for t in list_trainees() if works_in(t, branch_ids)]
     agreements = agreements_between([t.id for t in trainees], days[0], days[-1])
     hours = [
         (
@@ -82,7 +86,11 @@ def week_plan(monday: date) -> WeekPlan:
         holidays={d: h for d in days if (h := holiday_name(d))},
         stations=stations,
         cells=cells,
-        warnings=plan_warnings(monday, monday + timedelta(days=6), shifts=shifts),
+        warnings=[
+            w
+            for w in plan_warnings(monday, monday + timedelta(days=6), shifts=shifts)
+            if w.station_id is None or w.station_id in known
+        ],
         hours=hours,
     )
 

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from store.auth.forms import EmptyForm
+from store.branches import web as branch_web
 from store.core.access import roles
 from store.core.errors import ValidationError
 from store.core.timeutil import local_today, to_local
@@ -66,7 +67,7 @@ def _plan_page(
 @roles(*PLANNERS)
 def plan():
     monday = services.week_start(parse_day(request.args.get("week")))
-    week = services.week_plan(monday)
+    week = services.week_plan(monday, branch_web.scope_ids())
     form = _assign_form(week)
     _prefill(form, week)
     return _plan_page(week, form, prefilled=bool(request.args.get("station")))
@@ -104,7 +105,7 @@ def _flash_warnings(monday: date, user_id: int | None = None) -> None:
 def assign():
     day = parse_day(request.form.get("day"))
     monday = services.week_start(day)
-    week = services.week_plan(monday)
+    week = services.week_plan(monday, branch_web.scope_ids())
     form = _assign_form(week)
     form.validate_on_submit()
     before = set(_clashes(monday, form.user_id.data))

@@ -3,6 +3,8 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from store.branches import web as branch_web
+from store.branches.forms import branch_choices
 from store.core.access import Role, roles
 from store.core.web import attempt, current_actor
 from store.shifts import services
@@ -75,12 +77,14 @@ def template_edit(template_id: int):
 @roles(Role.ADMIN)
 def stations():
     return render_template(
-        "shifts/stations.html", stations=services.list_stations(include_inactive=True)
+        "shifts/stations.html",
+        stations=services.list_stations(include_inactive=True, branch_ids=branch_web.scope_ids()),
     )
 
 
 def _save_station(station):
     form = StationForm(obj=station) if request.method == "GET" else StationForm()
+    branch_choices(form.branch_id, station, branch_web.current_branch().id)
     if form.validate_on_submit():
         with attempt(form) as done:
             services.save_station(
@@ -90,6 +94,7 @@ def _save_station(station):
                 staffed_weekdays=form.staffed_weekdays.data,
                 sort=form.sort.data or 0,
                 is_active=form.is_active.data,
+                branch_id=form.branch_id.data,
             )
         if done:
             flash(_("The station was saved."), "success")

@@ -96,6 +96,7 @@ from store.till.services.tills import (
     list_tills,
     receipt_printer,
     save_till,
+    till_branch_id,
     till_printer,
 )
 from store.till.services.vouchers import (
@@ -145,6 +146,7 @@ __all__ = [
     "get_till",
     "list_closings",
     "list_tills",
+    "till_branch_id",
     "move_cash",
     "open_cart",
     "open_session",

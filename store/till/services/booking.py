@@ -207,6 +207,7 @@ def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) ->
                 "reverses_id": None,
                 "ref_type": "sale",
                 "ref_id": str(sale.id),
+                "branch_id": db.session.get(Till, sale.till_id).branch_id,  # the till's branch
             }
         )
     if rows:

@@ -113,6 +113,10 @@ def add_code(
     """A scanned label: the item, at today's price. Refused if it cannot be sold."""
     # A label, or a reservation's number: its item, with the deposit taken on it counted.
     item, reservation = goods.reservation_for_till(actor, code)
+    if item.branch_id != till.branch_id:
+        raise ConflictError(
+            _("%(code)s belongs to branch %(branch)s.", code=item.code, branch=item.branch.name)
+        )
     cart = start_cart(actor, till, cart_uuid=cart_uuid, now=now)
     for line in cart.lines:
         if line.item_id == item.id:

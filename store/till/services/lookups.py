@@ -31,15 +31,23 @@ def sales_of_session(session: TillSession) -> list[Sale]:
     )
 
 
-def recent_sales(till: Till | None = None, limit: int = 50) -> list[Sale]:
+def recent_sales(
+    till: Till | None = None, limit: int = 50, branch_ids: set[int] | None = None
+) -> list[Sale]:
     query = sa.select(Sale).order_by(Sale.id.desc()).limit(limit)
+    if branch_ids is not None:
+        query = query.join(Till, Sale.till_id == Till.id).where(Till.branch_id.in_(branch_ids))
     if till is not None:
         query = query.where(Sale.till_id == till.id)
     return list(db.session.scalars(query))
 
 
-def list_closings(till: Till | None = None, limit: int = 100) -> list[Closing]:
+def list_closings(
+    till: Till | None = None, limit: int = 100, branch_ids: set[int] | None = None
+) -> list[Closing]:
     query = sa.select(Closing).order_by(Closing.id.desc()).limit(limit)
+    if branch_ids is not None:
+        query = query.join(Till, Closing.till_id == Till.id).where(Till.branch_id.in_(branch_ids))
     if till is not None:
         query = query.where(Closing.till_id == till.id)
     return list(db.session.scalars(query))

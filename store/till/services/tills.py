@@ -4,6 +4,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from store.branches.services import is_branch
 from store.core.audit import Actor, audit
 from store.core.bounds import is_id
 from store.core.errors import NotFoundError, ValidationError
@@ -12,11 +13,19 @@ from store.printing.models import Printer
 from store.till.models import Till
 
 
-def list_tills(include_inactive: bool = False) -> list[Till]:
+def list_tills(include_inactive: bool = False, branch_ids: set[int] | None = None) -> list[Till]:
+    """The tills (of these branches; None: of all)."""
     query = sa.select(Till).order_by(Till.name)
+    if branch_ids is not None:
+        query = query.where(Till.branch_id.in_(branch_ids))
     if not include_inactive:
         query = query.where(Till.is_active.is_(True))
     return list(db.session.scalars(query))
+
+
+def till_branch_id(till_id: int) -> int | None:
+    """The branch of a till (None: no such till), for the views' branch guard."""
+    return db.session.scalar(sa.select(Till.branch_id).where(Till.id == till_id))
 
 
 def get_till(till_id: int) -> Till:
@@ -49,6 +58,7 @@ def save_till(
     label_printer_id: int | None = None,
     has_drawer: bool = True,
     is_active: bool = True,
+    branch_id: int | None = None,
 ) -> Till:
     name, serial = (name or "").strip(), (serial or "").strip()
     if not name:
@@ -71,6 +81,10 @@ def save_till(
     till.name, till.serial, till.location = name, serial, (location or "").strip()
     till.receipt_printer_id, till.label_printer_id = receipt_printer_id, label_printer_id
     till.has_drawer, till.is_active = has_drawer, is_active
+    if branch_id is not None and not is_branch(branch_id):
+        raise ValidationError(_("There is no such branch."), field="branch_id")
+    if branch_id is not None:  # None: a new till stands in the first branch, a saved one stays
+        till.branch_id = branch_id
     audit(
         actor,
         "till.save",

@@ -1,0 +1,102 @@
+"""The branches migration turns the single shop into its first branch: every till, printer, station,
+item and user of a database of the previous release is assigned to it, and nothing is lost."""
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from store import create_app
+from store.extensions import db
+from tests.conftest import base_config
+
+BEFORE = "5c0a1e7f3b2d"  # the head before branches
+
+
+def _value(column: sa.Column, parents: dict):
+    for fk in column.foreign_keys:
+        return parents.get(fk.column.table.name, 1)
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return True
+    if isinstance(kind, sa.Integer):
+        return 1
+    if isinstance(kind, sa.DateTime):
+        return datetime(2026, 11, 20, 10, tzinfo=UTC)
+    if isinstance(kind, sa.Date):
+        return date(2026, 11, 20)
+    if isinstance(kind, sa.JSON):
+        return {}
+    if isinstance(kind, sa.Enum):
+        return kind.enums[0]
+    return "x"
+
+
+def _insert(conn, table: sa.Table, row_id: int, **values) -> None:
+    row = {
+        c.name: _value(c, {})
+        for c in table.columns
+        if not c.nullable and c.server_default is None and not c.primary_key
+    }
+    row.update(values)
+    conn.execute(table.insert().values(id=row_id, **row))
+
+
+def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
+    databases, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KAUFHAUS_INSTANCE", str(tmp_path))
+    uri = databases.empty()
+    config = base_config(uri, tmp_path) | {
+        "STORE_NAME": "Kaufhaus Belm",
+        "STORE_ADDRESS": "Markt 1, 49191 Belm",
+    }
+    app = create_app(config)
+    tables = ["user", "printer", "till", "station", "category", "item", "stock_movement"]
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        meta = sa.MetaData()
+        meta.reflect(db.engine, only=tables)
+        t = meta.tables
+        with db.engine.begin() as conn:
+            for n in (1, 2):
+                _insert(conn, t["user"], n, username=f"u{n}", role="trainee")
+                _insert(conn, t["printer"], n, name=f"Drucker {n}", backend="virtual")
+                _insert(conn, t["till"], n, name=f"Kasse {n}", serial=f"K{n}", current_session_id=None)
+                _insert(conn, t["station"], n, name=f"Station {n}")
+            _insert(conn, t["category"], 1, name="Möbel", vat_rate_bp=1900, parent_id=None)
+            for n in (1, 2, 3):
+                _insert(
+                    conn,
+                    t["item"],
+                    n,
+                    code=f"200000000000{n}",
+                    description=f"Stuhl {n}",
+                    status="in_stock",
+                )
+            _insert(conn, t["stock_movement"], 1, kind="intake", item_id=1, article_id=None, quantity=1)
+        upgrade()
+        with db.engine.connect() as conn:
+            branches = conn.execute(sa.text("SELECT id, name, address FROM branch")).all()
+            owned = {
+                table: conn.execute(sa.text(f"SELECT id, branch_id FROM {table} ORDER BY id")).all()  # noqa: S608
+                for table in ("till", "printer", "station", "item")
+            }
+            members = conn.execute(
+                sa.text("SELECT user_id, branch_id FROM user_branch ORDER BY user_id")
+            ).all()
+            names = conn.execute(sa.text("SELECT description FROM item ORDER BY id")).scalars().all()
+            movement = conn.execute(sa.text("SELECT kind, item_id, branch_id FROM stock_movement")).one()
+        db.engine.dispose()
+    databases.drop(uri)
+    assert [(b.name, b.address) for b in branches] == [("Kaufhaus Belm", "Markt 1, 49191 Belm")]
+    first = branches[0].id
+    assert {table: [tuple(r) for r in rows] for table, rows in owned.items()} == {
+        "till": [(1, first), (2, first)],
+        "printer": [(1, first), (2, first)],
+        "station": [(1, first), (2, first)],
+        "item": [(1, first), (2, first), (3, first)],
+    }
+    assert [tuple(m) for m in members] == [(1, first), (2, first)]
+    assert names == ["Stuhl 1", "Stuhl 2", "Stuhl 3"]
+    assert tuple(movement) == ("intake", 1, None)
