@@ -203,3 +203,29 @@ def test_print_jobs_of_another_branch_do_not_exist_for_a_supervisor(two, client,
     login(two.sup_b)
     assert client.get(f"/print-jobs/{job.id}").status_code == 404
     assert "Test" not in client.get("/print-jobs").get_data(as_text=True).split("<main", 1)[1]
+
+
+def test_an_item_moved_to_another_branch_after_its_scan_is_not_sold_at_the_old_one(two):
+    jacket = two.shop.items[0]
+    tills.add_code(two.shop.actor, two.shop.till, jacket.code)  # scanned at A …
+    db.session.commit()
+    db.session.execute(  # … then moved to B by a transfer before the customer pays
+        sa.update(type(jacket)).where(type(jacket).id == jacket.id).values(branch_id=two.b.id)
+    )
+    db.session.commit()
+    with pytest.raises(ConflictError, match="Kaufhaus Nord"):
+        tills.checkout(two.shop.actor, two.shop.till, [tills.PaymentIn("cash", 2000)])
+    db.session.rollback()
+    assert db.session.get(type(jacket), jacket.id).status == ItemStatus.IN_STOCK
+
+
+def test_the_sales_api_refuses_an_item_of_another_branch(two, client, api_token):
+    body = {
+        "id": "9d2c7a51-3e8f-4b6a-8c17-5f0e2d4b9a63",
+        "till": two.shop.till.id,
+        "lines": [{"code": two.lamp.code}],
+        "payments": [{"method": "cash", "amount_cents": 2000}],
+    }
+    answer = client.post("/api/v1/sales", json=body, headers=api_token(two.shop.cashier))
+    assert answer.status_code == 409 and "Kaufhaus Nord" in answer.get_json()["detail"]
+    assert db.session.get(type(two.lamp), two.lamp.id).status == ItemStatus.IN_STOCK

@@ -88,7 +88,7 @@ def book(
         pl.reservation_id for pl in priced.lines if pl.ref_sale_id is not None and kind == SaleKind.SALE
     )
     if (items or deposits) and not till.training:  # training moves no stock; everything else is real
-        _claim(actor, items, sale, now, deposits)
+        _claim(actor, items, sale, till, now, deposits)
     lines = [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
     _insert_all(SaleLine, lines)
     for row in payment_rows:
@@ -130,10 +130,13 @@ def _insert_all(model, objs: list) -> None:
         obj.id = row_id
 
 
-def _claim(actor: Actor, items: list[Item], sale: Sale, now: datetime, deposits: frozenset[int]) -> None:
-    """Mark every unique item sold with one conditional UPDATE; one short: another till was first.
-    Then, with the items' rows held, one statement for their reservations: a reserved item is sold
-    only at the till where its reservation's number was typed."""
+def _claim(
+    actor: Actor, items: list[Item], sale: Sale, till: Till, now: datetime, deposits: frozenset[int]
+) -> None:
+    """Mark every unique item of the till's branch sold with one conditional UPDATE; one short:
+    another till was first, or the item was moved to another branch since it was scanned. Then,
+    with the items' rows held, one statement for their reservations: a reserved item is sold only at
+    the till where its reservation's number was typed."""
     table = Item.__table__
     claimed = set()
     if items:
@@ -141,17 +144,34 @@ def _claim(actor: Actor, items: list[Item], sale: Sale, now: datetime, deposits:
             db.session.execute(
                 sa.update(table)
                 .where(
-                    table.c.id.in_([i.id for i in items]), table.c.status == ItemStatus.IN_STOCK.value
+                    table.c.id.in_([i.id for i in items]),
+                    table.c.status == ItemStatus.IN_STOCK.value,
+                    table.c.branch_id == till.branch_id,
                 )
                 .values(status=ItemStatus.SOLD.value)
                 .returning(table.c.id)
             ).scalars()
         )
+    missing = [item for item in items if item.id not in claimed]
+    if missing:
+        _refuse(missing[0], till)
     for item in items:
-        if item.id not in claimed:
-            raise ConflictError(_("%(code)s is already sold.", code=item.code))
         so.attributes.set_committed_value(item, "status", ItemStatus.SOLD)
     goods.claim_reserved(actor, items, str(sale.id), now, deposits)
+
+
+def _refuse(item: Item, till: Till) -> None:
+    """Why an item could not be claimed: sold meanwhile, or in another branch than the till's (moved
+    there since it was scanned, or sent to this till through the API). Read again."""
+    status, branch_id = db.session.execute(
+        sa.select(Item.status, Item.branch_id).where(Item.id == item.id)
+    ).one()
+    if status == ItemStatus.IN_STOCK and branch_id != till.branch_id:
+        db.session.expire(item)
+        raise ConflictError(
+            _("%(code)s belongs to branch %(branch)s.", code=item.code, branch=item.branch.name)
+        )
+    raise ConflictError(_("%(code)s is already sold.", code=item.code))
 
 
 def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
