@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.web import attempt, current_actor
 from store.extensions import db
@@ -12,6 +13,7 @@ from store.goods.forms import STATUS_LABELS
 from store.goods.models import ItemStatus, Stocktake
 
 bp = Blueprint("inventory", __name__, url_prefix="/inventory")
+branch_web.guard(bp, "stocktake_id", services.stocktake_branch_id)
 
 FLOOR = (Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN)
 MANAGE = (Role.SUPERVISOR, Role.ADMIN)
@@ -46,7 +48,7 @@ def ageing():
 def stocktakes():
     form = StocktakeStartForm()
     if form.validate_on_submit():
-        running = services.open_stocktake(form.location.data)
+        running = services.open_stocktake(form.location.data, branch_web.current_branch().id)
         if running is not None:
             flash(
                 _("The count of %(place)s is already running. Continue here.", place=running.location),
@@ -54,13 +56,15 @@ def stocktakes():
             )
             return redirect(url_for("inventory.stocktake", stocktake_id=running.id))
         with attempt(form) as done:
-            stocktake = services.start_stocktake(current_actor(), form.location.data)
+            stocktake = services.start_stocktake(
+                current_actor(), form.location.data, branch_id=branch_web.current_branch().id
+            )
         if done:
             return redirect(url_for("inventory.stocktake", stocktake_id=stocktake.id))
     return render_template(
         "goods/inventory/stocktakes.html",
         form=form,
-        stocktakes=services.list_stocktakes(),
+        stocktakes=services.list_stocktakes(branch_ids=branch_web.scope_ids()),
         locations=services.locations(),
     )
 
@@ -124,6 +128,16 @@ def _flash_scan(note: services.ScanNote, item) -> None:
                 code=item.code,
                 text=item.description,
                 status=STATUS_LABELS.get(item.status.value, item.status.value),
+            ),
+            "warning",
+        )
+    elif note == services.ScanNote.OTHER_BRANCH:
+        flash(
+            _(
+                "%(code)s %(text)s is stock of branch %(branch)s. Please give it to a supervisor.",
+                code=item.code,
+                text=item.description,
+                branch=item.branch.name,
             ),
             "warning",
         )

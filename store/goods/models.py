@@ -197,8 +197,8 @@ class SafetyTest(db.Model):
     item: so.Mapped[Item] = so.relationship(back_populates="safety_tests")
 
 
-class Stocktake(db.Model):
-    """Counting one shelf or area: scan what is there, then book what is missing."""
+class Stocktake(BranchOwned, db.Model):
+    """Counting one shelf or area of one branch: scan what is there, then book what is missing."""
 
     __tablename__ = "stocktake"
 

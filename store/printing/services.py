@@ -50,7 +50,7 @@ def enqueue(
     prints it without claiming it first (queue.born_claimed)."""
     now = now or utcnow()
     state = {"status": JobStatus.PENDING, "next_attempt_at": now}
-    if claimed:
+    if claimed and printer.backend != AGENT:  # an agent in the shop takes its jobs itself
         state = queue.born_claimed(PRINT_QUEUE, now)
     job = PrintJob(
         printer=printer,

@@ -229,3 +229,20 @@ def test_the_sales_api_refuses_an_item_of_another_branch(two, client, api_token)
     answer = client.post("/api/v1/sales", json=body, headers=api_token(two.shop.cashier))
     assert answer.status_code == 409 and "Kaufhaus Nord" in answer.get_json()["detail"]
     assert db.session.get(type(two.lamp), two.lamp.id).status == ItemStatus.IN_STOCK
+
+
+def test_a_stocktake_counts_a_shelf_of_its_own_branch_only(two, client, login):
+    """Both branches have a shelf "A1": counting A's finds none of B's items missing."""
+    jacket, lamp = two.shop.items[0], two.lamp
+    jacket.location = lamp.location = "A1"
+    db.session.commit()
+    actor = Actor(user=two.sup_a)
+    count = goods.start_stocktake(actor, "A1", branch_id=two.a.id)  # after the intake
+    db.session.commit()
+    assert goods.missing_items(count) == [jacket]  # not B's lamp
+    goods.scan_for_stocktake(actor, count, lamp.code)
+    assert goods.scan_note(count, lamp, again=False) == goods.ScanNote.OTHER_BRANCH
+    assert goods.start_stocktake(actor, "A1", branch_id=two.b.id) is not count  # B has its own
+    db.session.commit()
+    login(two.sup_b)
+    assert client.get(f"/inventory/stocktakes/{count.id}").status_code == 404  # A's count

@@ -52,7 +52,7 @@ def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
         "STORE_ADDRESS": "Markt 1, 49191 Belm",
     }
     app = create_app(config)
-    tables = ["user", "printer", "till", "station", "category", "item", "stock_movement"]
+    tables = ["user", "printer", "till", "station", "category", "item", "stock_movement", "stocktake"]
     with app.app_context():
         upgrade(revision=BEFORE)
         meta = sa.MetaData()
@@ -75,12 +75,13 @@ def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
                     status="in_stock",
                 )
             _insert(conn, t["stock_movement"], 1, kind="intake", item_id=1, article_id=None, quantity=1)
+            _insert(conn, t["stocktake"], 1, location="A1", started_by_id=1, finished_at=None)
         upgrade()
         with db.engine.connect() as conn:
             branches = conn.execute(sa.text("SELECT id, name, address FROM branch")).all()
             owned = {
                 table: conn.execute(sa.text(f"SELECT id, branch_id FROM {table} ORDER BY id")).all()  # noqa: S608
-                for table in ("till", "printer", "station", "item")
+                for table in ("till", "printer", "station", "item", "stocktake")
             }
             members = conn.execute(
                 sa.text("SELECT user_id, branch_id FROM user_branch ORDER BY user_id")
@@ -96,6 +97,7 @@ def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
         "printer": [(1, first), (2, first)],
         "station": [(1, first), (2, first)],
         "item": [(1, first), (2, first), (3, first)],
+        "stocktake": [(1, first)],
     }
     assert [tuple(m) for m in members] == [(1, first), (2, first)]
     assert names == ["Stuhl 1", "Stuhl 2", "Stuhl 3"]

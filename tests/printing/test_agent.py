@@ -197,3 +197,26 @@ def test_parse_printer():
     )
     with pytest.raises(ValueError):
         shop_agent.parse_printer("Bon A=laser")
+
+
+def test_a_sale_at_a_till_printing_through_an_agent_leaves_its_receipt_to_the_agent(
+    app, client, shop, api_token, live_server, print_token, tmp_path
+):
+    """A request writes its receipt claimed for its own wake-up, but never for an agent's printer:
+    the agent in the shop takes it at once."""
+    shop.till.receipt_printer.backend = "agent"
+    shop.till.receipt_printer.name = "Bon Filiale A"
+    db.session.commit()
+    body = {
+        "id": "6a0f5d1e-2b7c-4e93-a8d4-1c9e7b3f5a20",
+        "till": shop.till.id,
+        "lines": [{"code": shop.items[0].code}],
+        "payments": [{"method": "cash", "amount_cents": 2000}],
+    }
+    assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).status_code == 201
+    job = db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
+    assert job.status == JobStatus.PENDING and job.attempts == 0  # not the server's to print
+    paper = Paper()
+    make_agent(live_server, print_token, paper, tmp_path).round()
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE and len(paper.printed) == 1

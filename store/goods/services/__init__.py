@@ -119,6 +119,7 @@ from store.goods.services.stocktake import (
     scan_for_stocktake,
     scan_note,
     start_stocktake,
+    stocktake_branch_id,
     stocktake_result,
 )
 from store.goods.services.transfers import Transfer, get_transfer, transfer_items
@@ -215,6 +216,7 @@ __all__ = [
     "scan_for_stocktake",
     "search_items",
     "start_stocktake",
+    "stocktake_branch_id",
     "stocktake_result",
     "take_in_items",
     "validate_entry",

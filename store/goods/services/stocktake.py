@@ -16,29 +16,40 @@ from store.goods.services.items import find_item, items_by_codes
 from store.goods.services.stock import write_off
 
 
-def start_stocktake(actor: Actor, location: str, *, now: datetime | None = None) -> Stocktake:
+def start_stocktake(
+    actor: Actor, location: str, *, branch_id: int | None = None, now: datetime | None = None
+) -> Stocktake:
+    """Count a shelf of a branch (None: the first branch, as in a single shop)."""
     location = (location or "").strip()
     if not location:
         raise ValidationError(_("Please choose the shelf or area to count."), field="location")
-    running = open_stocktake(location)
+    running = open_stocktake(location, branch_id)
     if running is not None:
         return running  # one count per shelf at a time: go on with it
     stocktake = Stocktake(
         location=location[:40], started_at=now or utcnow(), started_by_id=actor.user_id
     )
+    if branch_id is not None:
+        stocktake.branch_id = branch_id
     db.session.add(stocktake)
-    audit(actor, "stocktake.start", stocktake, {"location": location})
+    audit(actor, "stocktake.start", stocktake, {"location": location, "branch": stocktake.branch_id})
     return stocktake
 
 
-def open_stocktake(location: str) -> Stocktake | None:
-    """The count of this shelf that is still running, if any (to continue it, not start twice)."""
-    return db.session.scalar(
-        sa.select(Stocktake)
-        .where(Stocktake.location == (location or "").strip()[:40], Stocktake.finished_at.is_(None))
-        .order_by(Stocktake.id.desc())
-        .limit(1)
+def open_stocktake(location: str, branch_id: int | None = None) -> Stocktake | None:
+    """The count of this shelf (of this branch) that is still running, if any (to continue it, not
+    start twice)."""
+    query = sa.select(Stocktake).where(
+        Stocktake.location == (location or "").strip()[:40], Stocktake.finished_at.is_(None)
     )
+    if branch_id is not None:
+        query = query.where(Stocktake.branch_id == branch_id)
+    return db.session.scalar(query.order_by(Stocktake.id.desc()).limit(1))
+
+
+def stocktake_branch_id(stocktake_id: int) -> int | None:
+    """The branch of a stocktake (None: no such stocktake), for the pages' branch guard."""
+    return db.session.scalar(sa.select(Stocktake.branch_id).where(Stocktake.id == stocktake_id))
 
 
 def scan_for_stocktake(
@@ -64,6 +75,7 @@ class ScanNote(StrEnum):
     COUNTED = "counted"
     AGAIN = "again"  # scanned before in this count
     NOT_IN_STOCK = "not_in_stock"  # sold or written off, says the ledger: for a supervisor
+    OTHER_BRANCH = "other_branch"  # in the stock of another branch: for a supervisor
     NO_SHELF = "no_shelf"  # counted, but the ledger has no shelf for it
     OTHER_SHELF = "other_shelf"  # belongs to another shelf: put it back there
 
@@ -72,6 +84,8 @@ def scan_note(stocktake: Stocktake, item: Item, *, again: bool) -> ScanNote:
     """The one thing to say about a scan, the oddest first."""
     if item.status != ItemStatus.IN_STOCK:
         return ScanNote.NOT_IN_STOCK
+    if item.branch_id != stocktake.branch_id:
+        return ScanNote.OTHER_BRANCH
     if item.location is None:
         return ScanNote.NO_SHELF
     if item.location != stocktake.location:
@@ -80,11 +94,13 @@ def scan_note(stocktake: Stocktake, item: Item, *, again: bool) -> ScanNote:
 
 
 def missing_items(stocktake: Stocktake) -> list[Item]:
-    """Items the ledger puts on this shelf, in stock, that were not scanned."""
+    """Items the ledger puts on this shelf of the stocktake's branch, in stock, that were not
+    scanned (another branch's shelf of the same name is not this one)."""
     scanned = sa.select(StocktakeScan.item_id).where(StocktakeScan.stocktake_id == stocktake.id)
     query = (
         sa.select(Item)
         .where(
+            Item.branch_id == stocktake.branch_id,
             Item.location == stocktake.location,
             Item.status == ItemStatus.IN_STOCK,
             Item.taken_in_at <= stocktake.started_at,
@@ -123,15 +139,16 @@ def finish_stocktake(
     return missing
 
 
-def list_stocktakes(limit: int = 30) -> list[Stocktake]:
-    """The most recent stocktakes, open ones first."""
+def list_stocktakes(limit: int = 30, branch_ids: set[int] | None = None) -> list[Stocktake]:
+    """The most recent stocktakes (of these branches; None: of all), open ones first."""
+    query = sa.select(Stocktake)
+    if branch_ids is not None:
+        query = query.where(Stocktake.branch_id.in_(branch_ids))
     return list(
         db.session.scalars(
-            sa.select(Stocktake)
-            .order_by(
+            query.order_by(
                 Stocktake.finished_at.is_not(None), Stocktake.started_at.desc(), Stocktake.id.desc()
-            )
-            .limit(limit)
+            ).limit(limit)
         )
     )
 
