@@ -119,3 +119,14 @@ def report(
             f"  | ratio {med / bmed:5.1f}x median, {p95 / bp95:5.1f}x p95"
         )
     print(line, flush=True)
+
+
+def in_first_branch(rows: list[dict]) -> list[dict]:
+    """Rows written in bulk name their branch themselves: the first branch's (a single shop's),
+    made if there is none yet."""
+    from store.branches.models import first_branch
+    from store.extensions import db
+
+    branch = first_branch(db.session)
+    db.session.flush()
+    return [dict(row, branch_id=branch.id) for row in rows]

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from common import Client, database_url, live, make_app, report, timed  # noqa: I001
+from common import Client, database_url, in_first_branch, live, make_app, report, timed  # noqa: I001
 
 
 def seed(app, count: int) -> list[str]:
@@ -49,7 +49,7 @@ def seed(app, count: int) -> list[str]:
                 }
                 for i in ids
             ]
-            db.session.execute(sa.insert(Item), items)
+            db.session.execute(sa.insert(Item), in_first_branch(items))
             db.session.execute(
                 sa.insert(StockMovement),
                 [

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from common import database_url, make_app, report, timed  # noqa: I001
+from common import database_url, in_first_branch, make_app, report, timed  # noqa: I001
 
 YEAR = 2025
 CHUNK = 10_000
@@ -128,7 +128,7 @@ def setup(app, n_sales: int, n_items: int) -> dict:  # noqa: C901 - one bulk loa
                     }
                 )
         for k in range(0, len(items), CHUNK):
-            db.session.execute(sa.insert(Item), items[k : k + CHUNK])
+            db.session.execute(sa.insert(Item), in_first_branch(items[k : k + CHUNK]))
         for k in range(0, len(moves), CHUNK):
             db.session.execute(sa.insert(StockMovement), moves[k : k + CHUNK])
         db.session.commit()

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from common import Client, database_url, live, make_app, report, timed  # noqa: I001
+from common import Client, database_url, in_first_branch, live, make_app, report, timed  # noqa: I001
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = 200_000
@@ -82,7 +82,7 @@ def setup(app, items: int, tills: int = 16):
                 }
                 for i in range(start, min(start + 50_000, items + 1))
             ]
-            db.session.execute(sa.insert(Item), rows)
+            db.session.execute(sa.insert(Item), in_first_branch(rows))
             db.session.execute(
                 sa.insert(StockMovement),
                 [{"at": now, "kind": "intake", "item_id": r["id"], "quantity": 1} for r in rows],

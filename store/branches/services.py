@@ -6,9 +6,11 @@ works in right now (the header's switcher remembers `chosen` in the session); `s
 what a list shows: the chosen branch, or every visible one.
 """
 
+import time
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from store.branches.models import Branch, first_branch
@@ -43,8 +45,36 @@ def first_branch_id() -> int | None:
     return db.session.scalar(sa.select(sa.func.min(Branch.id)))
 
 
+# Who sees which branches, kept a few seconds per process: every till call asks it. A branch or a
+# user written in this process forgets it at once; other processes see a change within seconds.
+CACHE_SECONDS = 5.0
+_seen: dict[tuple, tuple[float, frozenset[int]]] = {}
+
+
 def visible_ids(user) -> set[int]:
     """The ids of the branches `user` may see (coordinators and admins: all)."""
+    user_id = getattr(user, "id", None)
+    if user_id is None:
+        return _visible_ids(user)
+    key = (str(db.engine.url), user_id, getattr(user, "role", None))
+    hit = _seen.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return set(hit[1])
+    ids = _visible_ids(user)
+    _seen[key] = (time.monotonic() + CACHE_SECONDS, frozenset(ids))
+    return ids
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _changed(session: so.Session, _context) -> None:
+    """A branch or a user (their branches) written here: forget who sees what."""
+    for obj in (*session.dirty, *session.new, *session.deleted):
+        if getattr(obj, "__tablename__", None) in ("branch", "user"):
+            _seen.clear()
+            return
+
+
+def _visible_ids(user) -> set[int]:
     if user is None:
         return set()
     if sees_all(user):

@@ -120,7 +120,7 @@ def look_up(code: str) -> tuple[Item, Reservation | None]:
     query = (
         sa.select(Item, Reservation)
         .outerjoin(Reservation, held)
-        .options(so.joinedload(Item.category))
+        .options(so.joinedload(Item.category), so.joinedload(Item.branch))
         .where(Item.code == code)
         .limit(1)
     )
