@@ -1,9 +1,7 @@
 """Scale-out on PostgreSQL: two app server processes and two worker processes against one database.
-Two tills sell at once through both app servers (the same sale sent to both at once, too): no sale
-lost or doubled, every print job printed exactly once, each sale a crash left unsigned signed once
-by the workers, and each till's DSFinV-K export reconciles with its closing.
-
-Written with tills; when branches come, a till of a second branch is one more entry in TILLS."""
+The tills of two branches sell at once through both app servers (the same sale sent to both at once,
+too): no sale lost or doubled, every print job printed exactly once, each sale a crash left unsigned
+signed once by the workers, and each branch's DSFinV-K export reconciles on its own."""
 
 import csv
 import io
@@ -23,7 +21,9 @@ import sqlalchemy as sa
 
 from store.auth import services as auth
 from store.auth.models import User
+from store.branches import services as branches
 from store.core.audit import Actor
+from store.core.timeutil import to_local
 from store.extensions import db
 from store.fiscal import dsfinvk
 from store.printing import services as printing
@@ -67,13 +67,22 @@ def rows(archive: bytes, name: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";", quotechar='"'))
 
 
-def second_till(shop) -> Till:
+def second_branch_till(shop) -> Till:
+    """The till of a second branch, Kaufhaus Nord; the supervisor (whose token sells) works in both."""
+    north = branches.save_branch(Actor.system(), None, name="Kaufhaus Nord", address="Nordweg 2")
+    db.session.flush()
+    branches.set_user_branches(Actor.system(), shop.supervisor, [shop.till.branch, north])
     printer = printing.save_printer(
-        Actor.system(), None, name="Bondrucker 2", backend="virtual", params={}
+        Actor.system(), None, name="Bondrucker 2", backend="virtual", params={}, branch_id=north.id
     )
     db.session.flush()
     till = t.save_till(
-        Actor.system(), None, name="Kasse 2", serial="K2-0002", receipt_printer_id=printer.id
+        Actor.system(),
+        None,
+        name="Kasse 2",
+        serial="K2-0002",
+        receipt_printer_id=printer.id,
+        branch_id=north.id,
     )
     db.session.commit()
     t.open_session(Actor(user=shop.cashier, source="web", till_id=till.id), till, float_cents=5000)
@@ -81,11 +90,24 @@ def second_till(shop) -> Till:
     return till
 
 
+def stock_of_branches(items, branch_ids: list[int]) -> list[str]:
+    """Each till sells its own branch's stock: SALES_PER_TILL items for each till in turn, then one
+    crashed sale's item for each. The codes, in that order."""
+    till_of = [n // SALES_PER_TILL for n in range(len(branch_ids) * SALES_PER_TILL)]
+    till_of += list(range(len(branch_ids)))
+    for item, till_no in zip(items, till_of, strict=True):
+        item.branch_id = branch_ids[till_no]
+    db.session.commit()
+    return [item.code for item in items]
+
+
 def test_two_app_servers_and_two_workers_on_one_database(app, shop, take_in, tmp_path):
-    tills = [shop.till, second_till(shop)]
+    tills = [shop.till, second_branch_till(shop)]
     names = [till.name for till in tills]
+    branch_ids = [till.branch_id for till in tills]
+    serials = [till.serial for till in tills]
     items = take_in(shop.clothes, "Hemd", 1000, quantity=2 * SALES_PER_TILL + 2)
-    codes = [item.code for item in items]
+    codes = stock_of_branches(items, branch_ids)
     boss_id = shop.supervisor.id
     _token, token = auth.create_api_token(Actor.system(), shop.supervisor, "Kassen")
     db.session.commit()
@@ -171,12 +193,14 @@ def test_two_app_servers_and_two_workers_on_one_database(app, shop, take_in, tmp
     assert all(printed[job.payload] == 1 for job in jobs)
     assert len([j for j in jobs if j.kind == "receipt"]) == len(sales)
 
-    # each till closes; its DSFinV-K export reconciles on its own
+    # each till closes; its closing's DSFinV-K export reconciles on its own
+    days = set()
     for till in db.session.scalars(sa.select(Till).where(Till.name.in_(names))):
         boss = Actor(user=db.session.get(User, boss_id), source="web", till_id=till.id)
         session = t.current_session(till)
         closing = t.close_session(boss, till, counted_cents=t.expected_cash(session))
         db.session.commit()
+        days.add(to_local(closing.closed_at).date())
         archive = dsfinvk.export_closing(closing).file.read()
         booked = sum(s.total_cents for s in sales if s.till_id == till.id)
         cases = rows(archive, "businesscases.csv")
@@ -186,3 +210,11 @@ def test_two_app_servers_and_two_workers_on_one_database(app, shop, take_in, tmp
         # the receipts add up to the closing's business cases (sales, the float)
         assert sum(cents(b["UMS_BRUTTO"]) for b in bons) == sum(cents(r["Z_UMS_BRUTTO"]) for r in cases)
         assert closing.report["total_cents"] == booked
+    # and each branch's export holds its own till only, and its receipts add up to its closing
+    for till_no, branch_id in enumerate(branch_ids):
+        files = dsfinvk.export_range(min(days), max(days), branch_id).file.read()
+        closings = rows(files, "cashpointclosing.csv")
+        assert [c["Z_KASSE_ID"] for c in closings] == [serials[till_no]]
+        bons = [b for b in rows(files, "transactions.csv") if b["BON_TYP"] == "Beleg"]
+        cases = rows(files, "businesscases.csv")
+        assert sum(cents(b["UMS_BRUTTO"]) for b in bons) == sum(cents(r["Z_UMS_BRUTTO"]) for r in cases)
