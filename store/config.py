@@ -40,6 +40,8 @@ ENV_KEYS = (
     "STORAGE_URL",
     "S3_ENDPOINT_URL",
     "REPORTS_DATABASE_URL",
+    # Behind a reverse proxy (deploy/): how many proxies' X-Forwarded-* headers to trust.
+    "PROXY_COUNT",
 )
 INT_KEYS = {
     "TILL_IDLE_SECONDS",
@@ -55,6 +57,7 @@ INT_KEYS = {
     "API_TOKEN_DAYS",
     "MAIL_PORT",
     "PICKUP_RETENTION_DAYS",
+    "PROXY_COUNT",
 }
 
 
@@ -95,6 +98,9 @@ class Defaults:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     # API tokens are valid this many days unless the admin chooses otherwise.
     API_TOKEN_DAYS = 365
+    # 0: the app is reached directly. Behind Caddy or nginx (deploy/): 1, so that the client's
+    # address (sign-in throttling, audit) and https come from the proxy's X-Forwarded-* headers.
+    PROXY_COUNT = 0
     # Partner addresses in the store's own network that deliveries may reach (host names, addresses
     # or networks, comma-separated, e.g. "127.0.0.1,10.0.0.5"); metadata addresses never.
     OUTBOUND_ALLOW_HOSTS = ""

@@ -2,6 +2,7 @@
 
 from flask import Flask, request
 from flask_babel import gettext as _
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from store.core.errors import ValidationError
 
@@ -52,6 +53,9 @@ def refuse_nul_bytes():
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:  # the client's address and scheme as the reverse proxy saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.after_request
     def headers(response):
