@@ -23,7 +23,10 @@ def new():
     form.from_branch.choices = [(b.id, b.name) for b in mine]
     form.to_branch.choices = [(b.id, b.name) for b in branches.all_branches(active_only=True)]
     if not form.is_submitted():
-        form.from_branch.data = branch_web.current_branch().id
+        here = branch_web.current_branch().id
+        form.from_branch.data = here
+        # Goods go somewhere else: the first other branch, not the one they are in.
+        form.to_branch.data = next((b for b, _name in form.to_branch.choices if b != here), here)
     if form.validate_on_submit():
         codes = form.codes.data.split()
         with attempt(form) as done:

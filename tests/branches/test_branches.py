@@ -246,3 +246,11 @@ def test_a_stocktake_counts_a_shelf_of_its_own_branch_only(two, client, login):
     db.session.commit()
     login(two.sup_b)
     assert client.get(f"/inventory/stocktakes/{count.id}").status_code == 404  # A's count
+
+
+def test_the_transfer_page_sends_to_another_branch_by_default(two, client, login):
+    login(two.sup_a)
+    page = client.get("/transfers/new").get_data(as_text=True)
+    to = page[page.index('name="to_branch"') :]
+    to = to[: to.index("</select>")]
+    assert f'selected value="{two.b.id}"' in to and f'selected value="{two.a.id}"' not in to
