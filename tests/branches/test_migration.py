@@ -1,45 +1,15 @@
 """The branches migration turns the single shop into its first branch: every till, printer, station,
 item and user of a database of the previous release is assigned to it, and nothing is lost."""
 
-from datetime import UTC, date, datetime
-
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from store import create_app
 from store.extensions import db
 from tests.conftest import base_config
+from tests.tools.old_rows import insert
 
 BEFORE = "5c0a1e7f3b2d"  # the head before branches
-
-
-def _value(column: sa.Column, parents: dict):
-    for fk in column.foreign_keys:
-        return parents.get(fk.column.table.name, 1)
-    kind = column.type
-    if isinstance(kind, sa.Boolean):
-        return True
-    if isinstance(kind, sa.Integer):
-        return 1
-    if isinstance(kind, sa.DateTime):
-        return datetime(2026, 11, 20, 10, tzinfo=UTC)
-    if isinstance(kind, sa.Date):
-        return date(2026, 11, 20)
-    if isinstance(kind, sa.JSON):
-        return {}
-    if isinstance(kind, sa.Enum):
-        return kind.enums[0]
-    return "x"
-
-
-def _insert(conn, table: sa.Table, row_id: int, **values) -> None:
-    row = {
-        c.name: _value(c, {})
-        for c in table.columns
-        if not c.nullable and c.server_default is None and not c.primary_key
-    }
-    row.update(values)
-    conn.execute(table.insert().values(id=row_id, **row))
 
 
 def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
@@ -60,13 +30,13 @@ def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
         t = meta.tables
         with db.engine.begin() as conn:
             for n in (1, 2):
-                _insert(conn, t["user"], n, username=f"u{n}", role="trainee")
-                _insert(conn, t["printer"], n, name=f"Drucker {n}", backend="virtual")
-                _insert(conn, t["till"], n, name=f"Kasse {n}", serial=f"K{n}", current_session_id=None)
-                _insert(conn, t["station"], n, name=f"Station {n}")
-            _insert(conn, t["category"], 1, name="Möbel", vat_rate_bp=1900, parent_id=None)
+                insert(conn, t["user"], n, username=f"u{n}", role="trainee")
+                insert(conn, t["printer"], n, name=f"Drucker {n}", backend="virtual")
+                insert(conn, t["till"], n, name=f"Kasse {n}", serial=f"K{n}", current_session_id=None)
+                insert(conn, t["station"], n, name=f"Station {n}")
+            insert(conn, t["category"], 1, name="Möbel", vat_rate_bp=1900, parent_id=None)
             for n in (1, 2, 3):
-                _insert(
+                insert(
                     conn,
                     t["item"],
                     n,
@@ -74,8 +44,8 @@ def test_the_single_shop_becomes_the_first_branch_with_everything_in_it(
                     description=f"Stuhl {n}",
                     status="in_stock",
                 )
-            _insert(conn, t["stock_movement"], 1, kind="intake", item_id=1, article_id=None, quantity=1)
-            _insert(conn, t["stocktake"], 1, location="A1", started_by_id=1, finished_at=None)
+            insert(conn, t["stock_movement"], 1, kind="intake", item_id=1, article_id=None, quantity=1)
+            insert(conn, t["stocktake"], 1, location="A1", started_by_id=1, finished_at=None)
         upgrade()
         with db.engine.connect() as conn:
             branches = conn.execute(sa.text("SELECT id, name, address FROM branch")).all()

@@ -1,8 +1,6 @@
 """The deposits migration keeps what was booked before it: every old receipt line is a sale line
 ("Umsatz"), and the booking tables stay append-only (SQLite copies sale_line to add its key)."""
 
-from datetime import UTC, date, datetime
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -10,37 +8,13 @@ from flask_migrate import upgrade
 from store import create_app
 from store.extensions import db
 from tests.conftest import base_config
+from tests.tools.old_rows import insert
 
 BEFORE = "ba5aaafa4794"  # the head before deposits and deliveries
 
 
-def _value(column: sa.Column, parents: dict):
-    for fk in column.foreign_keys:
-        return parents.get(fk.column.table.name, 1)
-    kind = column.type
-    if isinstance(kind, sa.Boolean):
-        return False
-    if isinstance(kind, sa.Integer):
-        return 1
-    if isinstance(kind, sa.DateTime):
-        return datetime(2026, 11, 20, 10, tzinfo=UTC)
-    if isinstance(kind, sa.Date):
-        return date(2026, 11, 20)
-    if isinstance(kind, sa.JSON):
-        return {}
-    if isinstance(kind, sa.Enum):
-        return kind.enums[0]
-    return "x"
-
-
 def _insert(conn, table: sa.Table, parents: dict, **values) -> None:
-    row = {
-        c.name: _value(c, parents)
-        for c in table.columns
-        if not c.nullable and c.server_default is None and not c.primary_key
-    }
-    row.update(values)
-    conn.execute(table.insert().values(id=1, **row))
+    insert(conn, table, 1, parents, **values)
 
 
 def test_old_receipts_survive_the_upgrade(databases, tmp_path, monkeypatch):
