@@ -49,8 +49,9 @@ def enqueue(
     by this process, for a caller whose commit runs the after-commit hooks (a request): the wake-up
     prints it without claiming it first (queue.born_claimed)."""
     now = now or utcnow()
+    claimed = claimed and printer.backend != AGENT  # an agent in the shop takes its jobs itself
     state = {"status": JobStatus.PENDING, "next_attempt_at": now}
-    if claimed and printer.backend != AGENT:  # an agent in the shop takes its jobs itself
+    if claimed:
         state = queue.born_claimed(PRINT_QUEUE, now)
     job = PrintJob(
         printer=printer,
