@@ -21,12 +21,11 @@ import statistics
 import sys
 import threading
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from common import Client, database_url, make_app, report, timed  # noqa: I001
-from till import checked, durability, five_lines, gunicorn_server, warm_up
+from till import checked, durability, five_lines, gunicorn_server, load_year, warm_up
 
 TILLS = 4
 ITEMS_PER_BRANCH = 20_000
@@ -116,85 +115,9 @@ def setup(app, branches: int) -> list[dict]:
 
 
 def year_of_sales(app, shop: dict, count: int, seed: int) -> None:
-    """A year of `count` sales in one branch, spread over its tills, one session per till and day
-    (the open session is the last day's)."""
-    from store.extensions import db
-    from store.till.models import Payment, Sale, SaleLine, Till, TillSession
-
-    rng = random.Random(seed)
-    start = datetime.now(UTC) - timedelta(days=365)
-    with app.app_context():
-        for till_id in shop["tills"]:
-            current = db.session.get(Till, till_id).current_session_id
-            first = (db.session.scalar(sa.select(sa.func.max(TillSession.id))) or 0) + 1
-            db.session.execute(
-                sa.insert(TillSession),
-                [
-                    {
-                        "id": first + day,
-                        "till_id": till_id,
-                        "opened_at": start + timedelta(days=day),
-                        "float_cents": 10000,
-                    }
-                    for day in range(364)
-                ],
-            )
-            per_till = count // len(shop["tills"])
-            per_day = max(per_till // 365, 1)
-            next_id = (db.session.scalar(sa.select(sa.func.max(Sale.id))) or 0) + 1
-            sales, lines, pays = [], [], []
-            for k in range(per_till):
-                sid, day = next_id + k, min(k // per_day, 364)
-                total = 0
-                for position in range(1, rng.randrange(2, 5)):
-                    amount = rng.randrange(50, 3000, 10)
-                    total += amount
-                    lines.append(
-                        {
-                            "sale_id": sid,
-                            "position": position,
-                            "category_id": shop["category"],
-                            "description": "x",
-                            "quantity": 1,
-                            "label_price_cents": amount,
-                            "unit_price_cents": amount,
-                            "markdown_percent": 0,
-                            "discount_percent": 0,
-                            "discount_cents": 0,
-                            "eligibility_discount_cents": 0,
-                            "vat_rate_bp": rng.choice([1900, 700]),
-                            "total_cents": amount,
-                        }
-                    )
-                sales.append(
-                    {
-                        "id": sid,
-                        "uuid": str(uuid.uuid4()),
-                        "receipt_token": uuid.uuid4().hex,
-                        "kind": "sale",
-                        "till_id": till_id,
-                        "session_id": current if day == 364 else first + day,
-                        "receipt_number": 10_000_000 + k,
-                        "started_at": start + timedelta(days=day, minutes=k % per_day),
-                        "created_at": start + timedelta(days=day, minutes=k % per_day),
-                        "cashier_label": "bench",
-                        "total_cents": total,
-                        "eligibility": False,
-                    }
-                )
-                pays.append(
-                    {"sale_id": sid, "method": rng.choice(["cash", "card"]), "amount_cents": total}
-                )
-            for rows, model in ((sales, Sale), (lines, SaleLine), (pays, Payment)):
-                for chunk in range(0, len(rows), 20_000):
-                    db.session.execute(sa.insert(model), rows[chunk : chunk + 20_000])
-            db.session.commit()
-        for table in ("sale", "till_session"):
-            db.session.execute(
-                sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
-            )
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
+    """A year of `count` sales in one branch, spread over its tills (till.load_year each)."""
+    for n, till_id in enumerate(shop["tills"]):
+        load_year(app, count // len(shop["tills"]), till_id, shop["category"], seed * 100 + n)
 
 
 def selling(ports: list[int], shops: list[dict], seconds: float):

@@ -406,14 +406,13 @@ def checked(app, done) -> tuple[int, int]:
     return len([sid for sid, _ in done if sid not in booked]), sold_twice
 
 
-def year_of_sales(app, url, count: int, till_id: int, category_id: int):
-    """Bulk-load a year of `count` sales, one session per day (the last day is the open session),
-    then time the Z report of that day against its floor: three sums over the session's rows."""
+def load_year(app, count: int, till_id: int, category_id: int, seed: int = 3) -> None:
+    """Bulk-load a year of `count` sales at one till, one session per day (the last day is the
+    till's open session), by SQLAlchemy Core in chunks."""
     from store.extensions import db
-    from store.till import services as till
     from store.till.models import Payment, Sale, SaleLine, Till, TillSession
 
-    rng = random.Random(3)
+    rng = random.Random(seed)
     with app.app_context():
         t = db.session.get(Till, till_id)
         current = t.current_session_id
@@ -431,7 +430,7 @@ def year_of_sales(app, url, count: int, till_id: int, category_id: int):
                 for day in range(364)
             ],
         )
-        per_day = count // 365
+        per_day = max(count // 365, 1)
         next_id = (db.session.scalar(sa.select(sa.func.max(Sale.id))) or 0) + 1
         base_receipt = 10_000_000
         for chunk in range(0, count, 10_000):
@@ -499,7 +498,18 @@ def year_of_sales(app, url, count: int, till_id: int, category_id: int):
             db.session.commit()
         db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
-        session = till.current_session(t)
+
+
+def year_of_sales(app, url, count: int, till_id: int, category_id: int):
+    """A year of `count` sales at one till (load_year), then the Z report of its open day timed
+    against its floor: three sums over the session's rows."""
+    from store.extensions import db
+    from store.till import services as till
+    from store.till.models import Till
+
+    load_year(app, count, till_id, category_id)
+    with app.app_context():
+        session = till.current_session(db.session.get(Till, till_id))
 
         def z():
             db.session.expire_all()
