@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher, profiles
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
@@ -34,6 +35,8 @@ CLOCK = os.environ.get("KAUFHAUS_TEST_CLOCK")
 # data (agreements in 2026, attendance in October and November) are recent and still running.
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 _counter = itertools.count()
+# The store's own password hasher, before the tests swap it for a cheap one (see cheap_password_hashes).
+REAL_HASHER = auth._hasher
 
 
 def pytest_configure(config):
@@ -147,6 +150,16 @@ class Databases:
                 with self.engine.connect() as conn:
                     conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             self.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Argon2 with its cheapest parameters (argon2-cffi's profile for tests). Most tests make two or
+    three users and sign in, and the store's real cost (0.15–0.4 s a hash) was a third of the suite's
+    time. The hashes are still Argon2 and verified as such; tests/auth checks REAL_HASHER's cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        yield
 
 
 @pytest.fixture(autouse=True)

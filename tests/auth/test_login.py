@@ -3,18 +3,28 @@
 from datetime import timedelta
 
 import pytest
+from argon2 import profiles
 
 from store.auth import services
 from store.auth.models import User
 from store.core.timeutil import utcnow
 from store.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, REAL_HASHER
 
 
 def test_password_is_stored_as_argon2_hash(make_user):
     user = make_user("supervisor")
     assert user.password_hash.startswith("$argon2")
     assert PASSWORD not in user.password_hash
+
+
+def test_the_store_hashes_with_the_recommended_argon2_cost():
+    """The tests sign in with cheap hashes; the store itself uses RFC 9106's second recommendation
+    (argon2id, 64 MiB, 3 passes), which is argon2-cffi's default."""
+    real = REAL_HASHER.hash("ein Passwort")
+    assert real.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert REAL_HASHER.memory_cost == profiles.RFC_9106_LOW_MEMORY.memory_cost
+    assert REAL_HASHER.verify(real, "ein Passwort")
 
 
 def test_login_and_logout(client, make_user):

@@ -3,10 +3,7 @@
 import threading
 
 import pytest
-from argon2 import PasswordHasher, profiles
 from werkzeug.serving import make_server
-
-from store.auth import services as auth_services
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,17 +31,6 @@ def browser_context_args(browser_context_args):
         "locale": "de-DE",
         "timezone_id": "Europe/Berlin",
     }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashes():
-    """Argon2 with its cheapest parameters (argon2-cffi's profile for tests): the journeys make two or
-    three users each and sign in by PIN, and the store's real cost (0.3–0.4 s a hash on the shared test
-    machine) would be most of a journey's set-up. The hashes are still Argon2 and verified as such;
-    tests/auth checks the real hasher."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auth_services, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
-        yield
 
 
 @pytest.fixture
