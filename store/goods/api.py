@@ -63,7 +63,7 @@ class ItemOut(BaseModel):
     branch: str | None = None  # the branch (Filiale) that has it
 
     @classmethod
-    def of(cls, item: Item, today: date, reservation: Reservation | None) -> "ItemOut":
+    def of(cls, item: Item, today: date, reservation: Reservation | services.Hold | None) -> "ItemOut":
         """`reservation`: the item's active one (or None), as the caller read it with the item."""
         quote = services.current_price(item, today)
         # Safety tests are an appliance's (other items have none: not looked for).

@@ -72,3 +72,17 @@ class FiscalTransaction(db.Model):
     recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
 
     device: so.Mapped[TseDevice | None] = so.relationship()
+
+
+class SimulatorStart(db.Model):
+    """A transaction start that the simulator signed, kept as a TSE keeps its log: the export signs
+    its log message again from these fields (deterministic ECDSA gives the same signature), so the
+    TAR holds every start, also of a transaction that never finished. A real TSE keeps its own."""
+
+    __tablename__ = "tse_simulator_start"
+
+    device_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("tse_device.id"), primary_key=True)
+    signature_counter: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    tx_number: so.Mapped[int]
+    client_serial: so.Mapped[str] = so.mapped_column(sa.String(40))
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)

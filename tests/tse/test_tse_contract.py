@@ -472,10 +472,30 @@ def test_fiskaly_process_data_is_kept_and_a_mismatch_flagged(app, shop, fake, mo
     assert tse_notices(shop.cashier) == []
 
 
+def test_simulator_export_holds_the_start_of_a_signed_at_once_sale(app, shop):
+    """A sale paid before its first line reached the TSE is started and finished in one call: its
+    start is in the export too (its finish comes from the stored fiscal transaction, see below), and
+    so is a start whose transaction never finished."""
+    device = new_device()
+    db.session.add(device)
+    db.session.commit()
+    tse = SimulatorTse(device)
+    finished = tse.sign(TILL, tx_id(), signing.receipt_for("Beleg", [(1900, 100)], 100, 0))
+    tse.start(TILL, tx_id())  # a till that went dark after its first scan
+    db.session.commit()
+    with tarfile.open(fileobj=io.BytesIO(tse.export())) as tar:
+        logs = sorted(n for n in tar.getnames() if n.endswith(".log"))
+    assert [n.split("_")[2] + "_" + n.split("_")[5] for n in logs] == [
+        f"Sig-{finished.signature_counter - 1}_Start",
+        f"Sig-{finished.signature_counter + 1}_Start",
+    ]
+
+
 def test_simulator_exports_a_tr03153_tar_a_verifier_accepts(app, shop):
-    """BSI TR-03153: log messages named Unixt_…_Sig-…_Log-Tra_No-…_Finish_Client-….log, the
-    certificate <serial>_X509.cer, info.csv; every log message's signature checks out against the
-    certificate's key over its DER elements from version to logTime."""
+    """BSI TR-03153: log messages named Unixt_…_Sig-…_Log-Tra_No-…_Start|Finish_Client-….log, the
+    certificate <serial>_X509.cer, info.csv; a start and a finish message per transaction, signature
+    counters without a gap; every log message's signature checks out against the certificate's key
+    over its DER elements from version to logTime."""
     from cryptography import x509
 
     device = new_device()
@@ -505,7 +525,9 @@ def test_simulator_exports_a_tr03153_tar_a_verifier_accepts(app, shop):
     names = sorted(files)
     pattern = r"Unixt_\d+_Sig-\d+_Log-Tra_No-\d+_(Start|Update|Finish)_Client-[^_]+\.log"
     logs = [n for n in names if re.fullmatch(pattern, n)]
-    assert len(logs) == 2
+    assert len(logs) == 4
+    counters = sorted(int(n.split("_")[2][4:]) for n in logs)
+    assert counters == list(range(counters[0], counters[0] + 4))
     assert set(names) == set(logs) | {f"{device.serial.upper()}_X509.cer", "info.csv"}
     assert "NICHT ZERTIFIZIERT" in files["info.csv"].decode()
     certificate = x509.load_der_x509_certificate(files[f"{device.serial.upper()}_X509.cer"])
@@ -516,7 +538,14 @@ def test_simulator_exports_a_tr03153_tar_a_verifier_accepts(app, shop):
         )
     ).decode()
     assert public == device.public_key
-    by_number = sorted(logs, key=lambda n: int(n.split("_")[4][3:]))
+    starts = sorted((n for n in logs if "_Start_" in n), key=lambda n: int(n.split("_")[4][3:]))
+    for name, finished in zip(starts, done, strict=True):
+        children = elements(files[name])
+        assert verify_plain(public, _read_value(children[-1]), b"".join(children[:-1]))
+        assert f"_Sig-{finished.signature_counter - 1}_" in name  # signed right before its finish
+        assert name.endswith(f"_No-{finished.number}_Start_Client-{TILL}.log")
+    finishes = [n for n in logs if "_Finish_" in n]
+    by_number = sorted(finishes, key=lambda n: int(n.split("_")[4][3:]))
     for name, finished, receipt in zip(by_number, done, (sale, abort), strict=True):
         children = elements(files[name])
         dtbs = b"".join(children[:-1])

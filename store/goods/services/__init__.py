@@ -50,6 +50,7 @@ from store.goods.services.impact import (
 from store.goods.services.intake import MAX_QUANTITY, IntakeEntry, take_in_items, validate_entry
 from store.goods.services.items import (
     PHOTO_MAX_PIXELS,
+    Hold,
     ItemSearch,
     active_reservation,
     ageing,
@@ -140,6 +141,7 @@ __all__ = [
     "set_impact_factors",
     "set_receipt_impact_line",
     "sale_block",
+    "Hold",
     "look_up",
     "sale_state",
     "category_choices",

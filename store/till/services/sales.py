@@ -149,7 +149,12 @@ def _cart_lines(lines: list[LineIn]) -> list[CartLine]:
     article_ids = [line.article for line in lines if line.article and not line.code]
     items = {}
     if codes:
-        query = sa.select(Item).options(so.joinedload(Item.category)).where(Item.code.in_(codes))
+        query = (
+            sa.select(Item)
+            .join(Item.category)
+            .options(so.contains_eager(Item.category))
+            .where(Item.code.in_(codes))
+        )
         items = {item.code: item for item in db.session.scalars(query)}
     articles = {}
     if article_ids:

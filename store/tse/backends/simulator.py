@@ -4,8 +4,10 @@ It behaves like a TSE (gapless transaction numbers, a signature counter that cou
 the same answers) but it is NOT certified: a shop must not use it for real sales. It signs the finish
 of a transaction as a TSE does, the transaction log message of BSI TR-03151 (store.tse.logmessage),
 and exports a TAR as BSI TR-03153 describes: one log message file per signed transaction, its
-(self-signed, "not certified") certificate and info.csv. Start signatures are counted but not kept,
-so the export holds the finish messages only.
+(self-signed, "not certified") certificate and info.csv. It keeps each start it signed
+(SimulatorStart), and its export signs those log messages again with deterministic ECDSA (RFC 6979),
+which gives the signature it gave at the start: the TAR holds every StartTransaction and
+FinishTransaction message, and its signature counters have no gaps.
 """
 
 import base64
@@ -13,7 +15,7 @@ import hashlib
 import io
 import tarfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from cryptography import x509
@@ -29,7 +31,7 @@ from store.core.timeutil import utcnow
 from store.extensions import db
 from store.tse import logmessage
 from store.tse.backends.base import Finished, Receipt, Started, TseError, TseInfo
-from store.tse.models import FiscalTransaction, TseDevice
+from store.tse.models import FiscalTransaction, SimulatorStart, TseDevice
 from store.tse.processdata import qr_code
 
 ALGORITHM = "ecdsa-plain-SHA256"
@@ -136,8 +138,9 @@ class SimulatorTse:
         if self.fail or (self.device.config or {}).get("offline"):
             raise TseError("TSE simulator is switched off")
 
-    def _count(self, transactions: int, signatures: int) -> tuple[int, int]:
-        """Raise the counters; (transaction number, signature counter) after it."""
+    def _count(self, transactions: int, signatures: int, start: tuple[str, datetime] | None = None):
+        """Raise the counters; (transaction number, signature counter) after it. `start`: the client
+        and the time of a transaction that starts with these signatures (its start is the first)."""
         statement = (
             sa.update(TseDevice)
             .where(TseDevice.id == self.device.id)
@@ -154,15 +157,31 @@ class SimulatorTse:
             # belongs to a signature nobody received).
             with db.engine.connect() as conn, durability.relaxed(conn):
                 row = conn.execute(statement).first()
+                if row is not None and start:
+                    conn.execute(self._kept(row, signatures, start))
             if row is not None:
                 return tuple(row)
         # SQLite, or a simulator this session made and has not committed yet.
-        return tuple(db.session.execute(statement).one())
+        row = db.session.execute(statement).one()
+        if start:
+            db.session.execute(self._kept(row, signatures, start))
+        return tuple(row)
+
+    def _kept(self, row, signatures: int, start: tuple[str, datetime]):
+        number, counter = row
+        return sa.insert(SimulatorStart).values(
+            device_id=self.device.id,
+            signature_counter=counter - signatures + 1,
+            tx_number=number,
+            client_serial=start[0],
+            started_at=start[1],
+        )
 
     def start(self, client_id: str, tx_id: str) -> Started:
         self._check()
-        number, _counter = self._count(1, 1)  # a real TSE signs the start too
-        return Started(tx_id, number, utcnow().replace(microsecond=0))
+        now = utcnow().replace(microsecond=0)
+        number, _counter = self._count(1, 1, (client_id, now))  # a real TSE signs the start too
+        return Started(tx_id, number, now)
 
     def update(self, client_id: str, started: Started, process_data: str) -> None:
         self._check()
@@ -175,8 +194,8 @@ class SimulatorTse:
             return done
         self._check()
         self._check()
-        number, counter = self._count(1, 2)
         now = utcnow().replace(microsecond=0)
+        number, counter = self._count(1, 2, (client_id, now))
         return self._finish(client_id, Started(tx_id, number, now), receipt, counter)
 
     def finish(self, client_id: str, started: Started, receipt: Receipt) -> Finished:
@@ -223,9 +242,7 @@ class SimulatorTse:
             counter,
             int(finished_at.timestamp()),
         )
-        key = _private_key(self.device.config["private_key"])
-        r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
-        signature = base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
+        signature = base64.b64encode(self._signature(data)).decode()
         qr = qr_code(
             client_id,
             receipt.process_type,
@@ -257,6 +274,29 @@ class SimulatorTse:
     def cancel(self, client_id: str, started: Started, receipt: Receipt) -> Finished:
         return self.finish(client_id, started, receipt)
 
+    def _starts(self) -> list[SimulatorStart]:
+        query = sa.select(SimulatorStart).where(SimulatorStart.device_id == self.device.id)
+        return list(db.session.scalars(query.order_by(SimulatorStart.signature_counter)))
+
+    def _start_message(self, serial: bytes, start: SimulatorStart) -> tuple[int, str, bytes, int]:
+        """A start's log message (no process type or data: a till starts a transaction with its
+        first line, before it knows them), signed again: deterministic ECDSA signs it as it did."""
+        log_time = int(start.started_at.timestamp())
+        fields = (start.client_serial, "", "", start.tx_number, start.signature_counter, log_time)
+        signature = self._signature(logmessage.to_be_signed(serial, "Start", *fields))
+        content = logmessage.log_message(serial, "Start", *fields, signature)
+        name = logmessage.file_name(
+            log_time, start.signature_counter, start.tx_number, "Start", start.client_serial
+        )
+        return start.signature_counter, name, content, log_time
+
+    def _signature(self, data: bytes) -> bytes:
+        """ECDSA P-256 over SHA-256, plain (r ‖ s), deterministic (RFC 6979)."""
+        key = _private_key(self.device.config["private_key"])
+        der = key.sign(data, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+        r, s = decode_dss_signature(der)
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
     def export(self) -> bytes:
         """The TAR of BSI TR-03153: a TR-03151 log message file for every finished transaction, the
         certificate (`<serial>_X509.cer`) and info.csv, which says the simulator is not certified."""
@@ -271,7 +311,7 @@ class SimulatorTse:
             )
             .order_by(FiscalTransaction.signature_counter)
         )
-        members = []
+        members = [self._start_message(serial, start) for start in self._starts()]
         for t in rows:
             log_time = int(t.finished_at.timestamp())
             content = logmessage.log_message(
@@ -288,7 +328,9 @@ class SimulatorTse:
             name = logmessage.file_name(
                 log_time, t.signature_counter, t.tx_number, "Finish", t.client_serial
             )
-            members.append((name, content, log_time))
+            members.append((t.signature_counter, name, content, log_time))
+        members.sort()
+        members = [member[1:] for member in members]
         certificate = (device.config or {}).get("certificate") or _certificate(
             _private_key(device.config["private_key"]), device.in_service_on
         )
