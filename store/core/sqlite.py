@@ -4,6 +4,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from store.core import durability
+
 
 def _on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
@@ -24,3 +26,4 @@ def init_app(app: Flask) -> None:
 
         engine: Engine = db.engine
         event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "checkin", durability.restore_on_checkin)

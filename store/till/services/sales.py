@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from store.core import transaction
+from store.core import durability, transaction
 from store.core.audit import Actor
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.timeutil import as_utc, local_today
@@ -78,7 +78,7 @@ def checkout(
     if cart_uuid:
         existing = find_sale(cart_uuid)
         if existing is not None:
-            return existing, False
+            return _again(existing)
     cart = open_cart(till)
     if cart is None or (cart_uuid and cart.uuid != cart_uuid):
         raise ConflictError(_("There is nothing to pay on this till."))
@@ -88,12 +88,20 @@ def checkout(
     check_items(
         [pl.line.item for pl in priced.lines if pl.line is not None and pl.line.item is not None]
     )
+    durability.relax_until_commit(db.session)  # finish()'s second commit waits for the disk
     sale = book(actor, till, cart.uuid, cart.started_at, cart.eligibility, priced, payments, now)
     how = Signing(tse_started(cart), cart.tse_error)
     cart.is_open = False
     cart.lines.clear()
     finish(actor, till, sale, how, now=now)
     return sale, True
+
+
+def _again(sale: Sale) -> tuple[Sale, bool]:
+    """A sale sent again, answered as booked. Its booking's commit may not have waited for the disk
+    (a crash before its signature's commit): the answer waits for it."""
+    durability.barrier(db.session)
+    return sale, False
 
 
 @dataclass
@@ -123,7 +131,7 @@ def sell(
     existing = find_sale(sale_uuid)
     if existing is not None:
         same_sale(existing, till, lines, payments, eligibility)
-        return existing, False
+        return _again(existing)
     cart = Cart(started_at=now, eligibility=eligibility)  # in memory only: priced, never stored
     try:
         cart.lines = _cart_lines(lines)
@@ -136,7 +144,9 @@ def sell(
         if existing is None:
             raise
         same_sale(existing, till, lines, payments, eligibility)
-        return existing, False
+        return _again(existing)
+    if sign:
+        durability.relax_until_commit(db.session)  # finish()'s second commit waits for the disk
     sale = book(actor, till, sale_uuid, now, eligibility, priced, payments, now)
     if sign:
         finish(actor, till, sale, Signing(), printed=printed, now=now)
@@ -247,7 +257,9 @@ def finish(
 ) -> FiscalTransaction:
     """Commit the booking, then sign the sale and queue its receipt (the caller's commit stores
     them). The request commits twice on purpose: the booking must be stored and its locks
-    released before the TSE is asked, which may take seconds."""
+    released before the TSE is asked, which may take seconds. The booking's commit need not wait
+    for the disk (durability.relax_until_commit): the second one, which acknowledges the sale, does,
+    and takes the booking along."""
     session = db.session()
     session.expire_on_commit = False  # the sale in memory is what was committed; no read back
     try:
