@@ -41,6 +41,22 @@ def commands_in(text: str) -> list[list[str]]:
     return found
 
 
+def test_the_compose_file_follows_the_compose_specification():
+    """What `docker compose config` would refuse: the file checked against the Compose
+    specification's JSON schema."""
+    import json
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
+    jsonschema.validate(compose(), json.loads(schema.read_text()))
+    broken = compose()
+    broken["services"]["app1"]["helthcheck"] = broken["services"]["app1"].pop("healthcheck")  # a typo
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads(schema.read_text()))
+
+
 def test_compose_services_have_health_checks_and_real_commands(app):
     services = compose()["services"]
     assert {"db", "app1", "app2", "proxy", "print-worker", "outbox-worker", "replica"} <= set(services)
