@@ -14,6 +14,11 @@ from store.extensions import db, login_manager
 PRINT_AGENT_ENDPOINTS = frozenset({"printing_api.agent_claim", "printing_api.agent_done"})
 
 
+def token_branch() -> int | None:
+    """The branch of this request's API token (a print agent's of one branch); None: every branch."""
+    return g.get("api_token_branch")
+
+
 def init_app(app: Flask) -> None:
     from store.auth import (
         api,
@@ -43,12 +48,13 @@ def init_app(app: Flask) -> None:
     def load_user_from_token(req):
         scheme, _sep, plain = req.headers.get("Authorization", "").strip().partition(" ")
         if req.path.startswith("/api/") and scheme.lower() == "bearer":
-            from store.auth.token_cache import user_and_scope
+            from store.auth.token_cache import token_grant
 
-            known = user_and_scope(plain.strip())
+            known = token_grant(plain.strip())
             if known is not None:
                 # Only a valid token marks the request as made by a program (no CSRF check).
                 g.api_token_scope = known[1]
+                g.api_token_branch = known[2]
                 return known[0]
         return None
 

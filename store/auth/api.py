@@ -1,13 +1,14 @@
 """API: who am I, and user management for admins."""
 
 from flask_login import current_user
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from store.auth import services
 from store.auth.models import User
+from store.branches import services as branches
 from store.core.access import SIGNED_IN, Role
 from store.core.api import Schema, api_blueprint, endpoint
-from store.core.bounds import Text
+from store.core.bounds import Id, Text
 from store.core.web import current_actor
 
 bp = api_blueprint("auth_api")
@@ -23,6 +24,7 @@ class UserOut(BaseModel):
     has_badge: bool
     has_pin: bool
     locale: str | None
+    branches: list[int] = Field(description="the branches the user works in (ids)")
 
     @classmethod
     def of(cls, user: User) -> "UserOut":
@@ -36,6 +38,7 @@ class UserOut(BaseModel):
             has_badge=user.badge is not None,
             has_pin=user.pin_hash is not None,
             locale=user.locale,
+            branches=[b.id for b in user.branches],
         )
 
 
@@ -51,6 +54,10 @@ class UserIn(Schema):
     password: Text(200) | None = None
     badge: Text(64) | None = None
     pin: Text(8) | None = None
+    branches: list[Id] | None = Field(
+        default=None,
+        description="the branches the user works in (ids); trainees and supervisors need one",
+    )
 
 
 @endpoint(bp, "/me", roles=SIGNED_IN, summary="The user of this token", response=UserOut)
@@ -74,5 +81,7 @@ def list_users():
     status=201,
 )
 def create_user(body: UserIn):
-    user = services.create_user(current_actor(), **body.model_dump())
+    user = services.create_user(current_actor(), **body.model_dump(exclude={"branches"}))
+    if body.branches is not None:
+        branches.assign_branches(current_actor(), user, body.branches)
     return UserOut.of(user)

@@ -2,9 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from store.branches.forms import id_or_none
 from store.core.access import Role
 from store.core.bounds import no_controls
 
@@ -52,6 +62,14 @@ class UserForm(FlaskForm):
     badge = StringField(_l("Badge code"), validators=[Optional(), Length(max=64), no_controls()])
     pin = PasswordField(_l("PIN (4 to 8 digits)"), validators=[Optional(), Length(max=8), no_controls()])
     is_active = BooleanField(_l("May sign in"), default=True)
+    # choices: every branch (the view fills them); checked by store.branches.services.assign_branches
+    branches = SelectMultipleField(
+        _l("Works in the branches"),
+        coerce=int,
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
 
 class PasswordChangeForm(FlaskForm):
@@ -74,3 +92,5 @@ class TokenForm(FlaskForm):
     days = IntegerField(
         _l("Valid for (days)"), validators=[Optional(), NumberRange(min=1, max=MAX_TOKEN_DAYS)]
     )
+    # A print agent's branch (choices: every branch, the view fills them); empty: every branch.
+    branch_id = SelectField(_l("Print agent of the branch"), coerce=id_or_none, validate_choice=False)

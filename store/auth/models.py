@@ -73,10 +73,14 @@ class ApiToken(db.Model):
     expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # "read": GET only; "write": everything its user's role allows.
     scope: so.Mapped[str] = so.mapped_column(sa.String(8), default="write", server_default="write")
+    # A print agent's token ("print") of one branch claims only the jobs of that branch's printers;
+    # None: every branch (the tokens made before branches).
+    branch_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("branch.id"))
     # When it was last used (updated at most every few minutes).
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
+    branch: so.Mapped[Branch | None] = so.relationship(foreign_keys=[branch_id])
 
     @property
     def is_revoked(self) -> bool:

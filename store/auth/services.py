@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from store.auth.models import ApiToken, LoginAttempt, User
+from store.branches.models import Branch
 from store.core.access import Role
 from store.core.audit import Actor, AuditEntry, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
@@ -164,7 +165,11 @@ def get_user(user_id: int) -> User:
 
 
 def list_users(role: Role | None = None, include_inactive: bool = True) -> list[User]:
-    query = sa.select(User).order_by(User.role, User.last_name, User.first_name)
+    query = (
+        sa.select(User)
+        .order_by(User.role, User.last_name, User.first_name)
+        .options(so.selectinload(User.branches))  # the user list shows them
+    )
     if role is not None:
         query = query.where(User.role == role)
     if not include_inactive:
@@ -363,16 +368,18 @@ def create_api_token(
     *,
     scope: str = "write",
     days: int | None = None,
+    branch_id: int | None = None,
     now: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, valid `days` (API_TOKEN_DAYS by default) with `scope` "read" (GET
-    only), "write", or "print" (only what a print agent calls); the plain token is returned once
-    and never stored."""
+    only), "write", or "print" (only what a print agent calls; with `branch_id`, only the jobs of
+    that branch's printers); the plain token is returned once and never stored."""
     now = as_utc(now)
     if not user.is_active_account:
         raise ValidationError(_("This account is switched off."))
     if scope not in TOKEN_SCOPES:
         raise ValidationError(_("Please choose what the token may do."), field="scope")
+    _check_token_branch(scope, branch_id)
     days = days or current_app.config["API_TOKEN_DAYS"]
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ValidationError(_("A token is valid for 1 to %(n)s days.", n=MAX_TOKEN_DAYS), field="days")
@@ -386,16 +393,32 @@ def create_api_token(
         created_by_id=actor.user_id,
         scope=scope,
         expires_at=now + timedelta(days=days),
+        branch_id=branch_id,
     )
     db.session.add(token)
     audit(
         actor,
         "api_token.create",
         token,
-        {"user": user.username, "prefix": token.prefix, "scope": scope, "days": days},
+        {
+            "user": user.username,
+            "prefix": token.prefix,
+            "scope": scope,
+            "days": days,
+            "branch": branch_id,
+        },
         now=now,
     )
     return token, plain
+
+
+def _check_token_branch(scope: str, branch_id: int | None) -> None:
+    if branch_id is None:
+        return
+    if scope != "print":
+        raise ValidationError(_("Only a print agent's token belongs to one branch."), field="branch_id")
+    if db.session.get(Branch, branch_id) is None:
+        raise ValidationError(_("There is no such branch."), field="branch_id")
 
 
 def revoke_api_token(actor: Actor, token: ApiToken) -> None:

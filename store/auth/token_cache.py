@@ -24,6 +24,7 @@ class _Known:
     expires_at: datetime | None
     scope: str
     user: dict  # the user's columns
+    branch_id: int | None = None  # a print agent's branch (None: every branch)
 
 
 _known: dict[tuple[str, str], _Known] = {}
@@ -35,6 +36,12 @@ def user_and_scope(plain: str, now: datetime | None = None) -> tuple[User, str] 
     """The active user of a valid token and the token's scope ("read" or "write"), or None. The
     user is attached to this request's session without a statement when the token was seen within
     the last CACHE_SECONDS."""
+    grant = token_grant(plain, now)
+    return grant[:2] if grant is not None else None
+
+
+def token_grant(plain: str, now: datetime | None = None) -> tuple[User, str, int | None] | None:
+    """As user_and_scope, with the token's branch (a print agent's; None: every branch)."""
     now = as_utc(now)
     key = (str(db.engine.url), plain)
     known = _known.get(key)
@@ -43,7 +50,7 @@ def user_and_scope(plain: str, now: datetime | None = None) -> tuple[User, str] 
             return None
         user = User(**known.user)
         so.make_transient_to_detached(user)
-        return db.session.merge(user, load=False), known.scope
+        return db.session.merge(user, load=False), known.scope, known.branch_id
     token = token_for(plain, now)
     if token is None:
         return None
@@ -54,8 +61,9 @@ def user_and_scope(plain: str, now: datetime | None = None) -> tuple[User, str] 
             token.expires_at,
             token.scope,
             {name: getattr(user, name) for name in _USER_COLUMNS},
+            token.branch_id,
         )
-    return user, token.scope
+    return user, token.scope, token.branch_id
 
 
 def forget() -> None:

@@ -27,6 +27,8 @@ from store.auth.forms import (
     TokenForm,
     UserForm,
 )
+from store.branches import services as branches
+from store.branches import web as branch_web
 from store.core import i18n
 from store.core.access import Role, public, roles, signed_in
 from store.core.errors import ServiceError
@@ -164,8 +166,14 @@ def account():
 @admin_bp.get("/users")
 @roles(Role.ADMIN)
 def users():
+    first = branches.first_branch_id()
     return render_template(
-        "admin/users.html", users=services.list_users(), role_labels=ROLE_LABELS, form=EmptyForm()
+        "admin/users.html",
+        users=services.list_users(),
+        role_labels=ROLE_LABELS,
+        form=EmptyForm(),
+        first_branch=branches.get_branch(first).name if first is not None else None,
+        sees_all=branches.sees_all,
     )
 
 
@@ -173,6 +181,7 @@ def users():
 @roles(Role.ADMIN)
 def user_new():
     form = UserForm()
+    _branch_choices(form, None)
     if form.validate_on_submit():
         with attempt(form) as done:
             user = services.create_user(
@@ -185,6 +194,8 @@ def user_new():
                 badge=form.badge.data or None,
                 pin=form.pin.data or None,
             )
+            if _branches_shown():
+                branches.assign_branches(current_actor(), user, form.branches.data or [])
             if not form.is_active.data:
                 services.update_user(current_actor(), user, is_active=False)
         if done:
@@ -201,6 +212,7 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.role.data = user.role.value
         form.badge.data = user.badge or ""
+    _branch_choices(form, user)
     if form.validate_on_submit():
         actor = current_actor()
         with attempt(form) as done:
@@ -212,6 +224,8 @@ def user_edit(user_id: int):
                 role=form.role.data,
                 is_active=form.is_active.data,
             )
+            if _branches_shown():
+                branches.assign_branches(actor, user, form.branches.data or [])
             if form.password.data:
                 services.set_password(actor, user, form.password.data)
             if (form.badge.data or None) != user.badge:
@@ -222,6 +236,25 @@ def user_edit(user_id: int):
             flash(_("Changes to %(name)s were saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, action_form=EmptyForm())
+
+
+def _branches_shown() -> bool:
+    """Whether the form showed the branch checkboxes: a request without them (a client that knows
+    no branches) leaves the user's branches as they are."""
+    return request.form.get("branches_shown") == "1"
+
+
+def _branch_choices(form: UserForm, user) -> None:
+    """Every branch as a checkbox; checked on a new form: the admin's current branch; on a user's:
+    theirs (someone assigned to none works in the first branch)."""
+    form.branches.choices = [(b.id, b.name) for b in branches.all_branches()]
+    if request.method == "GET":
+        if user is None:
+            form.branches.data = [branch_web.current_branch().id]
+        else:
+            own = [b.id for b in user.branches]
+            first = branches.first_branch_id()
+            form.branches.data = own or ([first] if first is not None else [])
 
 
 @admin_bp.post("/users/<int:user_id>/unlock")
@@ -250,6 +283,9 @@ def tokens():
     form.user_id.choices = [
         (u.id, f"{u.display_name} ({u.username})") for u in services.list_users(include_inactive=False)
     ]
+    form.branch_id.choices = [("", _("All branches"))] + [
+        (b.id, b.name) for b in branches.all_branches()
+    ]
     new_token = None
     if form.validate_on_submit():
         with attempt():
@@ -259,6 +295,7 @@ def tokens():
                 form.name.data,
                 scope=form.scope.data,
                 days=form.days.data,
+                branch_id=form.branch_id.data if form.scope.data == "print" else None,
             )
     return render_template(
         "admin/tokens.html",

@@ -207,3 +207,27 @@ def require_branch_of(user, branch_id: int) -> Branch:
     if branch_id not in visible_ids(user):
         raise PermissionDeniedError(_("You do not work in this branch."))
     return get_branch(branch_id)
+
+
+# Who must work in at least one branch when an admin sets someone's branches (the others see all).
+NEEDS_A_BRANCH = frozenset({Role.TRAINEE, Role.SUPERVISOR})
+
+
+def assign_branches(actor: Actor, user, branch_ids: list[int], role: Role | str | None = None) -> None:
+    """The branches `user` works in, as the admin's user form or the users API sets them: every id
+    must be a branch; trainees and supervisors (`role`, else the user's) need at least one."""
+    wanted = sorted(set(branch_ids))
+    found = {b.id: b for b in db.session.scalars(sa.select(Branch).where(Branch.id.in_(wanted)))}
+    unknown = [str(i) for i in wanted if i not in found]
+    if unknown:
+        raise ValidationError(
+            _("There is no branch with the id %(ids)s.", ids=", ".join(unknown)), field="branches"
+        )
+    role = Role(role) if role is not None else getattr(user, "role", None)
+    if not wanted and role in NEEDS_A_BRANCH:
+        raise ValidationError(
+            _("Trainees and supervisors work in at least one branch: please choose one."),
+            field="branches",
+        )
+    if sorted(b.id for b in user.branches) != wanted:
+        set_user_branches(actor, user, [found[i] for i in wanted])

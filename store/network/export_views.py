@@ -16,6 +16,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields import MonthField
 from wtforms.validators import Optional
 
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.timeutil import local_today
 from store.core.web import Tile, attempt, current_actor, register_tile, safe_next
@@ -107,10 +108,18 @@ def hours():
             month,
             request.args.get("format", "zip"),
             request.args.get("measure") or None,
+            branch_id=_chosen_branch(),
         )
     if not done:
         return redirect(url_for(".index", **_kept("month", "measure")))
     return send_export(result)
+
+
+def _chosen_branch() -> int | None:
+    """The branch chosen in the header's switcher (the export: its trainees); None: all."""
+    scope = branch_web.scope_ids()
+    chosen = branch_web.chosen_id()
+    return chosen if chosen in scope and len(scope) == 1 else None
 
 
 def _kept(*names: str) -> dict:

@@ -4,13 +4,16 @@ import base64
 from datetime import datetime
 
 from flask import Response, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
+from store.auth import token_branch
 from store.branches import services as branches
 from store.core.access import STAFF, Role
 from store.core.api import Schema, api_blueprint, endpoint
 from store.core.bounds import Text
+from store.core.errors import NotFoundError
 from store.printing import services
 from store.printing.models import JobStatus, PrintJob
 
@@ -131,8 +134,13 @@ class AgentDoneOut(BaseModel):
 )
 def agent_claim(body: AgentClaimIn):
     """For a token with the scope "print": the shop's print agent (hardware/agent.py) pulls the jobs
-    of the printers with the connection "agent" it names, prints them and reports each."""
-    claims = services.agent_claim(body.printers, body.limit)
+    of the printers with the connection "agent" it names, prints them and reports each. A token of
+    one branch gets only the jobs of that branch's printers."""
+    printers = body.printers
+    if (branch := token_branch()) is not None:
+        own = {printer.name for printer in services.list_printers({branch})}
+        printers = [name for name in printers if name in own]
+    claims = services.agent_claim(printers, body.limit)
     jobs = []
     for held in claims:
         job = services.get_job(held.row_id)
@@ -160,5 +168,8 @@ def agent_claim(body: AgentClaimIn):
     response=AgentDoneOut,
 )
 def agent_done(job_id: int, body: AgentDoneIn):
+    branch = token_branch()
+    if branch is not None and services.get_job(job_id).printer.branch_id != branch:
+        raise NotFoundError(_("This print job does not exist."))  # another branch's job
     recorded = services.agent_done(job_id, body.lease, body.ok, body.error)
     return AgentDoneOut(recorded=recorded)

@@ -1,14 +1,18 @@
 """API: the five reports, for a period (from, to: ISO dates) and a grouping. Coordinators and
 supervisors only. Each answer has the period's totals at the top level, the breakdown in `groups`,
-and the method and units in words."""
+and the method and units in words. The figures are of the branches the caller may see, or of the one
+`branch` asked for (404 for a branch the caller does not see)."""
 
 from datetime import date
 from typing import Literal
 
+from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 
+from store.branches import services as branches
 from store.core.access import Role
 from store.core.api import Schema, api_blueprint, endpoint
+from store.core.bounds import Id
 from store.reports import services
 
 bp = api_blueprint("reports_api")
@@ -24,6 +28,9 @@ class PeriodQuery(Schema):
         Literal["day", "week", "month", "category", "payment", "till", "station", "measure", "branch"]
         | None
     ) = Field(default=None, description="how `groups` is broken down")
+    branch: Id | None = Field(
+        default=None, description="only this branch (id); none: every branch the caller may see"
+    )
 
 
 class ReportOut(BaseModel):
@@ -32,6 +39,8 @@ class ReportOut(BaseModel):
     first: date = Field(alias="from")
     last: date = Field(alias="to")
     group: str | None
+    branch: int | None = Field(default=None, description="the branch of the figures; null: several")
+    branch_name: str = Field(description="the branch, or 'All branches'")
     method: str = Field(description="how the figures are made, in words")
     units: dict[str, str]
     groups: list[dict]
@@ -71,6 +80,17 @@ def _period(query: PeriodQuery) -> services.Period:
     return services.make_period(query.first, query.last)
 
 
+def _scope(query: PeriodQuery) -> services.Scope:
+    if query.branch is not None:
+        branches.check_visible(current_user, query.branch)  # 404 for another's (or none)
+        return services.report_scope({query.branch})
+    return services.report_scope(branches.visible_ids(current_user))
+
+
+def _answer(report: dict, scope: services.Scope) -> dict:
+    return {**report, "branch": scope.branch_id, "branch_name": scope.label}
+
+
 @endpoint(
     bp,
     "/reports/sales",
@@ -81,7 +101,8 @@ def _period(query: PeriodQuery) -> services.Period:
 )
 def sales(query: PeriodQuery):
     """Gross and net turnover and receipts; groups by day, week, month, category, payment or till."""
-    return services.sales_report(_period(query), query.group)
+    scope = _scope(query)
+    return _answer(services.sales_report(_period(query), query.group, scope.ids), scope)
 
 
 @endpoint(
@@ -94,7 +115,8 @@ def sales(query: PeriodQuery):
 )
 def goods_flow(query: PeriodQuery):
     """Items taken in, sold, written off, and in stock at the end; groups by category."""
-    return services.goods_flow_report(_period(query), query.group)
+    scope = _scope(query)
+    return _answer(services.goods_flow_report(_period(query), query.group, scope.ids), scope)
 
 
 @endpoint(
@@ -107,7 +129,8 @@ def goods_flow(query: PeriodQuery):
 )
 def eligibility(query: PeriodQuery):
     """Receipts and gross amount to holders of an entitlement card, against all sales."""
-    return services.eligibility_report(_period(query), query.group)
+    scope = _scope(query)
+    return _answer(services.eligibility_report(_period(query), query.group, scope.ids), scope)
 
 
 @endpoint(
@@ -120,7 +143,8 @@ def eligibility(query: PeriodQuery):
 )
 def impact(query: PeriodQuery):
     """Items sold, kg kept in use and kg CO₂e avoided; groups by category."""
-    return services.impact_report(_period(query), query.group)
+    scope = _scope(query)
+    return _answer(services.impact_report(_period(query), query.group, scope.ids), scope)
 
 
 @endpoint(
@@ -133,4 +157,5 @@ def impact(query: PeriodQuery):
 )
 def hours(query: PeriodQuery):
     """Minutes attended; groups by station or measure."""
-    return services.hours_report(_period(query), query.group)
+    scope = _scope(query)
+    return _answer(services.hours_report(_period(query), query.group, scope.ids), scope)

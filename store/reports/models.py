@@ -6,7 +6,10 @@ any time and are filled again on the next report). A report reads the stored day
 
 The covering indexes let both databases answer the grouped queries over the bookings from the index
 alone. Declared here, beside the queries that need them; migration 20261203_e1a2b3c4d5e6 creates
-them and the tables."""
+them and the tables; 20261207_a4c9e1f27b3d keys receipts, payments and goods by branch too.
+
+Each row is of one branch (sales: through their till; receipts and payments: their sale's till's
+branch; goods: the item's branch), so a report of one branch reads only its rows."""
 
 from datetime import date, datetime
 
@@ -73,11 +76,12 @@ class SalesDay(db.Model):
 
 
 class ReceiptsDay(db.Model):
-    """A closed day's receipts by kind (sale, void, return) and entitlement card."""
+    """A closed day's receipts by branch, kind (sale, void, return) and entitlement card."""
 
     __tablename__ = "report_receipts_day"
 
     day: so.Mapped[date] = so.mapped_column(primary_key=True)
+    branch_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     kind: so.Mapped[str] = so.mapped_column(sa.String(16), primary_key=True)
     eligibility: so.Mapped[bool] = so.mapped_column(primary_key=True)
     receipts: so.Mapped[int]
@@ -85,21 +89,23 @@ class ReceiptsDay(db.Model):
 
 
 class PaymentsDay(db.Model):
-    """A closed day's payments by method."""
+    """A closed day's payments by branch and method."""
 
     __tablename__ = "report_payments_day"
 
     day: so.Mapped[date] = so.mapped_column(primary_key=True)
+    branch_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     method: so.Mapped[str] = so.mapped_column(sa.String(16), primary_key=True)
     amount_cents: so.Mapped[int] = so.mapped_column(sa.BigInteger)
 
 
 class GoodsDay(db.Model):
-    """A closed day's goods flow by category: taken in, sold, written off, days to sale."""
+    """A closed day's goods flow by branch and category: taken in, sold, written off, days to sale."""
 
     __tablename__ = "report_goods_day"
 
     day: so.Mapped[date] = so.mapped_column(primary_key=True)
+    branch_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     category_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     taken_in: so.Mapped[int]
     sold: so.Mapped[int]

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from store.auth.models import User
+from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.audit import audit
 from store.core.exports import csv_bytes
@@ -26,6 +27,7 @@ from store.reports.services import (
     make_period,
     month_period,
     quarter_period,
+    report_scope,
 )
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -59,11 +61,13 @@ def _file(data: bytes, name: str, mimetype: str) -> Response:
 def dashboard_page():
     period = _period()
     group = request.args.get("group")
-    board = dashboard(period, group if group in ("day", "week", "month") else None)
+    scope = report_scope(branch_web.scope_ids())  # the header's switcher
+    board = dashboard(period, group if group in ("day", "week", "month") else None, scope.ids)
     today = local_today()
     return render_template(
         "reports/dashboard.html",
         board=board,
+        scope=scope,
         period=period,
         closed=period.is_closed(today),
         charts=charts_for(board),
@@ -109,8 +113,11 @@ def table_file(name: str, fmt: str):
     if name not in tables.TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     period = _period()
-    header, rows = tables.table_rows(name, dashboard(period).current)
+    scope = report_scope(branch_web.scope_ids())
+    header, rows = tables.table_rows(name, dashboard(period, branches=scope.ids).current)
     stem = f"{name}_{period.first.isoformat()}_{period.last.isoformat()}"
+    if scope.branch_id is not None:
+        stem += f"_branch{scope.branch_id}"
     if fmt == "csv":
         return _file(csv_bytes(header, tables.csv_cells(rows)), stem + ".csv", "text/csv; charset=utf-8")
     return _file(xlsx.table_xlsx(str(tables.TABLES[name]), header, rows), stem + ".xlsx", XLSX)

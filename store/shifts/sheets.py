@@ -325,11 +325,12 @@ def later_corrections(sheet: MonthSheet) -> list[AttendanceEntry]:
     )
 
 
-def sheets_for_files(year: int, month: int) -> list[MonthSheet]:
-    """The sheets a month's files hold: every trainee (former ones too) with something in the
-    month (an agreement, planned or confirmed hours, or a correction of a closed month)."""
+def sheets_for_files(year: int, month: int, branch_ids: set[int] | None = None) -> list[MonthSheet]:
+    """The sheets a month's files hold: every trainee (former ones too; of these branches, None:
+    of all) with something in the month (an agreement, planned or confirmed hours, or a
+    correction of a closed month)."""
     return [
         s
-        for s in month_sheets(services.list_trainees(include_inactive=True), year, month)
+        for s in month_sheets(services.trainees_of(branch_ids, include_inactive=True), year, month)
         if s.agreements or s.confirmed or s.planned or s.corrections
     ]

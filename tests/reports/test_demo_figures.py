@@ -35,7 +35,8 @@ def test_the_dashboard_on_the_demo_shop_agrees_with_plain_sql(app, client, make_
         .select_from(Item)
         .where(Item.taken_in_at >= period.start, Item.taken_in_at < period.end)
     )
-    login(make_user("supervisor"))
+    # a coordinator: the figures of every branch (a supervisor sees only the branch they work in)
+    login(make_user("coordinator"))
     page = client.get(f"/reports/?from={period.first}&to={period.last}").get_data(as_text=True)
     assert f'id="sales-gross" data-value="{gross}"' in page
     assert f'id="goods-taken-in" data-value="{taken_in}"' in page

@@ -12,6 +12,7 @@
 - days:       the day store: the figures of closed days, computed once
 - dashboard:  the dashboard (period and period before) and the five API reports
 - funders:    the funders' monthly or quarterly report (with the ESF+ counts)
+- scope:      the branches a report covers (the header's switcher, the API's `branch`)
 """
 
 from store.reports.services.cashier import cashier_figures
@@ -39,6 +40,7 @@ from store.reports.services.period import (
     month_period,
     quarter_period,
 )
+from store.reports.services.scope import Scope, report_scope
 
 __all__ = [
     "ELIGIBILITY_GROUPS",
@@ -50,6 +52,7 @@ __all__ = [
     "Dashboard",
     "FundersReport",
     "Period",
+    "Scope",
     "Side",
     "cashier_figures",
     "dashboard",
@@ -62,5 +65,6 @@ __all__ = [
     "make_period",
     "month_period",
     "quarter_period",
+    "report_scope",
     "sales_report",
 ]

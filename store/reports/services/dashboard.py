@@ -1,7 +1,10 @@
 """Everything on the dashboard for a period and the period before, and the five reports of the API.
 
 Each report is a dict: its totals at the top level, its breakdown in `groups`, its `method` in words
-and its `units`. The dashboard holds the same for the period and the one before, and the change."""
+and its `units`. The dashboard holds the same for the period and the one before, and the change.
+
+`branches` narrows every figure to those branches (the header's switcher: one branch, or all the
+user may see); None: every branch, as for a coordinator with "All branches"."""
 
 from dataclasses import dataclass, field
 
@@ -9,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from store.goods.services import FactorTable
 from store.reports.services import sales as sales_mod
+from store.reports.services.bookings import Branches
 from store.reports.services.goods_flow import GOODS_METHOD, goods_flow
 from store.reports.services.hours import HOURS_METHOD, hours
 from store.reports.services.impact import IMPACT_METHOD, IMPACT_UNITS, impact
@@ -35,10 +39,10 @@ def _frame(period: Period, group: str | None, method: str, units: dict) -> dict:
     }
 
 
-def sales_report(period: Period, group: str | None = None) -> dict:
+def sales_report(period: Period, group: str | None = None, branches: Branches = None) -> dict:
     group = check_group(group, SALES_GROUPS)
     factors = FactorTable()
-    data = load_sales(period, factors)
+    data = load_sales(period, factors, branches=branches)
     totals = sales_mod.totals(data)
     return {
         **_frame(period, group, SALES_METHOD, {**MONEY, "receipts": "receipts"}),
@@ -47,9 +51,9 @@ def sales_report(period: Period, group: str | None = None) -> dict:
     }
 
 
-def eligibility_report(period: Period, group: str | None = None) -> dict:
+def eligibility_report(period: Period, group: str | None = None, branches: Branches = None) -> dict:
     group = check_group(group, ELIGIBILITY_GROUPS)
-    data = load_sales(period)
+    data = load_sales(period, branches=branches)
     result = sales_mod.eligibility(data)
     return {
         **_frame(period, group, ELIGIBILITY_METHOD, {**MONEY, "receipts": "receipts"}),
@@ -58,26 +62,26 @@ def eligibility_report(period: Period, group: str | None = None) -> dict:
     }
 
 
-def goods_flow_report(period: Period, group: str | None = None) -> dict:
+def goods_flow_report(period: Period, group: str | None = None, branches: Branches = None) -> dict:
     group = check_group(group, GOODS_GROUPS)
     return {
         **_frame(period, group, GOODS_METHOD, {"items": "pieces", "days": "days"}),
-        **goods_flow(period),
+        **goods_flow(period, branches=branches),
     }
 
 
-def impact_report(period: Period, group: str | None = None) -> dict:
+def impact_report(period: Period, group: str | None = None, branches: Branches = None) -> dict:
     group = check_group(group, IMPACT_GROUPS)
     factors = FactorTable()
-    data = load_sales(period, factors)
+    data = load_sales(period, factors, branches=branches)
     return {**_frame(period, group, IMPACT_METHOD, IMPACT_UNITS), **impact(data, factors)}
 
 
-def hours_report(period: Period, group: str | None = None) -> dict:
+def hours_report(period: Period, group: str | None = None, branches: Branches = None) -> dict:
     group = check_group(group, HOURS_GROUPS)
     return {
         **_frame(period, group, HOURS_METHOD, {"minutes_attended": "minutes"}),
-        **hours(period, group),
+        **hours(period, group, branches),
     }
 
 
@@ -99,8 +103,15 @@ class Side:
     impact: dict = field(default_factory=dict)
 
 
-def _side(period: Period, factors: FactorTable, time_group: str, *, ageing: bool = True) -> Side:
-    data = load_sales(period, factors)
+def _side(
+    period: Period,
+    factors: FactorTable,
+    time_group: str,
+    *,
+    ageing: bool = True,
+    branches: Branches = None,
+) -> Side:
+    data = load_sales(period, factors, branches=branches)
     return Side(
         period=period,
         sales=sales_mod.totals(data),
@@ -110,9 +121,9 @@ def _side(period: Period, factors: FactorTable, time_group: str, *, ageing: bool
         by_till=sales_mod.by_till(data),
         by_branch=sales_mod.by_branch(data),
         eligibility=sales_mod.eligibility(data),
-        goods=goods_flow(period, factors, with_ageing=ageing),
-        hours=hours(period),
-        skills=skills_progress(period),
+        goods=goods_flow(period, factors, with_ageing=ageing, branches=branches),
+        hours=hours(period, branches=branches),
+        skills=skills_progress(period, branches),
         impact=impact(data, factors),
     )
 
@@ -141,12 +152,14 @@ def time_group_for(period: Period) -> str:
     return "month"
 
 
-def dashboard(period: Period, time_group: str | None = None) -> Dashboard:
+def dashboard(period: Period, time_group: str | None = None, branches: Branches = None) -> Dashboard:
+    """The dashboard of a period (and the period before) of `branches` (None: every branch)."""
     factors = FactorTable()
     group = time_group or time_group_for(period)
     return Dashboard(
-        current=_side(period, factors, group),
-        previous=_side(period.previous(), factors, group, ageing=False),  # ageing: shown for the period
+        current=_side(period, factors, group, branches=branches),
+        # ageing: shown for the period only
+        previous=_side(period.previous(), factors, group, ageing=False, branches=branches),
         time_group=group,
         methods=[  # (heading, how it is counted), shown on the page and in the funders' PDF
             (_l("Turnover"), SALES_METHOD),

@@ -54,17 +54,23 @@ def store_days(run: Period, now: datetime) -> None:
     _insert(
         ReceiptsDay,
         [
-            {"day": d, "kind": k, "eligibility": e, "receipts": n, "gross_cents": g}
-            for d, k, e, n, g in bookings.receipts(run)
+            {"day": d, "branch_id": b, "kind": k, "eligibility": e, "receipts": n, "gross_cents": g}
+            for d, k, e, n, g, b in bookings.receipts(run)
         ],
     )
     _insert(
         PaymentsDay,
-        [{"day": d, "method": m, "amount_cents": a} for d, m, a in bookings.payments(run)],
+        [
+            {"day": d, "branch_id": b, "method": m, "amount_cents": a}
+            for d, m, a, b in bookings.payments(run)
+        ],
     )
     _insert(
         GoodsDay,
-        [{"day": d, "category_id": c, **fields} for (d, c), fields in bookings.goods(run).items()],
+        [
+            {"day": d, "category_id": c, "branch_id": b, **fields}
+            for (d, c, b), fields in bookings.goods(run).items()
+        ],
     )
     days = [run.first + timedelta(days=n) for n in range(run.days)]
     _insert(StoredDay, [{"day": d, "stored_at": now} for d in days])
@@ -136,8 +142,14 @@ def _live(period: Period, upto: date) -> Period | None:
     return Period(upto + timedelta(days=1), period.last) if upto < period.last else None
 
 
-def between(model, part: Period):
-    return sa.and_(model.day >= part.first, model.day <= part.last)
+def between(model, part: Period, branches: frozenset[int] | None = None):
+    """The stored rows of the days of `part` (of these branches; None: all)."""
+    days = sa.and_(model.day >= part.first, model.day <= part.last)
+    if branches is None:
+        return days
+    if hasattr(model, "branch_id"):
+        return sa.and_(days, model.branch_id.in_(sorted(branches)))
+    return sa.and_(days, model.till_id.in_(bookings.tills_of(branches)))
 
 
 def overlap(a: Period | None, b: Period) -> Period | None:

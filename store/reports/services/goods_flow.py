@@ -17,6 +17,7 @@ from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
 from store.goods.services import FactorTable
 from store.reports.models import GoodsDay
 from store.reports.services import bookings, days
+from store.reports.services.bookings import Branches
 from store.reports.services.period import Period
 from store.reports.services.sales import category_labels
 from store.reports.services.sql import read, read_scalar
@@ -31,47 +32,56 @@ GOODS_METHOD = _l(
 AGEING_WEEKS = (4, 8, 12)
 
 
-def _flow(period: Period, now) -> dict[int, dict[str, int]]:
-    """category id → taken in, sold, written off, seconds to sale and items counted in them."""
+def _flow(period: Period, now, branches: Branches = None) -> dict[int, dict[str, int]]:
+    """category id → taken in, sold, written off, seconds to sale and items counted in them (of the
+    items of `branches`; None: all)."""
     sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(bookings.GOODS_FIELDS, 0))
     stored, live = days.split(period, now)
     if stored is not None:
         columns = [getattr(GoodsDay, f) for f in bookings.GOODS_FIELDS]
         for cid, *values in read(
             sa.select(GoodsDay.category_id, *[sa.func.sum(c) for c in columns])
-            .where(days.between(GoodsDay, stored))
+            .where(days.between(GoodsDay, stored, branches))
             .group_by(GoodsDay.category_id)
         ):
             for field, value in zip(bookings.GOODS_FIELDS, values, strict=True):
                 sums[cid][field] += int(value or 0)
     if live is not None:
-        for (_day, cid), fields in bookings.goods(live).items():
+        for (_day, cid, _branch), fields in bookings.goods(live, branches).items():
             for field, value in fields.items():
                 sums[cid][field] += value
     return sums
 
 
-def _net_after(period: Period, now) -> int:
+def _net_after(period: Period, now, branches: Branches = None) -> int:
     """Items in, less items out, from the day after the period to today (day store and live)."""
     today = local_today(as_utc(now))
     if period.last >= today:
         return 0
-    flow = _flow(Period(period.last + timedelta(days=1), today), now)
+    flow = _flow(Period(period.last + timedelta(days=1), today), now, branches)
     return sum(f["taken_in"] - f["sold"] - f["written_off"] for f in flow.values())
 
 
 def goods_flow(
-    period: Period, factors: FactorTable | None = None, *, now=None, with_ageing: bool = True
+    period: Period,
+    factors: FactorTable | None = None,
+    *,
+    now=None,
+    with_ageing: bool = True,
+    branches: Branches = None,
 ) -> dict:
-    """Totals and per top-level category: taken in, sold, written off; in stock (and its ageing)."""
+    """Totals and per top-level category: taken in, sold, written off; in stock (and its ageing);
+    of the items of `branches` (None: every branch)."""
     factors = factors or FactorTable()
     per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(bookings.GOODS_FIELDS, 0))
-    for cid, fields in _flow(period, now).items():
+    for cid, fields in _flow(period, now, branches).items():
         target = per[factors.top_level(cid)]
         for field, value in fields.items():
             target[field] += value
     now_in_stock = read_scalar(
-        sa.select(sa.func.count()).select_from(Item).where(Item.status == ItemStatus.IN_STOCK)
+        sa.select(sa.func.count())
+        .select_from(Item)
+        .where(Item.status == ItemStatus.IN_STOCK, bookings.item_of(branches))
     )
     labels = category_labels(per, factors)
     groups = [
@@ -89,11 +99,11 @@ def goods_flow(
         "taken_in": sum(g["taken_in"] for g in groups),
         "sold": sum(g["sold"] for g in groups),
         "written_off": sum(g["written_off"] for g in groups),
-        "in_stock": int(now_in_stock) - _net_after(period, now),
+        "in_stock": int(now_in_stock) - _net_after(period, now, branches),
         "days_to_sale": _days(
             sum(r["sold_seconds"] for r in per.values()), sum(r["sold_counted"] for r in per.values())
         ),
-        "ageing": ageing(period) if with_ageing else [],
+        "ageing": ageing(period, branches) if with_ageing else [],
         "refusals": None,
         "groups": groups,
     }
@@ -103,7 +113,7 @@ def _days(seconds: int, count: int) -> float | None:
     return round(seconds / count / 86400, 1) if count else None
 
 
-def ageing(period: Period) -> list[dict]:
+def ageing(period: Period, branches: Branches = None) -> list[dict]:
     """Items in stock at the end of the period by weeks since intake: under 4, 4–8, 8–12, 12 and more.
 
     In stock at the end: in stock now, or sold or written off after the end (a return after the end
@@ -117,7 +127,7 @@ def ageing(period: Period) -> list[dict]:
         else_=3,
     ).label("bucket")
     in_stock = sa.select(bucket, sa.func.count()).where(
-        Item.status == ItemStatus.IN_STOCK, Item.taken_in_at < end
+        Item.status == ItemStatus.IN_STOCK, Item.taken_in_at < end, bookings.item_of(branches)
     )
     left_after = (
         sa.select(bucket, sa.func.count(sa.distinct(Item.id)))
@@ -127,6 +137,7 @@ def ageing(period: Period) -> list[dict]:
             StockMovement.kind.in_([MovementKind.SALE, MovementKind.WRITE_OFF]),
             Item.status != ItemStatus.IN_STOCK,
             Item.taken_in_at < end,
+            bookings.item_of(branches),
         )
     )
     counts: dict[int, int] = defaultdict(int)

@@ -1,5 +1,9 @@
 """Hours attended per station and per measure, and the attendance rate, from the confirmed days
-(the latest entry of each day; a correction replaces the entry before it)."""
+(the latest entry of each day; a correction replaces the entry before it).
+
+An entry's branch is the branch of the station of the day's planned shift; without one, the first
+branch the person works in (else the store's first): so every minute counts in exactly one branch,
+and the branches add up to the total."""
 
 from collections import defaultdict
 
@@ -7,7 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from store.branches.models import Branch
+from store.branches.models import Branch, user_branch
 from store.reports.services.period import Period
 from store.reports.services.sql import read
 from store.shifts.models import (
@@ -45,12 +49,39 @@ def _current(period: Period):
     )
 
 
+def entry_branch():
+    """The branch id of an attendance entry (a correlated scalar expression)."""
+    planned = (
+        sa.select(sa.func.min(Station.branch_id))
+        .join(Shift, Shift.station_id == Station.id)
+        .where(
+            Shift.user_id == AttendanceEntry.user_id,
+            Shift.day == AttendanceEntry.day,
+            Shift.status == ShiftStatus.PLANNED,
+        )
+        .scalar_subquery()
+    )
+    own = (
+        sa.select(sa.func.min(user_branch.c.branch_id))
+        .where(user_branch.c.user_id == AttendanceEntry.user_id)
+        .scalar_subquery()
+    )
+    any_branch = so.aliased(Branch)  # not correlated with a Branch of an enclosing query
+    first = sa.select(sa.func.min(any_branch.id)).scalar_subquery()
+    return sa.func.coalesce(planned, own, first)
+
+
+def _of(branches: frozenset[int] | None):
+    return sa.true() if branches is None else entry_branch().in_(sorted(branches))
+
+
 def _word(value) -> str:
     return getattr(value, "value", value) or "–"
 
 
-def hours(period: Period, group: str = "station") -> dict:
-    """Minutes attended, days present and due, the rate; minutes by station and by measure."""
+def hours(period: Period, group: str = "station", branches: frozenset[int] | None = None) -> dict:
+    """Minutes attended, days present and due, the rate; minutes by station, measure and branch; of
+    the entries of `branches` (None: every branch)."""
     by_code = {
         AttendanceCode(code): (int(n), int(minutes or 0), int(people))
         for code, n, minutes, people in read(
@@ -60,7 +91,7 @@ def hours(period: Period, group: str = "station") -> dict:
                 sa.func.sum(AttendanceEntry.minutes),
                 sa.func.count(sa.distinct(AttendanceEntry.user_id)),
             )
-            .where(_current(period))
+            .where(_current(period), _of(branches))
             .group_by(AttendanceEntry.code)
         )
     }
@@ -75,18 +106,8 @@ def hours(period: Period, group: str = "station") -> dict:
         .scalar_subquery()
         .label("station")
     )
-    branch = (
-        sa.select(sa.func.min(Branch.name))
-        .join(Station, Station.branch_id == Branch.id)
-        .join(Shift, Shift.station_id == Station.id)
-        .where(
-            Shift.user_id == AttendanceEntry.user_id,
-            Shift.day == AttendanceEntry.day,
-            Shift.status == ShiftStatus.PLANNED,
-        )
-        .scalar_subquery()
-        .label("branch")
-    )
+    branch = entry_branch().label("branch")
+    names = dict(read(sa.select(Branch.id, Branch.name)).all())
     measure = (
         sa.select(sa.func.min(Agreement.measure))
         .where(
@@ -102,12 +123,12 @@ def hours(period: Period, group: str = "station") -> dict:
     by_branch: dict[str, int] = defaultdict(int)
     for where, what, shop, minutes in read(
         sa.select(station, measure, branch, sa.func.sum(AttendanceEntry.minutes))
-        .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT)
+        .where(_current(period), AttendanceEntry.code == AttendanceCode.PRESENT, _of(branches))
         .group_by(station, measure, branch)
     ):
         by_station[_word(where)] += int(minutes or 0)
         by_measure[_word(what)] += int(minutes or 0)
-        by_branch[_word(shop)] += int(minutes or 0)
+        by_branch[names.get(shop, "–")] += int(minutes or 0)
     stations = [{"key": k, "minutes": v} for k, v in sorted(by_station.items())]
     measures = [{"key": k, "minutes": v} for k, v in sorted(by_measure.items())]
     shops = [{"key": k, "minutes": v} for k, v in sorted(by_branch.items())]

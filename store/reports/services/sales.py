@@ -18,6 +18,7 @@ from store.core.pricing import vat_of_gross
 from store.goods.services import FactorTable
 from store.reports.models import PaymentsDay, ReceiptsDay, SalesDay
 from store.reports.services import bookings, days
+from store.reports.services.bookings import Branches
 from store.reports.services.period import Period
 from store.reports.services.sql import month_key, read, week_key
 from store.till.models import SaleKind, Till
@@ -52,8 +53,11 @@ class SalesData:
         return gross - vat_of_gross(gross, rate)
 
 
-def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) -> SalesData:
-    """The period's sales aggregates: the closed days from the day store, the rest (today) live."""
+def load_sales(
+    period: Period, factors: FactorTable | None = None, *, now=None, branches: Branches = None
+) -> SalesData:
+    """The period's sales aggregates: the closed days from the day store, the rest (today) live;
+    of the tills of `branches` (None: every branch)."""
     data = SalesData(period)
     factors = factors or FactorTable()
     stored, live = days.split(period, now)
@@ -67,7 +71,7 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
             sa.select(
                 SalesDay.day, SalesDay.till_id, SalesDay.vat_rate_bp, sa.func.sum(SalesDay.gross_cents)
             )
-            .where(days.between(SalesDay, stored))
+            .where(days.between(SalesDay, stored, branches))
             .group_by(SalesDay.day, SalesDay.till_id, SalesDay.vat_rate_bp)
         ):
             cells[(day, till_id, rate)] += int(gross)
@@ -82,7 +86,7 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
                     sa.func.sum(SalesDay.gross_cents),
                     sa.func.sum(SalesDay.quantity),
                 )
-                .where(days.between(SalesDay, sub))
+                .where(days.between(SalesDay, sub, branches))
                 .group_by(SalesDay.category_id, SalesDay.vat_rate_bp)
             ):
                 cell = per_part[index][(cid, rate)]
@@ -95,28 +99,28 @@ def load_sales(period: Period, factors: FactorTable | None = None, *, now=None) 
                 sa.func.sum(ReceiptsDay.receipts),
                 sa.func.sum(ReceiptsDay.gross_cents),
             )
-            .where(days.between(ReceiptsDay, stored))
+            .where(days.between(ReceiptsDay, stored, branches))
             .group_by(ReceiptsDay.kind, ReceiptsDay.eligibility)
         ):
             kinds[(kind, bool(eligible))][0] += int(n)
             kinds[(kind, bool(eligible))][1] += int(gross)
         for method, amount in read(
             sa.select(PaymentsDay.method, sa.func.sum(PaymentsDay.amount_cents))
-            .where(days.between(PaymentsDay, stored))
+            .where(days.between(PaymentsDay, stored, branches))
             .group_by(PaymentsDay.method)
         ):
             pays[method] += int(amount)
     if live is not None:
-        for day, till_id, rate, cid, gross, qty in bookings.sales_lines(live):
+        for day, till_id, rate, cid, gross, qty in bookings.sales_lines(live, branches):
             cells[(day, till_id, rate)] += gross
             index = max(i for i, part in enumerate(parts) if part.first <= day)
             cell = per_part[index][(cid, rate)]
             cell[0] += gross
             cell[1] += qty
-        for _day, kind, eligible, n, gross in bookings.receipts(live):
+        for _day, kind, eligible, n, gross, _b in bookings.receipts(live, branches):
             kinds[(kind, eligible)][0] += n
             kinds[(kind, eligible)][1] += gross
-        for _day, method, amount in bookings.payments(live):
+        for _day, method, amount, _b in bookings.payments(live, branches):
             pays[method] += amount
     data.cells = dict(cells)
     data.categories = [(part, dict(sums)) for part, sums in zip(parts, per_part, strict=True)]

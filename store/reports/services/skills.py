@@ -6,6 +6,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from store.branches.models import Branch, user_branch
 from store.reports.services.period import Period
 from store.reports.services.sql import read
 from store.skills.models import Assessment, AssessmentRating, Skill
@@ -17,13 +18,29 @@ SKILLS_METHOD = _l(
 )
 
 
-def skills_progress(period: Period) -> dict:
+def people_of(column, branches: frozenset[int] | None):
+    """People (a user id column) who work in one of `branches` (None: everyone; someone assigned to
+    no branch works in the first)."""
+    if branches is None:
+        return sa.true()
+    theirs = sa.select(user_branch.c.user_id).where(user_branch.c.branch_id.in_(sorted(branches)))
+    assigned = sa.select(user_branch.c.user_id)
+    first = sa.select(sa.func.min(Branch.id)).scalar_subquery()
+    return sa.or_(column.in_(theirs), sa.and_(column.not_in(assigned), first.in_(sorted(branches))))
+
+
+def skills_progress(period: Period, branches: frozenset[int] | None = None) -> dict:
+    """Per skill, the people (of `branches`; None: all) who rose a level in the period."""
     rows = read(
         sa.select(
             Assessment.participant_id, AssessmentRating.skill_id, Assessment.day, AssessmentRating.level
         )
         .join(Assessment, Assessment.id == AssessmentRating.assessment_id)
-        .where(Assessment.is_self.is_(False), Assessment.day <= period.last)
+        .where(
+            Assessment.is_self.is_(False),
+            Assessment.day <= period.last,
+            people_of(Assessment.participant_id, branches),
+        )
         .order_by(Assessment.day, Assessment.id, AssessmentRating.id)
     )
     before: dict[tuple[int, int], int] = {}

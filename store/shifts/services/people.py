@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from store.auth.models import User
+from store.branches.services import works_in
 from store.core.access import Role
 from store.core.errors import NotFoundError, PermissionDeniedError
 from store.extensions import db
@@ -15,6 +16,11 @@ def list_trainees(include_inactive: bool = False) -> list[User]:
     if not include_inactive:
         query = query.where(User.is_active_account.is_(True))
     return list(db.session.scalars(query))
+
+
+def trainees_of(branch_ids: set[int] | None, include_inactive: bool = False) -> list[User]:
+    """The trainees who work in one of these branches (None: all)."""
+    return [t for t in list_trainees(include_inactive) if works_in(t, branch_ids)]
 
 
 def get_trainee(user_id: int) -> User:

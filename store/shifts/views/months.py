@@ -4,10 +4,12 @@ PDF/XLSX/CSV files, and closing a month."""
 from datetime import date
 from urllib.parse import quote
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from store.branches import services as branches
+from store.branches import web as branch_web
 from store.core import timeutil
 from store.core.access import Role, roles
 from store.core.timeutil import add_months, local_today
@@ -54,7 +56,8 @@ def _file_name(sheet_or_key, user=None) -> str:
 @roles(*CONFIRMERS)
 def months():
     year, month = _month()
-    all_sheets = sheets.month_sheets(services.list_trainees(include_inactive=True), year, month)
+    trainees = services.trainees_of(branch_web.scope_ids(), include_inactive=True)  # the switcher
+    all_sheets = sheets.month_sheets(trainees, year, month)
     shown = [s for s in all_sheets if s.agreements or s.confirmed or s.planned]
     nav = _month_nav(year, month)
     everybody, _own = services.closings_of(nav["key"])
@@ -71,7 +74,7 @@ def months():
 
 def _month_files(kind: str):
     year, month = _month()
-    all_sheets = sheets.sheets_for_files(year, month)
+    all_sheets = sheets.sheets_for_files(year, month, branch_web.scope_ids())
     name = _file_name(timeutil.month_key(year, month))
     if kind == "pdf":
         return _download(exports.sheet_pdf(all_sheets), name + ".pdf", "application/pdf")
@@ -157,10 +160,18 @@ def sheet_file(user, kind: str):
     return _download(exports.sheet_csv(sheet), name + ".csv", "text/csv")
 
 
+def _trainee(user_id: int):
+    """A trainee who works in a branch the signed-in user sees (another branch's: 404)."""
+    trainee = services.get_trainee(user_id)
+    if not branches.works_in(trainee, branches.visible_ids(current_user)):
+        abort(404)
+    return trainee
+
+
 @attendance_bp.get("/hours/<int:user_id>")
 @roles(*CONFIRMERS)
 def sheet(user_id: int):
-    return render_sheet(services.get_trainee(user_id), own=False)
+    return render_sheet(_trainee(user_id), own=False)
 
 
 @attendance_bp.get("/hours/<int:user_id>.pdf", defaults={"kind": "pdf"})
@@ -168,7 +179,7 @@ def sheet(user_id: int):
 @attendance_bp.get("/hours/<int:user_id>.csv", defaults={"kind": "csv"})
 @roles(*CONFIRMERS)
 def sheet_download(user_id: int, kind: str):
-    return sheet_file(services.get_trainee(user_id), kind)
+    return sheet_file(_trainee(user_id), kind)
 
 
 @attendance_bp.get("/my/hours")
