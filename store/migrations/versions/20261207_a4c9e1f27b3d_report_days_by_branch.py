@@ -8,7 +8,7 @@ is computed afresh with the same key) and recreates report_receipts_day, report_
 report_goods_day with `branch_id` in their primary key. Nothing else is touched; no booking is lost.
 
 Revision ID: a4c9e1f27b3d
-Revises: d3f8a2c61e90
+Revises: 4e6b9d0c2a17
 Create Date: 2026-12-03 13:20:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a4c9e1f27b3d"
-down_revision = "d3f8a2c61e90"
+down_revision = "4e6b9d0c2a17"
 branch_labels = None
 depends_on = None
 
