@@ -41,6 +41,15 @@ def sees_all(user) -> bool:
     return getattr(user, "role", None) in SEES_ALL
 
 
+def sees_every_branch(user) -> bool:
+    """Whether `user` sees the whole provider: coordinators and admins, or a supervisor of every
+    branch there is (in a single shop: of that shop)."""
+    if sees_all(user):
+        return True
+    every = set(db.session.scalars(sa.select(Branch.id)))
+    return every <= visible_ids(user)
+
+
 def first_branch_id() -> int | None:
     return db.session.scalar(sa.select(sa.func.min(Branch.id)))
 

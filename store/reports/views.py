@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from store.auth.models import User
+from store.branches import services as branch_services
 from store.branches import web as branch_web
 from store.core.access import Role, roles
 from store.core.audit import audit
@@ -67,6 +68,7 @@ def dashboard_page():
     return render_template(
         "reports/dashboard.html",
         board=board,
+        funders=branch_services.sees_every_branch(current_user),
         scope=scope,
         period=period,
         closed=period.is_closed(today),
@@ -137,6 +139,15 @@ def _funders_period(key: str) -> Period:
         return month_period(int(year), month)
     except ValueError:
         abort(404)
+
+
+@bp.before_request
+def _funders_report_is_the_providers():
+    """The funders' report counts the whole provider (its ESF+ participants are the provider's,
+    not a shop's): for those who see every branch."""
+    if (request.endpoint or "").startswith("reports.funders") and current_user.is_authenticated:
+        if not branch_services.sees_every_branch(current_user):
+            abort(403)
 
 
 @bp.get("/funders")

@@ -126,3 +126,25 @@ def test_a_supervisor_of_nord_sees_nord_only(shop, hours_of_both, client, login,
     login(boss)
     client.post("/branch", data={"branch": str(_mitte(shop))})
     assert 'id="sales-gross" data-value="900"' in client.get("/reports/").get_data(as_text=True)
+
+
+def test_the_funders_report_is_for_those_who_see_every_branch(shop, north, client, login, make_user):  # noqa: F811
+    """It counts the provider's participants: a supervisor of one branch of two gets neither the
+    link nor the files; the coordinator gets both, and so does a supervisor of both branches."""
+    branch, _till = north
+    nord = make_user("supervisor")
+    nord.branches = [branch]
+    db.session.commit()
+    login(nord)
+    assert tr("Funders' report") not in client.get("/reports/").get_data(as_text=True)
+    assert client.get("/reports/funders").status_code == 403
+    assert client.get("/reports/funders/2026-11.pdf").status_code == 403
+    client.post("/logout")
+    login(make_user("coordinator"))
+    assert tr("Funders' report") in client.get("/reports/").get_data(as_text=True)
+    assert client.get("/reports/funders").status_code == 200
+    client.post("/logout")
+    nord.branches = [shop.till.branch, branch]  # a supervisor of both branches sees the provider
+    db.session.commit()
+    login(nord)
+    assert client.get("/reports/funders").status_code == 200

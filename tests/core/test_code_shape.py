@@ -176,3 +176,24 @@ def test_a_commit_in_a_view_needs_a_reason():
         transaction_calls("def v():\n    # two commits on purpose: …\n    db.session.commit()\n") == []
     )
     assert transaction_calls("def v():\n    db.session.rollback()  # why\n") == []
+
+
+def test_every_area_imports_on_its_own():
+    """Each area's services import in a fresh interpreter, before any app exists: nothing at import
+    time may need the models of an area that was not imported yet (a statement with loader options
+    built at module level configures every mapper)."""
+    import subprocess
+    import sys
+
+    areas = sorted(a for a in ALLOWED if (STORE / a / "services").exists())
+    runs = {
+        area: subprocess.Popen(
+            [sys.executable, "-c", f"import store.{area}.services"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for area in areas
+    }
+    failed = {area: run.communicate()[0].decode()[-400:] for area, run in runs.items() if run.wait()}
+    assert failed == {}

@@ -1,5 +1,6 @@
 """Finding items (by code, by filters, old stock), whether one may be sold, its price today, photos."""
 
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -127,25 +128,28 @@ def look_up(code: str) -> tuple[Item, Hold | None]:
     The reservation comes as two columns: a row with an outer-joined entity costs the ORM twice as
     much to load."""
     code = (code or "").strip()
-    row = db.session.execute(_LOOK_UP, {"code": code}).first() if code else None
+    row = db.session.execute(_look_up_statement(), {"code": code}).first() if code else None
     if row is None:
         return find_item(code), None  # its message
     item, until, number = row
     return item, (Hold(until, number) if until is not None else None)
 
 
-_LOOK_UP = (
-    sa.select(Item, Reservation.until, Reservation.number)
-    .join(Item.category)
-    .join(Item.branch)
-    .options(so.contains_eager(Item.category), so.contains_eager(Item.branch))
-    .outerjoin(
-        Reservation,
-        (Reservation.item_id == Item.id) & (Reservation.status == ReservationStatus.ACTIVE),
+@functools.cache
+def _look_up_statement():
+    """Built once, on the first look-up (not at import: its options need every model mapped)."""
+    return (
+        sa.select(Item, Reservation.until, Reservation.number)
+        .join(Item.category)
+        .join(Item.branch)
+        .options(so.contains_eager(Item.category), so.contains_eager(Item.branch))
+        .outerjoin(
+            Reservation,
+            (Reservation.item_id == Item.id) & (Reservation.status == ReservationStatus.ACTIVE),
+        )
+        .where(Item.code == sa.bindparam("code"))
+        .limit(1)
     )
-    .where(Item.code == sa.bindparam("code"))
-    .limit(1)
-)
 
 
 def current_price(item: Item, today: date | None = None):
