@@ -2,7 +2,7 @@
 the header's switcher: one branch chosen, its stations and trainees; none chosen, all the user may
 see. One person's sheet of a branch the user does not see does not exist for them (404)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from store.branches import services as branches
 from store.core.audit import Actor
@@ -71,3 +71,39 @@ def test_a_supervisor_of_nord_sees_only_nords_trainees(client, login, crew, make
     assert "Kovalenko" not in xlsx_names
     plan = client.get("/shifts/plan?week=2026-06-01").get_data(as_text=True)
     assert "Möbel Nord" in plan and "Warenannahme" not in plan
+
+
+def test_the_api_shows_a_supervisor_of_nord_only_nords_trainees(client, crew, make_user, api_token):
+    nord = _nord(crew)
+    boss = make_user("supervisor")
+    boss.branches = [nord]
+    db.session.commit()
+    for person in (crew.olena, crew.ahmad):
+        services.assign_shift(
+            crew.sup, user_id=person.id, station_id=crew.kasse.id, day=date(2026, 6, 2),
+            starts_at=time(9), ends_at=time(13), now=datetime(2026, 5, 20, 8, tzinfo=UTC),
+        )  # fmt: skip
+    db.session.commit()
+    headers = api_token(boss)
+    people = client.get("/api/v1/participants", headers=headers).json["participants"]
+    assert {p["id"] for p in people} == {crew.ahmad.id}
+    assert (
+        client.get(
+            f"/api/v1/participants/{crew.ahmad.id}/hours?month={MONTH}", headers=headers
+        ).status_code
+        == 200
+    )
+    for path in (
+        f"/participants/{crew.olena.id}/hours?month={MONTH}",
+        f"/shifts?participant={crew.olena.id}",
+    ):
+        assert client.get("/api/v1" + path, headers=headers).status_code == 404, path
+    planned = client.get("/api/v1/shifts?date_from=2026-06-01", headers=headers)
+    assert planned.status_code == 200, planned.json
+    planned = planned.json["shifts"]
+    assert {s["participant"]["id"] for s in planned} == {crew.ahmad.id}
+    coordinator = api_token(crew.coordinator)
+    all_planned = client.get("/api/v1/shifts?date_from=2026-06-01", headers=coordinator).json["shifts"]
+    assert crew.olena.id in {s["participant"]["id"] for s in all_planned}  # there was one to hide
+    everyone = client.get("/api/v1/participants", headers=coordinator).json
+    assert {crew.ahmad.id, crew.olena.id} <= {p["id"] for p in everyone["participants"]}

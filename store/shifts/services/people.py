@@ -1,11 +1,11 @@
 """The trainees whose shifts and hours this area keeps, and who may read whose records: a trainee
-only their own, staff everybody's."""
+only their own, supervisors those of their branches, coordinators and admins everybody's."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from store.auth.models import User
-from store.branches.services import works_in
+from store.branches.services import sees_all, visible_ids, works_in
 from store.core.access import Role
 from store.core.errors import NotFoundError, PermissionDeniedError
 from store.extensions import db
@@ -51,21 +51,36 @@ def check_own_records(viewer: User, user_id: int | None) -> None:
         raise PermissionDeniedError(_("You may only see your own records."))
 
 
+def _scope(viewer: User) -> set[int] | None:
+    """The branches whose trainees `viewer` (staff) sees: None for coordinators and admins (all)."""
+    return None if sees_all(viewer) else visible_ids(viewer)
+
+
 def visible_trainee(viewer: User, user_id: int) -> User:
-    """The trainee `user_id`, whose records `viewer` may read."""
+    """The trainee `user_id`, whose records `viewer` may read (staff: of a branch they see)."""
     check_own_records(viewer, user_id)
-    return get_trainee(user_id)
+    trainee = get_trainee(user_id)
+    if viewer.role != Role.TRAINEE and not works_in(trainee, _scope(viewer)):
+        raise NotFoundError(_("There is no participant with this number."))
+    return trainee
 
 
 def visible_trainees(viewer: User) -> list[User]:
-    """The trainees `viewer` may see: a trainee only themselves, staff every active trainee."""
-    return [viewer] if viewer.role == Role.TRAINEE else list_trainees()
+    """The trainees `viewer` may see: a trainee only themselves, staff the active trainees of the
+    branches they see (coordinators and admins: all)."""
+    return [viewer] if viewer.role == Role.TRAINEE else trainees_of(_scope(viewer))
 
 
 def visible_user_ids(viewer: User, user_id: int | None) -> list[int] | None:
-    """Whose shifts a list shows: a trainee's own; for staff the person asked for, else everybody
-    (None)."""
+    """Whose shifts a list shows: a trainee's own; for staff the trainee asked for (of a branch they
+    see), else everybody they see (None: everybody)."""
     if viewer.role == Role.TRAINEE:
         check_own_records(viewer, user_id if user_id is not None else viewer.id)
         return [viewer.id]
-    return None if user_id is None else [user_id]
+    scope = _scope(viewer)
+    if user_id is not None:
+        person = db.session.get(User, user_id)
+        if person is not None and person.role == Role.TRAINEE and not works_in(person, scope):
+            raise NotFoundError(_("There is no participant with this number."))
+        return [user_id]
+    return None if scope is None else [t.id for t in trainees_of(scope, include_inactive=True)]
