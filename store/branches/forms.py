@@ -23,6 +23,11 @@ class BranchForm(FlaskForm):
         _l("VAT id (empty: the store's)"), validators=[Optional(), Length(max=20), no_controls()]
     )
     is_active = BooleanField(_l("Open"), default=True)
+    label_printer_id = SelectField(
+        _l("Label printer (when the till has none)"),
+        coerce=lambda value: id_or_none(value),
+        validate_choice=False,
+    )
     members = SelectMultipleField(
         _l("Who works here"),
         coerce=int,

@@ -160,9 +160,11 @@ def save_branch(
     tax_number: str = "",
     vat_id: str = "",
     is_active: bool = True,
+    label_printer_id: int | None = None,
     now: datetime | None = None,
 ) -> Branch:
-    """Create a branch (branch=None) or change one. Names are unique."""
+    """Create a branch (branch=None) or change one. Names are unique. `label_printer_id`: one of
+    the branch's own printers, or None (the store's)."""
     now = as_utc(now)
     name = (name or "").strip()
     if not name:
@@ -180,6 +182,8 @@ def save_branch(
     branch.vat_id = (vat_id or "").strip()
     branch.is_active = is_active
     db.session.flush()
+    _check_label_printer(branch, label_printer_id)
+    branch.label_printer_id = label_printer_id
     audit(
         actor,
         "branch.create" if created else "branch.change",
@@ -187,6 +191,27 @@ def save_branch(
         {"name": branch.name, "address": branch.address, "active": branch.is_active},
     )
     return branch
+
+
+# The printing area lies above branches: its table, by name.
+_printer = sa.table("printer", sa.column("id"), sa.column("name"), sa.column("branch_id"))
+
+
+def printers_of(branch: Branch | None) -> list:
+    """The printers that stand in this branch: rows of (id, name)."""
+    if branch is None:
+        return []
+    query = sa.select(_printer.c.id, _printer.c.name).where(_printer.c.branch_id == branch.id)
+    return list(db.session.execute(query.order_by(_printer.c.name)))
+
+
+def _check_label_printer(branch: Branch, printer_id: int | None) -> None:
+    """A branch's label printer stands in that branch."""
+    if printer_id is None:
+        return
+    owner = db.session.scalar(sa.select(_printer.c.branch_id).where(_printer.c.id == printer_id))
+    if owner != branch.id:
+        raise ValidationError(_("This printer stands in another branch."), field="label_printer_id")
 
 
 def set_members(actor: Actor, branch: Branch, users: list) -> None:

@@ -64,6 +64,9 @@ def _branch_form(branch: Branch | None):
     form.members.choices = [(u.id, f"{u.display_name} ({u.username})") for u in users]
     if branch is not None and not form.is_submitted():
         form.members.data = [u.id for u in branch.members]
+    form.label_printer_id.choices = [("", _("The store's label printer"))] + [
+        (p.id, p.name) for p in services.printers_of(branch)
+    ]
     if form.validate_on_submit():
         with attempt(form) as done:
             saved = services.save_branch(
@@ -74,6 +77,7 @@ def _branch_form(branch: Branch | None):
                 tax_number=form.tax_number.data or "",
                 vat_id=form.vat_id.data or "",
                 is_active=form.is_active.data,
+                label_printer_id=form.label_printer_id.data,
             )
             wanted = set(form.members.data or [])
             services.set_members(current_actor(), saved, [u for u in users if u.id in wanted])

@@ -132,7 +132,7 @@ def intake():
         last=last,
         label_jobs=label_jobs,
         condition_labels=CONDITION_LABELS,
-        printer=services.label_printer(current_actor().till_id),
+        printer=services.label_printer(current_actor().till_id, branch_web.current_branch().id),
         today=local_today(),
     )
 

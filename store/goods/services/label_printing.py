@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from store.branches.models import Branch
 from store.core.audit import Actor
 from store.core.settings import get_setting
 from store.extensions import db
@@ -13,18 +14,24 @@ from store.printing import services as printing
 from store.printing.models import Printer
 
 
-def label_printer(till_id: int | None = None):
-    """The printer for labels: the till's own label printer, else the store's."""
+def label_printer(till_id: int | None = None, branch_id: int | None = None):
+    """The printer for labels: the till's own label printer, else the branch's, else the store's
+    (if it stands in that branch: labels of one shop never come out in another)."""
     printer = printing.device_printer(till_id, "label") if till_id else None
+    branch = db.session.get(Branch, branch_id) if branch_id is not None else None
+    if printer is None and branch is not None and branch.label_printer_id is not None:
+        printer = db.session.get(Printer, branch.label_printer_id)
     if printer is None:
         printer_id = get_setting("label_printer_id")
         printer = db.session.get(Printer, printer_id) if printer_id else None
+        if printer is not None and branch is not None and printer.branch_id != branch.id:
+            printer = None
     return printer if printer is not None and printer.is_active else None
 
 
 def queue_labels(actor: Actor, items: list[Item], printer=None, *, now: datetime | None = None):
     """One print job per label, queued in the booking's transaction (printed after commit)."""
-    printer = printer or label_printer(actor.till_id)
+    printer = printer or label_printer(actor.till_id, items[0].branch_id if items else None)
     if printer is None:
         return []
     with_qr = bool(get_setting("label_qr"))
