@@ -41,9 +41,12 @@ class Branch(db.Model):
     is_active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     created_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Where this branch's labels print when the intake has no till with a label printer of its own
-    # (None: the store's label printer, if it stands in this branch). By table name: printing lies
-    # above branches.
-    label_printer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("printer.id"))
+    # (None: the store's label printer, if it stands in this branch). By table name (printing lies
+    # above branches); use_alter: printers name their branch too, so one of the two keys comes after
+    # both tables exist.
+    label_printer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("printer.id", use_alter=True)
+    )
 
     members = so.relationship("User", secondary=user_branch, order_by="User.username", viewonly=True)
 
