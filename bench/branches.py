@@ -7,7 +7,8 @@ every figure beside the single shop's, measured in the same run on the same data
 - the Z report of one till's day, for a till of every branch (median over the branches), with a
   year of every branch's sales in the database, beside the same report with one branch's year only
   (measured first, before the other branches' years are loaded);
-- the reports dashboard of 12 months (with turnover by branch), beside the same with one shop's year.
+- the reports dashboard of 12 months (with turnover by branch, and of one branch chosen), beside the
+  same with one shop's year.
 
     BENCH_DATABASE_URL=postgresql://… .venv/bin/python bench/branches.py [--branches 10]
         [--year-sales 40000] [--seconds 10]
@@ -182,9 +183,10 @@ def z_reports(app, shops: list[dict]) -> list[float]:
     return per_branch
 
 
-def dashboard(app) -> list[float]:
-    """The reports dashboard of the last 12 months (turnover by branch among its figures), after
-    the worker's daily fill of the closed days, as a user opens it: ms per run."""
+def dashboard(app, branch_id: int | None = None) -> list[float]:
+    """The reports dashboard of the last 12 months (turnover by branch among its figures; of one
+    branch, as the header's switcher chooses it), after the worker's daily fill of the closed days,
+    as a user opens it: ms per run."""
     from store.extensions import db
     from store.reports import services
     from store.reports.services import days
@@ -197,7 +199,7 @@ def dashboard(app) -> list[float]:
 
         def show():
             db.session.expire_all()
-            services.dashboard(year)
+            services.dashboard(year, branches=frozenset({branch_id}) if branch_id else None)
 
         show()
         times = timed(show, 5)
@@ -235,6 +237,12 @@ def main() -> None:
         "single shop",
     )
     report("dashboard, 12 months, all branches", dashboard(app), single_dashboard, "single shop")
+    report(
+        "dashboard, 12 months, one branch chosen",
+        dashboard(app, shops[-1]["id"]),
+        single_dashboard,
+        "single shop",
+    )
 
     servers = [gunicorn_server(url, workers=1, threads=2 * TILLS * args.branches // 2) for _ in range(2)]
     try:
