@@ -56,6 +56,7 @@ class UserIn(Schema):
     pin: Text(8) | None = None
     branches: list[Id] | None = Field(
         default=None,
+        max_length=100,
         description="the branches the user works in (ids); trainees and supervisors need one",
     )
 
