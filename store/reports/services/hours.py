@@ -49,10 +49,10 @@ def _current(period: Period):
     )
 
 
-def entry_branch():
-    """The branch id of an attendance entry (a correlated scalar expression)."""
-    planned = (
-        sa.select(sa.func.min(Station.branch_id))
+def _planned_station(column):
+    """`column` of the station of the entry's planned shift that day (correlated; None: none)."""
+    return (
+        sa.select(sa.func.min(column))
         .join(Shift, Shift.station_id == Station.id)
         .where(
             Shift.user_id == AttendanceEntry.user_id,
@@ -61,6 +61,11 @@ def entry_branch():
         )
         .scalar_subquery()
     )
+
+
+def entry_branch():
+    """The branch id of an attendance entry (a correlated scalar expression)."""
+    planned = _planned_station(Station.branch_id)
     own = (
         sa.select(sa.func.min(user_branch.c.branch_id))
         .where(user_branch.c.user_id == AttendanceEntry.user_id)
@@ -95,17 +100,7 @@ def hours(period: Period, group: str = "station", branches: frozenset[int] | Non
             .group_by(AttendanceEntry.code)
         )
     }
-    station = (
-        sa.select(sa.func.min(Station.name))
-        .join(Shift, Shift.station_id == Station.id)
-        .where(
-            Shift.user_id == AttendanceEntry.user_id,
-            Shift.day == AttendanceEntry.day,
-            Shift.status == ShiftStatus.PLANNED,
-        )
-        .scalar_subquery()
-        .label("station")
-    )
+    station = _planned_station(Station.name).label("station")
     branch = entry_branch().label("branch")
     names = dict(read(sa.select(Branch.id, Branch.name)).all())
     measure = (
