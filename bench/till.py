@@ -270,15 +270,26 @@ def raw_sale(conn, body, receipt, payload):
 
 
 def interleaved(first, second, runs: int) -> tuple[list[float], list[float]]:
-    """Time two callables in turns (the order swapping every run), so both meet the same machine."""
+    """Time two callables in turns (the order swapping every run), so both meet the same machine.
+    Each meets a server at rest: the printing that a sale's answer leaves behind (its receipt sent to
+    the virtual printer, on a thread that starts once the answer is out) is done before the next call
+    starts, so it is timed in neither (it counts in the tills-at-once lines)."""
     a, b = [], []
     for n in range(runs):
         pair = ((first, a), (second, b)) if n % 2 == 0 else ((second, b), (first, a))
         for fn, times in pair:
+            at_rest()
             start = time.perf_counter()
             fn()
             times.append((time.perf_counter() - start) * 1000)
     return a, b
+
+
+def at_rest() -> None:
+    """Wait for the wake-up threads of the app served in this process (store.core.queue.wake)."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("wake "):
+            thread.join()
 
 
 def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):

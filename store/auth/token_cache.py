@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 
 from store.auth.models import ApiToken, User
 from store.auth.services import token_for
+from store.core.rows import as_loaded
 from store.core.timeutil import as_utc
 from store.extensions import db
 
@@ -48,9 +49,11 @@ def token_grant(plain: str, now: datetime | None = None) -> tuple[User, str, int
     if known is not None and known.until > time.monotonic():
         if known.expires_at is not None and known.expires_at <= now:
             return None
-        user = User(**known.user)
-        so.make_transient_to_detached(user)
-        return db.session.merge(user, load=False), known.scope, known.branch_id
+        user = as_loaded(User, known.user, known.user["id"])
+        in_session = db.session.identity_map.get(sa.inspect(user).key)
+        if in_session is None:
+            db.session.add(user)  # as if read: nothing to flush
+        return in_session or user, known.scope, known.branch_id
     token = token_for(plain, now)
     if token is None:
         return None

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from store.core.rows import insert_now
 from store.core.timeutil import utcnow
 from store.core.types import UTCDateTime
 from store.extensions import db
@@ -63,9 +64,11 @@ def audit(
     data: dict | None = None,
     *,
     now: datetime | None = None,
+    ref: tuple[str, str] | None = None,
 ) -> AuditEntry:
-    """Record an action. `target` is a model instance (its table and id are kept)."""
-    object_type = object_id = None
+    """Record an action (stored at once). `target` is a model instance (its table and id are kept);
+    `ref`: the table and id of what is no model instance in the session."""
+    object_type, object_id = ref or (None, None)
     if target is not None:
         db.session.flush()
         object_type = target.__tablename__
@@ -81,5 +84,4 @@ def audit(
         object_id=object_id,
         data=data or None,
     )
-    db.session.add(entry)
-    return entry
+    return insert_now(entry)

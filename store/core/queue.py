@@ -49,7 +49,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 
 from store.core import durability, health
 from store.core.timeutil import as_utc
@@ -364,7 +364,8 @@ def work_due(queue: Queue, *, now: datetime | None = None, limit: int = 50) -> i
 
 def wake(queue: Queue, rows: Iterable[int | Claim], *, in_request: bool = False) -> None:
     """Work these rows now, after the commit that stored them, without making the request wait: on a
-    thread of its own, or (`in_request`, e.g. in tests) right here. What fails stays for the worker.
+    thread of its own, which starts once the request's answer is sent (the two would share the
+    process's CPU), or (`in_request`, e.g. in tests) right here. What fails stays for the worker.
     A row is its id, or the Claim it was written with (born_claimed)."""
     rows = list(rows)
     if not rows:
@@ -382,8 +383,11 @@ def wake(queue: Queue, rows: Iterable[int | Claim], *, in_request: bool = False)
         return
     app = current_app._get_current_object()
     row_ids = [row.row_id if isinstance(row, Claim) else row for row in rows]
+    answered = _answered()
 
     def run():
+        # The answer goes out first: its request and this work share the process's CPU.
+        answered.wait(ANSWER_WAIT_SECONDS)
         with app.app_context():
             try:
                 for row in rows:
@@ -394,6 +398,27 @@ def wake(queue: Queue, rows: Iterable[int | Claim], *, in_request: bool = False)
                 db.session.remove()
 
     threading.Thread(target=run, name=f"wake {queue.name}", daemon=True).start()
+
+
+# How long a wake-up waits for its request's answer to be sent before it works anyway (a response
+# that its server never closes, e.g. a test client's).
+ANSWER_WAIT_SECONDS = 1.0
+
+
+def _answered() -> threading.Event:
+    """Set once the request's answer has been sent (the server closes the response after its last
+    byte), or at once outside a request."""
+    event = threading.Event()
+    if not has_request_context():
+        event.set()
+        return event
+
+    @after_this_request
+    def when_sent(response):
+        response.call_on_close(event.set)
+        return response
+
+    return event
 
 
 def run_worker(

@@ -1,12 +1,14 @@
 """Store settings that admins change in the UI (not deployment config): kept in the database."""
 
+import time
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 
 from store.core.audit import Actor, audit
+from store.core.transaction import after_commit
 from store.extensions import db
 
 DEFAULTS: dict[str, Any] = {
@@ -34,20 +36,39 @@ class Setting(db.Model):
     value: so.Mapped[Any] = so.mapped_column(sa.JSON, nullable=True)
 
 
+# How long a process keeps the settings it read: every sale's receipt asks for some. A change made in
+# this process is seen at once; one made in another app server, within these seconds.
+KEEP_SECONDS = 5.0
+
+
 def get_setting(key: str) -> Any:
-    """A setting's value (its default if never set). In a request, all settings are read with one
-    statement, once: a receipt asks for several."""
+    """A setting's value (its default if never set). All settings are read with one statement and
+    kept for the request, and for KEEP_SECONDS in the process."""
     if has_request_context():
         read = g.get("settings")
         if read is None:
-            read = g.settings = _read_all()
+            read = g.settings = _kept()
     else:
         read = _read_all()
     return read[key] if key in read else DEFAULTS.get(key)
 
 
+def _kept() -> dict[str, Any]:
+    kept = current_app.extensions.get(_KEPT)
+    if kept is None or kept[0] < time.monotonic():
+        kept = current_app.extensions[_KEPT] = (time.monotonic() + KEEP_SECONDS, _read_all())
+    return kept[1]
+
+
 def _read_all() -> dict[str, Any]:
     return dict(db.session.execute(sa.select(Setting.key, Setting.value)).all())
+
+
+_KEPT = "kaufhaus.settings"
+
+
+def _forget_kept(_items=None) -> None:
+    current_app.extensions.pop(_KEPT, None)
 
 
 def set_setting(actor: Actor, key: str, value: Any) -> None:
@@ -60,4 +81,6 @@ def set_setting(actor: Actor, key: str, value: Any) -> None:
     else:
         row.value = value
     g.pop("settings", None)
+    _forget_kept()
+    after_commit(_forget_kept)  # a request that read in between kept the old value
     audit(actor, "setting.change", None, {"key": key, "old": old, "new": value})

@@ -38,9 +38,15 @@ class StoreFlask(Flask):
         return result
 
 
-def commit() -> None:
-    """Commit the request's or command's transaction, then run its after-commit hooks."""
-    db.session.commit()
+def commit(*, keep: bool = False) -> None:
+    """Commit the request's or command's transaction, then run its after-commit hooks. `keep`: the
+    objects in memory are what was committed; they are not read back when next used."""
+    session = db.session()
+    session.expire_on_commit = not keep
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     for fn, items in db.session.info.pop(_COMMITTED, {}).items():
         try:
             fn(items)

@@ -21,6 +21,7 @@ from store.core import queue
 from store.core.access import PUBLIC, SIGNED_IN, allowed_roles, user_has_role
 from store.core.audit import Actor, audit
 from store.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from store.core.rows import insert_now, related
 from store.core.timeutil import as_utc, utcnow
 from store.core.transaction import after_commit
 from store.extensions import db
@@ -53,8 +54,10 @@ def enqueue(
     state = {"status": JobStatus.PENDING, "next_attempt_at": now}
     if claimed:
         state = queue.born_claimed(PRINT_QUEUE, now)
+    if printer.id is None:
+        db.session.flush()  # a printer made in this transaction
     job = PrintJob(
-        printer=printer,
+        printer_id=printer.id,
         kind=kind,
         title=title[:120],
         payload=payload,
@@ -66,7 +69,8 @@ def enqueue(
         **state,
     )
     job.born_claim = state["next_attempt_at"] if claimed else None  # kept in memory for kick()
-    db.session.add(job)
+    insert_now(job)
+    related(job, printer=printer)
     after_commit(kick, job)
     return job
 

@@ -307,7 +307,7 @@ def create_sale(body: SaleIn):
         # stores the signature and the receipt): when the same id arrives twice at the same moment,
         # the second insert clashes on the sale's unique id, and its answer is the sale the other
         # request booked. (A SAVEPOINT would not do on SQLite: it commits at its RELEASE.)
-        transaction.commit()
+        transaction.commit(keep=True)  # the answer is made; nothing is read after it
     except IntegrityError:
         db.session.rollback()  # only this request's duplicate is undone; the other one's sale stands
         sale, created = services.find_sale(sale_id), False

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from store.core.rows import insert_now
 from store.core.timeutil import as_utc
 from store.extensions import db
 from store.tse import devices, processdata
@@ -102,8 +103,7 @@ def record(
     else:
         _sign(row, backend(device, retry=retry), client_serial, started, receipt)
     row.device_certified = bool(device and device.certified)
-    db.session.add(row)
-    return row
+    return insert_now(row)  # a duplicate (the same sale signed twice) is refused here
 
 
 def _sign(row: FiscalTransaction, tse, client_serial: str, started, receipt: Receipt) -> None:

@@ -238,3 +238,18 @@ def test_the_wake_up_prints_a_receipt_written_claimed_once(app, client, shop, ap
     job = _sold_by_the_api(client, shop, api_token)
     assert job.status == JobStatus.DONE and job.attempts == 1
     assert printing.send_job(job.id) is False  # done: nobody sends it again
+
+
+def test_a_wake_up_in_a_request_starts_once_the_answer_is_sent(app):
+    """The thread that prints a sale's receipt shares the process with the request: it waits until the
+    server has sent the answer (and closes the response), so the till is answered first."""
+    from store.core import queue
+
+    with app.test_request_context("/api/v1/sales", method="POST"):
+        answered = queue._answered()
+        response = app.process_response(app.response_class("{}"))
+        assert not answered.is_set()  # built, not sent
+        response.close()  # what the server does after the last byte
+        assert answered.is_set()
+    with app.app_context():
+        assert queue._answered().is_set()  # outside a request (a worker): at once

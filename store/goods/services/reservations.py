@@ -18,6 +18,7 @@ records which receipt took it (`record_deposit`) and which settled it — the sa
 with a conditional UPDATE, so a deposit is taken once and settled once.
 """
 
+import functools
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -169,12 +170,16 @@ def reservations_for(items: list[Item]) -> dict[int, Reservation]:
     ids = [i.id for i in items]
     if not ids:
         return {}
-    rows = db.session.scalars(
-        sa.select(Reservation).where(
-            Reservation.item_id.in_(ids), Reservation.status == ReservationStatus.ACTIVE
-        )
+    return {r.item_id: r for r in db.session.scalars(_active_of_items(), {"ids": ids})}
+
+
+@functools.cache
+def _active_of_items():
+    """Built once: every sale asks (building a statement costs more than running it)."""
+    return sa.select(Reservation).where(
+        Reservation.item_id.in_(sa.bindparam("ids", expanding=True)),
+        Reservation.status == ReservationStatus.ACTIVE,
     )
-    return {r.item_id: r for r in rows}
 
 
 def _end(

@@ -3,6 +3,7 @@ UPDATE … RETURNING), the unique items claimed together (one conditional UPDATE
 rows than asked means another till was first, and nothing is booked), the sale, its lines, payments
 and stock movements inserted in batches, and the audit row. The Sale returned is built from memory."""
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, ValidationError
+from store.core.rows import insert_all, related
 from store.extensions import db
 from store.goods import services as goods
 from store.goods.models import Item, ItemStatus, MovementKind, StockMovement
@@ -61,7 +63,7 @@ def book(
         payment_rows = _paid_out(priced.total_cents)
     if till.current_session_id is None:
         raise ConflictError(_("The till is not open. Please count the float and open it."))
-    sale = Sale(
+    values = dict(
         uuid=str(sale_uuid),
         receipt_token=new_receipt_token(),
         kind=kind,
@@ -79,9 +81,7 @@ def book(
         reason=None,
         confirmed_by_id=None,
     )
-    sale.id = db.session.execute(
-        sa.insert(Sale.__table__).returning(Sale.__table__.c.id), [_values(sale)]
-    ).scalar_one()
+    (sale,) = insert_all(Sale, [values])
     # After the sale's own row: the same sale sent twice at once clashes on its id above.
     items = [pl.line.item for pl in priced.lines if pl.line is not None and pl.line.item is not None]
     deposits = frozenset(  # deposits counted in a sale (a refund or keeping settles its own)
@@ -89,25 +89,23 @@ def book(
     )
     if (items or deposits) and not till.training:  # training moves no stock; everything else is real
         _claim(actor, items, sale, till, now, deposits)
-    lines = [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
-    _insert_all(SaleLine, lines)
-    for row in payment_rows:
-        row.sale_id = sale.id
-    _insert_all(Payment, payment_rows)
+    lines = insert_all(
+        SaleLine, [_sale_line(sale, position, pl) for position, pl in enumerate(priced.lines, start=1)]
+    )
+    payments = insert_all(Payment, [_values(row) | {"sale_id": sale.id} for row in payment_rows])
     if not till.training:
-        _take_from_stock(actor, sale, priced, now)
-    entry = audit(
+        _take_from_stock(actor, sale, till.branch_id, priced, now)
+    audit(
         actor,
         "sale.create",
         None,
         {"till": till.name, "receipt": sale.receipt_number, "total_cents": sale.total_cents},
         now=now,
+        ref=("sale", str(sale.id)),  # the sale is no ORM object in the session yet: no flush
     )
-    entry.object_type, entry.object_id = "sale", str(sale.id)
-    sale.till, sale.reverses, sale.confirmed_by = till, None, None
-    sale.lines, sale.payments = lines, payment_rows
-    for obj in (*lines, *payment_rows, sale):
-        so.make_transient_to_detached(obj)  # as if just loaded: no read back, nothing to flush
+    related(sale, till=till, reverses=None, confirmed_by=None, lines=lines, payments=payments)
+    for row in (*lines, *payments):
+        related(row, sale=sale)
     db.session.add(sale)
     return sale
 
@@ -116,18 +114,25 @@ def _values(obj) -> dict:
     return {c.key: getattr(obj, c.key) for c in obj.__table__.columns if c.key != "id"}
 
 
-def _insert_all(model, objs: list) -> None:
-    """Insert rows with one statement and give each object its id. The ids of one multi-row INSERT
-    are handed out in the order of its rows (SQLite's rowid, PostgreSQL's sequence), so the sorted
-    ids are the rows' ids in order; asking the database to sort them costs a statement per row."""
-    if not objs:
-        return
-    table = model.__table__
-    ids = db.session.execute(
-        sa.insert(table).returning(table.c.id), [_values(obj) for obj in objs]
-    ).scalars()
-    for obj, row_id in zip(objs, sorted(ids), strict=True):
-        obj.id = row_id
+@functools.cache
+def _insert(model):
+    return sa.insert(model.__table__)
+
+
+@functools.cache
+def _claim_statement():
+    """Mark the items sold that are in stock in the till's branch; the ids of those it marked."""
+    table = Item.__table__
+    return (
+        sa.update(table)
+        .where(
+            table.c.id.in_(sa.bindparam("ids", expanding=True)),
+            table.c.status == ItemStatus.IN_STOCK.value,
+            table.c.branch_id == sa.bindparam("in_branch"),
+        )
+        .values(status=ItemStatus.SOLD.value)
+        .returning(table.c.id)
+    )
 
 
 def _claim(
@@ -137,19 +142,11 @@ def _claim(
     another till was first, or the item was moved to another branch since it was scanned. Then,
     with the items' rows held, one statement for their reservations: a reserved item is sold only at
     the till where its reservation's number was typed."""
-    table = Item.__table__
     claimed = set()
     if items:
         claimed = set(
             db.session.execute(
-                sa.update(table)
-                .where(
-                    table.c.id.in_([i.id for i in items]),
-                    table.c.status == ItemStatus.IN_STOCK.value,
-                    table.c.branch_id == till.branch_id,
-                )
-                .values(status=ItemStatus.SOLD.value)
-                .returning(table.c.id)
+                _claim_statement(), {"ids": [i.id for i in items], "in_branch": till.branch_id}
             ).scalars()
         )
     missing = [item for item in items if item.id not in claimed]
@@ -174,11 +171,10 @@ def _refuse(item: Item, till: Till) -> None:
     raise ConflictError(_("%(code)s is already sold.", code=item.code))
 
 
-def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
+def _sale_line(sale: Sale, position: int, pl) -> dict:
     """The receipt's line: its own copy of price, discount and VAT rate as priced now."""
     line = pl.line or CartLine()  # a deposit counted has no cart line of its own
-    return SaleLine(
-        sale=sale,
+    return dict(
         sale_id=sale.id,
         position=position,
         item_id=line.item.id if line.item else None,
@@ -204,7 +200,7 @@ def _sale_line(sale: Sale, position: int, pl) -> SaleLine:
     )
 
 
-def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) -> None:
+def _take_from_stock(actor: Actor, sale: Sale, branch_id: int, priced: Priced, now: datetime) -> None:
     """The stock ledger's bookings of the sale, in one statement: each unique item once, counted
     articles by quantity (untracked articles book nothing)."""
     rows = []
@@ -227,11 +223,11 @@ def _take_from_stock(actor: Actor, sale: Sale, priced: Priced, now: datetime) ->
                 "reverses_id": None,
                 "ref_type": "sale",
                 "ref_id": str(sale.id),
-                "branch_id": db.session.get(Till, sale.till_id).branch_id,  # the till's branch
+                "branch_id": branch_id,  # the till's
             }
         )
     if rows:
-        db.session.execute(sa.insert(StockMovement.__table__), rows)
+        db.session.execute(_insert(StockMovement), rows)
 
 
 def _paid_out(total_cents: int) -> list[Payment]:

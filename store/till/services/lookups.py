@@ -1,6 +1,8 @@
 """Look-ups of what was booked: sales by id, the receipts of a till or session, the voids and returns
 of a sale, daily closings."""
 
+import functools
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -12,7 +14,13 @@ from store.till.models import Closing, Sale, Till, TillSession
 
 
 def find_sale(sale_uuid: str) -> Sale | None:
-    return db.session.scalar(sa.select(Sale).where(Sale.uuid == str(sale_uuid)))
+    return db.session.scalar(_by_uuid(), {"uuid": str(sale_uuid)})
+
+
+@functools.cache
+def _by_uuid():
+    """Built once: every sale asks (building a statement costs more than running this one)."""
+    return sa.select(Sale).where(Sale.uuid == sa.bindparam("uuid"))
 
 
 def get_sale(sale_ref: str | int) -> Sale:

@@ -11,6 +11,7 @@ signed by the workers' recovery step (`sign_unsigned`), with the same TSE transa
 never lost and never signed twice.
 """
 
+import functools
 import time
 import uuid as uuidlib
 from dataclasses import dataclass
@@ -159,21 +160,11 @@ def _cart_lines(lines: list[LineIn]) -> list[CartLine]:
     article_ids = [line.article for line in lines if line.article and not line.code]
     items = {}
     if codes:
-        query = (
-            sa.select(Item)
-            .join(Item.category)
-            .options(so.contains_eager(Item.category))
-            .where(Item.code.in_(codes))
-        )
-        items = {item.code: item for item in db.session.scalars(query)}
+        items = {item.code: item for item in db.session.scalars(_items_by_code(), {"codes": codes})}
     articles = {}
     if article_ids:
-        query = (
-            sa.select(Article)
-            .options(so.joinedload(Article.category))
-            .where(Article.id.in_(article_ids), Article.is_active.is_(True))
-        )
-        articles = {article.id: article for article in db.session.scalars(query)}
+        found = db.session.scalars(_articles_by_id(), {"ids": article_ids})
+        articles = {article.id: article for article in found}
     result, seen = [], set()
     for line in lines:
         if bool(line.code) == bool(line.article):
@@ -194,6 +185,28 @@ def _cart_lines(lines: list[LineIn]) -> list[CartLine]:
             raise NotFoundError(_("This article does not exist."))
         result.append(CartLine(article=article, quantity=line.quantity, discount_percent=0))
     return result
+
+
+@functools.cache
+def _items_by_code():
+    """Built once (building a statement costs more than running it), on first use: its options need
+    every model mapped."""
+    return (
+        sa.select(Item)
+        .join(Item.category)
+        .options(so.contains_eager(Item.category))
+        .where(Item.code.in_(sa.bindparam("codes", expanding=True)))
+    )
+
+
+@functools.cache
+def _articles_by_id():
+    return (
+        sa.select(Article)
+        .join(Article.category)
+        .options(so.contains_eager(Article.category))
+        .where(Article.id.in_(sa.bindparam("ids", expanding=True)), Article.is_active.is_(True))
+    )
 
 
 def same_sale(
@@ -260,12 +273,7 @@ def finish(
     released before the TSE is asked, which may take seconds. The booking's commit need not wait
     for the disk (durability.relax_until_commit): the second one, which acknowledges the sale, does,
     and takes the booking along."""
-    session = db.session()
-    session.expire_on_commit = False  # the sale in memory is what was committed; no read back
-    try:
-        transaction.commit()
-    finally:
-        session.expire_on_commit = True
+    transaction.commit(keep=True)  # the sale in memory is what was committed; no read back
     tx = signing.record(
         till.id,
         till.serial,

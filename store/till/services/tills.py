@@ -1,5 +1,7 @@
 """Tills: the list, one till by id or name, saving its settings, its printers, and its counters."""
 
+import functools
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
@@ -30,10 +32,18 @@ def till_branch_id(till_id: int) -> int | None:
 
 def get_till(till_id: int) -> Till:
     """The till with its receipt printer (a sale prints on it: read in the same statement)."""
-    till = db.session.get(Till, till_id, options=[so.joinedload(Till.receipt_printer)])
+    till = db.session.scalar(_till_with_printer(), {"id": till_id})
     if till is None:
         raise NotFoundError(_("This till does not exist."))
     return till
+
+
+@functools.cache
+def _till_with_printer():
+    """Built once, on first use (every sale asks; its options need every model mapped)."""
+    return (
+        sa.select(Till).options(so.joinedload(Till.receipt_printer)).where(Till.id == sa.bindparam("id"))
+    )
 
 
 def find_till(ref: str | int) -> Till:
@@ -103,13 +113,21 @@ def save_till(
 def next_number(till: Till, column) -> int:
     """Raise a per-till counter inside the transaction (row lock on PostgreSQL): one UPDATE …
     RETURNING; the till in memory gets the new value without reading it back."""
-    table = Till.__table__
-    counter = table.c[column.key]
-    value = db.session.execute(
-        sa.update(table).where(table.c.id == till.id).values({counter: counter + 1}).returning(counter)
-    ).scalar_one()
+    value = db.session.execute(_raise_counter(column.key), {"of_till": till.id}).scalar_one()
     so.attributes.set_committed_value(till, column.key, value)
     return value
+
+
+@functools.cache
+def _raise_counter(key: str):
+    table = Till.__table__
+    counter = table.c[key]
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("of_till"))
+        .values({counter: counter + 1})
+        .returning(counter)
+    )
 
 
 def till_printer(till_id: int, kind: str) -> Printer | None:

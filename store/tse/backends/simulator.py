@@ -11,6 +11,7 @@ FinishTransaction message, and its signature counters have no gaps.
 """
 
 import base64
+import functools
 import hashlib
 import io
 import tarfile
@@ -114,6 +115,26 @@ def _own_transaction() -> bool:
     return db.engine.dialect.name != "sqlite"
 
 
+@functools.cache
+def _counting():
+    """Raise a device's counters, giving them back (built once: building costs more than running)."""
+    table = TseDevice.__table__
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("device"))
+        .values(
+            last_tx_number=table.c.last_tx_number + sa.bindparam("transactions"),
+            last_signature_counter=table.c.last_signature_counter + sa.bindparam("signatures"),
+        )
+        .returning(table.c.last_tx_number, table.c.last_signature_counter)
+    )
+
+
+@functools.cache
+def _keeping():
+    return sa.insert(SimulatorStart.__table__)
+
+
 class SimulatorTse:
     """The TSE interface on a TseDevice row. Its counters move with one UPDATE … RETURNING (in a
     transaction of their own on PostgreSQL, as a real TSE counts whatever happens to the booking), so
@@ -141,41 +162,33 @@ class SimulatorTse:
     def _count(self, transactions: int, signatures: int, start: tuple[str, datetime] | None = None):
         """Raise the counters; (transaction number, signature counter) after it. `start`: the client
         and the time of a transaction that starts with these signatures (its start is the first)."""
-        statement = (
-            sa.update(TseDevice)
-            .where(TseDevice.id == self.device.id)
-            .values(
-                last_tx_number=TseDevice.last_tx_number + transactions,
-                last_signature_counter=TseDevice.last_signature_counter + signatures,
-            )
-            .returning(TseDevice.last_tx_number, TseDevice.last_signature_counter)
-            .execution_options(synchronize_session=False)
-        )
+        counts = {"device": self.device.id, "transactions": transactions, "signatures": signatures}
         if _own_transaction():
             # Its commit need not wait for the disk: the signature is stored by a later commit that
             # does, and a database's log reaches the disk in order (a counter lost in a power cut
             # belongs to a signature nobody received).
             with db.engine.connect() as conn, durability.relaxed(conn):
-                row = conn.execute(statement).first()
+                row = conn.execute(_counting(), counts).first()
                 if row is not None and start:
-                    conn.execute(self._kept(row, signatures, start))
+                    conn.execute(_keeping(), self._kept(row, signatures, start))
             if row is not None:
                 return tuple(row)
         # SQLite, or a simulator this session made and has not committed yet.
-        row = db.session.execute(statement).one()
+        conn = db.session.connection()  # Core: the ORM's bookkeeping costs more than the UPDATE
+        row = conn.execute(_counting(), counts).one()
         if start:
-            db.session.execute(self._kept(row, signatures, start))
+            conn.execute(_keeping(), self._kept(row, signatures, start))
         return tuple(row)
 
-    def _kept(self, row, signatures: int, start: tuple[str, datetime]):
+    def _kept(self, row, signatures: int, start: tuple[str, datetime]) -> dict:
         number, counter = row
-        return sa.insert(SimulatorStart).values(
-            device_id=self.device.id,
-            signature_counter=counter - signatures + 1,
-            tx_number=number,
-            client_serial=start[0],
-            started_at=start[1],
-        )
+        return {
+            "device_id": self.device.id,
+            "signature_counter": counter - signatures + 1,
+            "tx_number": number,
+            "client_serial": start[0],
+            "started_at": start[1],
+        }
 
     def start(self, client_id: str, tx_id: str) -> Started:
         self._check()
