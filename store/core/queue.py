@@ -122,6 +122,9 @@ class Claim:
     row_id: int
     lease: datetime
     status: Enum  # the row's status while claimed
+    # A row written claimed (born_claimed) whose sending was prepared in memory before the commit:
+    # the wake-up sends it without reading it back while the lease is young (see work_claimed).
+    ready: "Send | None" = field(default=None, compare=False)
 
 
 def backoff(attempts: int, base: float, cap: float) -> float:
@@ -304,12 +307,17 @@ def work_claimed(queue: Queue, held: Claim, *, now: datetime | None = None) -> b
     """Let the queue prepare and send a row this worker holds (claimed, or written claimed:
     born_claimed), record the outcome. Commits. True if it was sent."""
     row_id = held.row_id
-    row = db.session.get(queue.model, row_id)
-    if row is None or (row.status, as_utc(row.next_attempt_at)) != (held.status, held.lease):
-        db.session.commit()
-        return False  # a claim written at birth that lapsed: a worker has the row now
-    attempts = row.attempts
-    step = queue.prepare(row, as_utc(now))
+    if held.ready is not None and as_utc(None) < held.lease - queue.lease() / 2:
+        # Written claimed by this process moments ago: no worker takes it before its lease lapses,
+        # and what to send was prepared before the commit. Nothing to read back.
+        attempts, step = 0, held.ready
+    else:
+        row = db.session.get(queue.model, row_id)
+        if row is None or (row.status, as_utc(row.next_attempt_at)) != (held.status, held.lease):
+            db.session.commit()
+            return False  # a claim written at birth that lapsed: a worker has the row now
+        attempts = row.attempts
+        step = queue.prepare(row, as_utc(now))
     db.session.commit()  # no transaction stays open while the printer or the partner is slow
     outcome = step if isinstance(step, Sent | Failed | Dropped) else _send(queue, row_id, step)
     # The answer's time: the real one, unless the caller fixed the clock.

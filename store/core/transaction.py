@@ -34,7 +34,7 @@ class StoreFlask(Flask):
 
     def dispatch_request(self):
         result = super().dispatch_request()
-        commit()
+        commit(keep=True)  # the answer is made: reading its objects back would be wasted
         return result
 
 

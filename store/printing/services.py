@@ -71,6 +71,9 @@ def enqueue(
     job.born_claim = state["next_attempt_at"] if claimed else None  # kept in memory for kick()
     insert_now(job)
     related(job, printer=printer)
+    if claimed:
+        ready = _prepare(job, now)  # in memory: the wake-up need not read the job back
+        job.ready = ready if callable(ready) else None
     after_commit(kick, job)
     return job
 
@@ -110,7 +113,9 @@ def _row(job: PrintJob | int) -> int | queue.Claim:
         return job
     job_id = sa.inspect(job).identity[0]
     lease = getattr(job, "born_claim", None)
-    return queue.Claim(job_id, lease, JobStatus.PRINTING) if lease else job_id
+    if not lease:
+        return job_id
+    return queue.Claim(job_id, lease, JobStatus.PRINTING, getattr(job, "ready", None))
 
 
 def kick_due() -> None:

@@ -203,8 +203,9 @@ def test_without_print_in_request_a_thread_prints_after_the_commit(app, client, 
     assert copy is not None and copy.status == JobStatus.DONE and copy.attempts == 1
 
 
-def _sold_by_the_api(client, shop, api_token) -> PrintJob:
-    """One item sold through the API; its receipt's print job."""
+def _sold_by_the_api(client, shop, api_token, afterwards=lambda: None) -> PrintJob:
+    """One item sold through the API (`afterwards` is called once it is answered); its receipt's
+    print job."""
     body = {
         "id": "4f1c2a9e-0d5b-4e8a-9c61-3b2f7d8e1a05",
         "till": shop.till.id,
@@ -212,6 +213,7 @@ def _sold_by_the_api(client, shop, api_token) -> PrintJob:
         "payments": [{"method": "cash", "amount_cents": 2000}],
     }
     assert client.post("/api/v1/sales", json=body, headers=api_token(shop.cashier)).status_code == 201
+    afterwards()
     return db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
 
 
@@ -253,3 +255,37 @@ def test_a_wake_up_in_a_request_starts_once_the_answer_is_sent(app):
         assert answered.is_set()
     with app.app_context():
         assert queue._answered().is_set()  # outside a request (a worker): at once
+
+
+def test_the_wake_up_prints_a_sales_receipt_without_reading_the_job_back(app, client, shop, api_token):
+    """What to send was prepared in memory before the commit: the wake-up only sends and records."""
+    seen = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(" ".join(statement.split()[:4]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        _sold_by_the_api(client, shop, api_token, afterwards=lambda: seen.append("END"))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    job = db.session.scalar(sa.select(PrintJob).where(PrintJob.kind == "receipt"))
+    seen = seen[: seen.index("END")]
+    assert job.status == JobStatus.DONE and job.attempts == 1
+    after_insert = seen[[n for n, s in enumerate(seen) if s.startswith("INSERT INTO print_job")][0] :]
+    assert not [s for s in after_insert if s.startswith("SELECT")], after_insert
+    assert [s for s in after_insert if s.startswith("UPDATE print_job")], after_insert
+
+
+def test_a_prepared_job_whose_lease_is_old_is_read_back_and_left_to_the_worker(app, shop):
+    """A wake-up that comes late (its lease half gone) trusts nothing in memory: it reads the row,
+    and a row a worker took over meanwhile is not sent twice."""
+    from store.core import queue
+
+    job = _receipt_job(shop)
+    sent = []
+    late = queue.Claim(
+        job.id, utcnow() - timedelta(seconds=1), JobStatus.PRINTING, lambda: sent.append(1)
+    )
+    assert queue.work_claimed(printing.PRINT_QUEUE, late) is False
+    assert sent == []

@@ -13,10 +13,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from store.branches.models import Branch
 from store.core import storage
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.i18n import local_date
+from store.core.rows import attach, columns_of, objects_of, related
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.goods import codes
@@ -125,29 +127,33 @@ def look_up(code: str) -> tuple[Item, Hold | None]:
     """An item by its code as a till looks it up: with its category, its branch and its active
     reservation, in one statement. NotFoundError as find_item gives it.
 
-    The reservation comes as two columns: a row with an outer-joined entity costs the ORM twice as
-    much to load."""
+    A Core select whose row is made into objects (store.core.rows): loading it with the ORM cost
+    twice as much as the statement; the reservation comes as two columns."""
     code = (code or "").strip()
-    row = db.session.execute(_look_up_statement(), {"code": code}).first() if code else None
+    row = db.session.connection().execute(_look_up_statement(), {"code": code}).first() if code else None
     if row is None:
         return find_item(code), None  # its message
-    item, until, number = row
+    item, category, branch = objects_of(row, Item, Category, Branch)
+    if sa.inspect(item).session is None:
+        related(item, category=attach(category), branch=attach(branch))
+        attach(item)
+    until, number = row[-2:]
     return item, (Hold(until, number) if until is not None else None)
 
 
 @functools.cache
 def _look_up_statement():
-    """Built once, on the first look-up (not at import: its options need every model mapped)."""
+    """Built once, on first use (building a statement costs more than running it)."""
+    item, reservation = Item.__table__, Reservation.__table__
     return (
-        sa.select(Item, Reservation.until, Reservation.number)
-        .join(Item.category)
-        .join(Item.branch)
-        .options(so.contains_eager(Item.category), so.contains_eager(Item.branch))
+        sa.select(*columns_of(Item, Category, Branch), reservation.c.until, reservation.c.number)
+        .join_from(item, Category.__table__, Category.__table__.c.id == item.c.category_id)
+        .join(Branch.__table__, Branch.__table__.c.id == item.c.branch_id)
         .outerjoin(
-            Reservation,
-            (Reservation.item_id == Item.id) & (Reservation.status == ReservationStatus.ACTIVE),
+            reservation,
+            (reservation.c.item_id == item.c.id) & (reservation.c.status == ReservationStatus.ACTIVE),
         )
-        .where(Item.code == sa.bindparam("code"))
+        .where(item.c.code == sa.bindparam("code"))
         .limit(1)
     )
 

@@ -170,15 +170,21 @@ def reservations_for(items: list[Item]) -> dict[int, Reservation]:
     ids = [i.id for i in items]
     if not ids:
         return {}
-    return {r.item_id: r for r in db.session.scalars(_active_of_items(), {"ids": ids})}
+    # Every sale asks, and nearly always finds none: ids cost less to look for than Reservations.
+    found = db.session.connection().execute(_active_of_items(), {"ids": ids}).scalars().all()
+    if not found:
+        return {}
+    rows = db.session.scalars(sa.select(Reservation).where(Reservation.id.in_(found)))
+    return {r.item_id: r for r in rows}
 
 
 @functools.cache
 def _active_of_items():
-    """Built once: every sale asks (building a statement costs more than running it)."""
-    return sa.select(Reservation).where(
-        Reservation.item_id.in_(sa.bindparam("ids", expanding=True)),
-        Reservation.status == ReservationStatus.ACTIVE,
+    """Built once: building a statement costs more than running it."""
+    table = Reservation.__table__
+    return sa.select(table.c.id).where(
+        table.c.item_id.in_(sa.bindparam("ids", expanding=True)),
+        table.c.status == ReservationStatus.ACTIVE,
     )
 
 
