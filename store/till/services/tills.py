@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
+from store.branches.models import Branch
 from store.branches.services import is_branch
 from store.core.audit import Actor, audit
 from store.core.bounds import is_id
@@ -36,9 +37,9 @@ def get_till(till_id: int) -> Till:
     row = db.session.connection().execute(_till_with_printer(), {"id": till_id}).first()
     if row is None:
         raise NotFoundError(_("This till does not exist."))
-    till, printer = objects_of(row, Till, Printer)
+    till, printer, branch = objects_of(row, Till, Printer, Branch)
     if sa.inspect(till).session is None:
-        related(till, receipt_printer=attach(printer))
+        related(till, receipt_printer=attach(printer), branch=attach(branch))
         attach(till)
     return till
 
@@ -46,11 +47,12 @@ def get_till(till_id: int) -> Till:
 @functools.cache
 def _till_with_printer():
     """Built once (every sale asks); a Core select made into objects (store.core.rows): loading
-    it with the ORM cost twice as much as the statement."""
-    till, printer = Till.__table__, Printer.__table__
+    it with the ORM cost twice as much as the statement. The branch is on every receipt."""
+    till, printer, branch = Till.__table__, Printer.__table__, Branch.__table__
     return (
-        sa.select(*columns_of(Till, Printer))
+        sa.select(*columns_of(Till, Printer, Branch))
         .outerjoin(printer, printer.c.id == till.c.receipt_printer_id)
+        .join(branch, branch.c.id == till.c.branch_id)
         .where(till.c.id == sa.bindparam("id"))
     )
 
