@@ -8,13 +8,11 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from store.branches.forms import id_or_none
+from store.branches.forms import id_checkboxes, id_or_none
 from store.core.access import Role
 from store.core.bounds import no_controls
 
@@ -63,13 +61,7 @@ class UserForm(FlaskForm):
     pin = PasswordField(_l("PIN (4 to 8 digits)"), validators=[Optional(), Length(max=8), no_controls()])
     is_active = BooleanField(_l("May sign in"), default=True)
     # choices: every branch (the view fills them); checked by store.branches.services.assign_branches
-    branches = SelectMultipleField(
-        _l("Works in the branches"),
-        coerce=int,
-        validate_choice=False,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    branches = id_checkboxes(_l("Works in the branches"))
 
 
 class PasswordChangeForm(FlaskForm):

@@ -9,6 +9,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from store.core.bounds import is_id, no_controls
 
 
+def id_checkboxes(label) -> SelectMultipleField:
+    """Ids ticked in a list of checkboxes; the view fills the choices, the service checks them."""
+    return SelectMultipleField(
+        label,
+        coerce=int,
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+
 class BranchForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80), no_controls()])
     address = StringField(
@@ -28,13 +39,7 @@ class BranchForm(FlaskForm):
         coerce=lambda value: id_or_none(value),
         validate_choice=False,
     )
-    members = SelectMultipleField(
-        _l("Who works here"),
-        coerce=int,
-        validate_choice=False,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
+    members = id_checkboxes(_l("Who works here"))
 
 
 class SwitchForm(FlaskForm):

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from store.branches import services as branches
 from store.core.access import Role, roles
 from store.core.settings import get_setting
 from store.core.web import attempt, current_actor
@@ -241,10 +242,12 @@ def settings():
         )
     else:
         form = SettingsForm()
+    printers = services.label_printer_choices()
     form.label_printer_id.choices = [(0, _("– none: print labels as PDF –"))] + [
-        (p.id, p.name if p.is_active else _("%(name)s (switched off)", name=p.name))
-        for p in services.label_printer_choices()
+        (p.id, p.name if p.is_active else _("%(name)s (switched off)", name=p.name)) for p in printers
     ]
+    names = {p.id: p.name for p in printers}
+    branch_printers = [(b, names.get(b.label_printer_id)) for b in branches.all_branches()]
     if form.validate_on_submit():
         with attempt(form, SETTINGS_FIELDS) as done:
             changed = services.save_goods_settings(
@@ -274,4 +277,4 @@ def settings():
             return redirect(url_for("goods_admin.settings"))
     elif form.is_submitted():
         flash(_("Please check the marked fields."), "error")
-    return render_template("goods/admin/settings.html", form=form)
+    return render_template("goods/admin/settings.html", form=form, branch_printers=branch_printers)

@@ -58,3 +58,13 @@ def test_a_branch_label_printer_stands_in_that_branch(shop, client, login, make_
     assert tr("This printer stands in another branch.") in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(type(nord), nord.id).label_printer_id is None
+
+
+def test_the_goods_settings_show_each_branchs_label_printer(shop, client, login, make_user):
+    nord, _mitte_labels, nord_labels = _printers(shop)
+    nord.label_printer_id = nord_labels.id
+    db.session.commit()
+    login(make_user("admin"))
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert f'href="/admin/branches/{nord.id}">Kaufhaus Nord</a>: Etiketten Nord' in page
+    assert tr("the label printer above, if it stands in this branch") in page  # the first branch
