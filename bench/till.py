@@ -146,7 +146,8 @@ def floor_app(url: str, synchronous: str = "FULL"):
 
         sa.event.listen(engine, "connect", on_connect)
     app = Flask("floor")
-    receipt = [30_000_000 if synchronous == "FULL" else 40_000_000]
+    # Each process numbers its own receipts (gunicorn runs several): the floor takes no counter.
+    receipt = [(30_000_000 if synchronous == "FULL" else 40_000_000) + os.getpid() % 100_000 * 1000]
     lock = threading.Lock()
     payload = b"x" * 1200  # about a rendered receipt
 
@@ -169,10 +170,15 @@ def floor_app(url: str, synchronous: str = "FULL"):
                     "JOIN category c ON c.id = i.category_id WHERE i.code = :c"
                 ),
                 {"c": code},
-            ).one()
-        return jsonify(dict(row._mapping))
+            ).first()
+        return (jsonify(dict(row._mapping)), 200) if row is not None else (jsonify({}), 404)
 
     return app, engine
+
+
+def floor_wsgi():
+    """The floor for gunicorn (`till:floor_wsgi()`, run in bench/), on DATABASE_URL."""
+    return floor_app(os.environ["DATABASE_URL"])[0]
 
 
 def raw_sale(conn, body, receipt, payload):
@@ -292,8 +298,10 @@ def at_rest() -> None:
             thread.join()
 
 
-def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):
-    """Tills, each its own keep-alive connection, selling as fast as they can for `seconds`."""
+def concurrent(port, token, codes, article_id, till_ids, seconds=10.0, floor=False):
+    """Tills, each its own keep-alive connection, selling as fast as they can for `seconds` (to
+    the floor's route: `floor`)."""
+    sales = "/floor/sale" if floor else "/api/v1/sales"
     done, errors = [], []
     lock = threading.Lock()
     start_gate = threading.Barrier(len(till_ids) + 1)
@@ -301,7 +309,7 @@ def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):
 
     def till_loop(till_id):
         client = Client(port, token)
-        client.request("GET", "/api/v1/tills")  # connected before the clock starts
+        client.request("GET", "/floor/items/-" if floor else "/api/v1/tills")  # connected first
         start_gate.wait()
         while time.monotonic() < stop[0]:
             with lock:
@@ -309,7 +317,7 @@ def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):
                     return
                 body = five_lines(codes, article_id, till_id)
             try:
-                status, _answer = client.request("POST", "/api/v1/sales", body)
+                status, _answer = client.request("POST", sales, body)
             except OSError as error:
                 errors.append((body["id"], repr(error)))
                 continue
@@ -326,9 +334,16 @@ def concurrent(port, token, codes, article_id, till_ids, seconds=10.0):
     return done, errors, time.monotonic() - started
 
 
-def gunicorn_server(url: str, *, workers: int = 2, threads: int = 8, env: dict | None = None):
+def gunicorn_server(
+    url: str,
+    *,
+    workers: int = 2,
+    threads: int = 8,
+    env: dict | None = None,
+    wsgi: str = "store:create_app()",
+):
     """gunicorn (gthread: keep-alive connections) on a free port, its workers booted and answering
-    before it is handed back."""
+    before it is handed back. `wsgi`: the app (the floor's is "till:floor_wsgi()")."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -355,9 +370,9 @@ def gunicorn_server(url: str, *, workers: int = 2, threads: int = 8, env: dict |
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "store:create_app()",
+            wsgi,
         ],
-        cwd=ROOT,
+        cwd=ROOT if wsgi.startswith("store:") else ROOT / "bench",
         env=environment,
     )
     for _ in range(300):
@@ -372,14 +387,14 @@ def gunicorn_server(url: str, *, workers: int = 2, threads: int = 8, env: dict |
     return proc, port
 
 
-def warm_up(port, token, connections: int = 16, seconds: float = 3.0) -> None:
+def warm_up(port, token, connections: int = 16, seconds: float = 3.0, path="/api/v1/tills") -> None:
     """Requests from many connections until every worker has booted and served (imports, pools)."""
     stop = time.monotonic() + seconds
 
     def loop():
         client = Client(port, token)
         while time.monotonic() < stop:
-            client.request("GET", "/api/v1/tills")
+            client.request("GET", path)
 
     threads = [threading.Thread(target=loop) for _ in range(connections)]
     for thread in threads:
@@ -395,6 +410,18 @@ def selling(url, token, codes, article_id, till_ids, seconds, env=None):
     try:
         warm_up(port, token)
         return concurrent(port, token, codes, article_id, till_ids, seconds)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def selling_floor(url, codes, article_id, till_ids, seconds):
+    """The same tills against the floor on the same gunicorn: what raw SQL behind a bare Flask
+    route serves on this machine."""
+    proc, port = gunicorn_server(url, threads=max(8, len(till_ids)), wsgi="till:floor_wsgi()")
+    try:
+        warm_up(port, "", path="/floor/items/-")
+        return concurrent(port, "", codes, article_id, till_ids, seconds, floor=True)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -610,6 +637,12 @@ def main() -> None:
         print(
             f"  4 tills at once ({server}): {len(done) / took:7.1f} sales/s over {took:.1f} s, "
             f"{len(done)} sales, {len(errors)} refused, lost {lost}, items sold twice {twice}",
+            flush=True,
+        )
+        done, errors, took = selling_floor(url, codes, article_id, till_ids[4:8], args.seconds)
+        print(
+            f"  4 tills at once, the floor ({server}): {len(done) / took:7.1f} sales/s, "
+            f"{len(errors)} refused",
             flush=True,
         )
     floor_engine.dispose()

@@ -33,7 +33,6 @@ def open_till(page: Page, base: str, store):  # noqa: F811 - the fixture
 
 @pytest.mark.parametrize("failure", ["503", "answer lost"])
 def test_a_lost_connection_is_retried_with_the_same_sale(live_server, page: Page, store, failure):  # noqa: F811
-    open_till(page, live_server, store)
     sent: list[str] = []
 
     def flaky(route: Route):
@@ -47,7 +46,8 @@ def test_a_lost_connection_is_retried_with_the_same_sale(live_server, page: Page
             return
         route.continue_()
 
-    page.route(re.compile(r".*/pay$"), flaky)
+    page.route(re.compile(r".*/pay$"), flaky)  # before the till is opened: nothing passes it by
+    open_till(page, live_server, store)
     page.keyboard.press("Enter")
     expect(page.locator("#pay-error")).to_contain_text("Verbindung verloren")
     expect(page.locator("#change")).to_have_text(re.compile(r"7,50\s€"), timeout=10_000)
