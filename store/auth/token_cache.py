@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 
 from store.auth.models import ApiToken, User
 from store.auth.services import token_for
-from store.core.rows import as_loaded
+from store.core.rows import as_loaded, in_session
 from store.core.timeutil import as_utc
 from store.extensions import db
 
@@ -49,11 +49,8 @@ def token_grant(plain: str, now: datetime | None = None) -> tuple[User, str, int
     if known is not None and known.until > time.monotonic():
         if known.expires_at is not None and known.expires_at <= now:
             return None
-        user = as_loaded(User, known.user, known.user["id"])
-        in_session = db.session.identity_map.get(sa.inspect(user).key)
-        if in_session is None:
-            db.session.add(user)  # as if read: nothing to flush
-        return in_session or user, known.scope, known.branch_id
+        user = in_session(as_loaded(User, known.user, known.user["id"]))  # as if read
+        return user, known.scope, known.branch_id
     token = token_for(plain, now)
     if token is None:
         return None

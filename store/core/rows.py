@@ -62,7 +62,7 @@ def columns_of(*models) -> list:
 
 def objects_of(row, *models) -> list:
     """The objects of one row of `columns_of(*models)`, as a query would give them: the session's own
-    object where it has one already, else this one (attach() adds it). None for an outer-joined
+    object once in_session() has it. None for an outer-joined
     table without a row. Cheaper than an ORM select, whose loading costs more than the statement."""
     objects, at = [], 0
     for model in models:
@@ -72,15 +72,18 @@ def objects_of(row, *models) -> list:
         if values["id"] is None:
             objects.append(None)
             continue
-        obj = as_loaded(model, values, values["id"])
-        objects.append(db.session.identity_map.get(sa.inspect(obj).key) or obj)
+        objects.append(as_loaded(model, values, values["id"]))
     return objects
 
 
-def attach(obj):
-    """Add an object made by objects_of to the session, unless it is the session's already."""
-    if obj is not None and sa.inspect(obj).session is None:
-        db.session.add(obj)
+def in_session(obj, **objects):
+    """The session's own object of this row if it has one; else this one, added, with these related
+    objects (each the session's own likewise, or None)."""
+    known = db.session.identity_map.get(sa.inspect(obj).key)
+    if known is not None:
+        return known
+    related(obj, **{k: in_session(v) if v is not None else None for k, v in objects.items()})
+    db.session.add(obj)
     return obj
 
 

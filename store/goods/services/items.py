@@ -18,7 +18,7 @@ from store.core import storage
 from store.core.audit import Actor, audit
 from store.core.errors import ConflictError, NotFoundError, ValidationError
 from store.core.i18n import local_date
-from store.core.rows import attach, columns_of, objects_of, related
+from store.core.rows import columns_of, in_session, objects_of
 from store.core.timeutil import local_today, utcnow
 from store.extensions import db
 from store.goods import codes
@@ -134,9 +134,7 @@ def look_up(code: str) -> tuple[Item, Hold | None]:
     if row is None:
         return find_item(code), None  # its message
     item, category, branch = objects_of(row, Item, Category, Branch)
-    if sa.inspect(item).session is None:
-        related(item, category=attach(category), branch=attach(branch))
-        attach(item)
+    item = in_session(item, category=category, branch=branch)
     until, number = row[-2:]
     return item, (Hold(until, number) if until is not None else None)
 

@@ -11,7 +11,7 @@ from store.branches.services import is_branch
 from store.core.audit import Actor, audit
 from store.core.bounds import is_id
 from store.core.errors import NotFoundError, ValidationError
-from store.core.rows import attach, columns_of, objects_of, related
+from store.core.rows import columns_of, in_session, objects_of
 from store.extensions import db
 from store.printing.models import Printer
 from store.till.models import Till
@@ -38,10 +38,7 @@ def get_till(till_id: int) -> Till:
     if row is None:
         raise NotFoundError(_("This till does not exist."))
     till, printer, branch = objects_of(row, Till, Printer, Branch)
-    if sa.inspect(till).session is None:
-        related(till, receipt_printer=attach(printer), branch=attach(branch))
-        attach(till)
-    return till
+    return in_session(till, receipt_printer=printer, branch=branch)
 
 
 @functools.cache
