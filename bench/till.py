@@ -7,8 +7,10 @@
 - the same floor with SQLite's synchronous=NORMAL: what durability on power loss (FULL) costs;
 - a code lookup over HTTP against its floor (one SELECT behind the bare route);
 - 4 tills selling at once (gunicorn gthread with 2 workers, as deployed, on either database; its
-  workers booted and warmed up before the clock starts), counting lost and doubled sales;
-- 4 and 16 tills with the TSE simulator waiting 200 ms per call: no till waits on another's TSE;
+  workers booted and warmed up before the clock starts), counting lost and doubled sales, in turns
+  with 4 tills selling to the floor's route on a gunicorn of its own, booted beside it;
+- 4 and 16 tills with the TSE simulator waiting 200 ms per call, in turns likewise: no till waits
+  on another's TSE;
 - the Z report of one day's session with a year of sales in the database.
 
     .venv/bin/python bench/till.py [--runs 200] [--year-sales 150000]
@@ -16,6 +18,7 @@
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -403,28 +406,40 @@ def warm_up(port, token, connections: int = 16, seconds: float = 3.0, path="/api
         thread.join()
 
 
-def selling(url, token, codes, article_id, till_ids, seconds, env=None):
-    """Sales per second of these tills, on gunicorn as deployed (gthread, 2 workers), on either
-    database: the bench's own process only sends."""
-    proc, port = gunicorn_server(url, threads=max(8, len(till_ids)), env=env)
-    try:
-        warm_up(port, token)
-        return concurrent(port, token, codes, article_id, till_ids, seconds)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def in_turns(sides, seconds: float, slices: int):
+    """Each side (name → (port, token, till ids, floor?)) sells in turns: `slices` slices of
+    seconds/slices each, side after side, so that a change in the machine's speed during the run
+    (a shared host) falls on every side alike. {name: (sales, refused, seconds)}."""
+    totals = {name: ([], [], 0.0) for name in sides}
+    for _ in range(slices):
+        for name, (port, token, codes, article_id, till_ids, floor) in sides.items():
+            done, errors, took = concurrent(
+                port, token, codes, article_id, till_ids, seconds / slices, floor=floor
+            )
+            sold, refused, spent = totals[name]
+            totals[name] = (sold + done, refused + errors, spent + took)
+    return totals
 
 
-def selling_floor(url, codes, article_id, till_ids, seconds):
-    """The same tills against the floor on the same gunicorn: what raw SQL behind a bare Flask
-    route serves on this machine."""
-    proc, port = gunicorn_server(url, threads=max(8, len(till_ids)), wsgi="till:floor_wsgi()")
+@contextlib.contextmanager
+def servers(url, shapes):
+    """gunicorn servers side by side, as deployed (gthread, 2 workers), each booted and warmed up
+    before any is timed: shapes is name → (wsgi, threads, env, token). Yields name → port."""
+    procs, ports = [], {}
     try:
-        warm_up(port, "", path="/floor/items/-")
-        return concurrent(port, "", codes, article_id, till_ids, seconds, floor=True)
+        for name, (wsgi, threads, env, token) in shapes.items():
+            proc, port = gunicorn_server(url, threads=threads, env=env, wsgi=wsgi)
+            procs.append(proc)
+            ports[name] = port
+            if wsgi.startswith("store:"):
+                warm_up(port, token)
+            else:
+                warm_up(port, "", path="/floor/items/-")
+        yield ports
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def checked(app, done) -> tuple[int, int]:
@@ -632,17 +647,27 @@ def main() -> None:
         report("code lookup (HTTP)", ours, base, "HTTP floor")
 
         server = "gunicorn gthread, 2 workers"
-        done, errors, took = selling(url, token, codes, article_id, till_ids[:4], args.seconds)
+        shapes = {
+            "ours": ("store:create_app()", 8, None, token),
+            "floor": ("till:floor_wsgi()", 8, None, ""),
+        }
+        with servers(url, shapes) as ports:
+            sides = {
+                "ours": (ports["ours"], token, codes, article_id, till_ids[:4], False),
+                "floor": (ports["floor"], "", codes, article_id, till_ids[4:8], True),
+            }
+            totals = in_turns(sides, args.seconds, slices=4)
+        done, errors, took = totals["ours"]
         lost, twice = checked(app, done)
         print(
             f"  4 tills at once ({server}): {len(done) / took:7.1f} sales/s over {took:.1f} s, "
             f"{len(done)} sales, {len(errors)} refused, lost {lost}, items sold twice {twice}",
             flush=True,
         )
-        done, errors, took = selling_floor(url, codes, article_id, till_ids[4:8], args.seconds)
+        done, errors, took = totals["floor"]
         print(
-            f"  4 tills at once, the floor ({server}): {len(done) / took:7.1f} sales/s, "
-            f"{len(errors)} refused",
+            f"  4 tills at once, the floor ({server}, in turns with ours): "
+            f"{len(done) / took:7.1f} sales/s, {len(errors)} refused",
             flush=True,
         )
     floor_engine.dispose()
@@ -653,12 +678,14 @@ def main() -> None:
 
 
 def delayed(app, label, url, token, codes, article_id, till_ids, seconds) -> None:
-    """4 and 16 tills with a TSE that takes 200 ms per call."""
+    """4 and 16 tills with a TSE that takes 200 ms per call, in turns on two servers."""
+    slow = {"TSE_SIMULATOR_DELAY_MS": "200"}
+    shapes = {n: ("store:create_app()", max(8, n), slow, token) for n in (4, 16)}
+    with servers(url, shapes) as ports:
+        sides = {n: (ports[n], token, codes, article_id, till_ids[:n], False) for n in (4, 16)}
+        totals = in_turns(sides, seconds, slices=2)
     rates = {}
-    for n in (4, 16):
-        done, errors, took = selling(
-            url, token, codes, article_id, till_ids[:n], seconds, env={"TSE_SIMULATOR_DELAY_MS": "200"}
-        )
+    for n, (done, errors, took) in totals.items():
         lost, twice = checked(app, done)
         rates[n] = len(done) / took
         print(
