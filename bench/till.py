@@ -150,7 +150,7 @@ def floor_app(url: str, synchronous: str = "FULL"):
         sa.event.listen(engine, "connect", on_connect)
     app = Flask("floor")
     # Each process numbers its own receipts (gunicorn runs several): the floor takes no counter.
-    receipt = [(30_000_000 if synchronous == "FULL" else 40_000_000) + os.getpid() % 100_000 * 1000]
+    receipt = [(30_000_000 if synchronous == "FULL" else 40_000_000) + os.getpid() % 10_000 * 100_000]
     lock = threading.Lock()
     payload = b"x" * 1200  # about a rendered receipt
 
