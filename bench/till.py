@@ -94,9 +94,7 @@ def setup(app, items: int, tills: int = 16):
             db.session.execute(sa.text("SELECT setval('item_id_seq', (SELECT max(id) FROM item))"))
         token = auth.create_api_token(actor, user)[1]
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text("ANALYZE"))
-            db.session.commit()
+        settled(db.engine)
         codes = [make_code(i) for i in range(1, items + 1)]
         random.Random(1).shuffle(codes)
         return token, codes, article.id, [t.id for t in made], category.id
@@ -549,8 +547,20 @@ def load_year(app, count: int, till_id: int, category_id: int, seed: int = 3) ->
                 sa.text("SELECT setval('till_session_id_seq', (SELECT max(id) FROM till_session))")
             )
             db.session.commit()
-        db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
+        settled(db.engine)
+
+
+def settled(engine) -> None:
+    """After a bulk load: statistics made and the load written out of the log (a checkpoint), as on
+    a server that has been running, so that no timed call pays for writing the load's pages."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("VACUUM ANALYZE")
+            conn.exec_driver_sql("CHECKPOINT")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def year_of_sales(app, url, count: int, till_id: int, category_id: int):
