@@ -14,6 +14,9 @@ def demo_data():
     """Load the demo shop (safe to run twice: a second run changes nothing)."""
     from store import demo
 
+    # The demo's receipts print in this thread, after each commit: a wake-up thread would wait for
+    # SQLite's write lock, which the load holds, and the command would end before it printed.
+    current_app.config["PRINT_IN_REQUEST"] = True
     created = demo.load()
     click.echo("Demo data loaded." if created else "Demo data is already there; nothing changed.")
     demo.print_logins(click.echo)

@@ -1,10 +1,16 @@
 """The flask commands: users, tokens, demo data, backup and restore, the print worker."""
 
+import os
+import sqlite3
+import subprocess
+import sys
+
 import pytest
 import sqlalchemy as sa
 
 from store.auth.models import User
 from store.extensions import db
+from tests.conftest import PG_URL
 
 
 @pytest.fixture
@@ -65,6 +71,35 @@ def test_demo_data_twice_changes_nothing(runner):
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0
     assert {t: count(t) for t in tables} == before
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the demo runs on its own SQLite file: once is enough")
+def test_demo_data_leaves_no_print_job_half_done(tmp_path):
+    """`make demo`'s load, as a command of its own on a day of its own: the demo's voids print a
+    receipt and kick the drawer, and all of it is sent by the time the command ends. Nothing is left
+    claimed for the print worker to take over once its lease runs out, and nothing failed on the
+    way (a wake-up thread used to wait for SQLite's lock, which the load holds, and give up)."""
+    (tmp_path / "config.py").write_text("DEMO_ITEMS = 60\nDEMO_HISTORY_DAYS = 20\n")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(KAUFHAUS_DEMO="1", KAUFHAUS_INSTANCE=str(tmp_path), SECRET_KEY="demo")
+    on_a_fixed_day = (
+        "import sys, time_machine; time_machine.travel('2027-03-02 10:00', tick=True).start(); "
+        "from flask.cli import main; sys.argv = ['flask', '--app', 'store', *sys.argv[1:]]; main()"
+    )
+    for command in (["db", "upgrade"], ["demo-data"]):
+        done = subprocess.run(
+            [sys.executable, "-c", on_a_fixed_day, *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+    assert "failed" not in done.stderr, done.stderr
+    with sqlite3.connect(tmp_path / "kaufhaus.db") as conn:
+        jobs = conn.execute("SELECT kind, status FROM print_job").fetchall()
+    assert {"receipt", "drawer"} <= {kind for kind, _ in jobs}, jobs
+    assert {status for _, status in jobs} == {"done"}, jobs
 
 
 def test_backup_and_restore_round_trip(runner, make_user, tmp_path):
