@@ -405,9 +405,10 @@ def warm_up(port, token, connections: int = 16, seconds: float = 3.0, path="/api
 
 
 def in_turns(sides, seconds: float, slices: int):
-    """Each side (name → (port, token, till ids, floor?)) sells in turns: `slices` slices of
-    seconds/slices each, side after side, so that a change in the machine's speed during the run
-    (a shared host) falls on every side alike. {name: (sales, refused, seconds)}."""
+    """Each side (name → concurrent()'s arguments: port, token, codes, article id, till ids, floor?)
+    sells in turns: `slices` slices of seconds/slices each, side after side, so that a change in
+    the machine's speed during the run (a shared host) falls on every side alike.
+    {name: (sales, refused, seconds)}."""
     totals = {name: ([], [], 0.0) for name in sides}
     for _ in range(slices):
         for name, (port, token, codes, article_id, till_ids, floor) in sides.items():
@@ -547,7 +548,6 @@ def load_year(app, count: int, till_id: int, category_id: int, seed: int = 3) ->
                 sa.text("SELECT setval('till_session_id_seq', (SELECT max(id) FROM till_session))")
             )
             db.session.commit()
-        db.session.commit()
         settled(db.engine)
 
 

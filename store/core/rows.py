@@ -61,9 +61,9 @@ def columns_of(*models) -> list:
 
 
 def objects_of(row, *models) -> list:
-    """The objects of one row of `columns_of(*models)`, as a query would give them: the session's own
-    object once in_session() has it. None for an outer-joined
-    table without a row. Cheaper than an ORM select, whose loading costs more than the statement."""
+    """The objects of one row of `columns_of(*models)`, detached (in_session() gives the session's
+    own); None for an outer-joined table without a row. Cheaper than an ORM select, whose loading
+    costs more than the statement."""
     objects, at = [], 0
     for model in models:
         table = model.__table__
